@@ -1,0 +1,87 @@
+import Synchronization
+
+/// Measures one repetition of a configuration: sets the CPUs, builds the GIL and the workload,
+/// runs the tasks sequentially or in threads, and reads the clocks and counters around them.
+public enum Runner {
+    /// Runs `configuration` once and measures it.
+    /// - Parameter probes: extra measurements taken around the region (system-call counters, ...).
+    /// - Throws: ``GilBenchError`` for bad configurations or when the system refuses a thread or CPU set.
+    public static func measure(_ configuration: RunConfiguration, probes: [any MeasurementProbe] = []) throws(GilBenchError) -> Measurement {
+        try configuration.validate()
+        let allowed = try CPUAffinity.current()
+        let cpus = try CPUAffinity.resolve(configuration.cpus, allowed: allowed)
+        let plan = try WorkloadPlan.make(for: configuration)
+        try CPUAffinity.set(cpus)
+        defer { try? CPUAffinity.set(allowed) }
+        switch (configuration.gil, configuration.lock) {
+        case (.ticks, .semaphore):
+            return try execute(plan, gil: TickGIL(lock: SemaphoreLock(), checkInterval: configuration.checkInterval), configuration, probes)
+        case (.ticks, .condvar):
+            return try execute(plan, gil: TickGIL(lock: ConditionVariableLock(), checkInterval: configuration.checkInterval), configuration, probes)
+        case (.none, _):
+            return try execute(plan, gil: NoGIL(), configuration, probes)
+        }
+    }
+
+    /// Runs `plan` under `gil`, generic so that the interpreter is specialised for the design.
+    static func execute<G: GlobalInterpreterLock>(
+        _ plan: WorkloadPlan, gil: G, _ configuration: RunConfiguration, _ probes: [any MeasurementProbe]
+    ) throws(GilBenchError) -> Measurement {
+        for probe in probes { try probe.begin() }
+        let before = ResourceUsage.current()
+        let start = MonotonicClock.nanoseconds()
+        let threads: [InterpreterThread]
+        switch configuration.mode {
+        case .sequential:
+            threads = [runSequentially(plan, gil: gil)]
+        case .threads:
+            threads = try runInThreads(plan, gil: gil)
+        }
+        let wall = MonotonicClock.nanoseconds() &- start
+        let usage = ResourceUsage.current() - before
+        var extra = CSVRecord()
+        for probe in probes { extra.merge(try probe.end()) }
+        extra.merge(plan.report(plan.shared))
+        return Measurement(
+            wallSeconds: Double(wall) / 1e9, usage: usage,
+            ticks: threads.reduce(0) { $0 &+ $1.ticks }, instructions: threads.reduce(0) { $0 &+ $1.instructions },
+            gil: gil.counters(), extra: extra)
+    }
+
+    /// Every task, one after another, on the calling thread, holding the GIL throughout except where
+    /// the design releases it at a tick (no one else wants it).
+    static func runSequentially<G: GlobalInterpreterLock>(_ plan: WorkloadPlan, gil: G) -> InterpreterThread {
+        var thread = InterpreterThread(id: 0)
+        gil.acquire(&thread)
+        for task in plan.tasks {
+            _ = VirtualMachine.run(task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: plan.shared)
+        }
+        gil.release(&thread)
+        return thread
+    }
+
+    /// One thread per task, each taking the GIL before it runs interpreter code, as a Python thread does.
+    static func runInThreads<G: GlobalInterpreterLock>(_ plan: WorkloadPlan, gil: G) throws(GilBenchError) -> [InterpreterThread] {
+        let results = Mutex<[InterpreterThread]>([])
+        var started: [NativeThread] = []
+        var failure: GilBenchError?
+        for (index, task) in plan.tasks.enumerated() {
+            let shared = plan.shared
+            do {
+                started.append(try NativeThread.spawn {
+                    var thread = InterpreterThread(id: index)
+                    gil.acquire(&thread)
+                    _ = VirtualMachine.run(task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: shared)
+                    gil.release(&thread)
+                    results.withLock { $0.append(thread) }
+                })
+            } catch {
+                failure = error
+                break
+            }
+        }
+        for thread in started { thread.join() }
+        if let failure { throw failure }
+        return results.withLock { $0.sorted { $0.id < $1.id } }
+    }
+}

@@ -1,0 +1,72 @@
+/// The Python 2 GIL: a binary lock released and re-taken every `checkInterval` ticks.
+///
+/// Follows CPython 2.7's `Python/ceval.c`: `_Py_Ticker` is one counter for the whole interpreter (not
+/// per thread); at each tick it is decremented, and when it goes below zero it is reset to
+/// `_Py_CheckInterval` and the running thread calls `PyThread_release_lock(interpreter_lock)` then at
+/// once `PyThread_acquire_lock(interpreter_lock, 1)`: no pause, no priority, whoever the OS runs first
+/// wins. Departures: no pending calls or signal handling at the check; counters are kept (below).
+///
+/// Counters other than the lock's own are written only by the thread holding the GIL, so the GIL
+/// itself orders them.
+public final class TickGIL<Lock: BinaryLock>: GlobalInterpreterLock, @unchecked Sendable {
+    // @unchecked Sendable: every mutable property below is read and written only by the thread that
+    // holds `lock` (or after all threads have been joined), so the lock orders all accesses.
+    public let lock: Lock
+    public let checkInterval: Int
+    private var ticker: Int
+    private var acquisitions = 0
+    private var handoffs = 0
+    private var lastHolder = -1
+    private var waitNanoseconds: UInt64 = 0
+    private var histogram: WaitHistogram?
+
+    /// - Parameters:
+    ///   - lock: the lock to build on.
+    ///   - checkInterval: ticks between release/re-acquire (CPython 2's `sys.setcheckinterval`, default 100).
+    ///   - recordWaits: keep a histogram of contended waits.
+    public init(lock: Lock, checkInterval: Int = 100, recordWaits: Bool = false) {
+        precondition(checkInterval >= 1)
+        self.lock = lock
+        self.checkInterval = checkInterval
+        self.ticker = checkInterval
+        self.histogram = recordWaits ? WaitHistogram() : nil
+    }
+
+    public func acquire(_ thread: inout InterpreterThread) {
+        let waited = lock.acquire()
+        acquisitions += 1
+        if lastHolder != thread.id {
+            if lastHolder >= 0 { handoffs += 1 }
+            lastHolder = thread.id
+        }
+        if waited > 0 {
+            waitNanoseconds &+= waited
+            histogram?.record(nanoseconds: waited)
+        }
+    }
+
+    public func release(_ thread: inout InterpreterThread) {
+        lock.release()
+    }
+
+    @inline(__always)
+    public func tick(_ thread: inout InterpreterThread) {
+        ticker -= 1
+        if ticker < 0 {
+            ticker = checkInterval
+            // "Give another thread a chance" (ceval.c): release, then at once take it back.
+            release(&thread)
+            acquire(&thread)
+        }
+    }
+
+    public func counters() -> GILCounters {
+        var c = GILCounters()
+        c.acquisitions = acquisitions
+        c.handoffs = handoffs
+        c.failedAcquisitions = lock.failedWakeups
+        c.waitNanoseconds = waitNanoseconds
+        c.waitSamples = histogram
+        return c
+    }
+}

@@ -1,0 +1,55 @@
+import CGilBench
+import Synchronization
+
+/// What the threads of one run share: global variables and user-level locks.
+///
+/// Globals are atomics read and written with relaxed ordering: one LOAD_GLOBAL or STORE_GLOBAL is
+/// indivisible, as a dictionary access under CPython's GIL is, but a load followed by a store is not,
+/// which is exactly the race of slide 43. Atomics keep the simulator free of data races in Swift's
+/// sense even with no GIL at all, so ThreadSanitizer stays quiet while the *interpreted* program races.
+public final class SharedState: @unchecked Sendable {
+    // @unchecked Sendable: `globals` points at atomics, written only through their atomic operations;
+    // the pointer itself never changes after init.
+    private let globals: UnsafeMutablePointer<Atomic<Int>>
+    private let globalCount: Int
+    private let locks: [UserLock]
+
+    public init(globals: Int, locks: Int) {
+        globalCount = globals
+        self.globals = .allocate(capacity: max(globals, 1))
+        for i in 0..<globals { (self.globals + i).initialize(to: Atomic(0)) }
+        self.locks = (0..<locks).map { _ in UserLock() }
+    }
+
+    deinit {
+        globals.deinitialize(count: globalCount)
+        globals.deallocate()
+    }
+
+    @inline(__always) func load(global index: Int) -> Int { globals[index].load(ordering: .relaxed) }
+    @inline(__always) func store(global index: Int, _ value: Int) { globals[index].store(value, ordering: .relaxed) }
+
+    /// The value of global `index` (read it after the threads have been joined).
+    public func global(_ index: Int) -> Int { load(global: index) }
+
+    func lock(_ index: Int) -> UserLock { locks[index] }
+}
+
+/// A user-level lock (Python's `threading.Lock`): a semaphore, as CPython 2's on Linux.
+final class UserLock: @unchecked Sendable {
+    // @unchecked Sendable: used only through sem_* calls, which synchronise.
+    private let semaphore: UnsafeMutablePointer<sem_t>
+
+    init() {
+        guard let semaphore = gb_sem_create(1) else { fatalError("sem_init failed") }
+        self.semaphore = semaphore
+    }
+
+    deinit { gb_sem_destroy(semaphore) }
+
+    func tryAcquire() -> Bool { gb_sem_trywait(semaphore) == 0 }
+
+    func acquire() { precondition(gb_sem_wait(semaphore) == 0, "sem_wait") }
+
+    func release() { precondition(gb_sem_post(semaphore) == 0, "sem_post") }
+}

@@ -1,0 +1,75 @@
+import CGilBench
+
+/// Which CPUs a run may use: `--cpus all|COUNT` or `--cpu-list 0,1`.
+public enum CPUSelection: Sendable, Hashable, CustomStringConvertible {
+    case all
+    case count(Int)
+    case list([Int])
+
+    /// Parses `all` or a positive count.
+    public init?(argument: String) {
+        if argument == "all" { self = .all; return }
+        guard let n = Int(argument), n >= 1 else { return nil }
+        self = .count(n)
+    }
+
+    /// Parses `0,1,3`.
+    public init?(list: String) {
+        let parts = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0! >= 0 }) else { return nil }
+        self = .list(parts.map { $0! })
+    }
+
+    public var description: String {
+        switch self {
+        case .all: "all"
+        case .count(let n): "\(n)"
+        case .list(let cpus): cpus.map(String.init).joined(separator: ",")
+        }
+    }
+}
+
+/// The CPU affinity of the calling thread, which threads it creates inherit (sched_setaffinity).
+public enum CPUAffinity {
+    /// The CPUs the calling thread may run on now.
+    public static func current() throws(GilBenchError) -> [Int] {
+        var buffer = [Int32](repeating: 0, count: 1024)
+        let n = gb_get_affinity(&buffer, Int32(buffer.count))
+        guard n >= 0 else { throw GilBenchError(.system, "sched_getaffinity failed", errno: -n) }
+        return buffer.prefix(Int(n)).map(Int.init)
+    }
+
+    /// The concrete CPU list a selection means, given the CPUs allowed now.
+    /// - Throws: ``GilBenchError`` with code `.usage` when the selection asks for CPUs that are not there.
+    public static func resolve(_ selection: CPUSelection, allowed: [Int]) throws(GilBenchError) -> [Int] {
+        switch selection {
+        case .all:
+            return allowed
+        case .count(let n):
+            guard n <= allowed.count else {
+                throw GilBenchError(.usage, "--cpus \(n) asks for more CPUs than the \(allowed.count) this process may use (\(allowed.map(String.init).joined(separator: ",")))")
+            }
+            return Array(allowed.prefix(n))
+        case .list(let cpus):
+            for cpu in cpus where !allowed.contains(cpu) {
+                throw GilBenchError(.usage, "--cpu-list names CPU \(cpu), which this process may not use (allowed: \(allowed.map(String.init).joined(separator: ",")))")
+            }
+            return Array(Set(cpus)).sorted()
+        }
+    }
+
+    /// Pins the calling thread to `cpus`; threads and processes it starts afterwards inherit it.
+    public static func set(_ cpus: [Int]) throws(GilBenchError) {
+        let values = cpus.map(Int32.init)
+        let status = gb_set_affinity(values, Int32(values.count))
+        guard status == 0 else { throw GilBenchError(.system, "sched_setaffinity(\(cpus)) failed", errno: -status) }
+    }
+
+    /// Runs `body` pinned to `cpus`, then restores the previous affinity.
+    public static func with<R>(_ cpus: [Int], _ body: () throws -> R) throws -> R {
+        let previous = try current()
+        try set(cpus)
+        defer { try? set(previous) }
+        return try body()
+    }
+}

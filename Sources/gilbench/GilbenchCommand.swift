@@ -1,0 +1,37 @@
+import ArgumentParser
+import GilBench
+
+@main
+struct GilbenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gilbench",
+        abstract: "Measure, simulate and explain global-interpreter-lock contention.",
+        discussion: """
+            Exit statuses: 0 success; 2 compare found a regression; 64 bad command line; \
+            65 malformed input; 66 unreadable input; 70 a run failed; 73 output cannot be written; \
+            130 interrupted.
+            """,
+        version: MachineInfo.gilbenchVersion,
+        subcommands: [Run.self])
+}
+
+/// Turns library errors into one line on stderr and the documented exit status.
+func reporting<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as GilBenchError {
+        printError("gilbench: \(error)")
+        throw ExitCode(error.exitStatus.rawValue)
+    }
+}
+
+func printError(_ message: String) {
+    var stderr = StandardError()
+    print(message, to: &stderr)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandleOutput.write(string, to: 2)
+    }
+}

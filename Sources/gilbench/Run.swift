@@ -1,0 +1,148 @@
+import ArgumentParser
+import GilBench
+
+extension Workload: ExpressibleByArgument {}
+extension ExecutionMode: ExpressibleByArgument {}
+extension LockKind: ExpressibleByArgument {}
+extension GILDesign: ExpressibleByArgument {}
+
+/// The options that define configurations, shared by `run` and `sweep`.
+struct ConfigurationOptions: ParsableArguments {
+    @Option(help: "Workload: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var workload: Workload = .countdown
+
+    @Option(parsing: .upToNextOption, help: "Execution mode(s): sequential, threads.")
+    var mode: [String] = ["sequential", "threads"]
+
+    @Option(help: "Tasks, each in its own thread in threads mode (sequential mode runs them one after another).")
+    var threads: Int = 2
+
+    @Option(help: "Countdown start value (iterations per task).")
+    var n: Int = 20_000_000
+
+    @Option(help: "Ticks between GIL releases (Python 2's sys.setcheckinterval).")
+    var checkInterval: Int = 100
+
+    @Option(parsing: .upToNextOption, help: "GIL design(s): \(GILDesign.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var gil: [String] = ["ticks"]
+
+    @Option(parsing: .upToNextOption, help: "Lock(s) the ticks GIL is built on: condvar, semaphore.")
+    var lock: [String] = ["semaphore"]
+
+    @Option(parsing: .upToNextOption, help: "CPUs the run may use: all, or a count (pins with sched_setaffinity).")
+    var cpus: [String] = ["all"]
+
+    @Option(help: "Exact CPUs to pin to, e.g. 0,1 (overrides --cpus).")
+    var cpuList: String?
+
+    @Option(name: .customLong("repeat"), help: "Measured repetitions per configuration.")
+    var repetitions: Int = 5
+
+    @Option(help: "Unrecorded warm-up runs per configuration.")
+    var warmup: Int = 1
+
+    func configurations() throws -> [RunConfiguration] {
+        func split(_ values: [String]) -> [String] {
+            values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        }
+        func parse<T: ExpressibleByArgument & CaseIterable & RawRepresentable>(_ values: [String], _ option: String) throws -> [T] where T.RawValue == String {
+            try split(values).map { value in
+                guard let v = T(argument: value) else {
+                    throw ValidationError("unknown \(option) '\(value)'; expected one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return v
+            }
+        }
+        let modes: [ExecutionMode] = try parse(mode, "--mode")
+        let gils: [GILDesign] = try parse(gil, "--gil")
+        let locks: [LockKind] = try parse(lock, "--lock")
+        var selections: [CPUSelection] = try split(cpus).map { value in
+            guard let s = CPUSelection(argument: value) else {
+                throw ValidationError("--cpus takes 'all' or a positive count, not '\(value)'")
+            }
+            return s
+        }
+        if let cpuList {
+            guard let s = CPUSelection(list: cpuList) else {
+                throw ValidationError("--cpu-list takes CPU numbers separated by commas, such as 0,1; not '\(cpuList)'")
+            }
+            selections = [s]
+        }
+        var out: [RunConfiguration] = []
+        for cpu in selections {
+            for g in gils {
+                for l in (g == .ticks ? locks : [locks[0]]) {
+                    for m in modes {
+                        var c = RunConfiguration()
+                        c.workload = workload
+                        c.mode = m
+                        c.gil = g
+                        c.lock = l
+                        c.tasks = threads
+                        c.n = n
+                        c.checkInterval = checkInterval
+                        c.cpus = cpu
+                        c.repetitions = repetitions
+                        c.warmup = warmup
+                        out.append(c)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    func validate() throws {
+        let configurations = try configurations()
+        for c in configurations {
+            do { try c.validate() } catch { throw ValidationError(error.message) }
+        }
+        let allowed = try CPUAffinity.current()
+        for c in configurations {
+            do { _ = try CPUAffinity.resolve(c.cpus, allowed: allowed) } catch { throw ValidationError(error.message) }
+        }
+    }
+
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a workload in one or more configurations and measure it.",
+        discussion: """
+            Repeat --mode, --lock, --gil or --cpus (or give them comma-separated) to run several \
+            configurations; repetitions alternate between them. Prints a table of medians and \
+            ratios; with --output, appends one CSV row per repetition as it is measured.
+            """)
+
+    @OptionGroup var options: ConfigurationOptions
+
+    @Option(help: "Append one CSV row per repetition to this file.")
+    var output: String?
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    func run() throws {
+        try reporting {
+            let configurations = try options.configurations()
+            let writer = try output.map { path throws(GilBenchError) in try CSVWriter(path: path) }
+            let session = Session(writer: writer)
+            let showProgress = !quiet && FileHandleOutput.stderrIsTerminal
+            do {
+                try session.run(configurations, progress: { done, total, configuration in
+                    if showProgress {
+                        FileHandleOutput.write("\r[\(done + 1)/\(total)] \(configuration.mode.rawValue) \(configuration.gil.rawValue) cpus=\(configuration.cpus)   ", to: 2)
+                    }
+                })
+            } catch {
+                if showProgress { FileHandleOutput.write("\n", to: 2) }
+                if !session.records.isEmpty { print(Summary(records: session.records).render()) }
+                throw error
+            }
+            if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
+            print("run \(session.runID) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores, \(session.machine.kernel)")
+            print(Summary(records: session.records).render(), terminator: "")
+            if let output { print("\(session.records.count) rows appended to \(output)") }
+        }
+    }
+}
