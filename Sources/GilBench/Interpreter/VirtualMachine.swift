@@ -21,27 +21,31 @@ public enum VirtualMachine {
     public static func run<G: GlobalInterpreterLock>(
         _ program: Program, arguments: [Int], gil: G, thread: inout InterpreterThread, shared: SharedState
     ) -> Int {
-        let locals = UnsafeMutablePointer<Int>.allocate(capacity: max(program.localNames.count, 1))
-        locals.initialize(repeating: 0, count: max(program.localNames.count, 1))
-        for (i, value) in arguments.prefix(program.localNames.count).enumerated() { locals[i] = value }
-        let stack = UnsafeMutablePointer<Int>.allocate(capacity: max(program.maxStackDepth, 1))
+        var heap = ObjectHeap()
+        let localCount = max(program.localNames.count, 1)
+        let locals = UnsafeMutablePointer<ObjectRef>.allocate(capacity: localCount)
+        // Departure: CPython starts locals unbound (NULL); ours start as 0, so no program can read garbage.
+        for i in 0..<localCount { locals[i] = heap.int(i < arguments.count ? arguments[i] : 0) }
+        let constants = UnsafeMutablePointer<ObjectRef>.allocate(capacity: max(program.constants.count, 1))
+        for (i, value) in program.constants.enumerated() { constants[i] = heap.int(value) }
+        let stack = UnsafeMutablePointer<ObjectRef>.allocate(capacity: max(program.maxStackDepth, 1))
         defer {
+            heap.destroy()
             locals.deallocate()
+            constants.deallocate()
             stack.deallocate()
         }
         return program.instructions.withUnsafeBufferPointer { code in
-            program.constants.withUnsafeBufferPointer { constants in
-                execute(
-                    code: code, constants: constants, natives: program.natives, locals: locals, stack: stack,
-                    gil: gil, thread: &thread, shared: shared)
-            }
+            execute(
+                code: code, constants: constants, natives: program.natives, locals: locals, stack: stack,
+                heap: &heap, gil: gil, thread: &thread, shared: shared)
         }
     }
 
     @usableFromInline
     static func execute<G: GlobalInterpreterLock>(
-        code: UnsafeBufferPointer<Instruction>, constants: UnsafeBufferPointer<Int>, natives: [NativeFunction],
-        locals: UnsafeMutablePointer<Int>, stack: UnsafeMutablePointer<Int>,
+        code: UnsafeBufferPointer<Instruction>, constants: UnsafeMutablePointer<ObjectRef>, natives: [NativeFunction],
+        locals: UnsafeMutablePointer<ObjectRef>, stack: UnsafeMutablePointer<ObjectRef>, heap: inout ObjectHeap,
         gil: G, thread: inout InterpreterThread, shared: SharedState
     ) -> Int {
         var pc = 0
@@ -52,11 +56,21 @@ public enum VirtualMachine {
             thread.instructions &+= instructions
             thread.ticks &+= ticks
         }
-        @inline(__always) func push(_ v: Int) { stack[sp] = v; sp &+= 1 }
-        @inline(__always) func pop() -> Int { sp &-= 1; return stack[sp] }
+        @inline(__always) func push(_ v: ObjectRef) { stack[sp] = v; sp &+= 1 }
+        @inline(__always) func pop() -> ObjectRef { sp &-= 1; return stack[sp] }
         @inline(__always) func tick() {
             ticks &+= 1
             gil.tick(&thread)
+        }
+        /// Pops b then a, pushes a fresh int `combine(a, b)`, releasing both operands (the int fast
+        /// path of BINARY_ADD / INPLACE_SUBTRACT in ceval.c, minus the overflow-to-long slow path:
+        /// ours wraps).
+        @inline(__always) func arithmetic(_ combine: (Int, Int) -> Int) {
+            let b = pop(), a = pop()
+            let result = heap.int(combine(a.pointee.value, b.pointee.value))
+            heap.decref(a)
+            heap.decref(b)
+            push(result)
         }
 
         while true {
@@ -68,66 +82,87 @@ public enum VirtualMachine {
             case .nop:
                 break
             case .loadFast:
-                push(locals[arg])
+                let value = locals[arg]
+                heap.incref(value)
+                push(value)
             case .storeFast:
+                let old = locals[arg]
                 locals[arg] = pop()
+                heap.decref(old)
             case .loadConst:
-                push(constants[arg])
+                let value = constants[arg]
+                heap.incref(value)
+                push(value)
             case .loadGlobal:
-                push(shared.load(global: arg))
+                push(heap.int(shared.load(global: arg)))
                 tick()
             case .storeGlobal:
-                shared.store(global: arg, pop())
+                let value = pop()
+                shared.store(global: arg, value.pointee.value)
+                heap.decref(value)
                 tick()
             case .compareOp:
                 let b = pop(), a = pop()
                 let op = ComparisonOperator(rawValue: arg).unsafelyUnwrapped
-                push(op.evaluate(a, b) ? 1 : 0)
+                let result = heap.bool(op.evaluate(a.pointee.value, b.pointee.value))
+                heap.decref(a)
+                heap.decref(b)
+                push(result)
                 // ceval.c: PREDICT(POP_JUMP_IF_FALSE); PREDICT(POP_JUMP_IF_TRUE); continue;
                 // a predicted jump goes straight to the next opcode's label and skips the ticker.
                 let next = code[pc].opcode
                 if next != .popJumpIfFalse && next != .popJumpIfTrue { tick() }
             case .popJumpIfFalse:
-                if pop() == 0 { pc = arg }
+                let w = pop()
+                if w == heap.falseObject || (w != heap.trueObject && w.pointee.value == 0) { pc = arg }
+                heap.decref(w)
             case .popJumpIfTrue:
-                if pop() != 0 { pc = arg }
+                let w = pop()
+                if w == heap.trueObject || (w != heap.falseObject && w.pointee.value != 0) { pc = arg }
+                heap.decref(w)
             case .jumpAbsolute:
                 pc = arg
                 tick()
             case .binaryAdd, .inplaceAdd:
-                let b = pop(), a = pop()
-                push(a &+ b)
+                arithmetic(&+)
                 tick()
             case .binarySubtract, .inplaceSubtract:
-                let b = pop(), a = pop()
-                push(a &- b)
+                arithmetic(&-)
                 tick()
             case .popTop:
-                sp &-= 1
+                heap.decref(pop())
             case .dupTop:
-                push(stack[sp &- 1])
+                let top = stack[sp &- 1]
+                heap.incref(top)
+                push(top)
             case .containsInRange:
                 // `-1 in range(n)`: one instruction that scans n values and finds nothing (slide 90).
-                let n = pop()
-                var found = 0
+                let range = pop()
+                let n = range.pointee.value
+                var found = false
                 var i = 0
                 while i < n {
-                    if i == -1 { found = 1 }
+                    if i == -1 { found = true }
                     gb_keep(Int64(i))
                     i &+= 1
                 }
-                push(found)
+                heap.decref(range)
+                push(heap.bool(found))
                 tick()
             case .callNative:
                 let function = natives[arg]
                 let argument = pop()
+                let value = argument.pointee.value
+                heap.decref(argument)
+                let result: Int
                 if function.releasesGIL {
                     gil.releaseForBlocking(&thread)
-                    push(function.body(argument))
+                    result = function.body(value)
                     gil.acquireAfterBlocking(&thread)
                 } else {
-                    push(function.body(argument))
+                    result = function.body(value)
                 }
+                push(heap.int(result))
                 tick()
             case .lockAcquire:
                 // threading.Lock.acquire(): try without blocking; if taken, release the GIL while
@@ -143,7 +178,10 @@ public enum VirtualMachine {
                 shared.lock(arg).release()
                 tick()
             case .returnValue:
-                return pop()
+                let result = pop()
+                let value = result.pointee.value
+                heap.decref(result)
+                return value
             }
         }
     }

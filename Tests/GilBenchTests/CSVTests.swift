@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import GilBench
+
+@Suite("CSV output")
+struct CSVTests {
+    func temporaryPath(_ name: String = "out.csv") -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent(name).path
+    }
+
+    func smallRun() -> RunConfiguration {
+        var c = RunConfiguration()
+        c.n = 10_000
+        c.repetitions = 2
+        c.warmup = 0
+        return c
+    }
+
+    @Test("A new file gets the header, then one row per repetition, each written as measured")
+    func writesHeaderAndRows() throws {
+        let path = temporaryPath()
+        let session = Session(writer: try CSVWriter(path: path))
+        var threaded = smallRun()
+        threaded.mode = .threads
+        var seen = 0
+        try session.run([smallRun(), threaded], progress: { done, _, _ in
+            // Rows measured before this one are already in the file.
+            let lines = (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n").count ?? 0
+            #expect(lines == 1 + done)
+            seen += 1
+        })
+        #expect(seen == 4)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first.map(String.init) == Column.header)
+        #expect(lines.count == 5)
+        for line in lines.dropFirst() {
+            #expect(line.split(separator: ",", omittingEmptySubsequences: false).count == Column.allCases.count)
+        }
+    }
+
+    @Test("Appending keeps the rows already there")
+    func appendKeepsRows() throws {
+        let path = temporaryPath()
+        try Session(writer: try CSVWriter(path: path)).run([smallRun()])
+        try Session(writer: try CSVWriter(path: path)).run([smallRun()])
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1 + 2 + 2)
+        #expect(lines.filter { $0 == Column.header }.count == 1)
+    }
+
+    @Test("A file with another header is refused and left untouched")
+    func refusesOtherHeader() throws {
+        let path = temporaryPath()
+        let original = "name,value\nx,1\n"
+        try original.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: GilBenchError.self) { try CSVWriter(path: path) }
+        do { _ = try CSVWriter(path: path) } catch {
+            #expect(error.code == .unwritableOutput)
+            #expect(error.message.contains("different header"))
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
+    }
+
+    @Test("An unwritable path is a clear error, not a crash")
+    func unwritable() {
+        #expect(throws: GilBenchError.self) { try CSVWriter(path: "/nonexistent-dir/x.csv") }
+    }
+
+    @Test("Fields with commas or quotes are quoted as RFC 4180 says")
+    func quoting() {
+        #expect(CSVRecord.quote("plain") == "plain")
+        #expect(CSVRecord.quote("a,b") == "\"a,b\"")
+        #expect(CSVRecord.quote("say \"hi\"") == "\"say \"\"hi\"\"\"")
+    }
+
+    @Test("Rows carry the configuration, the measurements and the machine")
+    func rowContents() throws {
+        let session = Session(writer: nil)
+        var c = smallRun()
+        c.mode = .threads
+        c.repetitions = 1
+        try session.run([c])
+        let row = try #require(session.records.first)
+        #expect(row[.schemaVersion] == "1")
+        #expect(row[.mode] == "threads")
+        #expect(row[.threads] == "2")
+        #expect(row[.tasks] == "2")
+        #expect(row[.lock] == "semaphore")
+        #expect(row[.n] == "10000")
+        #expect(row[.ticks] == "40000")
+        #expect(row[.gilFailedAcquisitions] == nil, "a semaphore cannot see failed wake-ups: empty, not 0")
+        #expect(Double(row[.wallSeconds] ?? "") ?? 0 > 0)
+        #expect(row[.cores].flatMap(Int.init) ?? 0 >= 1)
+        #expect(!(row[.kernel] ?? "").isEmpty)
+        #expect(row[.gilbenchVersion] == MachineInfo.gilbenchVersion)
+    }
+
+    @Test("The condition-variable lock reports failed acquisitions (a number, possibly 0)")
+    func condvarCountsFailures() throws {
+        let session = Session(writer: nil)
+        var c = smallRun()
+        c.lock = .condvar
+        c.mode = .threads
+        c.repetitions = 1
+        try session.run([c])
+        #expect(session.records.first?[.gilFailedAcquisitions].flatMap(Int.init) != nil)
+    }
+}
+
+@Suite("CPU selection")
+struct CPUSelectionTests {
+    @Test("Counts and lists resolve against the CPUs allowed")
+    func resolves() throws {
+        #expect(try CPUAffinity.resolve(.all, allowed: [0, 1]) == [0, 1])
+        #expect(try CPUAffinity.resolve(.count(1), allowed: [2, 3]) == [2])
+        #expect(try CPUAffinity.resolve(.list([1]), allowed: [0, 1]) == [1])
+        #expect(throws: GilBenchError.self) { try CPUAffinity.resolve(.count(3), allowed: [0, 1]) }
+        #expect(throws: GilBenchError.self) { try CPUAffinity.resolve(.list([5]), allowed: [0, 1]) }
+        #expect(CPUSelection(argument: "0") == nil)
+        #expect(CPUSelection(list: "0,x") == nil)
+    }
+
+    @Test("A run pinned to one CPU stays on it, and the previous affinity comes back afterwards")
+    func pinsAndRestores() throws {
+        let before = try CPUAffinity.current()
+        var c = RunConfiguration()
+        c.n = 1000
+        c.cpus = .count(1)
+        let session = Session(writer: nil)
+        try session.run([c])
+        #expect(session.records.first?[.cpus] == "1")
+        #expect(try CPUAffinity.current() == before)
+    }
+}
