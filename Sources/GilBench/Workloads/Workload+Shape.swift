@@ -41,6 +41,7 @@ extension Workload {
 extension RunConfiguration {
     /// Sets ``tasks`` for workloads whose shape fixes it (race: 2, io-latency: 1 + CPU threads, ...).
     public mutating func applyWorkloadShape() {
+        guard cpuThreads >= 0 else { return }  // refused by validate(), with the option's name
         if let fixed = workload.fixedTasks(cpuThreads: cpuThreads) { tasks = fixed }
     }
 
