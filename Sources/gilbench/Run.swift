@@ -17,8 +17,8 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "Tasks, each in its own thread in threads mode (sequential mode runs them one after another).")
     var threads: Int = 2
 
-    @Option(help: "Countdown start value (iterations per task).")
-    var n: Int = 20_000_000
+    @Option(help: "Countdown start value (iterations per task; default 20000000); race: updates per thread (default 1000000); long-tick: range length (default 100000000).")
+    var n: Int?
 
     @Option(help: "Ticks between GIL releases (Python 2's sys.setcheckinterval).")
     var checkInterval: Int = 100
@@ -40,6 +40,8 @@ struct ConfigurationOptions: ParsableArguments {
 
     @Option(help: "Unrecorded warm-up runs per configuration.")
     var warmup: Int = 1
+
+    @OptionGroup var design: DesignOptions
 
     func configurations() throws -> [RunConfiguration] {
         func split(_ values: [String]) -> [String] {
@@ -79,11 +81,12 @@ struct ConfigurationOptions: ParsableArguments {
                         c.gil = g
                         c.lock = l
                         c.tasks = threads
-                        c.n = n
+                        c.n = n ?? workload.defaultN
                         c.checkInterval = checkInterval
                         c.cpus = cpu
                         c.repetitions = repetitions
                         c.warmup = warmup
+                        design.apply(to: &c)
                         out.append(c)
                     }
                 }

@@ -2,6 +2,17 @@
 public enum Workload: String, Sendable, CaseIterable, Codable {
     /// Slide 80: `while n > 0: n -= 1`, once per task.
     case countdown
+    /// Slides 99-104: a loop calling native `churn(churnN)` `calls` times, the GIL released around it.
+    case `extension`
+    /// One thread answers requests on a pipe (blocking reads release the GIL) beside `cpuThreads`
+    /// CPU-bound threads; a client outside the interpreter measures response times (convoy effect).
+    case ioLatency = "io-latency"
+    /// Slide 43: two threads run `x = x + 1` and `x = x - 1` on a global `n` times each.
+    case race
+    /// ``race`` with a user lock (LOCK_ACQUIRE / LOCK_RELEASE) around each update: x ends at 0.
+    case raceLocked = "race-locked"
+    /// Slide 90: one long instruction (`-1 in range(n)`) while another thread waits for the GIL.
+    case longTick = "long-tick"
 }
 
 /// How the tasks of a run are executed.
@@ -16,6 +27,12 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
 public enum GILDesign: String, Sendable, CaseIterable, Codable {
     /// Python 2: release and re-take every check interval ticks (``TickGIL``).
     case ticks
+    /// Python 3.2+: drop request after a switch interval, forced switching (``IntervalGIL``).
+    case interval
+    /// FIFO hand-off every check interval ticks (``FairGIL``).
+    case fair
+    /// Beazley 2010: I/O-bound threads preempt CPU-bound ones (``PriorityGIL``).
+    case priority
     /// No GIL (free-threaded Python).
     case none
 }
@@ -34,6 +51,16 @@ public struct RunConfiguration: Sendable, Hashable {
     public var n: Int = 20_000_000
     /// Ticks between GIL checks (Python 2's `sys.setcheckinterval`).
     public var checkInterval: Int = 100
+    /// Milliseconds a waiter waits before it asks for the GIL (Python 3's `sys.setswitchinterval`).
+    public var switchIntervalMilliseconds: Double = 5
+    /// `extension`: iterations of the native `churn(n)` per call.
+    public var churnN: Int = 0
+    /// `extension`: native calls per thread; `io-latency`: requests the client sends.
+    public var calls: Int = 1_000_000
+    /// `io-latency`: CPU-bound threads beside the server thread.
+    public var cpuThreads: Int = 1
+    /// The column `gilbench sweep` varies (its own column holds the value); empty otherwise.
+    public var sweepParameter: String = ""
     public var cpus: CPUSelection = .all
     public var repetitions: Int = 5
     public var warmup: Int = 1
@@ -56,5 +83,6 @@ public struct RunConfiguration: Sendable, Hashable {
         guard tasks >= 1 && tasks <= 1024 else { throw GilBenchError(.usage, "--threads must be between 1 and 1024 (got \(tasks))") }
         guard repetitions >= 1 else { throw GilBenchError(.usage, "--repeat must be at least 1 (got \(repetitions))") }
         guard warmup >= 0 else { throw GilBenchError(.usage, "--warmup must be 0 or more (got \(warmup))") }
+        try validateDesignAndWorkload()
     }
 }

@@ -14,10 +14,18 @@ public enum Runner {
         try CPUAffinity.set(cpus)
         defer { try? CPUAffinity.set(allowed) }
         switch (configuration.gil, configuration.lock) {
+        // Every design records its waits in a histogram: a record costs tens of nanoseconds and only
+        // follows a contended wait, which costs microseconds (README, "GIL designs").
         case (.ticks, .semaphore):
-            return try execute(plan, gil: TickGIL(lock: SemaphoreLock(), checkInterval: configuration.checkInterval), configuration, probes)
+            return try execute(plan, gil: TickGIL(lock: SemaphoreLock(), checkInterval: configuration.checkInterval, recordWaits: true), configuration, probes)
         case (.ticks, .condvar):
-            return try execute(plan, gil: TickGIL(lock: ConditionVariableLock(), checkInterval: configuration.checkInterval), configuration, probes)
+            return try execute(plan, gil: TickGIL(lock: ConditionVariableLock(), checkInterval: configuration.checkInterval, recordWaits: true), configuration, probes)
+        case (.interval, _):
+            return try execute(plan, gil: IntervalGIL(switchIntervalMilliseconds: configuration.switchIntervalMilliseconds, recordWaits: true), configuration, probes)
+        case (.fair, _):
+            return try execute(plan, gil: FairGIL(checkInterval: configuration.checkInterval, recordWaits: true), configuration, probes)
+        case (.priority, _):
+            return try execute(plan, gil: PriorityGIL(switchIntervalMilliseconds: configuration.switchIntervalMilliseconds, recordWaits: true), configuration, probes)
         case (.none, _):
             return try execute(plan, gil: NoGIL(), configuration, probes)
         }
@@ -28,6 +36,7 @@ public enum Runner {
         _ plan: WorkloadPlan, gil: G, _ configuration: RunConfiguration, _ probes: [any MeasurementProbe]
     ) throws(GilBenchError) -> Measurement {
         for probe in probes { try probe.begin() }
+        try plan.start()
         let before = ResourceUsage.current()
         let start = MonotonicClock.nanoseconds()
         let threads: [InterpreterThread]
@@ -35,10 +44,16 @@ public enum Runner {
         case .sequential:
             threads = [runSequentially(plan, gil: gil)]
         case .threads:
-            threads = try runInThreads(plan, gil: gil)
+            do {
+                threads = try runInThreads(plan, gil: gil)
+            } catch {
+                plan.finish()
+                throw error
+            }
         }
         let wall = MonotonicClock.nanoseconds() &- start
         let usage = ResourceUsage.current() - before
+        plan.finish()
         var extra = CSVRecord()
         for probe in probes { extra.merge(try probe.end()) }
         extra.merge(plan.report(plan.shared))

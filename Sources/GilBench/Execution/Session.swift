@@ -94,8 +94,13 @@ extension RunConfiguration {
             r.set(.cpus, cpus.count)
             r.set(.cpuList, cpus.map(String.init).joined(separator: " "))
         }
-        r.set(.n, n)
-        if gil == .ticks { r.set(.checkInterval, checkInterval) }
+        if workload.usesN { r.set(.n, n) }
+        if gil == .ticks || gil == .fair { r.set(.checkInterval, checkInterval) }
+        if gil == .interval || gil == .priority { r.set(.switchIntervalMs, switchIntervalMilliseconds) }
+        if workload == .extension { r.set(.churnN, churnN) }
+        if workload == .extension || workload == .ioLatency { r.set(.calls, calls) }
+        if workload == .ioLatency { r.set(.cpuThreads, cpuThreads) }
+        if !sweepParameter.isEmpty { r.set(.sweepParameter, sweepParameter) }
         return r
     }
 }

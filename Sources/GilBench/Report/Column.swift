@@ -65,6 +65,7 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     case latencyMaxUs = "latency_max_us"
     case requestsPerSecond = "requests_per_s"
     case raceFinalX = "race_final_x"
+    case longTickUs = "long_tick_us"
 
     // MARK: Machine
     case host

@@ -16,6 +16,12 @@ public struct Summary {
             if let threads = key[.threads], key[.mode] != "sequential" { parts.append("\(threads) thr") }
             if let cpus = key[.cpus] { parts.append("\(cpus) cpu") }
             if let ci = key[.checkInterval], !ci.isEmpty, ci != "100" { parts.append("ci=\(ci)") }
+            if let si = key[.switchIntervalMs], !si.isEmpty, si != "5" { parts.append("si=\(si)ms") }
+            if let churn = key[.churnN], !churn.isEmpty { parts.append("churn=\(churn)") }
+            if let k = key[.cpuThreads], !k.isEmpty { parts.append("cpu thr=\(k)") }
+            if let swept = key[.sweepParameter], let column = Column(rawValue: swept), column != .checkInterval,
+               column != .switchIntervalMs, column != .churnN, column != .cpuThreads, column != .threads,
+               let value = key[column] { parts.append("\(swept)=\(value)") }
             return parts.filter { !$0.isEmpty }.joined(separator: " ")
         }
     }
@@ -78,7 +84,7 @@ public struct Summary {
 
     /// The plain-text table.
     public func render() -> String {
-        let metrics: [(String, (Group) -> String)] = [
+        var metrics: [(String, (Group) -> String)] = [
             ("runs", { "\($0.rows.count)" }),
             ("wall s median", { Summary.fmt($0.median(.wallSeconds)) }),
             ("min", { Summary.fmt($0.values(.wallSeconds).min()) }),
@@ -96,6 +102,18 @@ public struct Summary {
             ("handoffs/s", { Summary.perSecond($0, .gilHandoffs) }),
             ("failed/s", { Summary.perSecond($0, .gilFailedAcquisitions) }),
         ]
+        // Columns only some workloads fill, shown when a row has them.
+        let optional: [(String, Column)] = [
+            ("lat p50 us", .latencyP50Us), ("lat p99 us", .latencyP99Us), ("req/s", .requestsPerSecond),
+            ("long tick us", .longTickUs), ("race x", .raceFinalX), ("forced/s", .forcedSwitches),
+        ]
+        for (title, column) in optional where groups.contains(where: { !$0.values(column).isEmpty }) {
+            if column == .forcedSwitches {
+                metrics.append((title, { Summary.perSecond($0, column) }))
+            } else {
+                metrics.append((title, { Summary.fmt($0.median(column)) }))
+            }
+        }
         var table: [[String]] = [["configuration"] + metrics.map(\.0)]
         for g in groups { table.append([g.label] + metrics.map { $0.1(g) }) }
         var text = Summary.align(table)

@@ -17,14 +17,22 @@ public struct WorkloadPlan: Sendable {
     public var shared: SharedState
     /// The workload's own columns (for example `race_final_x`), read after the tasks ended.
     public var report: @Sendable (SharedState) -> CSVRecord
+    /// Called just before the tasks start (io-latency starts its client thread here).
+    public var start: @Sendable () throws(GilBenchError) -> Void
+    /// Called after every task ended, always once `start` succeeded (io-latency joins its client).
+    public var finish: @Sendable () -> Void
 
     public init(
         tasks: [InterpretedTask], shared: SharedState,
-        report: @escaping @Sendable (SharedState) -> CSVRecord = { _ in CSVRecord() }
+        report: @escaping @Sendable (SharedState) -> CSVRecord = { _ in CSVRecord() },
+        start: @escaping @Sendable () throws(GilBenchError) -> Void = {},
+        finish: @escaping @Sendable () -> Void = {}
     ) {
         self.tasks = tasks
         self.shared = shared
         self.report = report
+        self.start = start
+        self.finish = finish
     }
 
     /// The plan for `configuration`'s workload.
@@ -36,6 +44,14 @@ public struct WorkloadPlan: Sendable {
             return WorkloadPlan(
                 tasks: Array(repeating: task, count: configuration.tasks),
                 shared: SharedState(globals: program.globalNames.count, locks: program.lockCount))
+        case .extension:
+            return ExtensionWorkload.plan(for: configuration)
+        case .ioLatency:
+            return try IOLatencyWorkload.plan(for: configuration)
+        case .race, .raceLocked:
+            return RaceWorkload.plan(for: configuration)
+        case .longTick:
+            return try LongTickWorkload.plan(for: configuration)
         }
     }
 }

@@ -1,0 +1,158 @@
+import Synchronization
+
+/// Beazley's 2010 proposal ("Understanding the Python GIL", PyCon 2010; bpo-7946): the Python 3
+/// GIL with priorities for I/O-bound threads.
+///
+/// - A thread is *CPU-bound* once it has been forced off the GIL by a drop request, and *I/O-bound*
+///   once it has given the GIL up for blocking I/O (``releaseForBlocking(_:)``). A new thread starts
+///   CPU-bound.
+/// - Waiters queue in two FIFO queues. A release hands the GIL straight to the first I/O-bound
+///   waiter, else to the first CPU-bound one (so, as with FORCE_SWITCHING, the releasing thread
+///   cannot win it straight back).
+/// - An I/O-bound thread that finds a CPU-bound holder sets the drop request at once, so the holder
+///   leaves at its next check point: the I/O thread preempts it instead of waiting for the interval.
+/// - Otherwise the switch interval works as in ``IntervalGIL``: a waiter that waited the interval
+///   with no switch meanwhile sets the drop request; the holder checks it at every tick point.
+///
+/// Departure from the talk: Beazley sketched the policy, not code; the queues, direct hand-off and
+/// the start-as-CPU-bound rule are our choices. Spurious wake-ups count as failed acquisitions.
+public final class PriorityGIL: GlobalInterpreterLock, @unchecked Sendable {
+    // @unchecked Sendable: every `var` below is guarded by `state.mutex`; `dropRequest` and
+    // `queued` are atomics.
+    private let state = MutexAndCondition()
+    private let dropRequest = Atomic<Bool>(false)
+    private var locked = false
+    private var holderIsIOBound = false
+    private var ioQueue: [HandOffWaiter] = []
+    private var cpuQueue: [HandOffWaiter] = []
+    private var waiters = HandOffWaiters()
+    private var ioBound = Set<Int>()
+    private var switchNumber: UInt64 = 0
+    private let queued = Atomic<Int>(0)
+    public let intervalNanoseconds: UInt64
+
+    private var acquisitions = 0
+    private var handoffs = 0
+    private var lastHolder = -1
+    private var failed = 0
+    private var forced = 0
+    private var waitNanoseconds: UInt64 = 0
+    private var histogram: WaitHistogram?
+
+    /// - Parameters:
+    ///   - switchIntervalMilliseconds: how long a waiter waits before it requests a drop (default 5 ms).
+    ///   - recordWaits: keep a histogram of contended waits.
+    public init(switchIntervalMilliseconds: Double = 5, recordWaits: Bool = false) {
+        precondition(switchIntervalMilliseconds > 0)
+        intervalNanoseconds = max(1_000, UInt64(switchIntervalMilliseconds * 1e6))
+        histogram = recordWaits ? WaitHistogram() : nil
+    }
+
+    /// Threads waiting now (for tests).
+    var waitingCount: Int { queued.load(ordering: .relaxed) }
+    /// Whether a drop is requested now (for tests).
+    var dropRequested: Bool { dropRequest.load(ordering: .relaxed) }
+
+    public func acquire(_ thread: inout InterpreterThread) { take(thread.id, returningFromIO: false) }
+
+    public func release(_ thread: inout InterpreterThread) { drop(thread.id, forced: false) }
+
+    /// The thread gives the GIL up for I/O: from now on it is I/O-bound.
+    public func releaseForBlocking(_ thread: inout InterpreterThread) {
+        state.lock()
+        ioBound.insert(thread.id)
+        state.unlock()
+        drop(thread.id, forced: false)
+    }
+
+    public func acquireAfterBlocking(_ thread: inout InterpreterThread) { take(thread.id, returningFromIO: true) }
+
+    @inline(__always)
+    public func tick(_ thread: inout InterpreterThread) {
+        if dropRequest.load(ordering: .relaxed) { handleDropRequest(thread.id) }
+    }
+
+    @inline(never)
+    private func handleDropRequest(_ id: Int) {
+        drop(id, forced: true)
+        take(id, returningFromIO: false)
+    }
+
+    private func take(_ id: Int, returningFromIO: Bool) {
+        state.lock()
+        if returningFromIO { ioBound.insert(id) }
+        let isIOBound = ioBound.contains(id)
+        var waited: UInt64 = 0
+        if locked {
+            let start = MonotonicClock.nanoseconds()
+            let me = waiters.waiter(for: id)
+            me.granted = false
+            if isIOBound { ioQueue.append(me) } else { cpuQueue.append(me) }
+            // Preempt a CPU-bound holder at once.
+            if isIOBound && !holderIsIOBound { dropRequest.store(true, ordering: .relaxed) }
+            queued.store(ioQueue.count + cpuQueue.count, ordering: .relaxed)
+            while !me.granted {
+                let savedSwitchNumber = switchNumber
+                let signalled = me.condition.wait(state.mutex, untilMonotonic: MonotonicClock.nanoseconds() &+ intervalNanoseconds)
+                if me.granted { break }
+                if !signalled && switchNumber == savedSwitchNumber {
+                    dropRequest.store(true, ordering: .relaxed)
+                } else if signalled {
+                    failed += 1
+                }
+            }
+            waited = MonotonicClock.nanoseconds() &- start
+        }
+        locked = true
+        holderIsIOBound = isIOBound
+        acquisitions += 1
+        if lastHolder != id {
+            if lastHolder >= 0 { handoffs += 1 }
+            lastHolder = id
+        }
+        if waited > 0 {
+            waitNanoseconds &+= waited
+            histogram?.record(nanoseconds: waited)
+        }
+        state.unlock()
+    }
+
+    /// Hands the GIL to the first I/O-bound waiter, else the first CPU-bound one, else frees it.
+    private func drop(_ id: Int, forced wasForced: Bool) {
+        state.lock()
+        precondition(locked, "PriorityGIL released while not held")
+        if wasForced { ioBound.remove(id) }  // forced off: CPU-bound from now on
+        dropRequest.store(false, ordering: .relaxed)
+        let next: HandOffWaiter?
+        if !ioQueue.isEmpty {
+            next = ioQueue.removeFirst()
+        } else if !cpuQueue.isEmpty {
+            next = cpuQueue.removeFirst()
+        } else {
+            next = nil
+        }
+        if let next {
+            if wasForced { forced += 1 }
+            queued.store(ioQueue.count + cpuQueue.count, ordering: .relaxed)
+            next.granted = true  // `locked` stays true: the GIL passes straight to `next`
+            switchNumber &+= 1
+            next.condition.signal()
+        } else {
+            locked = false
+        }
+        state.unlock()
+    }
+
+    public func counters() -> GILCounters {
+        state.lock()
+        defer { state.unlock() }
+        var c = GILCounters()
+        c.acquisitions = acquisitions
+        c.handoffs = handoffs
+        c.failedAcquisitions = failed
+        c.waitNanoseconds = waitNanoseconds
+        c.forcedSwitches = forced
+        c.waitSamples = histogram
+        return c
+    }
+}

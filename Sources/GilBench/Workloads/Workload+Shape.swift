@@ -1,0 +1,63 @@
+/// What each workload does with the configuration's numbers.
+extension Workload {
+    /// Whether `n` means something for the workload (and goes in the `n` column).
+    public var usesN: Bool {
+        switch self {
+        case .countdown, .race, .raceLocked, .longTick: true
+        case .extension, .ioLatency: false
+        }
+    }
+
+    /// `n` when the user gives none: countdown's 20,000,000 (slide 80), the race's 1,000,000
+    /// updates per thread (slide 43), and a long tick of 100,000,000 range steps (tens of ms).
+    public var defaultN: Int {
+        switch self {
+        case .countdown: 20_000_000
+        case .race, .raceLocked: 1_000_000
+        case .longTick: 100_000_000
+        case .extension, .ioLatency: 0
+        }
+    }
+
+    /// `calls` when the user gives none: 1,000,000 native calls per thread for `extension` (as on
+    /// the slide), 500 requests for `io-latency` (each can take 10 ms under the convoy effect).
+    public var defaultCalls: Int {
+        switch self {
+        case .ioLatency: 500
+        default: 1_000_000
+        }
+    }
+
+    /// How many interpreter threads the workload runs whatever `--threads` says, or nil.
+    public func fixedTasks(cpuThreads: Int) -> Int? {
+        switch self {
+        case .race, .raceLocked, .longTick: 2
+        case .ioLatency: 1 + cpuThreads
+        case .countdown, .extension: nil
+        }
+    }
+}
+
+extension RunConfiguration {
+    /// Sets ``tasks`` for workloads whose shape fixes it (race: 2, io-latency: 1 + CPU threads, ...).
+    public mutating func applyWorkloadShape() {
+        guard cpuThreads >= 0 else { return }  // refused by validate(), with the option's name
+        if let fixed = workload.fixedTasks(cpuThreads: cpuThreads) { tasks = fixed }
+    }
+
+    /// Checks the options of the GIL designs and workloads of issue 5.
+    /// - Throws: ``GilBenchError`` with code `.usage` and a message naming the option.
+    func validateDesignAndWorkload() throws(GilBenchError) {
+        guard switchIntervalMilliseconds.isFinite, switchIntervalMilliseconds >= 0.001, switchIntervalMilliseconds <= 60_000 else {
+            throw GilBenchError(.usage, "--switch-interval must be between 0.001 and 60000 ms (got \(switchIntervalMilliseconds))")
+        }
+        guard churnN >= 0 else { throw GilBenchError(.usage, "--churn-n must be 0 or more (got \(churnN))") }
+        guard calls >= 1 else { throw GilBenchError(.usage, "--calls must be at least 1 (got \(calls))") }
+        guard cpuThreads >= 0 && cpuThreads <= 1023 else {
+            throw GilBenchError(.usage, "--cpu-threads must be between 0 and 1023 (got \(cpuThreads))")
+        }
+        if let fixed = workload.fixedTasks(cpuThreads: cpuThreads), tasks != fixed {
+            throw GilBenchError(.usage, "--workload \(workload.rawValue) runs \(fixed) interpreter threads, not \(tasks)")
+        }
+    }
+}

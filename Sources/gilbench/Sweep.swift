@@ -1,0 +1,66 @@
+import ArgumentParser
+import GilBench
+
+extension SweepParameter: ExpressibleByArgument {}
+
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Vary one parameter over a list of values and write one CSV.",
+        discussion: """
+            Runs every configuration the other options describe at each value of --parameter. Each row \
+            names the parameter in sweep_parameter and holds the value in the parameter's own column \
+            (check_interval, switch_interval_ms, threads, churn_n, cpu_threads, n, calls), so one command \
+            makes one plot's data. Example: gilbench sweep --workload extension --parameter churn-n \
+            --values 0,1000,10000,100000 --calls 20000 --output extension.csv
+            """)
+
+    @Option(help: "The parameter to vary: \(SweepParameter.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var parameter: SweepParameter
+
+    @Option(parsing: .upToNextOption, help: "Its values, separated by commas or spaces (e.g. 10,100,1000,10000).")
+    var values: [String]
+
+    @OptionGroup var options: ConfigurationOptions
+
+    @Option(help: "Append one CSV row per repetition to this file.")
+    var output: String
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    /// The configurations, one block per value.
+    func configurations() throws -> [RunConfiguration] {
+        let list = values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        do {
+            return try parameter.configurations(options.configurations(), values: list)
+        } catch let error as GilBenchError {
+            throw ValidationError(error.message)
+        }
+    }
+
+    func validate() throws { _ = try configurations() }
+
+    func run() throws {
+        try reporting {
+            let configurations = try self.configurations()
+            let writer = try CSVWriter(path: output)
+            let session = Session(writer: writer)
+            let showProgress = !quiet && FileHandleOutput.stderrIsTerminal
+            do {
+                try session.run(configurations, progress: { done, total, c in
+                    if showProgress {
+                        FileHandleOutput.write("\r[\(done + 1)/\(total)] \(c.sweepParameter) \(c.mode.rawValue) \(c.gil.rawValue)   ", to: 2)
+                    }
+                })
+            } catch {
+                if showProgress { FileHandleOutput.write("\n", to: 2) }
+                if !session.records.isEmpty { print(Summary(records: session.records).render()) }
+                throw error
+            }
+            if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
+            print("sweep \(session.runID) of \(parameter.rawValue) over \(values.joined(separator: ",")) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores")
+            print(Summary(records: session.records).render(), terminator: "")
+            print("\(session.records.count) rows appended to \(output)")
+        }
+    }
+}

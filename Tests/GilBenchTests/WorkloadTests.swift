@@ -1,0 +1,60 @@
+import Testing
+@testable import GilBench
+
+@Suite("Workloads that tell the GIL designs apart")
+struct WorkloadTests {
+    @Test("extension runs `calls` native calls per thread: 12 instructions per call")
+    func extensionCounts() throws {
+        var configuration = RunConfiguration()
+        configuration.workload = .extension
+        configuration.mode = .threads
+        configuration.tasks = 2
+        configuration.calls = 1_000
+        configuration.churnN = 10
+        let measurement = try Runner.measure(configuration)
+        #expect(measurement.instructions == 2 * (1_000 * 12 + 6))
+        #expect(configuration.record[.churnN] == "10")
+        #expect(configuration.record[.n] == nil)
+    }
+
+    @Test("io-latency answers every request and reports latencies, with and without CPU-bound threads",
+          arguments: [(GILDesign.priority, 1), (.interval, 0), (.ticks, 1)])
+    func ioLatencyReports(design: GILDesign, cpuThreads: Int) throws {
+        var configuration = RunConfiguration()
+        configuration.workload = .ioLatency
+        configuration.mode = .threads
+        configuration.gil = design
+        configuration.switchIntervalMilliseconds = 0.5
+        configuration.cpuThreads = cpuThreads
+        configuration.calls = 40
+        configuration.applyWorkloadShape()
+        #expect(configuration.tasks == 1 + cpuThreads)
+        let record = try Runner.measure(configuration).record
+        let p50 = try #require(record[.latencyP50Us].flatMap(Double.init))
+        let max = try #require(record[.latencyMaxUs].flatMap(Double.init))
+        #expect(p50 > 0 && p50 <= max)
+        #expect(record[.requestsPerSecond] != nil)
+    }
+
+    @Test("long-tick reports the waiter's delay and the instruction's length")
+    func longTickReports() throws {
+        var configuration = RunConfiguration()
+        configuration.workload = .longTick
+        configuration.mode = .threads
+        configuration.n = 5_000_000
+        configuration.applyWorkloadShape()
+        let record = try Runner.measure(configuration).record
+        #expect(record[.latencyMaxUs].flatMap(Double.init) != nil)
+        #expect(record[.longTickUs].flatMap(Double.init) != nil)
+    }
+
+    @Test("Workloads with a fixed shape refuse another thread count")
+    func fixedShape() {
+        var configuration = RunConfiguration()
+        configuration.workload = .race
+        configuration.tasks = 3
+        #expect(throws: GilBenchError.self) { try configuration.validate() }
+        configuration.applyWorkloadShape()
+        #expect(configuration.tasks == 2)
+    }
+}
