@@ -5,6 +5,24 @@
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <linux/perf_event.h>
+
+#ifndef SYS_perf_event_open
+#  if defined(__x86_64__)
+#    define SYS_perf_event_open 298
+#  elif defined(__aarch64__)
+#    define SYS_perf_event_open 241
+#  endif
+#endif
+#ifndef PTRACE_GET_SYSCALL_INFO
+#  define PTRACE_GET_SYSCALL_INFO 0x420e
+#endif
 
 int gb_set_affinity(const int32_t *cpus, int32_t count) {
     cpu_set_t set;
@@ -65,4 +83,91 @@ uint64_t gb_churn(uint64_t iterations) {
         __asm__ volatile("" : "+r"(i) : : "memory");
     }
     return i;
+}
+
+// MARK: System-call counting
+
+int gb_perf_tracepoint_open(uint64_t tracepoint_id, int group_fd) {
+    struct perf_event_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.size = sizeof(attr);
+    attr.type = PERF_TYPE_TRACEPOINT;
+    attr.config = tracepoint_id;
+    attr.disabled = group_fd == -1;  // members follow the leader
+    attr.inherit = 1;                // threads and processes created after opening
+    long fd = syscall(SYS_perf_event_open, &attr, 0, -1, group_fd, PERF_FLAG_FD_CLOEXEC);
+    return fd < 0 ? -errno : (int)fd;
+}
+
+int gb_perf_control(int fd, gb_perf_control_op op, const char *filter) {
+    int status;
+    switch (op) {
+    case GB_PERF_ENABLE: status = ioctl(fd, PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP); break;
+    case GB_PERF_DISABLE: status = ioctl(fd, PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP); break;
+    case GB_PERF_SET_FILTER: status = ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter); break;
+    default: return -EINVAL;
+    }
+    return status < 0 ? -errno : 0;
+}
+
+void gb_syscall_marker(long code) { (void)syscall(GB_MARKER_SYSCALL, GB_MARKER_MAGIC, code); }
+
+int gb_spawn_traced(const char *path, char *const argv[], int keep_fd) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return -errno;
+    pid_t pid = fork();
+    if (pid < 0) {
+        int error = errno;
+        close(report[0]);
+        close(report[1]);
+        return -error;
+    }
+    if (pid == 0) {
+        // Child: async-signal-safe calls only, then exec or _exit.
+        int error = 0;
+        if (keep_fd >= 0 && fcntl(keep_fd, F_SETFD, 0) != 0) error = errno;
+        if (error == 0 && ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0) error = errno;
+        if (error == 0) {
+            execv(path, argv);
+            error = errno;
+        }
+        ssize_t ignored = write(report[1], &error, sizeof(error));
+        (void)ignored;
+        _exit(127);
+    }
+    close(report[1]);
+    int error = 0;
+    ssize_t n;
+    do {
+        n = read(report[0], &error, sizeof(error));
+    } while (n < 0 && errno == EINTR);
+    close(report[0]);
+    if (n == (ssize_t)sizeof(error)) {
+        // The child failed before exec: reap it and report its errno.
+        int status;
+        while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR) {}
+        return -error;
+    }
+    return pid;
+}
+
+int gb_ptrace(int request, int pid, unsigned long data) {
+    return ptrace((enum __ptrace_request)request, pid, NULL, (void *)data) < 0 ? -errno : 0;
+}
+
+int gb_ptrace_syscall_stop(int pid, gb_syscall_stop *out) {
+    struct __ptrace_syscall_info info;
+    memset(&info, 0, sizeof(info));
+    memset(out, 0, sizeof(*out));
+    if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, (void *)sizeof(info), &info) < 0) return -errno;
+    out->op = info.op;
+    if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+        out->nr = (int64_t)info.entry.nr;
+        out->arg0 = info.entry.args[0];
+        out->arg1 = info.entry.args[1];
+    } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+        out->rval = info.exit.rval;
+        out->is_error = info.exit.is_error;
+    }
+    return 0;
 }

@@ -118,6 +118,7 @@ struct Run: ParsableCommand {
             """)
 
     @OptionGroup var options: ConfigurationOptions
+    @OptionGroup var syscalls: SyscallOptions
 
     @Option(help: "Append one CSV row per repetition to this file.")
     var output: String?
@@ -127,12 +128,17 @@ struct Run: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let configurations = try options.configurations()
+            let counting: SyscallCounting
+            switch try syscalls.prepare() {
+            case .run(let c): counting = c
+            case .finished(let status): throw ExitCode(status)
+            }
+            let configurations = counting.expand(try options.configurations())
             let writer = try output.map { path throws(GilBenchError) in try CSVWriter(path: path) }
             let session = Session(writer: writer)
             let showProgress = !quiet && FileHandleOutput.stderrIsTerminal
             do {
-                try session.run(configurations, progress: { done, total, configuration in
+                try session.run(configurations, measure: counting.measure, progress: { done, total, configuration in
                     if showProgress {
                         FileHandleOutput.write("\r[\(done + 1)/\(total)] \(configuration.mode.rawValue) \(configuration.gil.rawValue) cpus=\(configuration.cpus)   ", to: 2)
                     }
@@ -145,6 +151,9 @@ struct Run: ParsableCommand {
             if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
             print("run \(session.runID) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores, \(session.machine.kernel)")
             print(Summary(records: session.records).render(), terminator: "")
+            let syscallSummary = SyscallReport.render(session.records)
+            if !syscallSummary.isEmpty { print("\n" + syscallSummary, terminator: "") }
+            if syscalls.syscallTable { print("\n" + counting.tables(for: configurations), terminator: "") }
             if let output { print("\(session.records.count) rows appended to \(output)") }
         }
     }

@@ -46,6 +46,64 @@ uint64_t gb_churn(uint64_t iterations);
 /// A compiler barrier on a value: keeps `value` alive and its computation in place.
 static inline void gb_keep(int64_t value) { __asm__ volatile("" : : "r"(value) : "memory"); }
 
+
+// MARK: System-call counting (issue 3). See Sources/GilBench/Syscalls/.
+
+/// Opens a counting perf event for the tracepoint `tracepoint_id` (an id read from tracefs) on the
+/// calling thread and every thread or process it creates afterwards (pid 0, cpu -1, inherit), close-on-exec.
+/// A leader (`group_fd` -1) starts disabled; members (`group_fd` the leader) start and stop with it.
+/// The corresponding C function is perf_event_open(2). Returns the descriptor or -errno.
+int gb_perf_tracepoint_open(uint64_t tracepoint_id, int group_fd);
+
+/// The perf event controls gilbench uses (ioctl requests on a perf event descriptor).
+typedef enum {
+    GB_PERF_ENABLE = 0,      ///< PERF_EVENT_IOC_ENABLE, for the leader's whole group.
+    GB_PERF_DISABLE = 1,     ///< PERF_EVENT_IOC_DISABLE, for the leader's whole group.
+    GB_PERF_SET_FILTER = 2,  ///< PERF_EVENT_IOC_SET_FILTER with `filter` (a tracepoint filter, "ret < 0").
+} gb_perf_control_op;
+
+/// Controls a perf event. The corresponding C function is ioctl(2). Returns 0 or -errno.
+int gb_perf_control(int fd, gb_perf_control_op op, const char *filter);
+
+/// The number a traced child passes to mark its measured region: not a system call on any Linux
+/// architecture (the kernel answers ENOSYS), recognised by gilbench's ptrace tracer at syscall entry.
+#define GB_MARKER_SYSCALL 0x6762
+/// The first argument of a marker, so that a stray call of that number is not taken for one.
+#define GB_MARKER_MAGIC 0x67696c62656e6368L
+
+/// Makes the marker call `syscall(GB_MARKER_SYSCALL, GB_MARKER_MAGIC, code)`: code 1 starts the measured
+/// region, 2 ends it. Untraced, it only costs one failed system call (ENOSYS).
+void gb_syscall_marker(long code);
+
+/// Forks a child that asks to be traced (PTRACE_TRACEME) and executes `path` with `argv`, keeping
+/// `keep_fd` open across exec (-1: none). The child reports a failure (ptrace refused, exec failed)
+/// through a close-on-exec pipe before it exits with 127. The parent sees the child stopped with
+/// SIGTRAP after exec. Returns the child's pid, or -errno of the first failure (the child's or fork's).
+/// The child calls only async-signal-safe functions, as swift-subprocess's process_shims.c.
+int gb_spawn_traced(const char *path, char *const argv[], int keep_fd);
+
+/// The ptrace requests and options the tracer uses (values from <sys/ptrace.h>, which Swift does not see).
+enum { GB_PTRACE_SYSCALL = 24, GB_PTRACE_SETOPTIONS = 0x4200 };
+/// PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_EXITKILL.
+#define GB_PTRACE_TRACE_OPTIONS 0x10000fUL
+
+/// A ptrace request with an integer `data` (PTRACE_SETOPTIONS, PTRACE_SYSCALL with a signal, ...).
+/// The corresponding C function is ptrace(2). Returns 0 or -errno.
+int gb_ptrace(int request, int pid, unsigned long data);
+
+/// What a thread stopped at a system call is doing (PTRACE_GET_SYSCALL_INFO, Linux 5.3+).
+typedef struct {
+    int32_t op;        ///< 1 entry, 2 exit, 0 neither.
+    int32_t is_error;  ///< At exit: the call failed.
+    int64_t nr;        ///< At entry: the call's number on this architecture.
+    uint64_t arg0;     ///< At entry: the first argument.
+    uint64_t arg1;     ///< At entry: the second argument.
+    int64_t rval;      ///< At exit: the return value (-errno when is_error).
+} gb_syscall_stop;
+
+/// Reads the system-call stop of a traced, stopped thread. Returns 0 or -errno.
+int gb_ptrace_syscall_stop(int pid, gb_syscall_stop *out);
+
 #ifdef __cplusplus
 }
 #endif

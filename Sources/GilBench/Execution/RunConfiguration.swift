@@ -64,6 +64,8 @@ public struct RunConfiguration: Sendable, Hashable {
     public var cpus: CPUSelection = .all
     public var repetitions: Int = 5
     public var warmup: Int = 1
+    /// Which counter counts this configuration's system calls (`syscall_counter`; see ``SyscallCounting``).
+    public var syscallCounter: SyscallCounterKind = .none
 
     public init() {}
 

@@ -87,6 +87,7 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     public static let configuration: [Column] = [
         .experiment, .engine, .workload, .mode, .gil, .lock, .tasks, .threads, .processes, .cpus, .cpuList, .n,
         .checkInterval, .switchIntervalMs, .churnN, .calls, .cpuThreads, .chunkSize, .gilDuringHash, .sweepParameter,
+        .syscallCounter,
     ]
 }
 

@@ -22,6 +22,7 @@ public struct Summary {
             if let swept = key[.sweepParameter], let column = Column(rawValue: swept), column != .checkInterval,
                column != .switchIntervalMs, column != .churnN, column != .cpuThreads, column != .threads,
                let value = key[column] { parts.append("\(swept)=\(value)") }
+            if let counter = key[.syscallCounter], !counter.isEmpty { parts.append("[\(counter)]") }
             return parts.filter { !$0.isEmpty }.joined(separator: " ")
         }
     }
