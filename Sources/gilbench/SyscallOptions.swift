@@ -48,13 +48,13 @@ struct SyscallOptions: ParsableArguments {
 
     /// Resolves `--syscalls`; for ptrace, runs this very command again as a traced child and returns
     /// `.finished`. Notices (a counter unavailable, tracefs mounted) go to stderr, one line each.
-    func prepare() throws(GilBenchError) -> Plan {
+    func prepare(names: [String] = CountedSyscall.named.map(\.name)) throws(GilBenchError) -> Plan {
         if let ptraceReplyFD {
             printError("gilbench: counting system calls with ptrace: timings are slowed by tracing and marked syscall_counter=ptrace")
             return .run(.tracedChild(replyFD: ptraceReplyFD))
         }
         let requests = (try? requests()) ?? [.auto]
-        switch try SyscallCounting.prepare(requests, countErrors: syscallTable, notify: { printError("gilbench: \($0)") }) {
+        switch try SyscallCounting.prepare(requests, names: names, countErrors: syscallTable, notify: { printError("gilbench: \($0)") }) {
         case .count(let counting):
             return .run(counting)
         case .traceChild:

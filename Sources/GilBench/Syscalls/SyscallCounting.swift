@@ -44,7 +44,7 @@ public final class SyscallCounting {
     /// - Throws: ``GilBenchError`` (`.usage`) when ptrace is combined with other counters: it traces the
     ///   whole run, so no configuration of that run would be untraced.
     public static func prepare(
-        _ requests: [SyscallCounterRequest], countErrors: Bool = false,
+        _ requests: [SyscallCounterRequest], names: [String] = CountedSyscall.named.map(\.name), countErrors: Bool = false,
         system: SyscallCounterSystem = .live, notify: (String) -> Void
     ) throws(GilBenchError) -> Preparation {
         var counters: [SyscallCounterKind] = []
@@ -54,7 +54,7 @@ public final class SyscallCounting {
             if events != nil { return true }
             if perfFailure != nil { return false }
             do {
-                let resolved = try PerfSyscallEvents(countErrors: countErrors, system: system, notify: notify)
+                let resolved = try PerfSyscallEvents(names: names, countErrors: countErrors, system: system, notify: notify)
                 _ = try PerfSyscallCounter(events: resolved)  // opens and closes: proves perf_event_open works
                 events = resolved
                 return true
@@ -127,6 +127,17 @@ public final class SyscallCounting {
         }
     }
 
+    /// A probe for a region of the caller's own (not a ``Runner`` measurement), with the first counter;
+    /// nil when that counter is `none`.
+    /// - Throws: ``GilBenchError`` when the perf events cannot be opened.
+    public func makeProbe() throws(GilBenchError) -> (any SyscallProbe)? {
+        switch counters.first ?? .none {
+        case .none: return nil
+        case .perf: return try events.map { e throws(GilBenchError) in try PerfSyscallCounter(events: e) }
+        case .ptrace: return replyFD.map { PtraceRegionProbe(replyFD: $0) }
+        }
+    }
+
     /// The counts of `configuration`'s recorded repetitions (its first `warmup` measurements were the
     /// warm-ups: ``Session`` runs every warm-up before any repetition).
     public func recordedCounts(_ configuration: RunConfiguration) -> [SyscallCounts] {
@@ -146,3 +157,12 @@ extension SyscallCounting {
         }.joined(separator: "\n")
     }
 }
+
+/// A system-call counter around a region: ``begin()`` then ``stop()`` for the counts.
+public protocol SyscallProbe: MeasurementProbe {
+    /// Ends the region and returns what it counted.
+    func stop() throws(GilBenchError) -> SyscallCounts
+}
+
+extension PerfSyscallCounter: SyscallProbe {}
+extension PtraceRegionProbe: SyscallProbe {}

@@ -69,8 +69,9 @@ public enum SyscallReport {
         for r in runs { names.formUnion(r.calls.keys) }
         var rows: [(name: String, calls: Double, errors: Double?)] = names.map { name in
             let calls = Statistics.median(runs.map { Double($0.calls[name] ?? 0) }) ?? 0
-            let known = runs.allSatisfy { $0.errors[name] != nil }
-            let errors = known ? Statistics.median(runs.map { Double($0.errors[name]!) }) : nil
+            // ptrace names every call: a name missing from a run was not called there, nor failed.
+            let known = first.isComplete || runs.allSatisfy { $0.errors[name] != nil }
+            let errors = known ? Statistics.median(runs.map { Double($0.errors[name] ?? 0) }) : nil
             return (name, calls, errors)
         }
         rows.sort { $0.calls != $1.calls ? $0.calls > $1.calls : $0.name < $1.name }
