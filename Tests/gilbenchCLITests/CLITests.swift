@@ -70,7 +70,10 @@ struct SyscallCommandTests {
         let result = try runGilbench(["syscall-check", "--calls", "5000", "--syscalls", "ptrace"])
         #expect(result.status == 0)
         #expect(counts(result.stdout)["getppid"] == "5000")
-        #expect(counts(result.stdout)["total"] == "5000")
+        // ptrace sees every thread of the traced process, also ones that existed before the region (a
+        // sanitizer's background thread): allow a few calls of theirs; the markers are never counted.
+        let total = try #require(counts(result.stdout)["total"].flatMap(Int.init))
+        #expect((5000...5010).contains(total))
         #expect(result.stderr.contains("timings are slowed"))
     }
 
