@@ -92,6 +92,10 @@ public enum PtraceTracer {
             known.insert(leader)
             var first: Int32 = 0
             while waitpid(leader, &first, __WALL) < 0 && errno == EINTR {}
+            if first & 0x7f != 0x7f {  // ended before its first stop
+                handle(leader, first)
+                return status
+            }
             // The child stops with SIGTRAP after exec; from there on every call stops it.
             _ = gb_ptrace(Int32(GB_PTRACE_SETOPTIONS), leader, GB_PTRACE_TRACE_OPTIONS)
             resume(leader, signal: 0)
