@@ -21,6 +21,7 @@ struct Sweep: ParsableCommand {
     var values: [String]
 
     @OptionGroup var options: ConfigurationOptions
+    @OptionGroup var syscalls: SyscallOptions
 
     @Option(help: "Append one CSV row per repetition to this file.")
     var output: String
@@ -42,12 +43,17 @@ struct Sweep: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let configurations = try self.configurations()
+            let counting: SyscallCounting
+            switch try syscalls.prepare() {
+            case .run(let c): counting = c
+            case .finished(let status): throw ExitCode(status)
+            }
+            let configurations = counting.expand(try self.configurations())
             let writer = try CSVWriter(path: output)
             let session = Session(writer: writer)
             let showProgress = !quiet && FileHandleOutput.stderrIsTerminal
             do {
-                try session.run(configurations, progress: { done, total, c in
+                try session.run(configurations, measure: counting.measure, progress: { done, total, c in
                     if showProgress {
                         FileHandleOutput.write("\r[\(done + 1)/\(total)] \(c.sweepParameter) \(c.mode.rawValue) \(c.gil.rawValue)   ", to: 2)
                     }
@@ -60,6 +66,9 @@ struct Sweep: ParsableCommand {
             if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
             print("sweep \(session.runID) of \(parameter.rawValue) over \(values.joined(separator: ",")) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores")
             print(Summary(records: session.records).render(), terminator: "")
+            let syscallSummary = SyscallReport.render(session.records)
+            if !syscallSummary.isEmpty { print("\n" + syscallSummary, terminator: "") }
+            if syscalls.syscallTable { print("\n" + counting.tables(for: configurations), terminator: "") }
             print("\(session.records.count) rows appended to \(output)")
         }
     }
