@@ -135,6 +135,9 @@ public final class PriorityGIL: GlobalInterpreterLock, @unchecked Sendable {
             if wasForced { forced += 1 }
             queued.store(ioQueue.count + cpuQueue.count, ordering: .relaxed)
             next.granted = true  // `locked` stays true: the GIL passes straight to `next`
+            // `next` holds the GIL from now, even before it wakes up: a thread back from I/O must
+            // see its class at once to decide whether to preempt it.
+            holderIsIOBound = ioBound.contains(next.id)
             switchNumber &+= 1
             next.condition.signal()
         } else {

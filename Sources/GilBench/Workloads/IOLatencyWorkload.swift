@@ -10,11 +10,17 @@ import Synchronization
 /// Task 0, the server, loops `x = recv(); send(x + 1)` on two pipes; both calls block in `read` or
 /// `write` with the GIL released, as socket calls do under `Py_BEGIN_ALLOW_THREADS`. Tasks 1...K
 /// count down until the server sets the global `stop`. A client thread outside the interpreter
-/// sends `calls` requests one after another and measures each response time (write of the request
-/// to read of the answer): `latency_p50_us`, `latency_p99_us`, `latency_max_us`, `requests_per_s`.
+/// sends `calls` requests, one at a time with a pause of ``pauseNanoseconds`` after each answer
+/// (as requests arriving from a network: the server really blocks in `recv`, so a CPU-bound thread
+/// takes the GIL meanwhile), and measures each response time (write of the request to read of the
+/// answer): `latency_p50_us`, `latency_p99_us`, `latency_max_us`, `requests_per_s`.
 /// Every time the server comes back from I/O it needs the GIL again; how long that takes while a
 /// CPU-bound thread holds it is what separates the designs.
 public enum IOLatencyWorkload {
+    /// The client's pause between an answer and the next request: 1 ms, far longer than a wake-up
+    /// (tens of microseconds), so that a CPU-bound thread holds the GIL when each request arrives.
+    public static let pauseNanoseconds: UInt64 = 1_000_000
+
     public static let serverSource = """
         # def serve(requests):
         #     while requests > 0:
@@ -90,7 +96,7 @@ public enum IOLatencyWorkload {
             tasks: tasks, shared: SharedState(globals: server.globalNames.count, locks: 0),
             report: { _ in client.record() },
             start: { () throws(GilBenchError) in
-                try client.start { channel.runClient(requests: requests) }
+                try client.start { channel.runClient(requests: requests, pauseNanoseconds: pauseNanoseconds) }
             },
             finish: {
                 // Closing the server's ends first unblocks a client whose server never ran.
@@ -150,19 +156,28 @@ final class Channel: Sendable {
         responseRead.close()
     }
 
-    /// The client: `requests` round trips, each timed from the write to the read of the answer.
-    func runClient(requests: Int) -> ClientResult {
+    /// The client: `requests` round trips, each timed from the write to the read of the answer, with
+    /// a pause after each.
+    func runClient(requests: Int, pauseNanoseconds: UInt64) -> ClientResult {
         var result = ClientResult()
         let start = MonotonicClock.nanoseconds()
         for i in 0..<requests {
             let sent = MonotonicClock.nanoseconds()
             guard Channel.writeInt(requestWrite.fd, i), let answer = Channel.readInt(responseRead.fd), answer == i + 1 else { break }
             result.latencies.record(nanoseconds: MonotonicClock.nanoseconds() &- sent)
+            Channel.pause(pauseNanoseconds)
         }
         result.elapsedNanoseconds = MonotonicClock.nanoseconds() &- start
         // No more requests: a server still waiting in recv sees end of file.
         requestWrite.close()
         return result
+    }
+
+    /// Sleeps `nanoseconds` (clock_nanosleep on the monotonic clock, resumed after a signal).
+    private static func pause(_ nanoseconds: UInt64) {
+        var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+        var remaining = timespec()
+        while clock_nanosleep(CLOCK_MONOTONIC, 0, &request, &remaining) == EINTR { request = remaining }
     }
 
     private static func readInt(_ fd: Int32) -> Int? {
