@@ -3,9 +3,11 @@ import Synchronization
 
 /// Slide 90: one instruction that runs for a long time while another thread waits for the GIL.
 ///
-/// Task 0 marks its start, then runs `-1 in range(n)`: one CONTAINS_IN_RANGE instruction, one tick,
-/// however long it scans. Task 1 waits (GIL released, as in blocking I/O) until task 0 has started,
-/// notes the time, and asks for the GIL back. No design can hand the GIL over in the middle of an
+/// Task 0 first waits (GIL released) until task 1 runs, so that task 1 is not simply stuck in its
+/// first acquisition; then it marks its start and runs `-1 in range(n)`: one CONTAINS_IN_RANGE
+/// instruction, one tick, however long it scans. Task 1 says it runs, waits (GIL released, as in
+/// blocking I/O) until task 0 has started, notes the time, and asks for the GIL back. In
+/// `sequential` mode there is no hand-shake (task 1 runs after task 0) and the delay is about 0. No design can hand the GIL over in the middle of an
 /// instruction: check intervals and switch intervals are counted or checked *between* instructions.
 /// So the waiter's delay (`latency_max_us`, also in `latency_p50_us`/`latency_p99_us`: one sample)
 /// is the rest of the instruction's length (`long_tick_us`: from the start mark to the first
@@ -13,10 +15,11 @@ import Synchronization
 /// `--check-interval` or `--switch-interval` says.
 public enum LongTickWorkload {
     public static let longSource = """
-        # started(); -1 in range(n); finished()
+        # wait_for_waiter(); started(); -1 in range(n); finished()
         .local n
-        .native started finished
+        .native wait_for_waiter started finished
             LOAD_CONST 0
+            CALL_NATIVE wait_for_waiter
             CALL_NATIVE started
             POP_TOP
             LOAD_FAST n
@@ -26,7 +29,7 @@ public enum LongTickWorkload {
         """
 
     public static let waiterSource = """
-        # wait_for_start()   (blocks with the GIL released, like I/O)
+        # wait_for_start()   (says it runs, then blocks with the GIL released, like I/O)
         # got_gil()          (the first thing run once the GIL is back)
         .local n
         .native wait_for_start got_gil
@@ -43,12 +46,21 @@ public enum LongTickWorkload {
         let asked = Atomic<UInt64>(0)
         let got = Atomic<UInt64>(0)
         let startSignal: Signal
+        let waiterSignal: Signal
 
-        init() throws(GilBenchError) { startSignal = try Signal() }
+        init() throws(GilBenchError) {
+            startSignal = try Signal()
+            waiterSignal = try Signal()
+        }
     }
 
     static func plan(for configuration: RunConfiguration) throws(GilBenchError) -> WorkloadPlan {
         let timeline = try Timeline()
+        let handshake = configuration.mode == .threads
+        let waitForWaiter = NativeFunction(name: "wait_for_waiter", releasesGIL: true) { _ in
+            if handshake { timeline.waiterSignal.wait() }
+            return 0
+        }
         let started = NativeFunction(name: "started", releasesGIL: false) { _ in
             timeline.started.store(MonotonicClock.nanoseconds(), ordering: .releasing)
             timeline.startSignal.post()
@@ -59,6 +71,7 @@ public enum LongTickWorkload {
             return 0
         }
         let waitForStart = NativeFunction(name: "wait_for_start", releasesGIL: true) { _ in
+            timeline.waiterSignal.post()
             timeline.startSignal.wait()
             timeline.asked.store(MonotonicClock.nanoseconds(), ordering: .releasing)
             return 0
@@ -68,7 +81,7 @@ public enum LongTickWorkload {
             return 0
         }
         // The sources are constants of this file; a failure here is a bug caught by the tests.
-        let long = try! Assembler.assemble(longSource, name: "long-tick", natives: [started, finished])
+        let long = try! Assembler.assemble(longSource, name: "long-tick", natives: [waitForWaiter, started, finished])
         let waiter = try! Assembler.assemble(waiterSource, name: "long-tick-waiter", natives: [waitForStart, gotGIL])
         return WorkloadPlan(
             tasks: [InterpretedTask(program: long, arguments: [configuration.n]),
