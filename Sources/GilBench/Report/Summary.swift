@@ -53,7 +53,26 @@ public struct Summary {
     /// threaded/sequential for every threaded group with a sequential twin (same work, GIL, lock,
     /// CPUs), and one-CPU/all-CPUs for threaded groups run both ways.
     public var ratios: [Ratio] {
-        var out: [Ratio] = []
+        ratioPairs.compactMap { pair in
+            guard let a = pair.numerator.median(.wallSeconds), let b = pair.denominator.median(.wallSeconds), b > 0 else { return nil }
+            return Ratio(name: pair.name, numerator: pair.numerator.label, denominator: pair.denominator.label, value: a / b)
+        }
+    }
+
+    /// Two configurations whose wall times make a ratio: they differ only in mode (`<mode>/sequential`)
+    /// or only in CPUs (`1 cpu/N cpus`). `gilbench run` prints these ratios and `gilbench compare`
+    /// compares them as metrics of their own.
+    public struct RatioPair {
+        /// `threads/sequential`, `processes/sequential`, `1 cpu/2 cpus`, ...
+        public var name: String
+        public var numerator: Group
+        public var denominator: Group
+    }
+
+    /// Every `<mode>/sequential` pair (the twin has the same work, GIL, lock and CPUs; its thread
+    /// count and CPU list may differ), then every `1 cpu/N cpus` pair of threaded groups.
+    public var ratioPairs: [RatioPair] {
+        var out: [RatioPair] = []
         func twin(of group: Group, changing changes: [Column: String]) -> Group? {
             var wanted = group.key
             for (c, v) in changes { wanted[c] = v }
@@ -64,10 +83,10 @@ public struct Summary {
                 }
             }
         }
-        for group in groups where group.key[.mode] == "threads" {
-            if let seq = twin(of: group, changing: [.mode: "sequential"]),
-               let a = group.median(.wallSeconds), let b = seq.median(.wallSeconds), b > 0 {
-                out.append(Ratio(name: "threads/sequential", numerator: group.label, denominator: seq.label, value: a / b))
+        for group in groups {
+            guard let mode = group.key[.mode], !mode.isEmpty, mode != "sequential" else { continue }
+            if let seq = twin(of: group, changing: [.mode: "sequential"]) {
+                out.append(RatioPair(name: "\(mode)/sequential", numerator: group, denominator: seq))
             }
         }
         for group in groups where group.key[.mode] == "threads" && group.key[.cpus] == "1" {
@@ -75,9 +94,7 @@ public struct Summary {
                 g.key[.cpus] != "1" && Column.configuration.allSatisfy { c in c == .cpus || c == .cpuList || g.key[c] == group.key[c] }
             }
             for other in others {
-                if let a = group.median(.wallSeconds), let b = other.median(.wallSeconds), b > 0 {
-                    out.append(Ratio(name: "1 cpu/\(other.key[.cpus] ?? "") cpus", numerator: group.label, denominator: other.label, value: a / b))
-                }
+                out.append(RatioPair(name: "1 cpu/\(other.key[.cpus] ?? "") cpus", numerator: group, denominator: other))
             }
         }
         return out

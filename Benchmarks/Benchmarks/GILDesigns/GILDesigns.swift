@@ -1,0 +1,77 @@
+import Benchmark
+import GilBench
+import Synchronization
+
+/// Every GIL design, uncontended and handed between two threads. Adding a design is one line in
+/// `designs` below.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
+        timeUnits: .nanoseconds,
+        warmupIterations: 2,
+        maxDuration: .seconds(2),
+        maxIterations: 100,
+        thresholds: [
+            .wallClock: .init(relative: [.p50: 50.0], absolute: [:]),
+            .throughput: .init(relative: [.p50: 50.0], absolute: [:]),
+            .mallocCountTotal: .init(relative: [:], absolute: [.p50: 4]),
+        ]
+    )
+
+    // MARK: The designs: one line each.
+    designs("ticks/semaphore") { TickGIL(lock: SemaphoreLock(), checkInterval: 100) }
+    designs("ticks/condvar") { TickGIL(lock: ConditionVariableLock(), checkInterval: 100) }
+    designs("none") { NoGIL() }
+}
+
+/// Registers the benchmarks of one design.
+func designs<G: GlobalInterpreterLock>(_ name: String, _ makeGIL: @escaping @Sendable () -> G) {
+    uncontended(name, makeGIL)
+    handoff(name, makeGIL)
+}
+
+/// One thread takes and gives the GIL back, as a thread does around a blocking call
+/// (`Py_BEGIN_ALLOW_THREADS`) with nobody waiting. Scaled: ns per acquire/release pair.
+func uncontended<G: GlobalInterpreterLock>(_ name: String, _ makeGIL: @escaping @Sendable () -> G) {
+    Benchmark("uncontended acquire+release, \(name)", configuration: .init(scalingFactor: .mega)) { benchmark in
+        let gil = makeGIL()
+        var thread = InterpreterThread(id: 0)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            gil.acquire(&thread)
+            gil.release(&thread)
+        }
+        benchmark.stopMeasurement()
+        blackHole(gil.counters().acquisitions)
+    }
+}
+
+/// Two threads pass the GIL back and forth: each takes it, checks it is its turn, gives the turn to
+/// the other and releases. A thread that re-takes the GIL out of turn (the releasing thread usually
+/// wins the race against the woken one, slide 98) releases it and tries again, so each scaled
+/// iteration is one completed hand-off, failed attempts included. Scaled: ns per hand-off.
+func handoff<G: GlobalInterpreterLock>(_ name: String, _ makeGIL: @escaping @Sendable () -> G) {
+    Benchmark("two-thread hand-off, \(name)", configuration: .init(scalingFactor: .kilo, maxIterations: 30)) { benchmark in
+        let gil = makeGIL()
+        let rounds = benchmark.scaledIterations.count / 2
+        let turn = Atomic<Int>(0)
+        benchmark.startMeasurement()
+        let threads = (0..<2).map { id in
+            try! NativeThread.spawn {
+                var thread = InterpreterThread(id: id)
+                for _ in 0..<rounds {
+                    while true {
+                        gil.acquire(&thread)
+                        if turn.load(ordering: .acquiring) == id { break }
+                        gil.release(&thread)
+                    }
+                    turn.store(1 - id, ordering: .releasing)
+                    gil.release(&thread)
+                }
+            }
+        }
+        for thread in threads { thread.join() }
+        benchmark.stopMeasurement()
+        blackHole(gil.counters().handoffs)
+    }
+}

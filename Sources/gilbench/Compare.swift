@@ -1,0 +1,103 @@
+import ArgumentParser
+import GilBench
+
+extension Comparison.Format: ExpressibleByArgument {}
+
+/// `gilbench compare BASELINE.csv CURRENT.csv`: a thin layer over ``Comparison``.
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare two gilbench CSV files and exit 2 on a regression.",
+        discussion: """
+            Rows are matched by configuration; each metric's median over repetitions is compared. \
+            A change is a regression when it goes the wrong way by more than its threshold and the \
+            Mann-Whitney U test finds the repetitions different at --alpha (with too few repetitions \
+            for the test, the threshold alone decides, and the output says so). Ratios of wall times \
+            (threads/sequential, 1cpu/2cpus, ...) are metrics too. Default thresholds: wall_s, user_s, \
+            sys_s, requests_per_s and ratios 10%; GIL counts and system calls 25%; context switches, \
+            GIL waits 50%. Exit statuses: 0 no regression, 2 regression, 64 bad command line, \
+            65 malformed or mismatched input, 66 unreadable input.
+            """)
+
+    @Argument(help: "The reference CSV written by gilbench run --output.")
+    var baseline: String
+
+    @Argument(help: "The CSV to check against it.")
+    var current: String
+
+    @Option(help: "Output format: text, markdown, csv, json.")
+    var format: Comparison.Format = .text
+
+    @Option(name: .customLong("threshold"), help: ArgumentHelp(
+        "A metric's relative threshold, as METRIC=10% (repeatable), e.g. wall_s=10%, syscalls_futex=25%, threads/sequential=15%.",
+        valueName: "metric=percent"))
+    var thresholds: [String] = []
+
+    @Option(help: "Significance level of the Mann-Whitney U test.")
+    var alpha: Double = 0.05
+
+    @Option(parsing: .upToNextOption, help: "Metrics to compare (comma-separated or repeated); default: all on both sides.")
+    var metrics: [String] = []
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "Configuration columns to leave out of the matching (comma-separated or repeated), e.g. check_interval to compare a run with another check interval against the baseline.",
+        valueName: "column"))
+    var ignore: [String] = []
+
+    /// `--ignore` as columns.
+    func ignoredColumns() throws -> Set<Column> {
+        var out: Set<Column> = []
+        for name in ignore.flatMap({ $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }) where !name.isEmpty {
+            guard let column = Column(rawValue: name), Column.configuration.contains(column) else {
+                throw ValidationError("--ignore takes configuration columns (\(Column.configuration.map(\.rawValue).joined(separator: ", "))); not '\(name)'")
+            }
+            out.insert(column)
+        }
+        return out
+    }
+
+    /// `--metrics` split on commas.
+    var metricNames: [String] {
+        metrics.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+    }
+
+    /// `--threshold` values as fractions by metric name.
+    func parsedThresholds() throws -> [String: Double] {
+        var out: [String: Double] = [:]
+        for item in thresholds {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ValidationError("--threshold takes METRIC=PERCENT, such as wall_s=10%; not '\(item)'")
+            }
+            let text = parts[1].hasSuffix("%") ? String(parts[1].dropLast()) : parts[1]
+            guard let value = Double(text), value.isFinite, value >= 0 else {
+                throw ValidationError("--threshold \(parts[0]) needs a percentage of 0 or more, such as 10%; not '\(parts[1])'")
+            }
+            guard ComparedMetric.isKnown(parts[0]) else {
+                throw ValidationError("--threshold names unknown metric '\(parts[0])'")
+            }
+            out[parts[0]] = value / 100
+        }
+        return out
+    }
+
+    func validate() throws {
+        guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1 (got \(alpha))") }
+        _ = try parsedThresholds()
+        _ = try ignoredColumns()
+        for name in metricNames where !ComparedMetric.isKnown(name) {
+            throw ValidationError("--metrics names unknown metric '\(name)'; use measurement columns such as wall_s or ratios such as threads/sequential")
+        }
+    }
+
+    func run() throws {
+        let status = try reporting {
+            let comparison = try Comparison(
+                baseline: ResultFile(path: baseline), current: ResultFile(path: current),
+                options: Comparison.Options(
+                    metrics: metricNames, thresholds: try parsedThresholds(), alpha: alpha, ignoredColumns: try ignoredColumns()))
+            print(comparison.render(format), terminator: "")
+            return comparison.exitStatus
+        }
+        if status != .success { throw ExitCode(status.rawValue) }
+    }
+}
