@@ -188,4 +188,16 @@ struct CompareCommandTests {
         ])
         #expect(loose.status == 0, "\(loose.stdout)")
     }
+
+    @Test("The help text documents thresholds, the U test and the exit statuses")
+    func help() throws {
+        let result = try runGilbench(["compare", "--help"])
+        #expect(result.status == 0)
+        // Help text is wrapped to the terminal's width: compare with whitespace collapsed.
+        let text = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for fragment in ["<baseline> <current>", "--threshold <metric=percent>", "--alpha", "--metrics", "--ignore", "Mann-Whitney",
+                         "0 no regression, 2 regression, 64 bad command line", "65 malformed or mismatched input, 66 unreadable input"] {
+            #expect(text.contains(fragment), "\(fragment)")
+        }
+    }
 }
