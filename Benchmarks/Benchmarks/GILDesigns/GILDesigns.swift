@@ -21,6 +21,9 @@ let benchmarks: @Sendable () -> Void = {
     // MARK: The designs: one line each.
     designs("ticks/semaphore") { TickGIL(lock: SemaphoreLock(), checkInterval: 100) }
     designs("ticks/condvar") { TickGIL(lock: ConditionVariableLock(), checkInterval: 100) }
+    designs("interval") { IntervalGIL(switchIntervalMilliseconds: 5) }
+    designs("fair") { FairGIL(checkInterval: 100) }
+    designs("priority") { PriorityGIL(switchIntervalMilliseconds: 5) }
     designs("none") { NoGIL() }
 }
 

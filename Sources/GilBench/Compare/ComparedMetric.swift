@@ -59,7 +59,7 @@ public struct ComparedMetric: Sendable, Hashable, Codable {
             return (.lowerIsBetter, 0.25)
         case .unreadableFiles:
             return (.lowerIsBetter, 0)
-        case .latencyP50Us, .latencyP99Us, .latencyMaxUs:
+        case .latencyP50Us, .latencyP99Us, .latencyMaxUs, .longTickUs:
             return (.lowerIsBetter, 0.25)
         case .requestsPerSecond:
             return (.higherIsBetter, 0.10)
