@@ -105,11 +105,11 @@ public struct Corpus: Sendable, Equatable {
             try? fm.removeItem(atPath: temporary)
             try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
             var random = SplitMix64(seed: seed ^ 0x9E37_79B9_7F4A_7C15)
-            var text = SourceText()
+            let text = SourceText(random: &random)
             for e in entries {
                 let path = temporary + "/" + e.path
                 try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                let bytes = text.make(bytes: e.size, random: &random)
+                let bytes = text.slice(bytes: e.size, random: &random)
                 let fd = try FileDescriptor.open(
                     FilePath(path), .writeOnly, options: [.create, .truncate, .closeOnExec], permissions: [.ownerReadWrite, .groupRead, .otherRead])
                 defer { try? fd.close() }
@@ -129,6 +129,9 @@ public struct Corpus: Sendable, Equatable {
 }
 
 /// Lines of source-like text: indentation, identifiers, keywords and punctuation.
+///
+/// One MiB of lines is generated once; each file is a slice of it from a random offset (wrapping),
+/// which keeps the corpus quick to write and still different from file to file.
 struct SourceText {
     private static let words: [[UInt8]] = [
         "def", "return", "if", "else", "for", "in", "while", "import", "class", "self", "None", "True",
@@ -136,10 +139,12 @@ struct SourceText {
         "=", "==", "+=", "-=", "(", ")", ":", ",", "0", "1", "8192", "n", "x", "items", "# note", "\"text\"",
     ].map { Array($0.utf8) }
 
-    func make(bytes count: Int, random: inout SplitMix64) -> [UInt8] {
+    private let pool: [UInt8]
+
+    init(random: inout SplitMix64, size: Int = 1 << 20) {
         var out: [UInt8] = []
-        out.reserveCapacity(count + 80)
-        while out.count < count {
+        out.reserveCapacity(size + 120)
+        while out.count < size {
             let indent = Int(random.next() % 4) * 4
             out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
             let tokens = 2 + Int(random.next() % 9)
@@ -149,7 +154,20 @@ struct SourceText {
             }
             out.append(UInt8(ascii: "\n"))
         }
-        return Array(out.prefix(count))
+        pool = Array(out.prefix(size))
+    }
+
+    /// `count` bytes of the pool from a random offset, wrapping around.
+    func slice(bytes count: Int, random: inout SplitMix64) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(count)
+        var offset = Int(random.next() % UInt64(pool.count))
+        while out.count < count {
+            let take = min(count - out.count, pool.count - offset)
+            out.append(contentsOf: pool[offset..<(offset + take)])
+            offset = 0
+        }
+        return out
     }
 }
 

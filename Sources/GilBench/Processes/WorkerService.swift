@@ -109,7 +109,9 @@ public enum WorkerService {
     private static func inject(_ fault: WorkerFault, output: Int32) {
         switch fault.kind {
         case .crash:
-            _ = raise(SIGSEGV)
+            // A real bad-pointer store, so the worker dies as a crashing one does (after Swift's
+            // backtracer, if enabled, has printed its report).
+            crashTarget.pointee = 1
         case .kill:
             _ = raise(SIGKILL)
         case .exit:
@@ -128,6 +130,9 @@ public enum WorkerService {
             while true { _ = pause() }
         }
     }
+
+    /// An address no process maps (page 0).
+    nonisolated(unsafe) private static var crashTarget = UnsafeMutablePointer<Int>(bitPattern: 8)!
 
     private static func fail(_ message: String) -> Int32 {
         let line = "gilbench worker: \(message)\n"
