@@ -132,6 +132,8 @@ public enum WorkerService {
     }
 
     /// An address no process maps (page 0).
+    // nonisolated(unsafe): never written; a `var` so that the optimizer cannot prove the store traps
+    // and fold it away; read only by the one thread of a worker that was told to crash.
     nonisolated(unsafe) private static var crashTarget = UnsafeMutablePointer<Int>(bitPattern: 8)!
 
     private static func fail(_ message: String) -> Int32 {
