@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -170,4 +172,103 @@ int gb_ptrace_syscall_stop(int pid, gb_syscall_stop *out) {
         out->is_error = info.exit.is_error;
     }
     return 0;
+}
+
+// MARK: Worker processes
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+int gb_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC) == 0 ? 0 : -errno; }
+
+// Makes `fd` the descriptor `target`, without close-on-exec, so that it survives execv.
+static int gb_bind_fd(int fd, int target) {
+    if (fd == target) {
+        int flags = fcntl(fd, F_GETFD);
+        if (flags == -1) return -1;
+        return fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) == -1 ? -1 : 0;
+    }
+    return dup2(fd, target) == -1 ? -1 : 0;  // dup2 clears FD_CLOEXEC on the new descriptor
+}
+
+int gb_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, pid_t *pid) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return -errno;
+    pid_t parent = getpid();
+
+    // Block every signal while forking so the child runs no handler of ours before it resets them.
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t child = fork();
+    if (child == 0) {
+        // Child: async-signal-safe calls only (sigaction, prctl, dup2, fcntl, execv, write, _exit).
+        int error = 0;
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof(dfl));
+        dfl.sa_handler = SIG_DFL;
+        for (int signo = 1; signo < NSIG; signo++) {
+            if (signo == SIGKILL || signo == SIGSTOP) continue;
+            (void)sigaction(signo, &dfl, NULL);  // EINVAL for the few numbers glibc reserves
+        }
+        sigset_t none;
+        sigemptyset(&none);
+        if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) goto fail;
+        // Die with the parent; if it already died, leave now rather than run as an orphan.
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) goto fail;
+        if (getppid() != parent) _exit(127);
+        if (gb_bind_fd(stdin_fd, STDIN_FILENO) != 0) goto fail;
+        if (gb_bind_fd(stdout_fd, STDOUT_FILENO) != 0) goto fail;
+        // Nothing else of the parent's survives exec (the report pipe is close-on-exec already).
+#ifdef SYS_close_range
+        (void)syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
+#endif
+        execv(path, argv);
+    fail:
+        error = errno;
+        while (write(report[1], &error, sizeof(error)) < 0 && errno == EINTR) {}
+        _exit(127);
+    }
+    int forkError = child < 0 ? errno : 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    close(report[1]);
+    if (child < 0) {
+        close(report[0]);
+        return -forkError;
+    }
+    // Parent: the report pipe closes without data when exec succeeded.
+    int childError = 0;
+    ssize_t n;
+    do {
+        n = read(report[0], &childError, sizeof(childError));
+    } while (n < 0 && errno == EINTR);
+    close(report[0]);
+    if (n == (ssize_t)sizeof(childError)) {
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+        return -(childError != 0 ? childError : ECHILD);
+    }
+    *pid = child;
+    return 0;
+}
+
+int gb_wait4(pid_t pid, int *status, int options, struct rusage *usage) {
+    pid_t r;
+    do {
+        r = wait4(pid, status, options, usage);
+    } while (r < 0 && errno == EINTR);
+    return r < 0 ? -errno : (int)r;
+}
+
+int gb_exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+
+int gb_term_signal(int status) { return WIFSIGNALED(status) ? WTERMSIG(status) : 0; }
+
+void gb_ignore_sigpipe(void) {
+    struct sigaction ignore;
+    memset(&ignore, 0, sizeof(ignore));
+    ignore.sa_handler = SIG_IGN;
+    (void)sigaction(SIGPIPE, &ignore, NULL);
 }

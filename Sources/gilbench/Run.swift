@@ -11,10 +11,10 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "Workload: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
     var workload: Workload = .countdown
 
-    @Option(parsing: .upToNextOption, help: "Execution mode(s): sequential, threads.")
+    @Option(parsing: .upToNextOption, help: "Execution mode(s): \(ExecutionMode.allCases.map(\.rawValue).joined(separator: ", ")).")
     var mode: [String] = ["sequential", "threads"]
 
-    @Option(help: "Tasks, each in its own thread in threads mode (sequential mode runs them one after another).")
+    @Option(help: "Tasks, each in its own thread in threads mode (sequential mode runs them one after another; processes and pool modes spread them over --processes workers).")
     var threads: Int = 2
 
     @Option(help: "Countdown start value (iterations per task; default 20000000); race: updates per thread (default 1000000); long-tick: range length (default 100000000).")
@@ -119,6 +119,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var options: ConfigurationOptions
     @OptionGroup var syscalls: SyscallOptions
+    @OptionGroup var processOptions: ProcessOptions
 
     @Option(help: "Append one CSV row per repetition to this file.")
     var output: String?
@@ -133,7 +134,7 @@ struct Run: ParsableCommand {
             case .run(let c): counting = c
             case .finished(let status): throw ExitCode(status)
             }
-            let configurations = counting.expand(try options.configurations())
+            let configurations = counting.expand(try processOptions.apply(to: options.configurations(), corpusNote: { printError($0) }))
             let writer = try output.map { path throws(GilBenchError) in try CSVWriter(path: path) }
             let session = Session(writer: writer)
             let showProgress = !quiet && FileHandleOutput.stderrIsTerminal
@@ -155,6 +156,7 @@ struct Run: ParsableCommand {
             if !syscallSummary.isEmpty { print("\n" + syscallSummary, terminator: "") }
             if syscalls.syscallTable { print("\n" + counting.tables(for: configurations), terminator: "") }
             if let output { print("\(session.records.count) rows appended to \(output)") }
+            for warning in session.warnings { printError("gilbench: warning: \(warning)") }
         }
     }
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <semaphore.h>
 #include <sys/types.h>
+#include <sys/resource.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,6 +37,35 @@ int gb_sem_wait(sem_t *sem);
 int gb_sem_trywait(sem_t *sem);
 /// sem_post. Returns 0 or -errno.
 int gb_sem_post(sem_t *sem);
+
+// MARK: Worker processes
+
+/// Creates a pipe whose two ends are close-on-exec (pipe2(O_CLOEXEC)). Returns 0 or -errno.
+int gb_pipe_cloexec(int fds[2]);
+
+/// Starts `path` with `argv` (NULL-terminated) in a new process whose standard input is `stdin_fd`
+/// and standard output `stdout_fd`; standard error is inherited. Every other descriptor of the
+/// parent is closed in the child (close-on-exec), every signal handler and the signal mask are reset,
+/// and the child is killed with SIGKILL if the parent dies (PR_SET_PDEATHSIG), so a worker never
+/// outlives gilbench.
+///
+/// fork + execv as swift-subprocess's process_shims.c: the child calls only async-signal-safe
+/// functions and reports a failure before exec through a close-on-exec pipe, then leaves with _exit.
+/// On success stores the child's pid in `pid` and returns 0; returns -errno of the failing step
+/// otherwise (the child, if any, has been reaped).
+int gb_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, pid_t *pid);
+
+/// wait4(pid, status, options, usage) retried on EINTR. Returns the pid, 0 (WNOHANG, still running) or -errno.
+int gb_wait4(pid_t pid, int *status, int options, struct rusage *usage);
+
+/// The exit code when `status` says the process exited, else -1 (WIFEXITED / WEXITSTATUS).
+int gb_exit_code(int status);
+/// The signal that ended the process when `status` says so, else 0 (WIFSIGNALED / WTERMSIG).
+int gb_term_signal(int status);
+
+/// Ignores SIGPIPE in this process, so that writing to a worker that died returns EPIPE instead of
+/// killing gilbench. Idempotent.
+void gb_ignore_sigpipe(void);
 
 // MARK: Native work that the optimizer cannot delete
 

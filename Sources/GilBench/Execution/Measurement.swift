@@ -10,6 +10,8 @@ public struct Measurement: Sendable {
     public var gil: GILCounters?
     /// Columns filled by the workload and by probes (system calls, hashing, latency, ...).
     public var extra: CSVRecord
+    /// Things the user should know about this repetition (files that could not be read, ...).
+    public var warnings: [String] = []
 
     public init(wallSeconds: Double, usage: ResourceUsage, ticks: UInt64, instructions: UInt64, gil: GILCounters?, extra: CSVRecord = CSVRecord()) {
         self.wallSeconds = wallSeconds

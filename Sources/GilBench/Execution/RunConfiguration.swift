@@ -13,6 +13,8 @@ public enum Workload: String, Sendable, CaseIterable, Codable {
     case raceLocked = "race-locked"
     /// Slide 90: one long instruction (`-1 in range(n)`) while another thread waits for the GIL.
     case longTick = "long-tick"
+    /// Slides 147-150: SHA-512 of every file of a tree, read in chunks (``HashingJob``).
+    case hashing
 }
 
 /// How the tasks of a run are executed.
@@ -21,6 +23,10 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
     case sequential
     /// One thread per task, all under one GIL.
     case threads
+    /// One worker process per task (`processes` of them), each with its own interpreter and GIL.
+    case processes
+    /// `processes` worker processes fed small tasks through a queue (multiprocessing.Pool).
+    case pool
 }
 
 /// The GIL design a run uses.
@@ -66,11 +72,26 @@ public struct RunConfiguration: Sendable, Hashable {
     public var warmup: Int = 1
     /// Which counter counts this configuration's system calls (`syscall_counter`; see ``SyscallCounting``).
     public var syscallCounter: SyscallCounterKind = .none
+    /// Worker processes in `processes` and `pool` modes (`--processes`).
+    public var processes: Int = 2
+    /// Hashing: the directory to hash (`--tree`).
+    public var tree: String = ""
+    /// Hashing: bytes per read (`--chunk-size`, slide 147's 8192).
+    public var chunkSize: Int = 8192
+    /// Hashing: whether a thread keeps the GIL while hashing a chunk.
+    public var gilDuringHash: GILDuringHash = .release
+    /// Processes: seconds a busy worker may stay silent before it is declared hung and killed.
+    public var workerTimeoutSeconds: Double = 60
+    /// Processes: a failure to inject into worker 1 (tests only; never a CSV column).
+    public var workerFault: WorkerFault? = nil
 
     public init() {}
 
-    /// Threads that run interpreter code at once.
-    public var threads: Int { mode == .sequential ? 1 : tasks }
+    /// Threads that run interpreter code at once in this process.
+    public var threads: Int { mode == .threads ? tasks : 1 }
+
+    /// Worker processes the run starts (1: the run stays in this process).
+    public var processCount: Int { mode == .processes || mode == .pool ? processes : 1 }
 
     /// Whether the lock kind matters (only the tick design is built on one).
     public var lockColumn: String { gil == .ticks ? lock.rawValue : "" }
@@ -86,5 +107,14 @@ public struct RunConfiguration: Sendable, Hashable {
         guard repetitions >= 1 else { throw GilBenchError(.usage, "--repeat must be at least 1 (got \(repetitions))") }
         guard warmup >= 0 else { throw GilBenchError(.usage, "--warmup must be 0 or more (got \(warmup))") }
         try validateDesignAndWorkload()
+        guard processes >= 1 && processes <= 256 else {
+            throw GilBenchError(.usage, "--processes must be between 1 and 256 (got \(processes))")
+        }
+        guard chunkSize >= 1 && chunkSize <= 64 << 20 else {
+            throw GilBenchError(.usage, "--chunk-size must be between 1 and 67108864 bytes (got \(chunkSize))")
+        }
+        guard workerTimeoutSeconds > 0 && workerTimeoutSeconds.isFinite else {
+            throw GilBenchError(.usage, "--worker-timeout must be a positive number of seconds (got \(workerTimeoutSeconds))")
+        }
     }
 }

@@ -10,6 +10,12 @@ public enum Runner {
         try configuration.validate()
         let allowed = try CPUAffinity.current()
         let cpus = try CPUAffinity.resolve(configuration.cpus, allowed: allowed)
+        if configuration.mode == .processes || configuration.mode == .pool {
+            // Workers inherit the affinity set here.
+            try CPUAffinity.set(cpus)
+            defer { try? CPUAffinity.set(allowed) }
+            return try measureInProcesses(configuration, probes: probes)
+        }
         let plan = try WorkloadPlan.make(for: configuration)
         try CPUAffinity.set(cpus)
         defer { try? CPUAffinity.set(allowed) }
@@ -50,6 +56,8 @@ public enum Runner {
                 plan.finish()
                 throw error
             }
+        case .processes, .pool:
+            preconditionFailure("processes and pool modes are measured by measureInProcesses")
         }
         let wall = MonotonicClock.nanoseconds() &- start
         let usage = ResourceUsage.current() - before
@@ -57,10 +65,12 @@ public enum Runner {
         var extra = CSVRecord()
         for probe in probes { extra.merge(try probe.end()) }
         extra.merge(plan.report(plan.shared))
-        return Measurement(
+        var measurement = Measurement(
             wallSeconds: Double(wall) / 1e9, usage: usage,
             ticks: threads.reduce(0) { $0 &+ $1.ticks }, instructions: threads.reduce(0) { $0 &+ $1.instructions },
             gil: gil.counters(), extra: extra)
+        measurement.warnings = plan.notes()
+        return measurement
     }
 
     /// Every task, one after another, on the calling thread, holding the GIL throughout except where

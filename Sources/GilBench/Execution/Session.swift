@@ -9,6 +9,8 @@ public final class Session {
     private let writer: CSVWriter?
     /// Every row written so far, in order.
     public private(set) var records: [CSVRecord] = []
+    /// Warnings of the measurements so far, each once, in order.
+    public private(set) var warnings: [String] = []
 
     /// - Parameters:
     ///   - writer: where rows go as they are measured; nil to keep them in memory only.
@@ -74,6 +76,7 @@ public final class Session {
         row.merge(machine.record)
         try writer?.write(row)
         records.append(row)
+        for warning in measurement.warnings where !warnings.contains(warning) { warnings.append(warning) }
     }
 }
 
@@ -87,9 +90,10 @@ extension RunConfiguration {
         r.set(.mode, mode.rawValue)
         r.set(.gil, gil.rawValue)
         r.set(.lock, lockColumn)
-        r.set(.tasks, tasks)
+        // Hashing's work is the tree (see `files`), however it is split.
+        r.set(.tasks, workload == .hashing ? nil : tasks)
         r.set(.threads, threads)
-        r.set(.processes, 1)
+        r.set(.processes, processCount)
         if let cpus = try? CPUAffinity.resolve(cpus, allowed: CPUAffinity.current()) {
             r.set(.cpus, cpus.count)
             r.set(.cpuList, cpus.map(String.init).joined(separator: " "))
@@ -101,6 +105,10 @@ extension RunConfiguration {
         if workload == .extension || workload == .ioLatency { r.set(.calls, calls) }
         if workload == .ioLatency { r.set(.cpuThreads, cpuThreads) }
         if !sweepParameter.isEmpty { r.set(.sweepParameter, sweepParameter) }
+        if workload == .hashing {
+            r.set(.chunkSize, chunkSize)
+            r.set(.gilDuringHash, gilDuringHash.rawValue)
+        }
         return r
     }
 }

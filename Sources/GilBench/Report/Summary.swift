@@ -13,7 +13,9 @@ public struct Summary {
         public var label: String {
             var parts = [key[.workload] ?? "", key[.mode] ?? ""]
             if let gil = key[.gil], !gil.isEmpty { parts.append(gil + ((key[.lock] ?? "").isEmpty ? "" : "/" + key[.lock]!)) }
-            if let threads = key[.threads], key[.mode] != "sequential" { parts.append("\(threads) thr") }
+            if let threads = key[.threads], key[.mode] == "threads" { parts.append("\(threads) thr") }
+            if let processes = key[.processes], key[.mode] == "processes" || key[.mode] == "pool" { parts.append("\(processes) proc") }
+            if let hold = key[.gilDuringHash], !hold.isEmpty { parts.append("gil-during-hash=\(hold)") }
             if let cpus = key[.cpus] { parts.append("\(cpus) cpu") }
             if let ci = key[.checkInterval], !ci.isEmpty, ci != "100" { parts.append("ci=\(ci)") }
             if let si = key[.switchIntervalMs], !si.isEmpty, si != "5" { parts.append("si=\(si)ms") }
@@ -78,7 +80,7 @@ public struct Summary {
             for (c, v) in changes { wanted[c] = v }
             return groups.first { g in
                 g.key.allSatisfy { c, v in
-                    if changes[c] == nil && (c == .threads || c == .cpuList) { return true }
+                    if changes[c] == nil && (c == .threads || c == .processes || c == .cpuList) { return true }
                     return wanted[c] == v
                 }
             }
@@ -116,6 +118,11 @@ public struct Summary {
                 guard g.key[.workload] == "countdown", let w = g.median(.wallSeconds),
                       let n = Double(g.key[.n] ?? ""), let tasks = Double(g.key[.tasks] ?? ""), n * tasks > 0 else { return "" }
                 return Summary.fmt(w * 1e9 / (n * tasks))
+            }),
+            ("MB/s", { g in
+                // Hashing: bytes hashed per second of wall time.
+                guard g.key[.workload] == "hashing", let w = g.median(.wallSeconds), let b = g.median(.bytes), w > 0 else { return "" }
+                return Summary.fmt(b / w / 1e6)
             }),
             ("handoffs/s", { Summary.perSecond($0, .gilHandoffs) }),
             ("failed/s", { Summary.perSecond($0, .gilFailedAcquisitions) }),

@@ -4,7 +4,7 @@ extension Workload {
     public var usesN: Bool {
         switch self {
         case .countdown, .race, .raceLocked, .longTick: true
-        case .extension, .ioLatency: false
+        case .extension, .ioLatency, .hashing: false
         }
     }
 
@@ -15,7 +15,7 @@ extension Workload {
         case .countdown: 20_000_000
         case .race, .raceLocked: 1_000_000
         case .longTick: 100_000_000
-        case .extension, .ioLatency: 0
+        case .extension, .ioLatency, .hashing: 0
         }
     }
 
@@ -33,7 +33,7 @@ extension Workload {
         switch self {
         case .race, .raceLocked, .longTick: 2
         case .ioLatency: 1 + cpuThreads
-        case .countdown, .extension: nil
+        case .countdown, .extension, .hashing: nil
         }
     }
 }
@@ -55,6 +55,9 @@ extension RunConfiguration {
         guard calls >= 1 else { throw GilBenchError(.usage, "--calls must be at least 1 (got \(calls))") }
         guard cpuThreads >= 0 && cpuThreads <= 1023 else {
             throw GilBenchError(.usage, "--cpu-threads must be between 0 and 1023 (got \(cpuThreads))")
+        }
+        if mode == .processes || mode == .pool, workload != .countdown && workload != .hashing {
+            throw GilBenchError(.usage, "--mode \(mode.rawValue) runs the countdown and hashing workloads, not \(workload.rawValue)")
         }
         if let fixed = workload.fixedTasks(cpuThreads: cpuThreads), tasks != fixed {
             throw GilBenchError(.usage, "--workload \(workload.rawValue) runs \(fixed) interpreter threads, not \(tasks)")

@@ -21,18 +21,22 @@ public struct WorkloadPlan: Sendable {
     public var start: @Sendable () throws(GilBenchError) -> Void
     /// Called after every task ended, always once `start` succeeded (io-latency joins its client).
     public var finish: @Sendable () -> Void
+    /// Warnings for the user, read after the tasks ended (for example files that could not be read).
+    public var notes: @Sendable () -> [String]
 
     public init(
         tasks: [InterpretedTask], shared: SharedState,
         report: @escaping @Sendable (SharedState) -> CSVRecord = { _ in CSVRecord() },
         start: @escaping @Sendable () throws(GilBenchError) -> Void = {},
-        finish: @escaping @Sendable () -> Void = {}
+        finish: @escaping @Sendable () -> Void = {},
+        notes: @escaping @Sendable () -> [String] = { [] }
     ) {
         self.tasks = tasks
         self.shared = shared
         self.report = report
         self.start = start
         self.finish = finish
+        self.notes = notes
     }
 
     /// The plan for `configuration`'s workload.
@@ -52,6 +56,8 @@ public struct WorkloadPlan: Sendable {
             return RaceWorkload.plan(for: configuration)
         case .longTick:
             return try LongTickWorkload.plan(for: configuration)
+        case .hashing:
+            return try HashingPlan.make(for: configuration)
         }
     }
 }

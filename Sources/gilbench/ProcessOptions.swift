@@ -1,0 +1,123 @@
+import ArgumentParser
+import GilBench
+
+extension GILDuringHash: ExpressibleByArgument {}
+
+/// Options of worker processes and of the hashing workload (issue 4), shared by `run` and `sweep`.
+struct ProcessOptions: ParsableArguments {
+    @Option(help: "Worker processes in processes and pool modes (each runs its own interpreter and GIL).")
+    var processes: Int = 2
+
+    @Option(parsing: .upToNextOption, help: "Hashing in threads: release or hold the GIL while a chunk is hashed (release: as hashlib does; hold: pure Python).")
+    var gilDuringHash: [String] = ["release"]
+
+    @Option(help: "Hashing: bytes read and hashed at a time.")
+    var chunkSize: Int = 8192
+
+    @Option(help: "Hashing: the directory to hash (default: the corpus of `gilbench corpus`, generated on first use).")
+    var tree: String?
+
+    @Option(help: "Seconds a busy worker may stay silent before it is declared hung and killed.")
+    var workerTimeout: Double = 60
+
+    @Option(help: .hidden)
+    var workerFault: String?
+
+    /// Expands `configurations` by `--gil-during-hash` and sets the process and hashing fields.
+    /// Hashing without `--tree` uses the default corpus, written first if missing.
+    func apply(to configurations: [RunConfiguration], corpusNote: (String) -> Void) throws -> [RunConfiguration] {
+        let holds: [GILDuringHash] = try gilDuringHash
+            .flatMap { $0.split(separator: ",").map(String.init) }
+            .map { value in
+                guard let v = GILDuringHash(rawValue: value) else {
+                    throw ValidationError("unknown --gil-during-hash '\(value)'; expected one of: release, hold")
+                }
+                return v
+            }
+        var fault: WorkerFault?
+        if let workerFault {
+            guard let f = WorkerFault(argument: workerFault) else {
+                throw ValidationError("unknown --worker-fault '\(workerFault)'")
+            }
+            fault = f
+        }
+        var resolvedTree = tree
+        if configurations.contains(where: { $0.workload == .hashing }) && resolvedTree == nil {
+            let corpus = Corpus()
+            let root = corpus.defaultLocation()
+            if !corpus.isComplete(at: root) {
+                corpusNote("gilbench: writing the default corpus at \(root) (once)")
+                try corpus.ensure(at: root)
+            }
+            resolvedTree = root
+        }
+        var out: [RunConfiguration] = []
+        for base in configurations {
+            for hold in (base.workload == .hashing ? holds : [holds[0]]) {
+                var c = base
+                c.processes = processes
+                c.gilDuringHash = hold
+                c.chunkSize = chunkSize
+                c.tree = resolvedTree ?? ""
+                c.workerTimeoutSeconds = workerTimeout
+                c.workerFault = fault
+                if c.mode == .processes && c.workload == .countdown { c.tasks = max(c.tasks, 1) }
+                out.append(c)
+            }
+        }
+        for c in out {
+            do { try c.validate() } catch { throw ValidationError(error.message) }
+        }
+        return out
+    }
+}
+
+/// `gilbench worker`: the worker process of processes and pool modes (started by gilbench itself).
+struct Worker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve tasks from gilbench over standard input and output (internal).",
+        shouldDisplay: false)
+
+    @Option(help: .hidden)
+    var fault: String?
+
+    func run() throws {
+        let status = WorkerService.serve(fault: fault.flatMap(WorkerFault.init(argument:)))
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// `gilbench corpus`: writes (or checks) the default tree the hashing workload hashes.
+struct CorpusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corpus",
+        abstract: "Write the source-like tree the hashing workload hashes by default.",
+        discussion: """
+            Deterministic from --seed: the same files and bytes on every machine. Written once and \
+            reused while complete. Default location: $XDG_CACHE_HOME/gilbench/corpus-seed1, else \
+            ~/.cache/gilbench/corpus-seed1, else .gilbench/corpus-seed1.
+            """)
+
+    @Option(help: "Seed of the generator.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Number of files.")
+    var files: Int = 3000
+
+    @Option(help: "Where to write it (default: see above).")
+    var path: String?
+
+    func validate() throws {
+        guard files >= 1 && files <= 1_000_000 else { throw ValidationError("--files must be between 1 and 1000000 (got \(files))") }
+    }
+
+    func run() throws {
+        try reporting {
+            let corpus = Corpus(seed: seed, files: files)
+            let root = path ?? corpus.defaultLocation()
+            let written = try corpus.ensure(at: root)
+            let bytes = corpus.entries.reduce(0) { $0 + $1.size }
+            print("\(written ? "wrote" : "reused") \(root): \(corpus.files) files, \(bytes) bytes")
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+/// A small tree to hash, written once per test.
+func makeTree(files: Int = 40) throws -> String {
+    let root = NSTemporaryDirectory() + "gilbench-cli-tree-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    for i in 0..<files {
+        let dir = root + "/d\(i % 4)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try String(repeating: "line \(i)\n", count: 50 * (i + 1)).write(toFile: dir + "/f\(i).txt", atomically: false, encoding: .utf8)
+    }
+    return root
+}
+
+/// Pids of live processes whose command line contains `marker` (a unique fault argument).
+func processes(matching marker: String) -> [String] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.filter { pid in
+        guard Int(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\0", with: " ").contains(marker)
+    }
+}
+
+/// Reads a CSV written by gilbench: header and rows as dictionaries.
+func readCSV(_ path: String) throws -> [[String: String]] {
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    guard let header = lines.first else { return [] }
+    return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+}
+
+@Suite("Worker processes and the pool, end to end", .serialized)
+struct ProcessesCLITests {
+    @Test("Countdown in 2 processes: CPU time of the workers and their GIL counters are in the row")
+    func countdownInProcesses() throws {
+        let csv = NSTemporaryDirectory() + "gilbench-proc-\(getpid()).csv"
+        defer { try? FileManager.default.removeItem(atPath: csv) }
+        let result = try runGilbench(["run", "--mode", "sequential", "processes", "pool", "--processes", "2", "--n", "1000000", "--repeat", "1", "--warmup", "0", "--output", csv])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try readCSV(csv)
+        #expect(rows.count == 3)
+        let sequentialCPU = Double(rows[0]["user_s"] ?? "") ?? 0
+        for row in rows.dropFirst() {
+            #expect(row["processes"] == "2")
+            #expect(row["threads"] == "1")
+            // Two tasks of 1,000,000 iterations, 2 ticks each, run in the workers.
+            #expect(row["ticks"] == "4000000")
+            #expect((Int(row["gil_acquisitions"] ?? "") ?? 0) >= 2000000 / 101)
+            #expect(row["gil_handoffs"] == "0")
+            // The workers' CPU time is counted: the same work as sequential (CPU time, not wall time,
+            // so a loaded machine does not change it much), which only the workers did.
+            #expect((Double(row["user_s"] ?? "") ?? 0) > 0.5 * sequentialCPU)
+        }
+    }
+
+    @Test("Hashing in every mode reports the same files and bytes")
+    func hashingEveryMode() throws {
+        let tree = try makeTree()
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        let csv = tree + ".csv"
+        defer { try? FileManager.default.removeItem(atPath: csv) }
+        let result = try runGilbench([
+            "run", "--workload", "hashing", "--tree", tree, "--mode", "sequential", "threads", "processes", "pool",
+            "--gil-during-hash", "release", "hold", "--chunk-size", "1000", "--repeat", "1", "--warmup", "0", "--output", csv,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try readCSV(csv)
+        #expect(rows.count == 8)
+        let bytes = (0..<40).reduce(0) { $0 + 50 * ($1 + 1) * "line \($1)\n".utf8.count }
+        for row in rows {
+            #expect(row["files"] == "40")
+            #expect(row["bytes"] == String(bytes))
+            #expect(row["unreadable_files"] == "0")
+            #expect(row["chunk_size"] == "1000")
+        }
+        #expect(Set(rows.map { $0["mode"]! + "/" + $0["gil_during_hash"]! }).count == 8)
+        #expect(result.stdout.contains("pool/sequential"))
+    }
+
+    @Test("An empty tree is a clear error", arguments: [false, true])
+    func emptyTree(missing: Bool) throws {
+        let tree = NSTemporaryDirectory() + "gilbench-empty-\(getpid())"
+        try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        let result = try runGilbench(["run", "--workload", "hashing", "--tree", missing ? tree + "/nope" : tree, "--repeat", "1", "--warmup", "0"])
+        #expect(result.status == (missing ? 66 : 65))
+        #expect(result.stderr.contains(missing ? "cannot read the tree" : "holds no regular file"), "\(result.stderr)")
+    }
+
+    @Test("A worker that fails is named with how it failed; the run ends, no worker is left, rows measured stay", arguments: [
+        ("crash", "was killed by signal 11 (SIGSEGV)"),
+        ("kill", "was killed by signal 9 (SIGKILL)"),
+        ("exit", "exited with status 3"),
+        ("hang", "stopped answering: no reply to task"),
+        ("garbage", "sent a malformed reply: garbage frame"),
+        ("short", "after a truncated frame (short read"),
+        ("failure", "failed on task 2: injected failure"),
+    ])
+    func workerFailures(kind: String, message: String) throws {
+        let tree = try makeTree()
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        let csv = tree + ".csv"
+        defer { try? FileManager.default.removeItem(atPath: csv) }
+        // Worker 1 fails on its second task; the sequential row is measured first.
+        let fault = "\(kind):1"
+        let start = Date()
+        let result = try runGilbench([
+            "run", "--workload", "hashing", "--tree", tree, "--mode", "sequential", "pool", "--processes", "2",
+            "--repeat", "1", "--warmup", "0", "--worker-timeout", kind == "hang" ? "1" : "30", "--worker-fault", fault, "--output", csv,
+        ])
+        #expect(Date().timeIntervalSince(start) < 60)
+        #expect(result.status == 70, "\(result.stderr)")
+        #expect(result.stderr.contains("worker 1 of 2 (pid "), "\(result.stderr)")
+        // Under a sanitizer (swift test --sanitize=thread) the sanitizer catches the crash and the
+        // worker exits with the sanitizer's status instead of dying of SIGSEGV.
+        let sanitized = kind == "crash" && result.stderr.contains("Sanitizer: SEGV") && result.stderr.contains("exited with status")
+        #expect(result.stderr.contains(message) || sanitized, "\(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error"))
+        #expect(processes(matching: "--fault \(fault)").isEmpty, "a worker outlived the run")
+        let rows = try readCSV(csv)
+        #expect(rows.count == 1 && rows.first?["mode"] == "sequential")
+    }
+
+    @Test("The worker refuses bad input on its standard input with a message and status 65")
+    func workerRefusesGarbage() throws {
+        let binary = productsDirectory.appendingPathComponent("gilbench")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["worker"]
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        input.fileHandleForWriting.write(Data("GBWK\u{2}".utf8))
+        try input.fileHandleForWriting.close()
+        let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 65)
+        #expect(message.contains("unknown frame version 2"), "\(message)")
+    }
+
+    @Test("Bad process and hashing options get one clear line and exit status 64", arguments: [
+        (["run", "--processes", "0", "--mode", "processes"], "--processes must be between 1 and 256"),
+        (["run", "--workload", "hashing", "--chunk-size", "0", "--tree", "/tmp"], "--chunk-size must be between"),
+        (["run", "--gil-during-hash", "maybe"], "unknown --gil-during-hash 'maybe'"),
+        (["run", "--worker-timeout", "0"], "--worker-timeout must be a positive number"),
+    ])
+    func badOptions(arguments: [String], fragment: String) throws {
+        let result = try runGilbench(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(fragment), "\(result.stderr)")
+    }
+}
