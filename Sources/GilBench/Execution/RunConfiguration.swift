@@ -1,3 +1,19 @@
+/// What executes a workload: gilbench's simulator, or a real interpreter measured from outside.
+public enum Engine: Sendable, Hashable {
+    case simulator
+    /// A real interpreter: its `engine` column (`cpython-3.11.7`) and the GIL design it has in
+    /// gilbench's names (`interval`, `ticks`, or empty when gilbench has no model of it).
+    case interpreter(name: String, gil: String)
+
+    /// The `engine` column.
+    public var name: String {
+        switch self {
+        case .simulator: "gilbench-sim"
+        case .interpreter(let name, _): name
+        }
+    }
+}
+
 /// The workloads gilbench runs.
 public enum Workload: String, Sendable, CaseIterable, Codable {
     /// Slide 80: `while n > 0: n -= 1`, once per task.
@@ -47,6 +63,8 @@ public enum GILDesign: String, Sendable, CaseIterable, Codable {
 public struct RunConfiguration: Sendable, Hashable {
     /// A label that groups rows of one experiment (`gilbench reproduce` sets it; empty otherwise).
     public var experiment: String = ""
+    /// What executes the workload: gilbench's simulator, or a real interpreter (`gilbench python`).
+    public var engine: Engine = .simulator
     public var workload: Workload = .countdown
     public var mode: ExecutionMode = .sequential
     public var gil: GILDesign = .ticks

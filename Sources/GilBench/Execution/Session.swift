@@ -85,9 +85,26 @@ extension RunConfiguration {
     public var record: CSVRecord {
         var r = CSVRecord()
         r.set(.experiment, experiment)
-        r.set(.engine, "gilbench-sim")
+        r.set(.engine, engine.name)
         r.set(.workload, workload.rawValue)
         r.set(.mode, mode.rawValue)
+        if case .interpreter(_, let realGIL) = engine {
+            // A real interpreter: its own GIL, its own defaults; only what the run set is written.
+            r.set(.gil, realGIL)
+            r.set(.tasks, workload == .hashing ? nil : tasks)
+            r.set(.threads, threads)
+            r.set(.processes, processCount)
+            if let cpus = try? CPUAffinity.resolve(cpus, allowed: CPUAffinity.current()) {
+                r.set(.cpus, cpus.count)
+                r.set(.cpuList, cpus.map(String.init).joined(separator: " "))
+            }
+            if workload != .hashing { r.set(.n, n) }
+            if sweepParameter == Column.switchIntervalMs.rawValue { r.set(.switchIntervalMs, switchIntervalMilliseconds) }
+            if sweepParameter == Column.checkInterval.rawValue { r.set(.checkInterval, checkInterval) }
+            if !sweepParameter.isEmpty { r.set(.sweepParameter, sweepParameter) }
+            if workload == .hashing { r.set(.chunkSize, chunkSize) }
+            return r
+        }
         r.set(.gil, gil.rawValue)
         r.set(.lock, lockColumn)
         // Hashing's work is the tree (see `files`), however it is split.

@@ -12,6 +12,7 @@ public struct Summary {
         public func median(_ column: Column) -> Double? { Statistics.median(values(column)) }
         public var label: String {
             var parts = [key[.workload] ?? "", key[.mode] ?? ""]
+            if let engine = key[.engine], !engine.isEmpty, engine != "gilbench-sim" { parts.insert(engine + ":", at: 0) }
             if let gil = key[.gil], !gil.isEmpty { parts.append(gil + ((key[.lock] ?? "").isEmpty ? "" : "/" + key[.lock]!)) }
             if let threads = key[.threads], key[.mode] == "threads" { parts.append("\(threads) thr") }
             if let processes = key[.processes], key[.mode] == "processes" || key[.mode] == "pool" { parts.append("\(processes) proc") }

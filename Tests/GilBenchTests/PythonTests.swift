@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import GilBench
+
+@Suite("Real interpreters")
+struct PythonTests {
+    @Test("A result line is parsed into its fields")
+    func parsesResult() throws {
+        let fields = try PythonInterpreter.resultFields(
+            from: "noise\nGILBENCH-RESULT impl=cpython version=3.11.7 region_s=1.5 race_final_x=-3\n", interpreter: "python3")
+        #expect(fields["impl"] == "cpython")
+        #expect(fields["race_final_x"] == "-3")
+    }
+
+    @Test("Garbage, a missing field or a non-number gets one line naming the interpreter", arguments: [
+        ("Traceback (most recent call last):\nSyntaxError: invalid syntax", "did not print a result (its last line: SyntaxError: invalid syntax)"),
+        ("GILBENCH-RESULT impl=cpython version=3.11.7", "without region_s"),
+        ("GILBENCH-RESULT impl=cpython version=3 region_s=fast", "region_s is not a number"),
+        ("GILBENCH-RESULT impl", "garbled result"),
+        ("", "its last line: (nothing)"),
+    ])
+    func refusesGarbage(output: String, fragment: String) {
+        do {
+            _ = try PythonInterpreter.resultFields(from: output, interpreter: "py")
+            Issue.record("accepted \(output)")
+        } catch {
+            #expect(error.code == .runFailed)
+            #expect(error.message.hasPrefix("py "), "\(error.message)")
+            #expect(error.message.contains(fragment), "\(error.message)")
+        }
+    }
+
+    @Test("Engines are named by implementation and version, with the GIL design gilbench models")
+    func engineNames() {
+        let cpython3 = PythonInterpreter(path: "/usr/bin/python3", implementation: "cpython", version: "3.11.7")
+        #expect(cpython3.engine == "cpython-3.11.7")
+        #expect(cpython3.gilDesign == "interval")
+        #expect(cpython3.hasSwitchInterval)
+        let cpython2 = PythonInterpreter(path: "python2", implementation: "cpython", version: "2.7.18")
+        #expect(cpython2.gilDesign == "ticks")
+        #expect(!cpython2.hasSwitchInterval)
+        let pypy = PythonInterpreter(path: "pypy3", implementation: "pypy", version: "3.9.16", implementationVersion: "7.3.11")
+        #expect(pypy.engine == "pypy-7.3.11")
+        #expect(pypy.gilDesign == "")
+    }
+
+    @Test("A missing interpreter is one clear line")
+    func missing() {
+        #expect(throws: GilBenchError(.runFailed, "no-such-python-here: not found on PATH")) {
+            try PythonBench(python: "no-such-python-here")
+        }
+    }
+
+    @Test("The catalogue covers the slides' programs and the interval sweep")
+    func catalogue() {
+        let py = PythonInterpreter(path: "python3", implementation: "cpython", version: "3.11.7")
+        let list = PythonExperiment.catalogue(for: py, n: 1000, raceN: 10, tree: "/tmp", repetitions: 1, sweep: nil)
+        let programs = Set(list.map(\.program))
+        #expect(programs == ["sequential", "threads", "processes", "race", "hash-sequential", "hash-pool"])
+        #expect(list.contains { $0.program == "threads" && $0.configuration.cpus == .count(1) })
+        #expect(list.filter { $0.configuration.sweepParameter == "switch_interval_ms" }.count == 5)
+        #expect(Set(list.map(\.configuration)).count == list.count, "configurations are distinct")
+    }
+
+    @Test("python3 runs the programs and its rows carry its engine", .enabled(if: (try? PythonInterpreter.locate("python3")) != nil))
+    func realPython() throws {
+        let bench = try PythonBench(python: "python3")
+        #expect(bench.interpreter.implementation == "cpython")
+        let experiments = PythonExperiment.catalogue(for: bench.interpreter, n: 20_000, raceN: 1000, tree: nil, repetitions: 1, sweep: [])
+        let session = Session(writer: nil)
+        let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
+        try session.run(experiments.map(\.configuration), measure: { c throws(GilBenchError) in try bench.measure(byConfiguration[c]!) })
+        #expect(session.records.count == experiments.count)
+        for row in session.records {
+            #expect(row[.engine] == bench.interpreter.engine)
+            #expect(row[.gil] == bench.interpreter.gilDesign)
+            #expect(Double(row[.wallSeconds] ?? "") ?? 0 > 0)
+            #expect(Double(row[.userSeconds] ?? "") ?? 0 > 0, "the child's CPU time is measured from outside")
+        }
+        #expect(session.records.first { $0[.workload] == "race" }?[.raceFinalX] != nil)
+    }
+}
