@@ -58,3 +58,19 @@ public struct Fidelity {
         return Summary.align(rows)
     }
 }
+
+extension Fidelity {
+    /// A Markdown table for the reproduction report: per ratio, the 2009 figure (from `slides`, by
+    /// ratio name), the real interpreter here, the simulator here and the simulator's error.
+    public func markdown(slides: [String: Double]) -> String {
+        guard !entries.isEmpty else { return "" }
+        var md = "| ratio | 2009 (CPython 2.6) | real interpreter here | simulator here | simulator's error |\n"
+        md += "|---|---:|---:|---:|---:|\n"
+        for e in entries {
+            let slide = slides[e.ratio].map { String(format: "%.2f", $0) } ?? "–"
+            md += "| \(e.ratio) | \(slide) | \(String(format: "%.2f", e.real)) (\(e.engine)) | "
+            md += "\(String(format: "%.2f", e.simulated)) (`\(e.design)`) | \(String(format: "%+.1f%%", e.error * 100)) |\n"
+        }
+        return md
+    }
+}
