@@ -21,6 +21,8 @@ public struct GilBenchError: Error, CustomStringConvertible, Sendable, Equatable
         case system
         /// A measurement could not be completed.
         case runFailed
+        /// The user interrupted the run (SIGINT); what was measured is kept.
+        case interrupted
     }
 
     public var code: Code
@@ -47,6 +49,7 @@ public struct GilBenchError: Error, CustomStringConvertible, Sendable, Equatable
         case .unreadableInput: .unreadableInput
         case .unwritableOutput: .unwritableOutput
         case .system, .runFailed: .runFailed
+        case .interrupted: .interrupted
         }
     }
 }

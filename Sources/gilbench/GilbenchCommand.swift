@@ -12,7 +12,7 @@ struct GilbenchCommand: ParsableCommand {
             130 interrupted.
             """,
         version: MachineInfo.gilbenchVersion,
-        subcommands: [Run.self, Sweep.self, Compare.self, PythonCommand.self, CorpusCommand.self, SyscallCheck.self, Worker.self])
+        subcommands: [Run.self, Sweep.self, Compare.self, PythonCommand.self, CorpusCommand.self, SyscallCheck.self, Worker.self, Reproduce.self, Plot.self])
 }
 
 /// Turns library errors into one line on stderr and the documented exit status.

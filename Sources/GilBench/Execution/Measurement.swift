@@ -38,6 +38,7 @@ public struct Measurement: Sendable {
             r.set(.gilFailedAcquisitions, gil.failedAcquisitions)
             r.set(.gilWaitSeconds, Double(gil.waitNanoseconds) / 1e9)
             r.set(.forcedSwitches, gil.forcedSwitches)
+            if let histogram = gil.failedWakeupHistogram { r.set(.gilFailedWakeupsHistogram, histogram.cell) }
             if let samples = gil.waitSamples {
                 func us(_ p: Double) -> Double? { samples.value(atPercentile: p).map { Double($0) / 1000 } }
                 r.set(.gilWaitP50Us, us(50))

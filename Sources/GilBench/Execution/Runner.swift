@@ -4,9 +4,13 @@ import Synchronization
 /// runs the tasks sequentially or in threads, and reads the clocks and counters around them.
 public enum Runner {
     /// Runs `configuration` once and measures it.
-    /// - Parameter probes: extra measurements taken around the region (system-call counters, ...).
+    /// - Parameters:
+    ///   - probes: extra measurements taken around the region (system-call counters, ...).
+    ///   - events: where the GIL logs its events for a timeline (designs that support it); nil: no log.
     /// - Throws: ``GilBenchError`` for bad configurations or when the system refuses a thread or CPU set.
-    public static func measure(_ configuration: RunConfiguration, probes: [any MeasurementProbe] = []) throws(GilBenchError) -> Measurement {
+    public static func measure(
+        _ configuration: RunConfiguration, probes: [any MeasurementProbe] = [], events: GILEventRecorder? = nil
+    ) throws(GilBenchError) -> Measurement {
         try configuration.validate()
         let allowed = try CPUAffinity.current()
         let cpus = try CPUAffinity.resolve(configuration.cpus, allowed: allowed)
@@ -23,9 +27,9 @@ public enum Runner {
         // Every design records its waits in a histogram: a record costs tens of nanoseconds and only
         // follows a contended wait, which costs microseconds (README, "GIL designs").
         case (.ticks, .semaphore):
-            return try execute(plan, gil: TickGIL(lock: SemaphoreLock(), checkInterval: configuration.checkInterval, recordWaits: true), configuration, probes)
+            return try execute(plan, gil: TickGIL(lock: SemaphoreLock(), checkInterval: configuration.checkInterval, recordWaits: true, recorder: events), configuration, probes)
         case (.ticks, .condvar):
-            return try execute(plan, gil: TickGIL(lock: ConditionVariableLock(), checkInterval: configuration.checkInterval, recordWaits: true), configuration, probes)
+            return try execute(plan, gil: TickGIL(lock: ConditionVariableLock(), checkInterval: configuration.checkInterval, recordWaits: true, recorder: events), configuration, probes)
         case (.interval, _):
             return try execute(plan, gil: IntervalGIL(switchIntervalMilliseconds: configuration.switchIntervalMilliseconds, recordWaits: true), configuration, probes)
         case (.fair, _):

@@ -16,6 +16,16 @@ public protocol BinaryLock: AnyObject, Sendable {
     func release()
     /// Wake-ups that found the lock taken again; nil when the lock cannot see them.
     var failedWakeups: Int? { get }
+    /// Failed wake-ups before each contended acquisition succeeded; nil when the lock cannot see them.
+    var failedWakeupHistogram: FailedWakeupHistogram? { get }
+    /// ``acquire()``, also writing each failed wake-up of `thread` to `recorder`.
+    func acquire(recording recorder: GILEventRecorder, thread: Int) -> UInt64
+}
+
+extension BinaryLock {
+    public var failedWakeupHistogram: FailedWakeupHistogram? { nil }
+    /// Locks that cannot see failed wake-ups have none to record.
+    public func acquire(recording recorder: GILEventRecorder, thread: Int) -> UInt64 { acquire() }
 }
 
 /// CPython 2.7's `pthread_lock` (thread_pthread.h, the branch without USE_SEMAPHORES).
@@ -24,24 +34,41 @@ public protocol BinaryLock: AnyObject, Sendable {
 /// the condition until it is; release clears `locked`, unlocks the mutex and *then* signals the
 /// condition. Every return from `pthread_cond_wait` that finds `locked` set again is a failed
 /// acquisition: the releasing thread re-took the lock before the woken waiter ran (slide 98).
-/// Departure: we count those wake-ups and time the wait, under the mutex that already protects `locked`.
+/// Departure: we count those wake-ups (in total, and per contended acquisition in a histogram) and
+/// time the wait, under the mutex that already protects `locked`.
 public final class ConditionVariableLock: BinaryLock, @unchecked Sendable {
-    // @unchecked Sendable: `locked` and `failed` are only touched with `state.mutex` held.
+    // @unchecked Sendable: `locked`, `failed` and `histogram` are only touched with `state.mutex` held.
     private let state = MutexAndCondition()
     private var locked = false
     private var failed = 0
+    private var histogram = FailedWakeupHistogram()
 
     public init() {}
 
     public func acquire() -> UInt64 {
+        acquire(recorder: nil, thread: 0)
+    }
+
+    public func acquire(recording recorder: GILEventRecorder, thread: Int) -> UInt64 {
+        acquire(recorder: recorder, thread: thread)
+    }
+
+    @inline(__always)
+    private func acquire(recorder: GILEventRecorder?, thread: Int) -> UInt64 {
         state.lock()
         var waited: UInt64 = 0
         if locked {
             let start = MonotonicClock.nanoseconds()
+            var failures = 0
             while locked {
                 state.wait()
-                if locked { failed += 1 }
+                if locked {
+                    failures += 1
+                    recorder?.record(.failedWakeup, thread: thread)
+                }
             }
+            failed += failures
+            histogram.record(failures: failures)
             waited = MonotonicClock.nanoseconds() &- start
         }
         locked = true
@@ -60,6 +87,12 @@ public final class ConditionVariableLock: BinaryLock, @unchecked Sendable {
         state.lock()
         defer { state.unlock() }
         return failed
+    }
+
+    public var failedWakeupHistogram: FailedWakeupHistogram? {
+        state.lock()
+        defer { state.unlock() }
+        return histogram
     }
 }
 

@@ -54,6 +54,9 @@ public struct GILCounters: Sendable, Equatable {
     public var forcedSwitches: Int? = nil
     /// How long each acquisition that had to wait waited, in nanoseconds (designs fill it when asked to).
     public var waitSamples: WaitHistogram? = nil
+    /// Failed wake-ups before each contended acquisition succeeded (slide 98); nil when the design
+    /// or its lock cannot see them.
+    public var failedWakeupHistogram: FailedWakeupHistogram? = nil
 
     public init() {}
 }

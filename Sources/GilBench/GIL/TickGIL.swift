@@ -19,21 +19,33 @@ public final class TickGIL<Lock: BinaryLock>: GlobalInterpreterLock, @unchecked 
     private var lastHolder = -1
     private var waitNanoseconds: UInt64 = 0
     private var histogram: WaitHistogram?
+    /// Off by default: logs every wait, acquisition, release and failed wake-up for the timeline plot.
+    public let recorder: GILEventRecorder?
 
     /// - Parameters:
     ///   - lock: the lock to build on.
     ///   - checkInterval: ticks between release/re-acquire (CPython 2's `sys.setcheckinterval`, default 100).
     ///   - recordWaits: keep a histogram of contended waits.
-    public init(lock: Lock, checkInterval: Int = 100, recordWaits: Bool = false) {
+    ///   - recorder: where to log GIL events (nil, the default: no log).
+    public init(lock: Lock, checkInterval: Int = 100, recordWaits: Bool = false, recorder: GILEventRecorder? = nil) {
         precondition(checkInterval >= 1)
         self.lock = lock
+        self.recorder = recorder
         self.checkInterval = checkInterval
         self.ticker = checkInterval
         self.histogram = recordWaits ? WaitHistogram() : nil
     }
 
     public func acquire(_ thread: inout InterpreterThread) {
-        let waited = lock.acquire()
+        let waited: UInt64
+        if let recorder {
+            waited = lock.acquire(recording: recorder, thread: thread.id)
+            let now = MonotonicClock.nanoseconds()
+            if waited > 0 { recorder.record(.waiting, thread: thread.id, at: now &- waited) }
+            recorder.record(.acquired, thread: thread.id, at: now)
+        } else {
+            waited = lock.acquire()
+        }
         acquisitions += 1
         if lastHolder != thread.id {
             if lastHolder >= 0 { handoffs += 1 }
@@ -46,6 +58,7 @@ public final class TickGIL<Lock: BinaryLock>: GlobalInterpreterLock, @unchecked 
     }
 
     public func release(_ thread: inout InterpreterThread) {
+        recorder?.record(.released, thread: thread.id)
         lock.release()
     }
 
@@ -65,6 +78,7 @@ public final class TickGIL<Lock: BinaryLock>: GlobalInterpreterLock, @unchecked 
         c.acquisitions = acquisitions
         c.handoffs = handoffs
         c.failedAcquisitions = lock.failedWakeups
+        c.failedWakeupHistogram = lock.failedWakeupHistogram
         c.waitNanoseconds = waitNanoseconds
         c.waitSamples = histogram
         return c

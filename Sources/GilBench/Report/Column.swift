@@ -66,6 +66,8 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     case requestsPerSecond = "requests_per_s"
     case raceFinalX = "race_final_x"
     case longTickUs = "long_tick_us"
+    /// Failed wake-ups per contended acquisition, as `bucket:count;...` (``FailedWakeupHistogram``).
+    case gilFailedWakeupsHistogram = "gil_failed_wakeups_histogram"
 
     // MARK: Machine
     case host

@@ -1,0 +1,107 @@
+import Synchronization
+
+/// An optional, off-by-default log of what happened to the GIL: who waited, who took it, who gave it
+/// up, whose wake-up failed, with the monotonic time of each. It feeds the timeline plot of a short
+/// threaded run; a GIL design built without a recorder pays one `nil` check per acquisition.
+///
+/// Recording is lock-free: each event claims a slot with an atomic increment and writes it; once the
+/// buffer is full, further events are counted in ``dropped`` and lost. Read ``events()`` only after
+/// every recording thread has been joined (the join orders the writes before the read).
+public final class GILEventRecorder: @unchecked Sendable {
+    // @unchecked Sendable: each slot of `buffer` is written by exactly one thread (the one that claimed
+    // its index from `next`), and read only after all writers were joined.
+
+    /// What happened.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// The thread started waiting for the GIL (written at acquisition, with the time the wait began).
+        case waiting = "wait"
+        /// The thread took the GIL.
+        case acquired = "acquire"
+        /// The thread gave the GIL up.
+        case released = "release"
+        /// The thread was woken, found the GIL taken again, and went back to waiting (slide 98).
+        case failedWakeup = "failed-wakeup"
+    }
+
+    /// One event.
+    public struct Event: Sendable, Equatable {
+        /// Monotonic time in nanoseconds.
+        public var nanoseconds: UInt64
+        public var thread: Int
+        public var kind: Kind
+
+        public init(nanoseconds: UInt64, thread: Int, kind: Kind) {
+            self.nanoseconds = nanoseconds
+            self.thread = thread
+            self.kind = kind
+        }
+    }
+
+    public let capacity: Int
+    private let buffer: UnsafeMutablePointer<Event>
+    private let next = Atomic<Int>(0)
+
+    /// - Parameter capacity: events kept; later ones are dropped (and counted).
+    public init(capacity: Int = 200_000) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+        buffer = .allocate(capacity: capacity)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Records `kind` for `thread` at `nanoseconds` (now by default).
+    @inline(__always)
+    public func record(_ kind: Kind, thread: Int, at nanoseconds: UInt64 = MonotonicClock.nanoseconds()) {
+        let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        if index < capacity {
+            (buffer + index).initialize(to: Event(nanoseconds: nanoseconds, thread: thread, kind: kind))
+        }
+    }
+
+    /// Events that did not fit.
+    public var dropped: Int { max(0, next.load(ordering: .relaxed) - capacity) }
+
+    /// The recorded events in time order. Call only when no thread records any more.
+    public func events() -> [Event] {
+        let count = min(next.load(ordering: .acquiring), capacity)
+        return Array(UnsafeBufferPointer(start: buffer, count: count)).sorted {
+            ($0.nanoseconds, $0.thread) < ($1.nanoseconds, $1.thread)
+        }
+    }
+}
+
+/// The timeline side file: one event per line, times relative to the first event.
+public enum GILTimelineFile {
+    /// The header line of a timeline file.
+    public static let header = "t_us,thread,event"
+
+    /// The file's text for `events`.
+    public static func render(_ events: [GILEventRecorder.Event]) -> String {
+        let origin = events.first?.nanoseconds ?? 0
+        var out = header + "\n"
+        for e in events {
+            out += "\(CSVRecord.format(Double(e.nanoseconds &- origin) / 1000)),\(e.thread),\(e.kind.rawValue)\n"
+        }
+        return out
+    }
+
+    /// Parses a timeline file.
+    /// - Throws: ``GilBenchError`` `.badInput` naming the line that is not a timeline event.
+    public static func parse(_ text: String, path: String = "timeline") throws(GilBenchError) -> [GILEventRecorder.Event] {
+        var lines = text.split(whereSeparator: \.isNewline)
+        guard let first = lines.first, first == header else {
+            throw GilBenchError(.badInput, "\(path): not a gilbench timeline file (its first line is not '\(header)')")
+        }
+        lines.removeFirst()
+        var out: [GILEventRecorder.Event] = []
+        for (i, line) in lines.enumerated() {
+            let f = line.split(separator: ",")
+            guard f.count == 3, let t = Double(f[0]), t >= 0, let thread = Int(f[1]), let kind = GILEventRecorder.Kind(rawValue: String(f[2])) else {
+                throw GilBenchError(.badInput, "\(path):\(i + 2): not a timeline event: '\(line)'")
+            }
+            out.append(.init(nanoseconds: UInt64((t * 1000).rounded()), thread: thread, kind: kind))
+        }
+        return out
+    }
+}

@@ -1,0 +1,344 @@
+import Foundation
+
+/// The experiments `gilbench reproduce` runs, in the order of the talk, then those beyond it.
+///
+/// Each experiment names the rows of ``SlideReference`` it answers; every row is answered by some
+/// claim or listed in ``Catalogue/notJudged`` with the reason (the tests check this). Experiments
+/// whose capability is not in this build say so and run nothing: they are never faked.
+public enum Catalogue {
+    /// Every experiment, available or not.
+    public static var experiments: [Experiment] {
+        [race, countdown, checkInterval, longTick, syscalls, failedAcquisitions, extensionSpeedup, processes, hashing,
+         intervalGIL, convoy, fairGIL, noGIL]
+    }
+
+    /// Reference rows that are settings rather than measurements, with why no verdict is drawn on them.
+    public static let notJudged: [Int: String] = [:]
+
+    /// The experiments that reproduce any of `slides` (all when empty); unknown slide numbers are refused.
+    /// - Throws: ``GilBenchError`` `.usage` naming a slide or experiment no experiment covers.
+    public static func select(_ selectors: [String]) throws(GilBenchError) -> [Experiment] {
+        guard !selectors.isEmpty else { return experiments }
+        var chosen: [String] = []
+        for selector in selectors {
+            let matches: [Experiment]
+            if let slide = Int(selector) {
+                matches = experiments.filter { $0.slides.contains(slide) }
+            } else {
+                matches = experiments.filter { $0.id == selector }
+            }
+            guard !matches.isEmpty else {
+                let slides = Set(experiments.flatMap(\.slides)).sorted().map(String.init).joined(separator: ", ")
+                throw GilBenchError(.usage, "--only \(selector): no experiment reproduces it; slides: \(slides); or an experiment: \(experiments.map(\.id).joined(separator: ", "))")
+            }
+            chosen += matches.map(\.id)
+        }
+        return experiments.filter { chosen.contains($0.id) }
+    }
+
+    // MARK: Helpers shared by the claims
+
+    static let sequential: [Column: String] = [.mode: "sequential"]
+    static let threadsAll: [Column: String] = [.mode: "threads", .cpuList: allCPUsList]
+
+    /// The CPU list column of a run allowed every CPU (as the row records it).
+    static var allCPUsList: String {
+        ((try? CPUAffinity.current()) ?? []).map(String.init).joined(separator: " ")
+    }
+
+    /// "0.62 s for 2 × count(4,000,000), 77 ns/iteration".
+    static func countdownFigure(_ g: Summary.Group?) -> String {
+        guard let g, let w = g.median(.wallSeconds) else { return "—" }
+        let n = Double(g.key[.n] ?? "") ?? 0, tasks = Double(g.key[.tasks] ?? "") ?? 0
+        var s = Summary.Group.seconds(w) + " for \(Int(tasks)) × count(\(grouped(n)))"
+        if n * tasks > 0 { s += String(format: ", %.0f ns/iteration", w * 1e9 / (n * tasks)) }
+        return s
+    }
+
+    /// The reason an experiment that needs `design` cannot run, or nil when the design is built in.
+    static func missingDesign(_ design: String, issue: Int) -> String? {
+        GILDesign(rawValue: design) == nil ? "the `\(design)` GIL design (issue \(issue)) is not in this build" : nil
+    }
+
+    // MARK: The experiments
+
+    static var race: Experiment {
+        Experiment(
+            id: "race", slides: [43], title: "A race on a shared global",
+            paragraph: """
+                Two threads add and subtract 1 on a shared global through separate load and store \
+                instructions. The GIL keeps the interpreter safe, not the program: a switch between the load \
+                and the store loses an update, so the final value is rarely the expected 0.
+                """,
+            unavailableReason: "the `race` workload (issue 5) is not in this build",
+            claims: [
+                Claim(row: 0, claim: "x += 1 and x -= 1 in two threads, no lock: x ends non-zero",
+                      criterion: Criterion("runs with x != 0 / runs", .atLeast(0.8))),
+                Claim(row: nil, claim: "the same with a lock around each update: x is always 0",
+                      criterion: Criterion("runs with x == 0 / runs (with the lock)", .atLeast(1.0))),
+            ])
+    }
+
+    static var countdown: Experiment {
+        Experiment(
+            id: "countdown", slides: [80], title: "The countdown: threads are slower than no threads",
+            paragraph: """
+                `count(n)` (a loop of `n -= 1`) runs twice one after another, then in two threads at once, \
+                then in two threads pinned to one CPU. The work is identical; only the GIL's signalling \
+                differs. On two CPUs the threads fight over the GIL and the threaded run is slower than \
+                the sequential one, which is the talk's central surprise.
+                """,
+            configurations: { scale in
+                [
+                    scale.configuration("countdown") { $0.mode = .sequential },
+                    scale.configuration("countdown") { $0.mode = .threads },
+                    scale.configuration("countdown") { $0.mode = .threads; $0.cpus = .count(1) },
+                ]
+            },
+            claims: [
+                Claim(row: 1, claim: "sequential count(n) twice: the baseline the ratios divide by",
+                      criterion: Criterion("slowest/fastest repetition", .atMost(1.25)),
+                      observe: { s in
+                          let g = s.group(sequential)
+                          return Observation(figure: countdownFigure(g), ratio: g?.spread)
+                      }),
+                Claim(row: 2, claim: "two threads on two CPUs are slower than sequential", ratio2009: "1.85",
+                      criterion: Criterion("threaded/sequential", .atLeast(1.3)),
+                      observe: { s in
+                          Observation(figure: countdownFigure(s.group(threadsAll)), ratio: s.ratio(.wallSeconds, threadsAll, over: sequential))
+                      }),
+                Claim(row: 3, claim: "two threads on one CPU: no such penalty on Linux (OS X showed 1.54)", ratio2009: "1.54",
+                      criterion: Criterion("threaded on 1 CPU/sequential", .between(0.85, 1.3)),
+                      observe: { s in
+                          let one: [Column: String] = [.mode: "threads", .cpus: "1"]
+                          return Observation(figure: countdownFigure(s.group(one)), ratio: s.ratio(.wallSeconds, one, over: sequential))
+                      }),
+            ])
+    }
+
+    static let checkIntervals = [10, 100, 1000, 10000]
+
+    static var checkInterval: Experiment {
+        Experiment(
+            id: "check-interval", slides: [86], title: "The check interval",
+            paragraph: """
+                Python 2 releases and re-takes the GIL every 100 ticks (`sys.setcheckinterval`). The same \
+                two-thread countdown runs with a check every 10, 100, 1,000 and 10,000 ticks: the more often \
+                the GIL is offered, the more time goes into signalling instead of counting.
+                """,
+            configurations: { scale in
+                checkIntervals.map { ci in scale.configuration("check-interval") { $0.mode = .threads; $0.checkInterval = ci } }
+            },
+            claims: [
+                Claim(row: 4, claim: "a check every 10 ticks costs more than one every 10,000",
+                      criterion: Criterion("wall at 10 ticks/wall at 10,000 ticks", .atLeast(1.1)),
+                      observe: { s in
+                          let at10 = s.group([.checkInterval: "10"]), at100 = s.group([.checkInterval: "100"])
+                          return Observation(
+                              figure: "\(at10?.seconds() ?? "—") at 10 ticks, \(at100?.seconds() ?? "—") at 100, \(s.group([.checkInterval: "10000"])?.seconds() ?? "—") at 10,000",
+                              ratio: s.ratio(.wallSeconds, [.checkInterval: "10"], over: [.checkInterval: "10000"]))
+                      }),
+            ])
+    }
+
+    static var longTick: Experiment {
+        Experiment(
+            id: "long-tick", slides: [90], title: "One long tick blocks everyone",
+            paragraph: """
+                A tick is one instruction, however long it runs: `-1 in range(n)` is a single \
+                uninterruptible instruction. A thread waiting for the GIL waits for all of it, whatever the \
+                check interval.
+                """,
+            unavailableReason: "the `long-tick` workload (issue 5) is not in this build",
+            claims: [
+                Claim(row: 5, claim: "a waiting thread's delay equals the long instruction's length",
+                      criterion: Criterion("longest GIL wait/long instruction's duration", .atLeast(0.8))),
+            ])
+    }
+
+    static var syscalls: Experiment {
+        Experiment(
+            id: "syscalls", slides: [96, 97], title: "System calls: the GIL's signalling, counted by the kernel",
+            paragraph: """
+                The kernel counts every system call of the countdown, sequential and in two threads on one \
+                and on two CPUs. OS X's "mach" calls (semaphore signalling) correspond to Linux's futex \
+                calls; its "unix" calls to all the others.
+                """,
+            unavailableReason: "system-call counting (issue 3) is not in this build",
+            claims: [
+                Claim(row: 6, claim: "sequential: a handful of system calls", criterion: Criterion("system calls, sequential", .atMost(1000))),
+                Claim(row: 7, claim: "sequential: almost no futex (mach) calls", criterion: Criterion("futex calls, sequential", .atMost(100))),
+                Claim(row: 8, claim: "threads on 1 CPU: other calls barely change", criterion: Criterion("non-futex calls, threads on 1 CPU", .atMost(1000))),
+                Claim(row: 9, claim: "threads on 1 CPU: futex calls explode", criterion: Criterion("futex calls threads on 1 CPU/sequential", .atLeast(1000))),
+                Claim(row: 10, claim: "threads on 2 CPUs: other calls barely change", criterion: Criterion("non-futex calls, threads on 2 CPUs", .atMost(1000))),
+                Claim(row: 11, claim: "threads on 2 CPUs: futex calls explode further", ratio2009: "81,000",
+                      criterion: Criterion("futex calls threads on 2 CPUs/sequential", .atLeast(10000))),
+                Claim(row: nil, claim: "two CPUs signal far more than one", ratio2009: "2.9",
+                      criterion: Criterion("futex calls 2 CPUs/1 CPU", .atLeast(10))),
+            ])
+    }
+
+    static var failedAcquisitions: Experiment {
+        Experiment(
+            id: "failed-acquisitions", slides: [98], title: "Failed acquisitions",
+            paragraph: """
+                With the condition-variable lock gilbench can see each wake-up: when the running thread \
+                releases the GIL at a check, the waiter is signalled, but the releasing thread takes the GIL \
+                back before the waiter runs, so the waiter wakes, finds it taken, and sleeps again. The \
+                histogram counts, for every acquisition that had to wait, how many failed wake-ups came \
+                before it succeeded; the timeline shows a short stretch of one run.
+                """,
+            recordsTimeline: true,
+            configurations: { scale in
+                [scale.configuration("failed-acquisitions") { $0.mode = .threads; $0.lock = .condvar }]
+            },
+            claims: [
+                Claim(row: 12, claim: "the waiting thread fails many times before it gets the GIL",
+                      criterion: Criterion("failed wake-ups per contended acquisition (mean)", .atLeast(10)),
+                      observe: { s in
+                          guard let g = s.group([.mode: "threads", .lock: "condvar"]) else { return nil }
+                          var merged = FailedWakeupHistogram()
+                          for row in g.rows { if let h = row[.gilFailedWakeupsHistogram].flatMap(FailedWakeupHistogram.init(cell:)) { merged.merge(h) } }
+                          let failed = g.values(.gilFailedAcquisitions).reduce(0, +)
+                          guard merged.total > 0 else { return Observation(figure: "no contended acquisition", ratio: nil) }
+                          let worst = merged.highestBucket.map(FailedWakeupHistogram.label) ?? "0"
+                          return Observation(
+                              figure: "\(grouped(failed)) failed wake-ups for \(grouped(Double(merged.total))) contended acquisitions; worst: \(worst)",
+                              ratio: failed / Double(merged.total))
+                      }),
+            ])
+    }
+
+    static var extensionSpeedup: Experiment {
+        Experiment(
+            id: "extension", slides: [104], title: "Releasing the GIL in an extension",
+            paragraph: """
+                Each thread calls a native function that spins n times with the GIL released. For small n \
+                the threads spend their time handing the GIL over and two threads are slower than one; \
+                once the native work is long enough, both cores work and the speed-up approaches 2.
+                """,
+            unavailableReason: "the `extension` workload (issue 5) is not in this build",
+            claims: [
+                Claim(row: 13, claim: "no gain for short native calls", criterion: Criterion("speed-up at n = 0", .atMost(1.0))),
+                Claim(row: nil, claim: "near 2× once the native call is long enough", ratio2009: "2.0",
+                      criterion: Criterion("best speed-up over n", .atLeast(1.6))),
+            ])
+    }
+
+    static var processes: Experiment {
+        Experiment(
+            id: "processes", slides: [133], title: "Processes instead of threads",
+            paragraph: """
+                The same countdown in two worker processes, each with its own interpreter and no GIL to \
+                share: both cores count at once.
+                """,
+            unavailableReason: "worker processes (issue 4) are not in this build",
+            claims: [
+                Claim(row: 14, claim: "two processes take about half the sequential time", ratio2009: "0.51",
+                      criterion: Criterion("processes/sequential", .atMost(0.6))),
+            ])
+    }
+
+    static var hashing: Experiment {
+        Experiment(
+            id: "hashing", slides: [148, 150], title: "Hashing files: sequential and a process pool",
+            paragraph: """
+                SHA-512 of every file of a source tree, 8,192 bytes at a time, sequentially and with a pool \
+                of two worker processes.
+                """,
+            unavailableReason: "the `hashing` workload and the process pool (issue 4) are not in this build",
+            claims: [
+                Claim(row: 15, claim: "sequential hashing: the baseline", criterion: Criterion("slowest/fastest repetition", .atMost(1.25))),
+                Claim(row: 16, claim: "a pool of two takes about half the time", ratio2009: "0.56",
+                      criterion: Criterion("pool/sequential", .atMost(0.6))),
+            ])
+    }
+
+    static var intervalGIL: Experiment {
+        Experiment(
+            id: "interval", slides: [], title: "Python 3.2's GIL on the same countdown",
+            paragraph: """
+                Python 3.2 replaced the tick count with a 5 ms switch interval: a waiting thread asks the \
+                holder to drop the GIL and the holder waits until the waiter has it. On the countdown the \
+                threads no longer fight over every check.
+                """,
+            unavailableReason: missingDesign("interval", issue: 5),
+            configurations: { scale in
+                guard let design = GILDesign(rawValue: "interval") else { return [] }
+                return [
+                    scale.configuration("interval") { $0.gil = design; $0.mode = .sequential },
+                    scale.configuration("interval") { $0.gil = design; $0.mode = .threads },
+                ]
+            },
+            claims: [
+                Claim(row: nil, claim: "the new GIL removes most of the threaded penalty",
+                      criterion: Criterion("threaded/sequential", .atMost(1.15)),
+                      observe: { s in
+                          Observation(figure: countdownFigure(s.group(threadsAll)), ratio: s.ratio(.wallSeconds, threadsAll, over: sequential))
+                      }),
+            ])
+    }
+
+    static var convoy: Experiment {
+        Experiment(
+            id: "convoy", slides: [], title: "The convoy effect and its priority fix",
+            paragraph: """
+                One thread answers requests over a pipe while a CPU-bound thread counts down. Under Python \
+                3.2's GIL the I/O thread must wait a whole switch interval for the GIL after every request \
+                (Beazley 2010, bpo-7946); giving I/O-bound threads priority brings the response time back.
+                """,
+            unavailableReason: "the `io-latency` workload and the `priority` GIL design (issue 5) are not in this build",
+            claims: [
+                Claim(row: nil, claim: "a CPU-bound thread slows the I/O thread's answers under the interval GIL",
+                      criterion: Criterion("p50 response with/without a CPU-bound thread (interval)", .atLeast(10))),
+                Claim(row: nil, claim: "priorities bring the response time back",
+                      criterion: Criterion("p50 response priority with a CPU-bound thread/without", .atMost(3))),
+            ])
+    }
+
+    static var fairGIL: Experiment {
+        Experiment(
+            id: "fair", slides: [], title: "A fair (FIFO hand-off) GIL",
+            paragraph: """
+                A GIL that hands itself to the longest waiter: the releasing thread cannot take it straight \
+                back. Every check becomes a real switch between threads.
+                """,
+            unavailableReason: missingDesign("fair", issue: 5),
+            configurations: { scale in
+                guard let design = GILDesign(rawValue: "fair") else { return [] }
+                return [
+                    scale.configuration("fair") { $0.gil = design; $0.mode = .sequential },
+                    scale.configuration("fair") { $0.gil = design; $0.mode = .threads },
+                ]
+            },
+            claims: [
+                Claim(row: nil, claim: "a fair GIL on the countdown",
+                      criterion: Criterion("threaded/sequential", .reportOnly),
+                      observe: { s in
+                          Observation(figure: countdownFigure(s.group(threadsAll)), ratio: s.ratio(.wallSeconds, threadsAll, over: sequential))
+                      }),
+            ])
+    }
+
+    static var noGIL: Experiment {
+        Experiment(
+            id: "no-gil", slides: [], title: "No GIL at all",
+            paragraph: """
+                Free-threaded Python (PEP 703) has no GIL: the two countdowns run at once on two CPUs and \
+                the threaded run should take about half the sequential time.
+                """,
+            configurations: { scale in
+                [
+                    scale.configuration("no-gil") { $0.gil = .none; $0.mode = .sequential },
+                    scale.configuration("no-gil") { $0.gil = .none; $0.mode = .threads },
+                ]
+            },
+            claims: [
+                Claim(row: nil, claim: "without a GIL two threads take about half the time",
+                      criterion: Criterion("threaded/sequential", .atMost(0.75)),
+                      observe: { s in
+                          Observation(figure: countdownFigure(s.group(threadsAll)), ratio: s.ratio(.wallSeconds, threadsAll, over: sequential))
+                      }),
+            ])
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+
+/// How big `gilbench reproduce` makes its runs.
+public struct ExperimentScale: Sendable, Equatable {
+    /// Countdown start value per task (the slides: 100,000,000).
+    public var countdownN: Int
+    /// Measured repetitions per configuration (at least 3, for a median).
+    public var repetitions: Int
+    /// Unrecorded warm-up runs per configuration.
+    public var warmup: Int
+    /// Whether these are the slides' own sizes.
+    public var isFull: Bool
+
+    public init(countdownN: Int, repetitions: Int, warmup: Int, isFull: Bool) {
+        self.countdownN = countdownN
+        self.repetitions = repetitions
+        self.warmup = warmup
+        self.isFull = isFull
+    }
+
+    /// Sized so that the whole catalogue finishes in about 3 minutes on a 2-core machine.
+    public static let quick = ExperimentScale(countdownN: 4_000_000, repetitions: 3, warmup: 1, isFull: false)
+    /// The slides' sizes: count(100,000,000) per task.
+    public static let full = ExperimentScale(countdownN: 100_000_000, repetitions: 3, warmup: 1, isFull: true)
+
+    /// A configuration with this scale's repetitions and warm-ups, labelled with `experiment`.
+    public func configuration(_ experiment: String, _ edit: (inout RunConfiguration) -> Void) -> RunConfiguration {
+        var c = RunConfiguration()
+        c.experiment = experiment
+        c.n = countdownN
+        c.repetitions = repetitions
+        c.warmup = warmup
+        edit(&c)
+        return c
+    }
+}
+
+/// The rule that decides a verdict, stated in words in the report: a named ratio and a threshold.
+public struct Criterion: Sendable, Equatable {
+    public enum Rule: Sendable, Equatable {
+        case atLeast(Double)
+        case atMost(Double)
+        case between(Double, Double)
+        /// No threshold: the figure is reported, not judged.
+        case reportOnly
+    }
+
+    /// The ratio's name as the report prints it ("threaded/sequential").
+    public var ratio: String
+    public var rule: Rule
+
+    public init(_ ratio: String, _ rule: Rule) {
+        self.ratio = ratio
+        self.rule = rule
+    }
+
+    /// Whether `value` meets the rule (always true for ``Rule/reportOnly``).
+    public func holds(_ value: Double) -> Bool {
+        switch rule {
+        case .atLeast(let t): value >= t
+        case .atMost(let t): value <= t
+        case .between(let lo, let hi): value >= lo && value <= hi
+        case .reportOnly: true
+        }
+    }
+
+    /// The criterion in words: "threaded/sequential >= 1.3".
+    public var text: String {
+        switch rule {
+        case .atLeast(let t): "\(ratio) >= \(Criterion.number(t))"
+        case .atMost(let t): "\(ratio) <= \(Criterion.number(t))"
+        case .between(let lo, let hi): "\(Criterion.number(lo)) <= \(ratio) <= \(Criterion.number(hi))"
+        case .reportOnly: "\(ratio) reported, no threshold"
+        }
+    }
+
+    /// A threshold or ratio printed compactly: 1.3, 10,000, 0.85.
+    public static func number(_ v: Double) -> String {
+        if abs(v) >= 1000 { return grouped(v) }
+        if abs(v) >= 100 { return String(format: "%.0f", v) }
+        if abs(v) >= 10 { return String(format: "%.1f", v) }
+        var s = String(format: "%.2f", v)
+        if s.hasSuffix("0") && s.contains(".") { s.removeLast() }
+        return s
+    }
+}
+
+/// What an experiment found for one claim: a figure to print and the ratio the verdict is decided on.
+public struct Observation: Sendable, Equatable {
+    /// The figure here, with units ("0.62 s for 2 × count(4,000,000)").
+    public var figure: String
+    /// The value of the criterion's ratio; nil when it could not be computed (then the claim is not measured).
+    public var ratio: Double?
+
+    public init(figure: String, ratio: Double?) {
+        self.figure = figure
+        self.ratio = ratio
+    }
+}
+
+/// One claim of the talk (or beyond it) and how gilbench checks it.
+public struct Claim: Sendable {
+    /// The row of ``SlideReference`` it answers; nil for claims beyond the 2009 slides.
+    public var referenceRow: Int?
+    /// What was claimed, in plain words.
+    public var claim: String
+    /// The 2009 ratio for the same criterion, when the slides give one ("1.85").
+    public var ratio2009: String?
+    public var criterion: Criterion
+    /// Reads the figure and ratio from the experiment's rows (grouped by configuration).
+    public var observe: @Sendable (Summary) -> Observation?
+
+    public init(
+        row: Int?, claim: String, ratio2009: String? = nil, criterion: Criterion,
+        observe: @escaping @Sendable (Summary) -> Observation? = { _ in nil }
+    ) {
+        self.referenceRow = row
+        self.claim = claim
+        self.ratio2009 = ratio2009
+        self.criterion = criterion
+        self.observe = observe
+    }
+
+    /// The slide number, or "beyond" for claims after 2009.
+    public var slide: String { referenceRow.map { String(SlideReference.row($0).slide) } ?? "beyond" }
+
+    /// The 2009 figure, or a dash.
+    public var figure2009: String { referenceRow.map { SlideReference.row($0).display } ?? "—" }
+}
+
+/// The verdict on one claim.
+public enum Verdict: Sendable, Equatable {
+    case reproduced(ratio: Double)
+    case notReproduced(ratio: Double)
+    /// Measured and reported; the criterion sets no threshold.
+    case reported(ratio: Double)
+    /// The experiment ran but the rows needed for the ratio are missing (interrupted, or a counter was unavailable).
+    case notMeasured(reason: String)
+    /// The capability is not in this build, or the experiment was not selected.
+    case notAvailable(reason: String)
+
+    /// Decides the verdict of `criterion` on `observation`.
+    public static func decide(_ criterion: Criterion, _ observation: Observation?, missing: String = "no rows for it in this run") -> Verdict {
+        guard let ratio = observation?.ratio, ratio.isFinite else { return .notMeasured(reason: missing) }
+        if criterion.rule == .reportOnly { return .reported(ratio: ratio) }
+        return criterion.holds(ratio) ? .reproduced(ratio: ratio) : .notReproduced(ratio: ratio)
+    }
+
+    /// The verdict with its criterion: "reproduced: threaded/sequential 1.62 >= 1.3".
+    public func text(_ criterion: Criterion) -> String {
+        switch self {
+        case .reproduced(let r): "**reproduced**: \(Criterion.number(r)) meets \(criterion.text)"
+        case .notReproduced(let r): "**not reproduced**: \(Criterion.number(r)) fails \(criterion.text)"
+        case .reported(let r): "reported: \(criterion.ratio) = \(Criterion.number(r)) (no threshold)"
+        case .notMeasured(let why): "not measured (\(why)); criterion: \(criterion.text)"
+        case .notAvailable(let why): "not available in this build (\(why)); criterion: \(criterion.text)"
+        }
+    }
+
+    /// A one-word status for tables and progress.
+    public var status: String {
+        switch self {
+        case .reproduced: "reproduced"
+        case .notReproduced: "not reproduced"
+        case .reported: "reported"
+        case .notMeasured: "not measured"
+        case .notAvailable: "not available"
+        }
+    }
+}
+
+/// An experiment of the catalogue: configurations to run, tied to slides, with claims to judge.
+public struct Experiment: Sendable {
+    /// The `experiment` column of its rows, and its name on the command line.
+    public var id: String
+    /// The slides it reproduces (empty: beyond the 2009 slides).
+    public var slides: [Int]
+    public var title: String
+    /// A short plain paragraph for the report: what the experiment does and what to look for.
+    public var paragraph: String
+    /// Why it cannot run in this build, or nil when it can.
+    public var unavailableReason: String?
+    /// The configurations to run at a scale.
+    public var configurations: @Sendable (ExperimentScale) -> [RunConfiguration]
+    public var claims: [Claim]
+    /// Whether the experiment also records a GIL timeline (a short extra run, not in the CSV).
+    public var recordsTimeline: Bool
+
+    public init(
+        id: String, slides: [Int], title: String, paragraph: String, unavailableReason: String? = nil,
+        recordsTimeline: Bool = false,
+        configurations: @escaping @Sendable (ExperimentScale) -> [RunConfiguration] = { _ in [] }, claims: [Claim]
+    ) {
+        self.id = id
+        self.slides = slides
+        self.title = title
+        self.paragraph = paragraph
+        self.unavailableReason = unavailableReason
+        self.recordsTimeline = recordsTimeline
+        self.configurations = configurations
+        self.claims = claims
+    }
+
+    public var isAvailable: Bool { unavailableReason == nil }
+
+    /// The verdict on each claim from this experiment's rows (all rows of a run may be given; only
+    /// those of this experiment are read).
+    public func findings(_ records: [CSVRecord], ran: Bool = true) -> [Finding] {
+        let summary = Summary(records: records.filter { $0[.experiment] == id })
+        return claims.map { claim in
+            if let reason = unavailableReason {
+                return Finding(experiment: self, claim: claim, observation: nil, verdict: .notAvailable(reason: reason))
+            }
+            guard ran else {
+                return Finding(experiment: self, claim: claim, observation: nil, verdict: .notMeasured(reason: "not selected with --only"))
+            }
+            let observation = summary.groups.isEmpty ? nil : claim.observe(summary)
+            let missing = summary.groups.isEmpty ? "no rows: the run stopped before it" : "a figure it needs is missing from the rows"
+            return Finding(experiment: self, claim: claim, observation: observation, verdict: .decide(claim.criterion, observation, missing: missing))
+        }
+    }
+}
+
+/// A claim's verdict in one run.
+public struct Finding: Sendable {
+    public var experiment: Experiment
+    public var claim: Claim
+    public var observation: Observation?
+    public var verdict: Verdict
+}

@@ -1,0 +1,166 @@
+import Foundation
+
+/// One `gilbench reproduce`: runs the selected experiments of the catalogue, writes every row to
+/// `results/<run>.csv` as it is measured, then the plots and `results/REPORT.md`.
+///
+/// An interruption (see ``Interruption``) or a failed measurement stops the run between measurements;
+/// the rows measured so far stay in the CSV, and the report and plots are still written from them,
+/// saying how far the run got.
+public final class Reproduction {
+    /// Where things go and how big the runs are.
+    public struct Options: Sendable {
+        public var scale: ExperimentScale
+        /// The experiments to run (others are reported as not selected).
+        public var selected: [Experiment]
+        public var resultsDirectory: String
+        public var plotsDirectory: String
+        /// The command line as typed, for the report.
+        public var command: String
+
+        public init(scale: ExperimentScale, selected: [Experiment], resultsDirectory: String = "results", plotsDirectory: String = "plots", command: String) {
+            self.scale = scale
+            self.selected = selected
+            self.resultsDirectory = resultsDirectory
+            self.plotsDirectory = plotsDirectory
+            self.command = command
+        }
+    }
+
+    /// Where the run is, for a progress line.
+    public struct Progress: Sendable {
+        /// 0-based index of the experiment among those that run, and how many run.
+        public var experimentIndex: Int
+        public var experimentCount: Int
+        public var experiment: String
+        /// Measurements done in this experiment, and how many it has (warm-ups included).
+        public var done: Int
+        public var total: Int
+        public var elapsedSeconds: Double
+    }
+
+    /// What a run produced.
+    public struct Outcome: Sendable {
+        public var csvPath: String
+        public var reportPath: String
+        public var plotPaths: [String]
+        public var findings: [Finding]
+        public var rows: Int
+        /// Experiments that ran to their end.
+        public var completed: [String]
+        /// Why the run stopped early, nil when it finished.
+        public var stopped: GilBenchError?
+    }
+
+    public let options: Options
+    public let session: Session
+    public let csvPath: String
+
+    /// Creates the folders and the CSV file.
+    /// - Throws: ``GilBenchError`` `.unwritableOutput` when a folder or the CSV cannot be created.
+    public init(_ options: Options, machine: MachineInfo = .current()) throws(GilBenchError) {
+        self.options = options
+        for directory in [options.resultsDirectory, options.plotsDirectory] {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw GilBenchError(.unwritableOutput, "cannot create the folder \(directory)")
+            }
+        }
+        let runID = Session.makeRunID()
+        csvPath = (options.resultsDirectory as NSString).appendingPathComponent("\(runID).csv")
+        session = Session(writer: try CSVWriter(path: csvPath), machine: machine, runID: runID)
+    }
+
+    /// Runs the selected experiments, then writes the plots and the report.
+    /// - Parameters:
+    ///   - measure: measures one configuration (the runner by default; tests inject a fake).
+    ///   - interrupted: polled before each measurement; true stops the run there.
+    ///   - progress: called before each measurement.
+    /// - Throws: ``GilBenchError`` only when the report or a plot cannot be written; a stopped run is
+    ///   reported in ``Outcome/stopped``.
+    public func run(
+        measure: @escaping (RunConfiguration, GILEventRecorder?) throws(GilBenchError) -> Measurement = { c, e throws(GilBenchError) in try Runner.measure(c, events: e) },
+        interrupted: @escaping () -> Bool = { Interruption.requested },
+        progress: (Progress) -> Void = { _ in }
+    ) throws(GilBenchError) -> Outcome {
+        let start = MonotonicClock.nanoseconds()
+        let runnable = options.selected.filter(\.isAvailable)
+        var completed: [String] = []
+        var stopped: GilBenchError?
+        var timeline: [GILEventRecorder.Event]?
+        let interruption = GilBenchError(.interrupted, "interrupted")
+        for (index, experiment) in runnable.enumerated() {
+            let configurations = experiment.configurations(options.scale)
+            do throws(GilBenchError) {
+                try session.run(
+                    configurations,
+                    measure: { c throws(GilBenchError) in
+                        if interrupted() { throw interruption }
+                        return try measure(c, nil)
+                    },
+                    progress: { done, total, _ in
+                        progress(Progress(
+                            experimentIndex: index, experimentCount: runnable.count, experiment: experiment.id, done: done, total: total,
+                            elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9))
+                    })
+                if experiment.recordsTimeline, let configuration = configurations.first(where: { $0.mode == .threads }) {
+                    if interrupted() { throw interruption }
+                    timeline = try recordTimeline(configuration, measure: measure)
+                }
+                completed.append(experiment.id)
+            } catch {
+                stopped = error
+                break
+            }
+        }
+        let findings = Catalogue.experiments.flatMap { experiment -> [Finding] in
+            let selected = options.selected.contains { $0.id == experiment.id }
+            var findings = experiment.findings(session.records, ran: selected)
+            if selected, experiment.isAvailable, !completed.contains(experiment.id), let stopped {
+                for i in findings.indices where session.records.allSatisfy({ $0[.experiment] != experiment.id }) {
+                    findings[i].verdict = .notMeasured(reason: stopped.code == .interrupted ? "interrupted before it ran" : "the run failed before it: \(stopped)")
+                }
+            }
+            return findings
+        }
+        let plots = PlotSet.plots(
+            records: session.records, timeline: timeline,
+            timelineSubtitle: "countdown, 2 threads, 2 CPUs, condition-variable lock, n = \(grouped(Double(Reproduction.timelineN)))")
+        let plotPaths = try PlotSet.write(plots, to: options.plotsDirectory)
+        if let timeline {
+            try Reproduction.write(GILTimelineFile.render(timeline), to: (options.resultsDirectory as NSString).appendingPathComponent("\(session.runID)-timeline.csv"))
+        }
+        let report = ReproductionReport(
+            options: options, machine: session.machine, runID: session.runID, csvFileName: (csvPath as NSString).lastPathComponent,
+            records: session.records, findings: findings, plots: plots, completed: completed, stopped: stopped,
+            elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9)
+        let reportPath = (options.resultsDirectory as NSString).appendingPathComponent("REPORT.md")
+        try Reproduction.write(report.render(), to: reportPath)
+        return Outcome(
+            csvPath: csvPath, reportPath: reportPath, plotPaths: plotPaths, findings: findings, rows: session.records.count,
+            completed: completed, stopped: stopped)
+    }
+
+    /// Countdown size of the timeline run: short, so the recording is small and the plot legible.
+    public static let timelineN = 200_000
+
+    /// A short extra run of `configuration` with the GIL's event recorder on (not written to the CSV:
+    /// recording perturbs the timings).
+    func recordTimeline(
+        _ configuration: RunConfiguration, measure: (RunConfiguration, GILEventRecorder?) throws(GilBenchError) -> Measurement
+    ) throws(GilBenchError) -> [GILEventRecorder.Event] {
+        var short = configuration
+        short.n = min(configuration.n, Reproduction.timelineN)
+        let recorder = GILEventRecorder()
+        _ = try measure(short, recorder)
+        return recorder.events()
+    }
+
+    static func write(_ text: String, to path: String) throws(GilBenchError) {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw GilBenchError(.unwritableOutput, "cannot write \(path)")
+        }
+    }
+}

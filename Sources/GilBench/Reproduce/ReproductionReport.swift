@@ -1,0 +1,175 @@
+import Foundation
+
+/// `results/REPORT.md`: what a `gilbench reproduce` run found, slide by slide, beside the 2009 figures,
+/// written for a reader who never saw the slides.
+public struct ReproductionReport {
+    public var options: Reproduction.Options
+    public var machine: MachineInfo
+    public var runID: String
+    public var csvFileName: String
+    public var records: [CSVRecord]
+    public var findings: [Finding]
+    public var plots: [NamedPlot]
+    public var completed: [String]
+    public var stopped: GilBenchError?
+    public var elapsedSeconds: Double
+
+    public init(
+        options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, records: [CSVRecord],
+        findings: [Finding], plots: [NamedPlot], completed: [String], stopped: GilBenchError?, elapsedSeconds: Double
+    ) {
+        self.options = options
+        self.machine = machine
+        self.runID = runID
+        self.csvFileName = csvFileName
+        self.records = records
+        self.findings = findings
+        self.plots = plots
+        self.completed = completed
+        self.stopped = stopped
+        self.elapsedSeconds = elapsedSeconds
+    }
+
+    /// The Markdown text.
+    public func render() -> String {
+        var md = """
+            # Reproducing "Inside the Python GIL" (David Beazley, 2009)
+
+            In 2009 David Beazley showed that Python threads running CPU-bound code on a multicore machine \
+            get *slower*, not faster, and traced it to how the global interpreter lock (GIL) is passed between \
+            threads. gilbench rebuilds that setting: a small bytecode interpreter whose threads share a \
+            simulated Python 2 GIL, measured with the same experiments. This report sets each of his figures \
+            beside what gilbench measured on this machine, and says for each claim whether it held here, by a \
+            criterion stated next to it.
+
+            Run `\(runID)`: \(records.count) rows, all in [\(csvFileName)](\(csvFileName)) (one row per repetition, \
+            the same columns as `gilbench run --output`). Took \(String(format: "%.0f", elapsedSeconds)) s.
+
+            """
+        if let stopped {
+            let verb = stopped.code == .interrupted ? "was interrupted" : "stopped on an error (\(stopped))"
+            md += "\n> **This run \(verb)** after \(completed.count) of \(options.selected.filter(\.isAvailable).count) experiments "
+            md += "(\(completed.isEmpty ? "none finished" : "finished: " + completed.joined(separator: ", "))). "
+            md += "The rows it measured are kept; claims it did not reach say so.\n"
+        }
+        md += """
+
+            ## Machine and command
+
+            | | |
+            |---|---|
+            | command | `\(options.command)` |
+            | host | \(machine.host) |
+            | CPU | \(machine.cpuModel.isEmpty ? "unknown" : machine.cpuModel), \(machine.cores) cores |
+            | kernel | \(machine.kernel) |
+            | Swift | \(machine.swiftVersion) |
+            | gilbench | \(machine.gilbenchVersion)\(machine.gitCommit.isEmpty ? "" : " (commit \(machine.gitCommit))") |
+            | sizes | count(\(grouped(Double(options.scale.countdownN)))) per task\(options.scale.isFull ? " (the slides' size)" : "; the slides used 100,000,000 (`--full`)"), \
+            \(options.scale.repetitions) repetitions after \(options.scale.warmup) warm-up, medians |
+
+            The 2009 figures come from a 2 GHz dual-core MacBook running OS X 10.5.6 and Python 2.6. Absolute times \
+            do not carry across machines, so each claim is judged on a ratio measured here, against a threshold \
+            written in its row.
+
+            ## Slide by slide
+
+            | slide | claim | 2009 | here | ratio (2009 → here) | verdict |
+            |---|---|---|---|---|---|
+
+            """
+        for f in findings { md += row(f) + "\n" }
+        md += "\n" + verdictCounts() + "\n"
+        for experiment in Catalogue.experiments {
+            md += "\n" + section(experiment)
+        }
+        md += """
+
+            ## How to read the verdicts
+
+            - **reproduced**: the ratio measured here meets the criterion in its row.
+            - **not reproduced**: it does not. The figure is kept; nothing is tuned away.
+            - **reported**: measured, with no threshold to meet.
+            - **not measured**: the experiment did not run in this invocation, or a figure it needs is missing.
+            - **not available in this build**: the capability it needs is not built in yet; nothing is faked.
+
+            Thresholds follow the project's acceptance criteria (threads/sequential at least 1.3 on two CPUs, \
+            between 0.85 and 1.3 on one, processes and pools at most 0.6, futex calls at least 10,000 times the \
+            sequential count, ...). Regenerate the plots from the CSV with `gilbench plot \(csvFileName)`.
+
+            """
+        return md
+    }
+
+    func row(_ f: Finding) -> String {
+        let here = f.observation?.figure ?? "—"
+        var ratio = f.claim.criterion.ratio
+        let measured: String
+        switch f.verdict {
+        case .reproduced(let r), .notReproduced(let r), .reported(let r): measured = Criterion.number(r)
+        default: measured = "—"
+        }
+        ratio += ": " + (f.claim.ratio2009.map { "\($0) → " } ?? "") + measured
+        return "| \(f.claim.slide) | \(cell(f.claim.claim)) | \(cell(f.claim.figure2009)) | \(cell(here)) | \(cell(ratio)) | \(cell(f.verdict.text(f.claim.criterion))) |"
+    }
+
+    func verdictCounts() -> String {
+        var counts: [String: Int] = [:]
+        for f in findings { counts[f.verdict.status, default: 0] += 1 }
+        let order = ["reproduced", "not reproduced", "reported", "not measured", "not available"]
+        return "In all: " + order.compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", ") + "."
+    }
+
+    /// One experiment's section: the paragraph, its plots, its configurations' table and verdicts.
+    func section(_ experiment: Experiment) -> String {
+        let slides = experiment.slides.isEmpty ? "beyond the 2009 slides" : (experiment.slides.count == 1 ? "slide " : "slides ") + experiment.slides.map(String.init).joined(separator: "-")
+        var md = "## \(experiment.title) (\(slides))\n\n\(experiment.paragraph)\n\n"
+        if let reason = experiment.unavailableReason {
+            return md + "*Not available in this build: \(reason).*\n"
+        }
+        let rows = records.filter { $0[.experiment] == experiment.id }
+        guard !rows.isEmpty else {
+            let selected = options.selected.contains { $0.id == experiment.id }
+            return md + (selected ? "*Not measured: the run stopped before this experiment.*\n" : "*Not run: not selected with `--only`.*\n")
+        }
+        let prefix = PlotSet.slug(experiment.id) + "-"
+        for plot in plots where plot.fileName.hasPrefix(prefix) || (experiment.recordsTimeline && plot.fileName == "timeline.svg") {
+            md += "![\(plot.caption)](\(relativePlotPath(plot.fileName)))\n\n"
+        }
+        md += configurationTable(Summary(records: rows)) + "\n"
+        for f in findings where f.experiment.id == experiment.id {
+            md += "- \(f.claim.claim): \(f.verdict.text(f.claim.criterion)).\n"
+        }
+        return md
+    }
+
+    /// Median, min and max wall time per configuration, with the GIL's counters.
+    func configurationTable(_ summary: Summary) -> String {
+        let labels = PlotSet.shortLabels(summary.groups)
+        var md = "| configuration | runs | wall median | min | max | hand-offs/s | failed/s |\n|---|---|---|---|---|---|---|\n"
+        for (g, label) in zip(summary.groups, labels) {
+            let w = g.values(.wallSeconds)
+            md += "| \(cell(label)) | \(g.rows.count) | \(g.seconds()) | \(w.min().map(Summary.Group.seconds) ?? "—") | \(w.max().map(Summary.Group.seconds) ?? "—") "
+            md += "| \(Summary.perSecond(g, .gilHandoffs).nonEmpty ?? "—") | \(Summary.perSecond(g, .gilFailedAcquisitions).nonEmpty ?? "—") |\n"
+        }
+        return md
+    }
+
+    /// The path of a plot as seen from the report's folder.
+    func relativePlotPath(_ fileName: String) -> String {
+        let from = URL(fileURLWithPath: options.resultsDirectory).standardizedFileURL.pathComponents
+        let to = URL(fileURLWithPath: options.plotsDirectory).standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(from.count, to.count) && from[common] == to[common] { common += 1 }
+        let up = Array(repeating: "..", count: from.count - common)
+        return (up + to[common...] + [fileName]).joined(separator: "/")
+    }
+
+    /// A Markdown table cell: pipes escaped, line breaks removed.
+    func cell(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import GilBench
+
+struct Plot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Redraw the SVG plots from a CSV file gilbench wrote.",
+        discussion: """
+            Draws every plot the rows support (wall time per configuration, system calls, failed \
+            wake-ups, speed-up against n, check-interval sweep, response times). A timeline file \
+            (RUN-timeline.csv beside RUN.csv, or --timeline) adds the GIL timeline.
+            """)
+
+    @Argument(help: "A CSV file written by gilbench run, sweep or reproduce.")
+    var file: String
+
+    @Option(help: "Folder to write the plots to.")
+    var out: String = "plots"
+
+    @Option(help: "A GIL timeline file (default: FILE's name with -timeline.csv, if it exists).")
+    var timeline: String?
+
+    func run() throws {
+        try reporting {
+            let records = try CSVReader.read(path: file)
+            guard !records.isEmpty else { throw GilBenchError(.badInput, "\(file): no rows to plot") }
+            let sibling = (file as NSString).deletingPathExtension + "-timeline.csv"
+            let timelinePath = timeline ?? (FileManager.default.fileExists(atPath: sibling) ? sibling : nil)
+            var events: [GILEventRecorder.Event]?
+            if let timelinePath {
+                guard let text = try? String(contentsOfFile: timelinePath, encoding: .utf8) else {
+                    throw GilBenchError(.unreadableInput, "cannot read \(timelinePath)")
+                }
+                events = try GILTimelineFile.parse(text, path: timelinePath)
+            }
+            let paths = try PlotSet.write(PlotSet.plots(records: records, timeline: events), to: out)
+            for path in paths { print(path) }
+        }
+    }
+}

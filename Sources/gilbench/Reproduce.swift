@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import GilBench
+
+/// The options of `gilbench reproduce`.
+struct ReproduceOptions: ParsableArguments {
+    @Flag(help: "Use the slides' sizes: count(100,000,000) per task (takes far longer).")
+    var full = false
+
+    @Option(parsing: .upToNextOption, help: "Run only the experiments of these slides (or experiment names), e.g. --only 80 96.")
+    var only: [String] = []
+
+    @Flag(help: "Print the catalogue of experiments and exit.")
+    var list = false
+
+    @Option(help: "Countdown start value per task (default: 4,000,000; --full: 100,000,000).")
+    var n: Int?
+
+    @Option(name: .customLong("repeat"), help: "Measured repetitions per configuration (medians need at least 3).")
+    var repetitions: Int = 3
+
+    @Option(help: "Unrecorded warm-up runs per configuration.")
+    var warmup: Int = 1
+
+    @Option(help: "Folder for the CSV and REPORT.md.")
+    var results: String = "results"
+
+    @Option(help: "Folder for the SVG plots.")
+    var plots: String = "plots"
+
+    @Flag(help: "No progress on stderr (it is also off when stderr is not a terminal).")
+    var quiet = false
+
+    /// The sizes the options ask for.
+    var scale: ExperimentScale {
+        var s = full ? ExperimentScale.full : ExperimentScale.quick
+        if let n { s.countdownN = n }
+        s.repetitions = repetitions
+        s.warmup = warmup
+        return s
+    }
+
+    /// `--only` values, also accepted comma-separated.
+    var selectors: [String] {
+        only.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+    }
+
+    func validate() throws {
+        if let n, n < 0 { throw ValidationError("--n must be 0 or more (got \(n))") }
+        guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1 (got \(repetitions))") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more (got \(warmup))") }
+        do { _ = try Catalogue.select(selectors) } catch { throw ValidationError(error.message) }
+    }
+}
+
+struct Reproduce: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reproduce the measurements of Beazley's 2009 GIL talk, slide by slide.",
+        discussion: """
+            Runs the catalogue of experiments (see --list), writes every row to RESULTS/<run>.csv as it is \
+            measured, the plots to PLOTS/*.svg and a report to RESULTS/REPORT.md that sets each 2009 figure \
+            beside the one measured here, with a verdict and its criterion. The default sizes finish in about \
+            3 minutes on 2 cores. Ctrl-C stops after the current measurement and keeps what was measured \
+            (exit status 130).
+            """)
+
+    @OptionGroup var options: ReproduceOptions
+
+    func run() throws {
+        try reporting {
+            if options.list {
+                print(ReproduceListing.render(Catalogue.experiments, scale: options.scale), terminator: "")
+                return
+            }
+            let selected = try Catalogue.select(options.selectors)
+            let command = (["gilbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+            let reproduction = try Reproduction(.init(
+                scale: options.scale, selected: selected, resultsDirectory: options.results, plotsDirectory: options.plots, command: command))
+            Interruption.install()
+            let showProgress = !options.quiet && FileHandleOutput.stderrIsTerminal
+            let outcome = try reproduction.run(progress: { p in
+                guard showProgress else { return }
+                FileHandleOutput.write(
+                    "\r\u{1B}[K[\(p.experimentIndex + 1)/\(p.experimentCount)] \(p.experiment): measurement \(p.done + 1) of \(p.total), "
+                        + "\(p.experimentCount - p.experimentIndex - 1) experiments left, \(Int(p.elapsedSeconds)) s elapsed", to: 2)
+            })
+            if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
+            print(ReproduceListing.verdicts(outcome.findings), terminator: "")
+            print("\(outcome.rows) rows in \(outcome.csvPath); report: \(outcome.reportPath); \(outcome.plotPaths.count) plots in \(options.plots)")
+            if let stopped = outcome.stopped {
+                let runnable = selected.filter(\.isAvailable).count
+                let what = stopped.code == .interrupted ? "interrupted" : "stopped: \(stopped)"
+                throw GilBenchError(
+                    stopped.code,
+                    "\(what) after \(outcome.completed.count) of \(runnable) experiments; the \(outcome.rows) rows measured are in \(outcome.csvPath)")
+            }
+        }
+    }
+}
+
+/// Plain-text renderings of the catalogue and of a run's verdicts.
+enum ReproduceListing {
+    static func render(_ experiments: [Experiment], scale: ExperimentScale) -> String {
+        var table: [[String]] = [["slides", "experiment", "configurations", "what it shows"]]
+        for e in experiments {
+            let slides = e.slides.isEmpty ? "beyond" : e.slides.map(String.init).joined(separator: ",")
+            table.append([slides, e.id, e.isAvailable ? String(e.configurations(scale).count) : "-", e.title])
+            if let reason = e.unavailableReason { table.append(["", "", "", "not available in this build: \(reason)"]) }
+        }
+        return leftAligned(table)
+    }
+
+    /// Columns padded to their widest cell, all left-aligned.
+    static func leftAligned(_ rows: [[String]]) -> String {
+        var widths: [Int] = []
+        for row in rows {
+            for (i, cell) in row.enumerated() {
+                if i == widths.count { widths.append(0) }
+                widths[i] = max(widths[i], cell.count)
+            }
+        }
+        return rows.map { row in
+            row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count) }
+                .joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    static func verdicts(_ findings: [Finding]) -> String {
+        var table: [[String]] = [["slide", "experiment", "verdict", "criterion"]]
+        for f in findings {
+            let value: String
+            switch f.verdict {
+            case .reproduced(let r), .notReproduced(let r), .reported(let r): value = "\(f.verdict.status) (\(Criterion.number(r)))"
+            default: value = f.verdict.status
+            }
+            table.append([f.claim.slide, f.experiment.id, value, f.claim.criterion.text])
+        }
+        return leftAligned(table)
+    }
+}
