@@ -65,9 +65,11 @@ public final class GILEventRecorder: @unchecked Sendable {
     /// The recorded events in time order. Call only when no thread records any more.
     public func events() -> [Event] {
         let count = min(next.load(ordering: .acquiring), capacity)
-        return Array(UnsafeBufferPointer(start: buffer, count: count)).sorted {
-            ($0.nanoseconds, $0.thread) < ($1.nanoseconds, $1.thread)
-        }
+        // Ties keep the order the slots were claimed in, which follows causality (a release is
+        // recorded before the lock is freed, an acquisition after it is taken).
+        return UnsafeBufferPointer(start: buffer, count: count).enumerated()
+            .sorted { ($0.element.nanoseconds, $0.offset) < ($1.element.nanoseconds, $1.offset) }
+            .map(\.element)
     }
 }
 

@@ -196,7 +196,11 @@ public enum PlotSet {
             (.switchIntervalMs, { "\($0) ms" }), (.churnN, { "n=\($0)" }), (.cpuThreads, { "\($0) CPU-bound" }),
             (.gilDuringHash, { "GIL \($0)d" }), (.chunkSize, { "\($0) B" }), (.n, { "n=\($0)" }), (.tasks, { "\($0) tasks" }),
         ]
-        let varying = columns.filter { c, _ in Set(groups.map { $0.key[c.self] ?? "" }).count > 1 }
+        let varying = columns.filter { c, _ in
+            // Thread counts matter only between threaded runs: sequential runs have one by construction.
+            let considered = c == .threads ? groups.filter { $0.key[.mode] != "sequential" } : groups
+            return Set(considered.map { $0.key[c.self] ?? "" }).count > 1
+        }
         return groups.map { g in
             let parts = varying.compactMap { c, f -> String? in
                 guard let v = g.key[c], !v.isEmpty else { return nil }

@@ -51,7 +51,7 @@ public enum Catalogue {
         guard let g, let w = g.median(.wallSeconds) else { return "—" }
         let n = Double(g.key[.n] ?? "") ?? 0, tasks = Double(g.key[.tasks] ?? "") ?? 0
         var s = Summary.Group.seconds(w) + " for \(Int(tasks)) × count(\(grouped(n)))"
-        if n * tasks > 0 { s += String(format: ", %.0f ns/iteration", w * 1e9 / (n * tasks)) }
+        if n * tasks > 0 { s += ", \(grouped(w * 1e9 / (n * tasks))) ns/iteration" }
         return s
     }
 

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+@testable import GilBench
+
+@Suite("GIL recording: failed wake-ups and the event timeline")
+struct GILRecordingTests {
+    @Test("Failed wake-ups fall in power-of-two buckets and survive the CSV cell", arguments: [
+        (0, 0), (1, 1), (2, 2), (3, 2), (4, 3), (7, 3), (8, 4), (1000, 10),
+    ])
+    func buckets(failures: Int, bucket: Int) throws {
+        #expect(FailedWakeupHistogram.bucket(failures) == bucket)
+        var h = FailedWakeupHistogram()
+        h.record(failures: failures)
+        h.record(failures: 0)
+        let parsed = try #require(FailedWakeupHistogram(cell: h.cell))
+        #expect(parsed == h)
+        #expect(parsed.total == 2)
+    }
+
+    @Test("A malformed histogram cell is refused", arguments: ["x", "0:", "2-4:1", "0:-1", "1:2;bad"])
+    func malformedCell(cell: String) {
+        #expect(FailedWakeupHistogram(cell: cell) == nil)
+    }
+
+    /// Two countdown threads under a recording TickGIL on the condition-variable lock.
+    static func recordedRun(n: Int = 200_000) throws -> (GILEventRecorder, TickGIL<ConditionVariableLock>) {
+        let recorder = GILEventRecorder(capacity: 1_000_000)
+        let gil = TickGIL(lock: ConditionVariableLock(), checkInterval: 100, recorder: recorder)
+        let shared = SharedState(globals: 0, locks: 0)
+        var threads: [NativeThread] = []
+        for id in 0..<2 {
+            threads.append(try NativeThread.spawn {
+                var thread = InterpreterThread(id: id)
+                gil.acquire(&thread)
+                _ = VirtualMachine.run(Programs.countdown, arguments: [n], gil: gil, thread: &thread, shared: shared)
+                gil.release(&thread)
+            })
+        }
+        for t in threads { t.join() }
+        return (recorder, gil)
+    }
+
+    @Test("The recorded events never show two holders at once, and match the GIL's own counters")
+    func timelineInvariant() throws {
+        let (recorder, gil) = try Self.recordedRun()
+        let events = recorder.events()
+        #expect(recorder.dropped == 0)
+        var holder: Int?
+        var acquisitions = 0, failed = 0
+        for e in events {
+            switch e.kind {
+            case .acquired:
+                #expect(holder == nil, "thread \(e.thread) acquired while \(holder ?? -1) held the GIL")
+                holder = e.thread
+                acquisitions += 1
+            case .released:
+                #expect(holder == e.thread)
+                holder = nil
+            case .failedWakeup:
+                #expect(holder != e.thread)
+                failed += 1
+            case .waiting:
+                break
+            }
+        }
+        let counters = gil.counters()
+        #expect(acquisitions == counters.acquisitions)
+        #expect(failed == counters.failedAcquisitions)
+        // Every contended acquisition is in the histogram; the failures it holds add up within bucket bounds.
+        let histogram = try #require(counters.failedWakeupHistogram)
+        #expect(histogram.total == events.filter { $0.kind == .waiting }.count)
+        // The side file round-trips.
+        let parsed = try GILTimelineFile.parse(GILTimelineFile.render(events))
+        #expect(parsed.count == events.count)
+        #expect(parsed.map(\.kind) == events.map(\.kind))
+    }
+
+    @Test("A full recorder drops and counts what does not fit")
+    func recorderCapacity() {
+        let recorder = GILEventRecorder(capacity: 3)
+        for i in 0..<5 { recorder.record(.acquired, thread: i, at: UInt64(10 - i)) }
+        #expect(recorder.events().map(\.thread) == [2, 1, 0])
+        #expect(recorder.dropped == 2)
+    }
+
+    @Test("A file that is not a timeline is refused with its line")
+    func badTimeline() {
+        #expect(throws: GilBenchError.self) { try GILTimelineFile.parse("a,b\n") }
+        do {
+            _ = try GILTimelineFile.parse("t_us,thread,event\n1,0,acquire\n2,x,release\n", path: "t.csv")
+        } catch {
+            #expect(error.message == "t.csv:3: not a timeline event: '2,x,release'")
+        }
+    }
+}
+
+@Suite("Reading gilbench CSV files")
+struct CSVReaderTests {
+    @Test("What CSVWriter writes, CSVReader reads back, quotes and all")
+    func roundTrip() throws {
+        let path = NSTemporaryDirectory() + "gilbench-csv-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var r = CSVRecord()
+        r.set(.schemaVersion, 1)
+        r.set(.wallSeconds, 1.25)
+        r.set(.cpuModel, "Intel, \"fast\" one")
+        r.set(.host, "multi\nline")
+        let writer = try CSVWriter(path: path)
+        try writer.write(r)
+        try writer.write(r)
+        let rows = try CSVReader.read(path: path)
+        #expect(rows == [r, r])
+    }
+
+    @Test("Malformed files are refused with the file and line", arguments: [
+        ("", "empty file"),
+        ("a,b\n1,2\n", "x.csv:1: not a gilbench CSV"),
+        ("schema_version,wall_s\n1,2,3\n", "x.csv:2: 3 fields where the header has 2"),
+        ("schema_version,wall_s\n1,\"2\n", "x.csv:2: a quoted field is never closed"),
+        ("schema_version,wall_s\n1,2\"\n", "x.csv:2: a quote inside an unquoted field"),
+    ])
+    func malformed(text: String, message: String) {
+        do {
+            _ = try CSVReader.parse(text, path: "x.csv")
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect(error.code == .badInput)
+            #expect(error.message.contains(message), "\(error.message)")
+        }
+    }
+
+    @Test("A missing file is unreadable input")
+    func missing() {
+        do {
+            _ = try CSVReader.read(path: "/nonexistent/x.csv")
+            Issue.record("read a missing file")
+        } catch {
+            #expect(error.code == .unreadableInput)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+@testable import GilBench
+
+@Suite("Reproduce: catalogue, verdicts and report")
+struct ReproduceTests {
+    @Test("Every row of the slides' reference table is answered by a claim or explicitly marked")
+    func everySlideRowCovered() {
+        let claimed = Set(Catalogue.experiments.flatMap(\.claims).compactMap(\.referenceRow))
+        for row in SlideReference.rows {
+            #expect(claimed.contains(row.index) || Catalogue.notJudged[row.index] != nil, "slide \(row.slide): \(row.figure)")
+        }
+        // And every claim points at a real row, of a slide its experiment lists.
+        for experiment in Catalogue.experiments {
+            for claim in experiment.claims {
+                if let row = claim.referenceRow {
+                    #expect(SlideReference.rows.indices.contains(row))
+                    #expect(experiment.slides.contains(SlideReference.row(row).slide), "\(experiment.id) claims row \(row)")
+                }
+            }
+        }
+    }
+
+    @Test("The reference table holds the slides' 17 rows, and matches the shared copy when it is present")
+    func referenceTable() throws {
+        #expect(SlideReference.rows.count == 17)
+        #expect(SlideReference.rows[2].slide == 80 && SlideReference.rows[2].value == "45.5")
+        let shared = "/work/shared/reference/slides.csv"
+        if let text = try? String(contentsOfFile: shared, encoding: .utf8) {
+            #expect(text.trimmingCharacters(in: .newlines) == SlideReference.csv)
+        }
+    }
+
+    @Test("Experiment names are unique; available experiments label their rows and repeat at least 3 times")
+    func experimentsAreWellFormed() {
+        let ids = Catalogue.experiments.map(\.id)
+        #expect(Set(ids).count == ids.count)
+        for e in Catalogue.experiments {
+            #expect(!e.claims.isEmpty, "\(e.id)")
+            let configurations = e.configurations(.quick)
+            if e.isAvailable {
+                #expect(!configurations.isEmpty, "\(e.id)")
+                for c in configurations {
+                    #expect(c.experiment == e.id)
+                    #expect(c.repetitions >= 3)
+                    #expect(throws: Never.self) { try c.validate() }
+                }
+            }
+        }
+        #expect(ExperimentScale.full.countdownN == 100_000_000)
+    }
+
+    @Test("--only selects by slide or by name and refuses what no experiment covers")
+    func selection() throws {
+        #expect(try Catalogue.select(["80"]).map(\.id) == ["countdown"])
+        #expect(try Catalogue.select(["97", "no-gil"]).map(\.id) == ["syscalls", "no-gil"])
+        #expect(try Catalogue.select([]).count == Catalogue.experiments.count)
+        #expect(throws: GilBenchError.self) { try Catalogue.select(["99"]) }
+        do {
+            _ = try Catalogue.select(["nope"])
+        } catch {
+            #expect(error.code == .usage)
+            #expect(error.message.contains("--only nope"))
+        }
+    }
+
+    @Test("Criteria decide at their thresholds, inclusive, and say so in words")
+    func criteria() {
+        let atLeast = Criterion("threaded/sequential", .atLeast(1.3))
+        #expect(atLeast.holds(1.3) && atLeast.holds(2) && !atLeast.holds(1.29))
+        #expect(atLeast.text == "threaded/sequential >= 1.3")
+        let between = Criterion("r", .between(0.85, 1.3))
+        #expect(between.holds(0.85) && between.holds(1.3) && !between.holds(0.84) && !between.holds(1.31))
+        #expect(between.text == "0.85 <= r <= 1.3")
+        #expect(Criterion("f", .atLeast(10000)).text == "f >= 10,000")
+        #expect(Verdict.decide(atLeast, Observation(figure: "", ratio: 1.6)) == .reproduced(ratio: 1.6))
+        #expect(Verdict.decide(atLeast, Observation(figure: "", ratio: 1.1)) == .notReproduced(ratio: 1.1))
+        #expect(Verdict.decide(atLeast, Observation(figure: "", ratio: nil)) == .notMeasured(reason: "no rows for it in this run"))
+        #expect(Verdict.decide(atLeast, nil) == .notMeasured(reason: "no rows for it in this run"))
+        #expect(Verdict.decide(Criterion("x", .reportOnly), Observation(figure: "", ratio: 0.7)) == .reported(ratio: 0.7))
+        #expect(Verdict.reproduced(ratio: 1.6).text(atLeast) == "**reproduced**: 1.6 meets threaded/sequential >= 1.3")
+        #expect(Verdict.notReproduced(ratio: 1.12).text(atLeast) == "**not reproduced**: 1.12 fails threaded/sequential >= 1.3")
+    }
+
+    @Test("The countdown's verdicts come from the rows' medians")
+    func countdownVerdicts() throws {
+        let records = try CSVReader.parse(sampleCSV)
+        let findings = Catalogue.countdown.findings(records)
+        #expect(findings.count == 3)
+        // Medians: sequential 1.1, threads 1.7, one CPU 1.15.
+        guard case .reproduced(let spread) = findings[0].verdict else { Issue.record("\(findings[0].verdict)"); return }
+        #expect(abs(spread - 1.2) < 1e-9)
+        guard case .reproduced(let threaded) = findings[1].verdict else { Issue.record("\(findings[1].verdict)"); return }
+        #expect(abs(threaded - 1.7 / 1.1) < 1e-9)
+        guard case .reproduced(let one) = findings[2].verdict else { Issue.record("\(findings[2].verdict)"); return }
+        #expect(abs(one - 1.15 / 1.1) < 1e-9)
+        #expect(findings[1].observation?.figure.hasPrefix("1.70 s for 2 × count(1,000)") == true)
+        // Rows of another experiment are not read.
+        #expect(Catalogue.noGIL.findings(records).allSatisfy { if case .notMeasured = $0.verdict { true } else { false } })
+    }
+
+    @Test("Experiments not in this build are reported as not available, never measured")
+    func unavailable() {
+        let findings = Catalogue.syscalls.findings([])
+        #expect(!findings.isEmpty)
+        for f in findings {
+            guard case .notAvailable(let reason) = f.verdict else { Issue.record("\(f.verdict)"); continue }
+            #expect(reason.contains("issue 3"))
+        }
+    }
+
+    @Test("The report sets each 2009 figure beside ours, states every criterion, and links the plots relatively")
+    func reportRendering() throws {
+        let records = try CSVReader.parse(sampleCSV)
+        let options = Reproduction.Options(
+            scale: .quick, selected: [Catalogue.countdown], resultsDirectory: "/tmp/x/results", plotsDirectory: "/tmp/x/plots",
+            command: "gilbench reproduce --only 80")
+        let findings = Catalogue.experiments.flatMap { $0.findings(records, ran: $0.id == "countdown") }
+        let report = ReproductionReport(
+            options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", records: records, findings: findings,
+            plots: PlotSet.plots(records: records), completed: ["countdown"], stopped: nil, elapsedSeconds: 3)
+        let md = report.render()
+        #expect(md.contains("`gilbench reproduce --only 80`"))
+        #expect(md.contains("| 80 | two threads on two CPUs are slower than sequential | 45.5 s | 1.70 s for 2 × count(1,000), 850,000 ns/iteration | threaded/sequential: 1.85 → 1.55 | **reproduced**: 1.55 meets threaded/sequential >= 1.3 |"))
+        #expect(md.contains("![countdown: median wall time per configuration with min-max whiskers](../plots/countdown-wall.svg)"))
+        #expect(md.contains("](../plots/countdown-syscalls.svg)"))
+        #expect(md.contains("not available in this build (system-call counting (issue 3) is not in this build)"))
+        #expect(md.contains("not measured (not selected with --only)"))
+        // One table row per claim.
+        let claims = Catalogue.experiments.flatMap(\.claims).count
+        #expect(md.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.contains("**") || $0.hasPrefix("| ") && ($0.contains("not available") || $0.contains("not measured") || $0.contains("reported:")) }.count == claims)
+        #expect(!md.contains("interrupted"))
+    }
+
+    @Test("A stopped run says how far it got")
+    func interruptedReport() throws {
+        let options = Reproduction.Options(scale: .quick, selected: [Catalogue.countdown, Catalogue.noGIL], command: "gilbench reproduce")
+        let report = ReproductionReport(
+            options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", records: [], findings: [], plots: [],
+            completed: ["countdown"], stopped: GilBenchError(.interrupted, "interrupted"), elapsedSeconds: 3)
+        #expect(report.render().contains("**This run was interrupted** after 1 of 2 experiments (finished: countdown)"))
+    }
+}
