@@ -15,8 +15,14 @@ public enum Interruption {
     private static let flag = Atomic<Bool>(false)
 
     /// Installs the handler. The handler sets the flag, writes one line to stderr and restores the
-    /// default action, so that a second Ctrl-C ends the process.
+    /// default action, so that a second Ctrl-C ends the process. Call it from the main thread before
+    /// any other thread starts: SIGINT is also unblocked, since a blocked mask is inherited across
+    /// exec (a parent that spawns gilbench from a thread that blocks SIGINT would leave it deaf).
     public static func install() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         signal(SIGINT) { _ in
             Interruption.flag.store(true, ordering: .relaxed)
             let message = "\ngilbench: interrupted; stopping after the current measurement (Ctrl-C again to stop at once)\n"

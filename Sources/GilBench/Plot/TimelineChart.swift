@@ -51,23 +51,33 @@ public struct TimelineChart: Sendable {
     }
 
     /// A window that shows a hand-off: around the hand-off nearest the middle of the run, from
-    /// `before` acquisitions before it to `after` acquisitions after it. The whole run when there was
-    /// no hand-off.
-    public static func window(_ events: [GILEventRecorder.Event], before: Int = 8, after: Int = 24) -> ClosedRange<UInt64> {
+    /// `before` typical hold times (the median acquire-to-release span) before it to `after` after it.
+    /// The whole run when there was no hand-off.
+    public static func window(_ events: [GILEventRecorder.Event], before: Double = 10, after: Double = 30) -> ClosedRange<UInt64> {
         guard let first = events.first?.nanoseconds, let last = events.last?.nanoseconds else { return 0...0 }
-        let acquisitions = events.filter { $0.kind == .acquired }
-        var handoffs: [Int] = []
-        for i in acquisitions.indices.dropFirst() where acquisitions[i].thread != acquisitions[i - 1].thread {
-            handoffs.append(i)
+        var holds: [Double] = []
+        var since: [Int: UInt64] = [:]
+        var previous: Int?
+        var handoffs: [UInt64] = []
+        for e in events {
+            switch e.kind {
+            case .acquired:
+                since[e.thread] = e.nanoseconds
+                if let p = previous, p != e.thread { handoffs.append(e.nanoseconds) }
+                previous = e.thread
+            case .released:
+                if let t = since.removeValue(forKey: e.thread) { holds.append(Double(e.nanoseconds - t)) }
+            default: break
+            }
         }
         let middle = (first + last) / 2
-        guard let pick = handoffs.min(by: { absDiff(acquisitions[$0].nanoseconds, middle) < absDiff(acquisitions[$1].nanoseconds, middle) }) else {
-            return first...last
+        guard let pick = handoffs.min(by: { absDiff($0, middle) < absDiff($1, middle) }), let hold = Statistics.median(holds) else {
+            return first...max(last, first + 1)
         }
-        let lo = acquisitions[max(0, pick - before)].nanoseconds
-        let hi = acquisitions[min(acquisitions.count - 1, pick + after)].nanoseconds
-        let start = lo > first + 2_000 ? lo - 2_000 : first
-        return start...max(hi, start + 1)
+        let typical = max(hold, 100)
+        let start = max(first, pick > UInt64(before * typical) ? pick - UInt64(before * typical) : 0)
+        let end = min(last, pick + UInt64(after * typical))
+        return start...max(end, start + 1)
     }
 
     private static func absDiff(_ a: UInt64, _ b: UInt64) -> UInt64 { a > b ? a - b : b - a }

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// A fresh temporary folder, removed by the caller.
+func temporaryFolder() -> String {
+    let path = NSTemporaryDirectory() + "gilbench-cli-" + UUID().uuidString
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func lines(_ path: String) -> [Substring] {
+    ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")
+}
+
+/// The run's CSV in a results folder (the one file named like a run id).
+func runCSV(in folder: String) -> String? {
+    let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return files.first { $0.hasSuffix(".csv") && !$0.hasSuffix("-timeline.csv") }.map { folder + "/" + $0 }
+}
+
+@Suite("gilbench reproduce and plot, end to end", .serialized)
+struct ReproduceCommandTests {
+    @Test("--list prints every slide of the catalogue and says what this build cannot run")
+    func list() throws {
+        let result = try runGilbench(["reproduce", "--list"])
+        #expect(result.status == 0)
+        for slide in ["43", "80", "86", "90", "96,97", "98", "104", "133", "148,150"] {
+            #expect(result.stdout.contains("\n" + slide + " "), "slide \(slide)")
+        }
+        for name in ["countdown", "no-gil", "interval", "fair", "convoy"] {
+            #expect(result.stdout.contains(name))
+        }
+    }
+
+    @Test("--only refuses a slide no experiment covers, and bad sizes, with exit status 64", arguments: [
+        (["reproduce", "--only", "99"], "--only 99: no experiment reproduces it"),
+        (["reproduce", "--n=-1"], "--n must be 0 or more"),
+        (["reproduce", "--repeat", "0"], "--repeat must be at least 1"),
+    ])
+    func badInput(arguments: [String], fragment: String) throws {
+        let result = try runGilbench(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(fragment), "\(result.stderr)")
+    }
+
+    @Test("--only 80 runs the countdown alone, writes rows, report and plots; plot redraws the same SVG from the CSV")
+    func onlyCountdown() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try runGilbench([
+            "reproduce", "--only", "80", "--n", "20000", "--repeat", "3", "--warmup", "0",
+            "--results", folder + "/results", "--plots", folder + "/plots", "--quiet",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        let csv = try #require(runCSV(in: folder + "/results"))
+        let rows = lines(csv)
+        #expect(rows.count == 1 + 3 * 3)
+        #expect(rows.dropFirst().allSatisfy { $0.contains(",countdown,") })
+        let report = try String(contentsOfFile: folder + "/results/REPORT.md", encoding: .utf8)
+        #expect(report.contains("gilbench reproduce --only 80 --n 20000"))
+        #expect(report.contains("](../plots/countdown-wall.svg)"))
+        #expect(report.contains("not measured (not selected with --only)"))
+        let drawn = try String(contentsOfFile: folder + "/plots/countdown-wall.svg", encoding: .utf8)
+
+        let redraw = try runGilbench(["plot", csv, "--out", folder + "/again"])
+        #expect(redraw.status == 0, "\(redraw.stderr)")
+        #expect(redraw.stdout.contains("countdown-wall.svg"))
+        #expect(try String(contentsOfFile: folder + "/again/countdown-wall.svg", encoding: .utf8) == drawn)
+    }
+
+    @Test("plot refuses a file that is not gilbench's (65) and one it cannot read (66)")
+    func plotBadInput() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "a,b\n1,2\n".write(toFile: folder + "/other.csv", atomically: true, encoding: .utf8)
+        let other = try runGilbench(["plot", folder + "/other.csv", "--out", folder])
+        #expect(other.status == 65)
+        #expect(other.stderr.contains("not a gilbench CSV"))
+        let missing = try runGilbench(["plot", folder + "/missing.csv"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("cannot read"))
+    }
+
+    @Test("Ctrl-C keeps the rows measured, writes the report, says how far it got, and exits 130")
+    func interrupt() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("gilbench")
+        process.arguments = [
+            "reproduce", "--only", "80", "--n", "1000000", "--repeat", "50", "--warmup", "0",
+            "--results", folder + "/results", "--plots", folder + "/plots",
+        ]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        // Wait (without a deadline on the outcome) until at least one row is in the file.
+        for _ in 0..<600 {
+            if let csv = runCSV(in: folder + "/results"), lines(csv).count >= 2 { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        process.interrupt()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(stderr.contains("interrupted after 0 of 1 experiments"), "\(stderr)")
+        let csv = try #require(runCSV(in: folder + "/results"))
+        let rows = lines(csv).count - 1
+        #expect(rows >= 1 && rows < 150)
+        #expect(stderr.contains("the \(rows) rows measured are in"))
+        let report = try String(contentsOfFile: folder + "/results/REPORT.md", encoding: .utf8)
+        #expect(report.contains("**This run was interrupted**"))
+    }
+}
