@@ -55,11 +55,6 @@ public enum Catalogue {
         return s
     }
 
-    /// The reason an experiment that needs `design` cannot run, or nil when the design is built in.
-    static func missingDesign(_ design: String, issue: Int) -> String? {
-        GILDesign(rawValue: design) == nil ? "the `\(design)` GIL design (issue \(issue)) is not in this build" : nil
-    }
-
     // MARK: The experiments
 
     static var race: Experiment {
@@ -68,15 +63,37 @@ public enum Catalogue {
             paragraph: """
                 Two threads add and subtract 1 on a shared global through separate load and store \
                 instructions. The GIL keeps the interpreter safe, not the program: a switch between the load \
-                and the store loses an update, so the final value is rarely the expected 0.
+                and the store loses an update, so the final value is rarely the expected 0. With a lock \
+                around each update it always is.
                 """,
-            unavailableReason: "the `race` workload (issue 5) is not in this build",
+            configurations: { scale in
+                // At least 5 runs: the claim is about how many of them end non-zero.
+                [Workload.race, .raceLocked].map { workload in
+                    scale.configuration("race") {
+                        $0.workload = workload; $0.mode = .threads; $0.n = Workload.race.defaultN
+                        $0.repetitions = max(5, scale.repetitions); $0.applyWorkloadShape()
+                    }
+                }
+            },
             claims: [
                 Claim(row: 0, claim: "x += 1 and x -= 1 in two threads, no lock: x ends non-zero",
-                      criterion: Criterion("runs with x != 0 / runs", .atLeast(0.8))),
+                      criterion: Criterion("runs with x != 0 / runs", .atLeast(0.8)),
+                      observe: { s in raceObservation(s, workload: "race", counting: { $0 != 0 }) }),
                 Claim(row: nil, claim: "the same with a lock around each update: x is always 0",
-                      criterion: Criterion("runs with x == 0 / runs (with the lock)", .atLeast(1.0))),
+                      criterion: Criterion("runs with x == 0 / runs (with the lock)", .atLeast(1.0)),
+                      observe: { s in raceObservation(s, workload: "race-locked", counting: { $0 == 0 }) }),
             ])
+    }
+
+    /// The final x of every run, and the share of runs for which `counting` holds.
+    static func raceObservation(_ s: Summary, workload: String, counting: (Double) -> Bool) -> Observation? {
+        guard let g = s.group([.workload: workload]) else { return nil }
+        let xs = g.values(.raceFinalX)
+        guard !xs.isEmpty else { return nil }
+        let updates = grouped(Double(g.key[.n] ?? "") ?? 0)
+        return Observation(
+            figure: "final x: " + xs.map { grouped($0) }.joined(separator: ", ") + " (\(updates) updates per thread)",
+            ratio: Double(xs.filter(counting).count) / Double(xs.count))
     }
 
     static var countdown: Experiment {
@@ -147,12 +164,30 @@ public enum Catalogue {
             paragraph: """
                 A tick is one instruction, however long it runs: `-1 in range(n)` is a single \
                 uninterruptible instruction. A thread waiting for the GIL waits for all of it, whatever the \
-                check interval.
+                check interval: the runs below use a check every 100 ticks and every 10.
                 """,
-            unavailableReason: "the `long-tick` workload (issue 5) is not in this build",
+            configurations: { scale in
+                [100, 10].map { ci in
+                    scale.configuration("long-tick") {
+                        $0.workload = .longTick; $0.mode = .threads; $0.n = Workload.longTick.defaultN
+                        $0.checkInterval = ci; $0.applyWorkloadShape()
+                    }
+                }
+            },
             claims: [
                 Claim(row: 5, claim: "a waiting thread's delay equals the long instruction's length",
-                      criterion: Criterion("longest GIL wait/long instruction's duration", .atLeast(0.8))),
+                      criterion: Criterion("waiter's delay/instruction's length (worst check interval)", .atLeast(0.8)),
+                      observe: { s in
+                          var ratios: [Double] = []
+                          var parts: [String] = []
+                          for g in s.groups {
+                              guard let delay = g.median(.latencyMaxUs), let tick = g.median(.longTickUs), tick > 0 else { continue }
+                              ratios.append(delay / tick)
+                              parts.append(String(format: "one tick %.1f ms, waiter delayed %.1f ms (check interval %@)", tick / 1000, delay / 1000, g.key[.checkInterval] ?? "?"))
+                          }
+                          guard !ratios.isEmpty else { return nil }
+                          return Observation(figure: parts.joined(separator: "; "), ratio: ratios.min())
+                      }),
             ])
     }
 
@@ -209,19 +244,50 @@ public enum Catalogue {
             ])
     }
 
+    /// The native call lengths the extension experiment sweeps (gb_churn iterations).
+    static func churnNs(_ scale: ExperimentScale) -> [Int] {
+        scale.isFull ? [0, 1_000, 10_000, 30_000, 100_000, 300_000] : [0, 1_000, 10_000, 100_000]
+    }
+
     static var extensionSpeedup: Experiment {
         Experiment(
             id: "extension", slides: [104], title: "Releasing the GIL in an extension",
             paragraph: """
                 Each thread calls a native function that spins n times with the GIL released. For small n \
                 the threads spend their time handing the GIL over and two threads are slower than one; \
-                once the native work is long enough, both cores work and the speed-up approaches 2.
+                once the native work is long enough, both cores work and the speed-up approaches 2. On a \
+                virtual machine a wake-up across CPUs costs tens of microseconds, so the crossing comes at a \
+                far larger n than the slide's few thousand.
                 """,
-            unavailableReason: "the `extension` workload (issue 5) is not in this build",
+            configurations: { scale in
+                churnNs(scale).flatMap { churn in
+                    [ExecutionMode.sequential, .threads].map { mode in
+                        scale.configuration("extension") {
+                            $0.workload = .extension; $0.mode = mode; $0.churnN = churn
+                            // The slide's 1,000,000 calls per thread at --full; fewer by default.
+                            $0.calls = scale.isFull ? 1_000_000 : 20_000
+                        }
+                    }
+                }
+            },
             claims: [
-                Claim(row: 13, claim: "no gain for short native calls", criterion: Criterion("speed-up at n = 0", .atMost(1.0))),
+                Claim(row: 13, claim: "no gain for short native calls", ratio2009: "about 0.5",
+                      criterion: Criterion("speed-up at n = 0", .atMost(1.0)),
+                      observe: { s in
+                          guard let zero = PlotSet.speedups(s).first(where: { $0.n == 0 }) else { return nil }
+                          return Observation(figure: String(format: "speed-up %.2f at n = 0", zero.speedup), ratio: zero.speedup)
+                      }),
                 Claim(row: nil, claim: "near 2× once the native call is long enough", ratio2009: "2.0",
-                      criterion: Criterion("best speed-up over n", .atLeast(1.6))),
+                      criterion: Criterion("best speed-up over n", .atLeast(1.6)),
+                      observe: { s in
+                          let points = PlotSet.speedups(s)
+                          guard let best = points.max(by: { $0.speedup < $1.speedup }) else { return nil }
+                          let crossing = points.filter { $0.speedup >= 1.6 }.map(\.n).min()
+                          return Observation(
+                              figure: String(format: "best %.2f at n = %@", best.speedup, grouped(best.n))
+                                  + (crossing.map { "; 1.6 first reached at n = \(grouped($0))" } ?? "; 1.6 not reached"),
+                              ratio: best.speedup)
+                      }),
             ])
     }
 
@@ -262,12 +328,10 @@ public enum Catalogue {
                 holder to drop the GIL and the holder waits until the waiter has it. On the countdown the \
                 threads no longer fight over every check.
                 """,
-            unavailableReason: missingDesign("interval", issue: 5),
             configurations: { scale in
-                guard let design = GILDesign(rawValue: "interval") else { return [] }
-                return [
-                    scale.configuration("interval") { $0.gil = design; $0.mode = .sequential },
-                    scale.configuration("interval") { $0.gil = design; $0.mode = .threads },
+                [
+                    scale.configuration("interval") { $0.gil = .interval; $0.mode = .sequential },
+                    scale.configuration("interval") { $0.gil = .interval; $0.mode = .threads },
                 ]
             },
             claims: [
@@ -283,17 +347,41 @@ public enum Catalogue {
         Experiment(
             id: "convoy", slides: [], title: "The convoy effect and its priority fix",
             paragraph: """
-                One thread answers requests over a pipe while a CPU-bound thread counts down. Under Python \
+                One thread answers requests over a pipe, alone or beside a CPU-bound thread. Under Python \
                 3.2's GIL the I/O thread must wait a whole switch interval for the GIL after every request \
                 (Beazley 2010, bpo-7946); giving I/O-bound threads priority brings the response time back.
                 """,
-            unavailableReason: "the `io-latency` workload and the `priority` GIL design (issue 5) are not in this build",
+            configurations: { scale in
+                [GILDesign.interval, .priority].flatMap { design in
+                    [0, 1].map { cpu in
+                        scale.configuration("convoy") {
+                            $0.workload = .ioLatency; $0.mode = .threads; $0.gil = design; $0.cpuThreads = cpu
+                            $0.calls = scale.isFull ? 500 : 100
+                            $0.applyWorkloadShape()
+                        }
+                    }
+                }
+            },
             claims: [
                 Claim(row: nil, claim: "a CPU-bound thread slows the I/O thread's answers under the interval GIL",
-                      criterion: Criterion("p50 response with/without a CPU-bound thread (interval)", .atLeast(10))),
+                      criterion: Criterion("p50 response with/without a CPU-bound thread (interval)", .atLeast(10)),
+                      observe: { s in
+                          let alone: [Column: String] = [.gil: "interval", .cpuThreads: "0"], busy: [Column: String] = [.gil: "interval", .cpuThreads: "1"]
+                          return Observation(figure: latencyFigure(s, alone, busy), ratio: s.ratio(.latencyP50Us, busy, over: alone))
+                      }),
                 Claim(row: nil, claim: "priorities bring the response time back",
-                      criterion: Criterion("p50 response priority with a CPU-bound thread/without", .atMost(3))),
+                      criterion: Criterion("p50 response priority with a CPU-bound thread/interval alone", .atMost(3)),
+                      observe: { s in
+                          let alone: [Column: String] = [.gil: "interval", .cpuThreads: "0"], busy: [Column: String] = [.gil: "priority", .cpuThreads: "1"]
+                          return Observation(figure: latencyFigure(s, alone, busy), ratio: s.ratio(.latencyP50Us, busy, over: alone))
+                      }),
             ])
+    }
+
+    /// "p50 52 µs alone, 5,100 µs beside a CPU-bound thread (priority)".
+    static func latencyFigure(_ s: Summary, _ alone: [Column: String], _ busy: [Column: String]) -> String {
+        let a = s.group(alone)?.median(.latencyP50Us), b = s.group(busy)?.median(.latencyP50Us)
+        return "p50 \(a.map { grouped($0) } ?? "—") µs alone (\(alone[.gil]!)), \(b.map { grouped($0) } ?? "—") µs beside a CPU-bound thread (\(busy[.gil]!))"
     }
 
     static var fairGIL: Experiment {
@@ -303,12 +391,10 @@ public enum Catalogue {
                 A GIL that hands itself to the longest waiter: the releasing thread cannot take it straight \
                 back. Every check becomes a real switch between threads.
                 """,
-            unavailableReason: missingDesign("fair", issue: 5),
             configurations: { scale in
-                guard let design = GILDesign(rawValue: "fair") else { return [] }
-                return [
-                    scale.configuration("fair") { $0.gil = design; $0.mode = .sequential },
-                    scale.configuration("fair") { $0.gil = design; $0.mode = .threads },
+                [
+                    scale.configuration("fair") { $0.gil = .fair; $0.mode = .sequential },
+                    scale.configuration("fair") { $0.gil = .fair; $0.mode = .threads },
                 ]
             },
             claims: [
