@@ -55,10 +55,23 @@ public struct LineChart: Sendable {
         // A log x axis cannot show 0: such points are drawn at the axis' left end and labelled.
         let xs = series.flatMap { $0.points.map(\.x) }
         let ys = series.flatMap { $0.points.flatMap { [$0.y, $0.min ?? $0.y, $0.max ?? $0.y] } } + references.map(\.0)
-        let xScale = PlotScale(covering: xs, from: frame.plotLeft + 10, to: frame.plotRight - 10, logarithmic: logarithmicX, includesZero: false)
+        // A log axis has no 0: when a series has x = 0 (n = 0), it gets its own tick left of the first
+        // decade, after a break in the axis.
+        let zeroSlot = logarithmicX && xs.contains(0)
+        let xScale = PlotScale(
+            covering: xs, from: frame.plotLeft + (zeroSlot ? 70 : 10), to: frame.plotRight - 10, logarithmic: logarithmicX, includesZero: false)
+        let zeroX = frame.plotLeft + 25
+        func xPosition(_ x: Double) -> Double { zeroSlot && x == 0 ? zeroX : xScale.position(x) }
         let yScale = PlotScale(covering: ys, from: frame.plotBottom, to: frame.plotTop + 10, logarithmic: logarithmicY)
         frame.drawYAxis(&svg, yScale, title: yTitle + (logarithmicY ? ", log scale" : ""))
         frame.drawXAxis(&svg, xScale, title: xTitle + (logarithmicX ? ", log scale" : ""))
+        if zeroSlot {
+            svg.line(x1: zeroX, y1: frame.plotTop, x2: zeroX, y2: frame.plotBottom, stroke: PlotPalette.grid)
+            svg.text("0", x: zeroX, y: frame.plotBottom + 20, size: 13, anchor: .middle)
+            let breakX = (zeroX + xScale.from) / 2
+            svg.line(x1: breakX - 6, y1: frame.plotBottom + 6, x2: breakX, y2: frame.plotBottom - 6, stroke: PlotPalette.axis, width: 1.5)
+            svg.line(x1: breakX, y1: frame.plotBottom + 6, x2: breakX + 6, y2: frame.plotBottom - 6, stroke: PlotPalette.axis, width: 1.5)
+        }
         for (value, label) in references {
             let y = yScale.position(value)
             svg.line(x1: frame.plotLeft, y1: y, x2: frame.plotRight, y2: y, stroke: PlotPalette.reference, width: 1.5, dash: "6 4", data: [("reference", CSVRecord.format(value))])
@@ -66,7 +79,7 @@ public struct LineChart: Sendable {
         }
         for (si, s) in series.enumerated() {
             let color = PlotPalette.color(si)
-            let points = s.points.map { (xScale.position($0.x), yScale.position($0.y)) }
+            let points = s.points.map { (xPosition($0.x), yScale.position($0.y)) }
             if points.count > 1 { svg.polyline(points, stroke: color, width: 2.5) }
             for (p, (cx, cy)) in zip(s.points, points) {
                 if let lo = p.min, let hi = p.max {

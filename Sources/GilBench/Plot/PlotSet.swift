@@ -114,7 +114,7 @@ public enum PlotSet {
             series.append(.init(name: name, points: points.filter { $0.series == name }.map { LineChart.Point(x: $0.n, y: $0.speedup) }))
         }
         var chart = LineChart(
-            title: "\(experiment): two threads against sequential", subtitle: "speed-up = sequential / threaded median wall time; n = 0 sits at the left edge",
+            title: "\(experiment): two threads against sequential", subtitle: "speed-up = sequential / threaded median wall time",
             xTitle: "churn n (native spin iterations per call)", yTitle: "speed-up (×)", series: series)
         chart.logarithmicX = points.contains { $0.n > 0 } && (points.map(\.n).max() ?? 0) > 100
         chart.references = [(1.0, "1.0: no gain"), (2.0, "2.0: both cores busy")]
@@ -156,6 +156,7 @@ public enum PlotSet {
             title: "\(experiment): I/O response time per GIL design", subtitle: "median over repetitions of each run's percentile",
             valueTitle: "response time (µs)", categoryTitle: "GIL design + CPU-bound threads", bars: bars)
         chart.logarithmic = true
+        chart.format = { $0 >= 100 ? grouped($0) : String(format: "%.1f", $0) }
         return NamedPlot(fileName: "\(slug(experiment))-latency.svg", caption: "\(experiment): I/O response time per GIL design, log scale", svg: chart.render())
     }
 

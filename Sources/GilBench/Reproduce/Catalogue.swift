@@ -265,7 +265,7 @@ public enum Catalogue {
                         scale.configuration("extension") {
                             $0.workload = .extension; $0.mode = mode; $0.churnN = churn
                             // The slide's 1,000,000 calls per thread at --full; fewer by default.
-                            $0.calls = scale.isFull ? 1_000_000 : 20_000
+                            $0.calls = scale.isFull ? 1_000_000 : 5_000
                         }
                     }
                 }
