@@ -185,10 +185,12 @@ public struct Experiment: Sendable {
     public var claims: [Claim]
     /// Whether the experiment also records a GIL timeline (a short extra run, not in the CSV).
     public var recordsTimeline: Bool
+    /// Whether its runs count system calls (with the perf counter; skipped with a reason without it).
+    public var countsSystemCalls: Bool
 
     public init(
         id: String, slides: [Int], title: String, paragraph: String, unavailableReason: String? = nil,
-        recordsTimeline: Bool = false,
+        recordsTimeline: Bool = false, countsSystemCalls: Bool = false,
         configurations: @escaping @Sendable (ExperimentScale) -> [RunConfiguration] = { _ in [] }, claims: [Claim]
     ) {
         self.id = id
@@ -197,6 +199,7 @@ public struct Experiment: Sendable {
         self.paragraph = paragraph
         self.unavailableReason = unavailableReason
         self.recordsTimeline = recordsTimeline
+        self.countsSystemCalls = countsSystemCalls
         self.configurations = configurations
         self.claims = claims
     }
