@@ -88,14 +88,29 @@ public final class Reproduction {
         var completed: [String] = []
         var stopped: GilBenchError?
         var timeline: [GILEventRecorder.Event]?
+        var skipped: [String: String] = [:]
         let interruption = GilBenchError(.interrupted, "interrupted")
         for (index, experiment) in runnable.enumerated() {
-            let configurations = experiment.configurations(options.scale)
+            var configurations = experiment.configurations(options.scale)
+            // System calls are counted with perf only: ptrace would re-run the whole command traced,
+            // and its timings are not comparable. Without perf the experiment is skipped, with why.
+            var counting: SyscallCounting?
+            if experiment.countsSystemCalls {
+                var why: [String] = []
+                if case .count(let c)? = try? SyscallCounting.prepare([.perf], notify: { why.append($0) }), c.counters == [.perf] {
+                    counting = c
+                    configurations = c.expand(configurations)
+                } else {
+                    skipped[experiment.id] = why.first ?? "the perf system-call counter cannot be used here"
+                    continue
+                }
+            }
             do throws(GilBenchError) {
                 try session.run(
                     configurations,
                     measure: { c throws(GilBenchError) in
                         if interrupted() { throw interruption }
+                        if let counting { return try counting.measure(c) }
                         return try measure(c, nil)
                     },
                     progress: { done, total, _ in
@@ -116,6 +131,9 @@ public final class Reproduction {
         let findings = Catalogue.experiments.flatMap { experiment -> [Finding] in
             let selected = options.selected.contains { $0.id == experiment.id }
             var findings = experiment.findings(session.records, ran: selected)
+            if let why = skipped[experiment.id] {
+                for i in findings.indices { findings[i].verdict = .notMeasured(reason: why) }
+            }
             if selected, experiment.isAvailable, !completed.contains(experiment.id), let stopped {
                 for i in findings.indices where session.records.allSatisfy({ $0[.experiment] != experiment.id }) {
                     findings[i].verdict = .notMeasured(reason: stopped.code == .interrupted ? "interrupted before it ran" : "the run failed before it: \(stopped)")

@@ -129,7 +129,11 @@ public struct ReproductionReport {
         let rows = records.filter { $0[.experiment] == experiment.id }
         guard !rows.isEmpty else {
             let selected = options.selected.contains { $0.id == experiment.id }
-            return md + (selected ? "*Not measured: the run stopped before this experiment.*\n" : "*Not run: not selected with `--only`.*\n")
+            guard selected else { return md + "*Not run: not selected with `--only`.*\n" }
+            for f in findings where f.experiment.id == experiment.id {
+                if case .notMeasured(let why) = f.verdict { return md + "*Not measured: \(why).*\n" }
+            }
+            return md + "*Not measured: the run stopped before this experiment.*\n"
         }
         let prefix = PlotSet.slug(experiment.id) + "-"
         for plot in plots where plot.fileName.hasPrefix(prefix) || (experiment.recordsTimeline && plot.fileName == "timeline.svg") {
