@@ -54,7 +54,8 @@ public struct BarChart: Sendable {
         var frame = ChartFrame(width: width, height: 440)
         let longestLines = categories.map { BarChart.wrap($0).count }.max() ?? 1
         frame.bottom = 50 + Double(longestLines) * 17
-        frame.height = 360 + frame.bottom
+        if series.count > 1 { frame.top = 84 }
+        frame.height = 360 + frame.bottom + (frame.top - 60)
         var svg = SVGDocument(width: frame.width, height: frame.height)
         frame.drawTitle(&svg, title, subtitle: subtitle)
         let values = bars.flatMap { [$0.value, $0.min ?? $0.value, $0.max ?? $0.value] } + references.map(\.0)
@@ -98,7 +99,7 @@ public struct BarChart: Sendable {
             svg.text(label, x: frame.plotRight - 4, y: y - 5, size: 12, anchor: .end, fill: "#555")
         }
         svg.text(categoryTitle, x: (frame.plotLeft + frame.plotRight) / 2, y: frame.height - 12, size: 14, anchor: .middle)
-        frame.drawLegend(&svg, series.enumerated().map { ($1, PlotPalette.color($0)) })
+        if series.count > 1 { frame.drawLegendRow(&svg, series.enumerated().map { ($1, PlotPalette.color($0)) }, y: 70) }
         return svg
     }
 

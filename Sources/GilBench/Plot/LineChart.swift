@@ -49,7 +49,8 @@ public struct LineChart: Sendable {
     }
 
     public func render() -> SVGDocument {
-        let frame = ChartFrame(width: 720, height: 460)
+        var frame = ChartFrame(width: 720, height: 460)
+        if series.count > 1 { frame.top = 84; frame.height += 24 }
         var svg = SVGDocument(width: frame.width, height: frame.height)
         frame.drawTitle(&svg, title, subtitle: subtitle)
         // A log x axis cannot show 0: such points are drawn at the axis' left end and labelled.
@@ -90,7 +91,7 @@ public struct LineChart: Sendable {
                 svg.circle(cx: cx, cy: cy, r: 4.5, fill: color, stroke: "#fff", data: data, title: "\(s.name): \(PlotScale.label(p.x)) → \(PlotScale.label(p.y))")
             }
         }
-        frame.drawLegend(&svg, series.enumerated().map { ($1.name, PlotPalette.color($0)) })
+        if series.count > 1 { frame.drawLegendRow(&svg, series.enumerated().map { ($1.name, PlotPalette.color($0)) }, y: 70) }
         return svg
     }
 }

@@ -142,19 +142,4 @@ struct ChartFrame {
             x += w
         }
     }
-
-    /// Draws a legend of coloured squares in the top-right corner of the plot area.
-    func drawLegend(_ svg: inout SVGDocument, _ entries: [(String, String)]) {
-        guard entries.count > 1 else { return }
-        let longest = entries.map(\.0.count).max() ?? 0
-        let boxWidth = Double(longest) * 7.5 + 36
-        var y = plotTop + 8
-        let x = plotRight - boxWidth
-        svg.rect(x: x - 6, y: y - 4, width: boxWidth + 6, height: Double(entries.count) * 20 + 6, fill: "#ffffff", stroke: PlotPalette.grid, opacity: 0.9)
-        for (name, color) in entries {
-            svg.rect(x: x, y: y + 2, width: 12, height: 12, fill: color)
-            svg.text(name, x: x + 18, y: y + 13, size: 13)
-            y += 20
-        }
-    }
 }
