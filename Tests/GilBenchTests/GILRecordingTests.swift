@@ -75,6 +75,36 @@ struct GILRecordingTests {
         #expect(parsed.map(\.kind) == events.map(\.kind))
     }
 
+    @Test("The interval and fair designs record the same invariant: one holder at a time, counts as their counters", arguments: ["interval", "fair"])
+    func otherDesigns(design: String) throws {
+        var configuration = RunConfiguration()
+        configuration.gil = GILDesign(rawValue: design)!
+        configuration.mode = .threads
+        configuration.n = 300_000
+        configuration.switchIntervalMilliseconds = 0.05
+        let recorder = GILEventRecorder(capacity: 1_000_000)
+        let measurement = try Runner.measure(configuration, events: recorder)
+        let events = recorder.events()
+        var holder: Int?
+        var acquisitions = 0, failed = 0
+        for e in events {
+            switch e.kind {
+            case .acquired:
+                #expect(holder == nil)
+                holder = e.thread
+                acquisitions += 1
+            case .released:
+                #expect(holder == e.thread)
+                holder = nil
+            case .failedWakeup: failed += 1
+            case .waiting: break
+            }
+        }
+        #expect(acquisitions == measurement.gil?.acquisitions)
+        #expect(failed == measurement.gil?.failedAcquisitions)
+        #expect(acquisitions > 2)
+    }
+
     @Test("A full recorder drops and counts what does not fit")
     func recorderCapacity() {
         let recorder = GILEventRecorder(capacity: 3)

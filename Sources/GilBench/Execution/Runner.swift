@@ -31,9 +31,9 @@ public enum Runner {
         case (.ticks, .condvar):
             return try execute(plan, gil: TickGIL(lock: ConditionVariableLock(), checkInterval: configuration.checkInterval, recordWaits: true, recorder: events), configuration, probes)
         case (.interval, _):
-            return try execute(plan, gil: IntervalGIL(switchIntervalMilliseconds: configuration.switchIntervalMilliseconds, recordWaits: true), configuration, probes)
+            return try execute(plan, gil: IntervalGIL(switchIntervalMilliseconds: configuration.switchIntervalMilliseconds, recordWaits: true, recorder: events), configuration, probes)
         case (.fair, _):
-            return try execute(plan, gil: FairGIL(checkInterval: configuration.checkInterval, recordWaits: true), configuration, probes)
+            return try execute(plan, gil: FairGIL(checkInterval: configuration.checkInterval, recordWaits: true, recorder: events), configuration, probes)
         case (.priority, _):
             return try execute(plan, gil: PriorityGIL(switchIntervalMilliseconds: configuration.switchIntervalMilliseconds, recordWaits: true), configuration, probes)
         case (.none, _):

@@ -29,10 +29,15 @@ public final class FairGIL: GlobalInterpreterLock, @unchecked Sendable {
     private var waitNanoseconds: UInt64 = 0
     private var histogram: WaitHistogram?
 
+    /// Off by default: logs waits, acquisitions, releases and failed wake-ups for the timeline plot.
+    public let recorder: GILEventRecorder?
+
     /// - Parameters:
     ///   - checkInterval: ticks between hand-offs to a waiting thread (as Python 2's check interval).
     ///   - recordWaits: keep a histogram of contended waits.
-    public init(checkInterval: Int = 100, recordWaits: Bool = false) {
+    ///   - recorder: where to log GIL events (nil, the default: no log).
+    public init(checkInterval: Int = 100, recordWaits: Bool = false, recorder: GILEventRecorder? = nil) {
+        self.recorder = recorder
         precondition(checkInterval >= 1)
         self.checkInterval = checkInterval
         ticker = checkInterval
@@ -53,7 +58,10 @@ public final class FairGIL: GlobalInterpreterLock, @unchecked Sendable {
             queued.store(queue.count, ordering: .relaxed)
             while !me.granted {
                 me.condition.wait(state.mutex)
-                if !me.granted { failed += 1 }
+                if !me.granted {
+                    failed += 1
+                    recorder?.record(.failedWakeup, thread: thread.id)
+                }
             }
             waited = MonotonicClock.nanoseconds() &- start
         }
@@ -67,6 +75,11 @@ public final class FairGIL: GlobalInterpreterLock, @unchecked Sendable {
             waitNanoseconds &+= waited
             histogram?.record(nanoseconds: waited)
         }
+        if let recorder {
+            let now = MonotonicClock.nanoseconds()
+            if waited > 0 { recorder.record(.waiting, thread: thread.id, at: now &- waited) }
+            recorder.record(.acquired, thread: thread.id, at: now)
+        }
         state.unlock()
     }
 
@@ -74,6 +87,7 @@ public final class FairGIL: GlobalInterpreterLock, @unchecked Sendable {
     public func release(_ thread: inout InterpreterThread) {
         state.lock()
         precondition(locked, "FairGIL released while not held")
+        recorder?.record(.released, thread: thread.id)
         if queue.isEmpty {
             locked = false
         } else {

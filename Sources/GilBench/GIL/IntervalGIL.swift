@@ -43,12 +43,16 @@ public final class IntervalGIL: GlobalInterpreterLock, @unchecked Sendable {
     private var waitNanoseconds: UInt64 = 0
     private let forced = Atomic<Int>(0)
     private var histogram: WaitHistogram?
+    /// Off by default: logs waits, acquisitions, releases and failed wake-ups for the timeline plot.
+    public let recorder: GILEventRecorder?
 
     /// - Parameters:
     ///   - switchIntervalMilliseconds: how long a waiter waits before it requests a drop (default 5 ms).
     ///   - recordWaits: keep a histogram of contended waits.
-    public init(switchIntervalMilliseconds: Double = 5, recordWaits: Bool = false) {
+    ///   - recorder: where to log GIL events (nil, the default: no log).
+    public init(switchIntervalMilliseconds: Double = 5, recordWaits: Bool = false, recorder: GILEventRecorder? = nil) {
         precondition(switchIntervalMilliseconds > 0)
+        self.recorder = recorder
         intervalNanoseconds = max(1_000, UInt64(switchIntervalMilliseconds * 1e6))
         histogram = recordWaits ? WaitHistogram() : nil
     }
@@ -83,6 +87,7 @@ public final class IntervalGIL: GlobalInterpreterLock, @unchecked Sendable {
     private func dropGIL(_ id: Int, waitForSwitch: Bool) {
         gil.lock()
         precondition(locked, "drop_gil: GIL is not locked")
+        recorder?.record(.released, thread: id)
         locked = false
         gil.signal()
         gil.unlock()
@@ -110,6 +115,7 @@ public final class IntervalGIL: GlobalInterpreterLock, @unchecked Sendable {
                     dropRequest.store(true, ordering: .relaxed)  // SET_GIL_DROP_REQUEST
                 } else if signalled && locked {
                     failed += 1  // woken, but another thread took the GIL first
+                    recorder?.record(.failedWakeup, thread: id)
                 }
             }
             waited = MonotonicClock.nanoseconds() &- start
@@ -128,6 +134,11 @@ public final class IntervalGIL: GlobalInterpreterLock, @unchecked Sendable {
         if waited > 0 {
             waitNanoseconds &+= waited
             histogram?.record(nanoseconds: waited)
+        }
+        if let recorder {
+            let now = MonotonicClock.nanoseconds()
+            if waited > 0 { recorder.record(.waiting, thread: id, at: now &- waited) }
+            recorder.record(.acquired, thread: id, at: now)
         }
         gil.unlock()
     }
