@@ -311,7 +311,7 @@ public enum Catalogue {
                 }
             },
             claims: [
-                Claim(row: 13, claim: "no gain for short native calls", ratio2009: "about 0.5",
+                Claim(row: 13, claim: "no gain for short native calls",
                       criterion: Criterion("speed-up at n = 0", .atMost(1.0)),
                       observe: { s in
                           guard let zero = PlotSet.speedups(s).first(where: { $0.n == 0 }) else { return nil }
