@@ -50,7 +50,8 @@ public struct BarChart: Sendable {
 
     public func render() -> SVGDocument {
         let categories = self.categories, series = seriesNames
-        let width = max(560, 130 + Double(categories.count) * max(110, Double(series.count) * 44))
+        // Wide enough for the bars and for the title (18 px bold: about 11 px a character).
+        let width = max(560, 130 + Double(categories.count) * max(110, Double(series.count) * 44), Double(title.count) * 11 + 40)
         var frame = ChartFrame(width: width, height: 440)
         let longestLines = categories.map { BarChart.wrap($0).count }.max() ?? 1
         frame.bottom = 50 + Double(longestLines) * 17
