@@ -118,12 +118,13 @@ public struct ResultFile: Sendable {
 
 extension Column {
     /// Whether the column holds a measurement (a number, or empty when not measured): the columns
-    /// from `wall_s` up to the machine's, except `syscall_counter` (the name of the counter used).
+    /// from `wall_s` up to the machine's, except `syscall_counter` (the name of the counter used) and
+    /// `gil_failed_wakeups_histogram` (a histogram written as text, ``FailedWakeupHistogram``).
     public var isMeasurement: Bool {
         guard let first = Column.allCases.firstIndex(of: .wallSeconds),
               let machine = Column.allCases.firstIndex(of: .host),
               let mine = Column.allCases.firstIndex(of: self) else { return false }
-        return mine >= first && mine < machine && self != .syscallCounter
+        return mine >= first && mine < machine && self != .syscallCounter && self != .gilFailedWakeupsHistogram
     }
 }
 
