@@ -106,6 +106,15 @@ public final class Reproduction {
                 }
             }
             do throws(GilBenchError) {
+                // Hashing without a tree hashes gilbench's own corpus, written once and reused.
+                if configurations.contains(where: { $0.workload == .hashing && $0.tree.isEmpty }) {
+                    let corpus = Corpus()
+                    let root = corpus.defaultLocation()
+                    _ = try corpus.ensure(at: root)
+                    for i in configurations.indices where configurations[i].workload == .hashing && configurations[i].tree.isEmpty {
+                        configurations[i].tree = root
+                    }
+                }
                 try session.run(
                     configurations,
                     measure: { c throws(GilBenchError) in
