@@ -195,7 +195,7 @@ public enum PlotSet {
             (.workload, { $0 }), (.mode, { $0 }), (.gil, { "gil=\($0)" }), (.lock, { $0 }), (.threads, { "\($0) thr" }),
             (.processes, { "\($0) proc" }), (.cpus, { $0 == "1" ? "1 CPU" : "\($0) CPUs" }), (.checkInterval, { "ci=\($0)" }),
             (.switchIntervalMs, { "\($0) ms" }), (.churnN, { "n=\($0)" }), (.cpuThreads, { "\($0) CPU-bound" }),
-            (.gilDuringHash, { "GIL \($0)d" }), (.chunkSize, { "\($0) B" }), (.n, { "n=\($0)" }), (.tasks, { "\($0) tasks" }),
+            (.gilDuringHash, { $0 == "hold" ? "GIL held" : "GIL released" }), (.chunkSize, { "\($0) B" }), (.n, { "n=\($0)" }), (.tasks, { "\($0) tasks" }),
         ]
         let varying = columns.filter { c, _ in
             // Thread counts matter only between threaded runs: sequential runs have one by construction.

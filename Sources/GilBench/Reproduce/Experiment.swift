@@ -74,6 +74,22 @@ public struct Criterion: Sendable, Equatable {
         }
     }
 
+    /// `value` as the verdict prints it: compact, with more digits when it would print as a threshold
+    /// it is not equal to (1.2504 fails <= 1.25 is shown as 1.2504, not 1.25).
+    public func shown(_ value: Double) -> String {
+        let thresholds: [Double]
+        switch rule {
+        case .atLeast(let t), .atMost(let t): thresholds = [t]
+        case .between(let lo, let hi): thresholds = [lo, hi]
+        case .reportOnly: thresholds = []
+        }
+        let compact = Criterion.number(value)
+        if thresholds.contains(where: { Criterion.number($0) == compact && $0 != value }) {
+            return String(format: "%.4f", value)
+        }
+        return compact
+    }
+
     /// A threshold or ratio printed compactly: 1.3, 10,000, 0.85.
     public static func number(_ v: Double) -> String {
         if abs(v) >= 1000 { return grouped(v) }
@@ -149,8 +165,8 @@ public enum Verdict: Sendable, Equatable {
     /// The verdict with its criterion: "reproduced: threaded/sequential 1.62 >= 1.3".
     public func text(_ criterion: Criterion) -> String {
         switch self {
-        case .reproduced(let r): "**reproduced**: \(Criterion.number(r)) meets \(criterion.text)"
-        case .notReproduced(let r): "**not reproduced**: \(Criterion.number(r)) fails \(criterion.text)"
+        case .reproduced(let r): "**reproduced**: \(criterion.shown(r)) meets \(criterion.text)"
+        case .notReproduced(let r): "**not reproduced**: \(criterion.shown(r)) fails \(criterion.text)"
         case .reported(let r): "reported: \(criterion.ratio) = \(Criterion.number(r)) (no threshold)"
         case .notMeasured(let why): "not measured (\(why)); criterion: \(criterion.text)"
         case .notAvailable(let why): "not available in this build (\(why)); criterion: \(criterion.text)"
