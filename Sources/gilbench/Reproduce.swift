@@ -28,6 +28,9 @@ struct ReproduceOptions: ParsableArguments {
     @Option(help: "Folder for the SVG plots.")
     var plots: String = "plots"
 
+    @Option(help: "Also run the slides' countdown on this real Python and report the simulator's error against it.")
+    var python: String?
+
     @Flag(help: "No progress on stderr (it is also off when stderr is not a terminal).")
     var quiet = false
 
@@ -75,7 +78,7 @@ struct Reproduce: ParsableCommand {
             let selected = try Catalogue.select(options.selectors)
             let command = (["gilbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let reproduction = try Reproduction(.init(
-                scale: options.scale, selected: selected, resultsDirectory: options.results, plotsDirectory: options.plots, command: command))
+                scale: options.scale, selected: selected, resultsDirectory: options.results, plotsDirectory: options.plots, command: command, python: options.python))
             Interruption.install()
             let showProgress = !options.quiet && FileHandleOutput.stderrIsTerminal
             let outcome = try reproduction.run(progress: { p in

@@ -16,8 +16,14 @@ public final class Reproduction {
         public var plotsDirectory: String
         /// The command line as typed, for the report.
         public var command: String
+        /// A real interpreter to measure beside the simulator (`--python`), nil for none.
+        public var python: String? = nil
 
-        public init(scale: ExperimentScale, selected: [Experiment], resultsDirectory: String = "results", plotsDirectory: String = "plots", command: String) {
+        public init(
+            scale: ExperimentScale, selected: [Experiment], resultsDirectory: String = "results", plotsDirectory: String = "plots",
+            command: String, python: String? = nil
+        ) {
+            self.python = python
             self.scale = scale
             self.selected = selected
             self.resultsDirectory = resultsDirectory
@@ -137,6 +143,10 @@ public final class Reproduction {
                 break
             }
         }
+        var realInterpreter: String?
+        if let python = options.python, stopped == nil {
+            realInterpreter = measureRealInterpreter(python)
+        }
         let findings = Catalogue.experiments.flatMap { experiment -> [Finding] in
             let selected = options.selected.contains { $0.id == experiment.id }
             var findings = experiment.findings(session.records, ran: selected)
@@ -160,13 +170,72 @@ public final class Reproduction {
         let report = ReproductionReport(
             options: options, machine: session.machine, runID: session.runID, csvFileName: (csvPath as NSString).lastPathComponent,
             records: session.records, findings: findings, plots: plots, completed: completed, stopped: stopped,
-            elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9)
+            elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9, realInterpreter: realInterpreter)
         let reportPath = (options.resultsDirectory as NSString).appendingPathComponent("REPORT.md")
         try Reproduction.write(report.render(), to: reportPath)
         return Outcome(
             csvPath: csvPath, reportPath: reportPath, plotPaths: plotPaths, findings: findings, rows: session.records.count,
             completed: completed, stopped: stopped)
     }
+
+    /// The experiment label of the real interpreter's rows and of the simulator's rows beside them.
+    public static let pythonExperiment = "python"
+    public static let pythonSimulatorExperiment = "python-sim"
+
+    /// Runs the slides' countdown on a real interpreter (sequential, 2 threads, 2 threads on one CPU, 2
+    /// processes) and the simulator's matching GIL design on the same sizes, and returns the report's
+    /// section: per ratio the 2009 figure, the real interpreter, the simulator and its error. An
+    /// interpreter that cannot be measured gives the section one line saying why; the run goes on.
+    func measureRealInterpreter(_ python: String) -> String {
+        var md = "## The real interpreter beside the simulator\n\n"
+        do throws(GilBenchError) {
+            let bench = try PythonBench(python: python)
+            let scale = options.scale
+            var experiments = PythonExperiment.catalogue(
+                for: bench.interpreter, n: scale.countdownN, raceN: 0, tree: nil, repetitions: scale.repetitions, sweep: [])
+            experiments = experiments.filter { $0.configuration.workload == .countdown }
+            for i in experiments.indices {
+                experiments[i].configuration.experiment = Reproduction.pythonExperiment
+                experiments[i].configuration.warmup = scale.warmup
+            }
+            let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
+            try session.run(experiments.map(\.configuration), measure: { c throws(GilBenchError) in try bench.measure(byConfiguration[c]!) })
+            let design = GILDesign(rawValue: bench.interpreter.gilDesign)
+            if let design {
+                let simulated = experiments.map { e in
+                    var c = e.configuration
+                    c.engine = .simulator
+                    c.experiment = Reproduction.pythonSimulatorExperiment
+                    c.gil = design
+                    return c
+                }
+                try session.run(simulated)
+            }
+            let rows = session.records.filter {
+                $0[.experiment] == Reproduction.pythonExperiment || $0[.experiment] == Reproduction.pythonSimulatorExperiment
+            }
+            let fidelity = Fidelity(records: rows)
+            md += "`\(python)` is \(bench.interpreter.engine). The slides' countdown ran on it, measured from outside "
+            md += "(wall time from start to exit, CPU time of its whole process tree), and on the simulator's "
+            md += "`\(design?.rawValue ?? "-")` design, the GIL it has, with the same sizes. The simulator's error is "
+            md += "(simulator − real) / real on each ratio of median wall times.\n\n"
+            md += fidelity.entries.isEmpty ? "No ratio could be compared (gilbench has no model of this interpreter's GIL).\n" : fidelity.markdown(slides: Reproduction.slideRatios)
+        } catch {
+            md += "`\(python)` could not be measured: \(error)\n"
+        }
+        return md + "\n"
+    }
+
+    /// The slides' ratios that the real interpreter's section compares: slide 80 and 133.
+    static let slideRatios: [String: Double] = {
+        func value(_ slide: Int, _ prefix: String) -> Double? {
+            SlideReference.rows.first { $0.slide == slide && $0.figure.hasPrefix(prefix) }.flatMap { Double($0.value) }
+        }
+        guard let sequential = value(80, "sequential"), let threads = value(80, "two threads each"),
+              let oneCPU = value(80, "two threads with one CPU"), let processes = value(133, "two processes")
+        else { return [:] }
+        return ["threads/sequential": threads / sequential, "1 cpu/2 cpus": oneCPU / threads, "processes/sequential": processes / sequential]
+    }()
 
     /// Countdown size of the timeline run: short, so the recording is small and the plot legible.
     public static let timelineN = 200_000

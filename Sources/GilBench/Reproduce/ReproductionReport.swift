@@ -13,11 +13,15 @@ public struct ReproductionReport {
     public var completed: [String]
     public var stopped: GilBenchError?
     public var elapsedSeconds: Double
+    /// The section on a real interpreter (`--python`), Markdown; nil when none was asked for.
+    public var realInterpreter: String?
 
     public init(
         options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, records: [CSVRecord],
-        findings: [Finding], plots: [NamedPlot], completed: [String], stopped: GilBenchError?, elapsedSeconds: Double
+        findings: [Finding], plots: [NamedPlot], completed: [String], stopped: GilBenchError?, elapsedSeconds: Double,
+        realInterpreter: String? = nil
     ) {
+        self.realInterpreter = realInterpreter
         self.options = options
         self.machine = machine
         self.runID = runID
@@ -79,6 +83,7 @@ public struct ReproductionReport {
             """
         for f in findings { md += row(f) + "\n" }
         md += "\n" + verdictCounts() + "\n"
+        if let realInterpreter { md += "\n" + realInterpreter }
         for experiment in Catalogue.experiments {
             md += "\n" + section(experiment)
         }
