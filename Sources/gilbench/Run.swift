@@ -137,19 +137,7 @@ struct Run: ParsableCommand {
             let configurations = counting.expand(try processOptions.apply(to: options.configurations(), corpusNote: { printError($0) }))
             let writer = try output.map { path throws(GilBenchError) in try CSVWriter(path: path) }
             let session = Session(writer: writer)
-            let showProgress = !quiet && FileHandleOutput.stderrIsTerminal
-            do {
-                try session.run(configurations, measure: counting.measure, progress: { done, total, configuration in
-                    if showProgress {
-                        FileHandleOutput.write("\r[\(done + 1)/\(total)] \(configuration.mode.rawValue) \(configuration.gil.rawValue) cpus=\(configuration.cpus)   ", to: 2)
-                    }
-                })
-            } catch {
-                if showProgress { FileHandleOutput.write("\n", to: 2) }
-                if !session.records.isEmpty { print(Summary(records: session.records).render()) }
-                throw error
-            }
-            if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
+            try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.mode.rawValue) \(c.gil.rawValue) cpus=\(c.cpus)" }
             print("run \(session.runID) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores, \(session.machine.kernel)")
             print(Summary(records: session.records).render(), terminator: "")
             let syscallSummary = SyscallReport.render(session.records)

@@ -51,19 +51,7 @@ struct Sweep: ParsableCommand {
             let configurations = counting.expand(try self.configurations())
             let writer = try CSVWriter(path: output)
             let session = Session(writer: writer)
-            let showProgress = !quiet && FileHandleOutput.stderrIsTerminal
-            do {
-                try session.run(configurations, measure: counting.measure, progress: { done, total, c in
-                    if showProgress {
-                        FileHandleOutput.write("\r[\(done + 1)/\(total)] \(c.sweepParameter) \(c.mode.rawValue) \(c.gil.rawValue)   ", to: 2)
-                    }
-                })
-            } catch {
-                if showProgress { FileHandleOutput.write("\n", to: 2) }
-                if !session.records.isEmpty { print(Summary(records: session.records).render()) }
-                throw error
-            }
-            if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
+            try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.sweepParameter) \(c.mode.rawValue) \(c.gil.rawValue)" }
             print("sweep \(session.runID) of \(parameter.rawValue) over \(values.joined(separator: ",")) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores")
             print(Summary(records: session.records).render(), terminator: "")
             let syscallSummary = SyscallReport.render(session.records)

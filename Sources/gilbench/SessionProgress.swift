@@ -1,0 +1,21 @@
+import GilBench
+
+/// Runs `configurations` in `session` with `counting`'s measurements, showing progress on stderr when it
+/// is a terminal; on failure prints the table of what was measured before rethrowing. Shared by `run`
+/// and `sweep`.
+func runShowingProgress(
+    _ session: Session, _ configurations: [RunConfiguration], counting: SyscallCounting, quiet: Bool,
+    label: (RunConfiguration) -> String
+) throws(GilBenchError) {
+    let showProgress = !quiet && FileHandleOutput.stderrIsTerminal
+    do {
+        try session.run(configurations, measure: counting.measure, progress: { done, total, configuration in
+            if showProgress { FileHandleOutput.write("\r[\(done + 1)/\(total)] \(label(configuration))   ", to: 2) }
+        })
+    } catch {
+        if showProgress { FileHandleOutput.write("\n", to: 2) }
+        if !session.records.isEmpty { print(Summary(records: session.records).render()) }
+        throw error
+    }
+    if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
+}
