@@ -1,5 +1,10 @@
 import ArgumentParser
 import GilBench
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 @main
 struct GilbenchCommand: ParsableCommand {
@@ -13,6 +18,15 @@ struct GilbenchCommand: ParsableCommand {
             """,
         version: MachineInfo.gilbenchVersion,
         subcommands: [Run.self, Sweep.self, Compare.self, PythonCommand.self, CorpusCommand.self, SyscallCheck.self, Worker.self, Reproduce.self, Plot.self])
+
+    /// Worker processes (`gilbench worker [--fault F]`, started by the parent for every run in
+    /// processes and pool modes) skip the argument parser: building its command tree costs a third
+    /// of a worker's start-up, which the parent's wall time includes. Anything else, including
+    /// `worker --help`, goes through the parser.
+    static func main() {
+        if let status = Worker.serveDirectly(CommandLine.arguments) { Glibc.exit(status) }
+        main(nil)
+    }
 }
 
 /// Turns library errors into one line on stderr and the documented exit status.

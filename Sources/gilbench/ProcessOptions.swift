@@ -85,6 +85,22 @@ struct Worker: ParsableCommand {
         let status = WorkerService.serve(fault: fault.flatMap(WorkerFault.init(argument:)))
         if status != 0 { throw ExitCode(status) }
     }
+
+    /// Serves when `arguments` are exactly what ``WorkerPool`` passes (`worker`, optionally
+    /// `--fault KIND[:TASK]`) and returns the exit status; nil for any other command line.
+    static func serveDirectly(_ arguments: [String]) -> Int32? {
+        let rest = arguments.dropFirst()
+        guard rest.first == "worker" else { return nil }
+        switch rest.count {
+        case 1:
+            return WorkerService.serve()
+        case 3 where rest[rest.startIndex + 1] == "--fault":
+            guard let fault = WorkerFault(argument: rest[rest.startIndex + 2]) else { return nil }
+            return WorkerService.serve(fault: fault)
+        default:
+            return nil
+        }
+    }
 }
 
 /// `gilbench corpus`: writes (or checks) the default tree the hashing workload hashes.

@@ -206,6 +206,29 @@ struct GILDesignTests {
         #expect(gil.counters().forcedSwitches == 1)
     }
 
+    @Test("priority: the preempting I/O thread takes the hand-off while spinning, or asleep when spinning is off", arguments: [0.0, 10_000_000])
+    func prioritySpinsForTheHandOff(spinMicroseconds: Double) throws {
+        let gil = PriorityGIL(switchIntervalMilliseconds: 60_000, spinMicroseconds: spinMicroseconds)
+        let ioDone = Atomic<Bool>(false)
+        let holderStarted = Atomic<Bool>(false)
+        // The CPU-bound holder ticks until the I/O thread has had its turn.
+        let holder = try NativeThread.spawn {
+            var cpu = InterpreterThread(id: 0)
+            gil.acquire(&cpu)
+            holderStarted.store(true, ordering: .releasing)
+            while !ioDone.load(ordering: .acquiring) { gil.tick(&cpu) }
+            gil.release(&cpu)
+        }
+        try waitUntil { holderStarted.load(ordering: .acquiring) }
+        var io = InterpreterThread(id: 1)
+        gil.acquireAfterBlocking(&io)
+        ioDone.store(true, ordering: .releasing)
+        gil.release(&io)
+        holder.join()
+        #expect(gil.handoffsWhileSpinning == (spinMicroseconds > 0 ? 1 : 0))
+        #expect(gil.counters().forcedSwitches == 1)
+    }
+
     @Test("race-locked ends at x = 0 under every design; race reports its final x", arguments: GILDesign.allCases)
     func raceWithLockIsZero(design: GILDesign) throws {
         var configuration = RunConfiguration()

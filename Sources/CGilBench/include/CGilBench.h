@@ -76,6 +76,18 @@ uint64_t gb_churn(uint64_t iterations);
 /// A compiler barrier on a value: keeps `value` alive and its computation in place.
 static inline void gb_keep(int64_t value) { __asm__ volatile("" : : "r"(value) : "memory"); }
 
+/// A hint to the CPU that the caller is spinning (x86 `pause`, arm64 `yield`): it saves power and
+/// lets the sibling hyper-thread run while a thread waits a few microseconds for a flag.
+static inline void gb_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __asm__ volatile("pause" ::: "memory");
+#elif defined(__aarch64__)
+    __asm__ volatile("yield" ::: "memory");
+#else
+    __asm__ volatile("" ::: "memory");
+#endif
+}
+
 
 // MARK: System-call counting (issue 3). See Sources/GilBench/Syscalls/.
 

@@ -4,8 +4,10 @@ extension Runner {
     /// What the workers are asked to do, and how their results become columns.
     struct ProcessPlan {
         var requests: [WorkerRequest]
-        /// Requests a worker may hold at once (see ``WorkerPool/run(_:window:)``).
-        var window: Int
+        /// Each request's work, for `window` (nil: 1 each).
+        var costs: [Int]? = nil
+        /// How much a worker may hold at once (see ``WorkerPool/run(_:costs:window:)``).
+        var window: WorkerPool.DispatchWindow
         var report: ([WorkerResult]) -> (CSVRecord, [String])
     }
 
@@ -27,7 +29,7 @@ extension Runner {
                     .countdown(runs: stride(from: w, to: runs.count, by: k).map { runs[$0] }, settings)
                 }
             }
-            return ProcessPlan(requests: requests, window: 1, report: { _ in (CSVRecord(), []) })
+            return ProcessPlan(requests: requests, window: .one, report: { _ in (CSVRecord(), []) })
         case .hashing:
             let listing = try TreeScanner.scan(configuration.tree)
             let files = listing.files
@@ -40,7 +42,12 @@ extension Runner {
                     paths: share.map { files[$0].path }, chunkSize: configuration.chunkSize,
                     gilDuringHash: configuration.gilDuringHash, settings)
             }
-            return ProcessPlan(requests: requests, window: configuration.mode == .pool ? 2 : 1, report: { results in
+            // Pool: a worker holds up to 64 files or 512 KiB (about 2 ms of hashing here), whichever
+            // comes first, so it does not wait a round trip after each small file, and the last
+            // files still go to whichever worker is free.
+            let costs = shares.map { share in share.reduce(0) { $0 + max(files[$1].size, 1) } }
+            let window = configuration.mode == .pool ? WorkerPool.DispatchWindow(requests: 64, work: 512 << 10) : .one
+            return ProcessPlan(requests: requests, costs: costs, window: window, report: { results in
                 var outcomes = [FileOutcome](repeating: .unreadable("not hashed"), count: files.count)
                 for (share, result) in zip(shares, results) {
                     for (position, outcome) in zip(share, result.files) { outcomes[position] = outcome }
@@ -67,7 +74,7 @@ extension Runner {
         let start = MonotonicClock.nanoseconds()
         let pool = try WorkerPool(
             count: configuration.processes, timeout: configuration.workerTimeoutSeconds, fault: configuration.workerFault)
-        let results = try pool.run(plan.requests, window: plan.window)
+        let results = try pool.run(plan.requests, costs: plan.costs, window: plan.window)
         let workersUsage = try pool.finish()
         let wall = MonotonicClock.nanoseconds() &- start
         let usage = ResourceUsage.current() - before + workersUsage

@@ -1,14 +1,20 @@
+import Synchronization
+
 /// A thread waiting for a hand-off GIL (``FairGIL``, ``PriorityGIL``): its own condition, so that a
 /// release wakes exactly the thread it chose, and the flag that says it was chosen.
 ///
-/// Every property is read and written with the owning GIL's mutex held.
-final class HandOffWaiter: @unchecked Sendable {
-    // @unchecked Sendable: `granted` is only touched with the owning GIL's mutex held; `condition`
-    // is a pthread condition, which synchronises itself.
+/// `granted` is written with the owning GIL's mutex held; it may be read without it (a waiter that
+/// spins for its hand-off, see ``PriorityGIL``), so it is atomic.
+final class HandOffWaiter: Sendable {
     let id: Int
     let condition = ConditionVariable()
+    private let grantedFlag = Atomic<Bool>(false)
+
     /// Set by the releasing thread when it hands the GIL to this waiter.
-    var granted = false
+    var granted: Bool {
+        get { grantedFlag.load(ordering: .acquiring) }
+        set { grantedFlag.store(newValue, ordering: .releasing) }
+    }
 
     init(id: Int) { self.id = id }
 }

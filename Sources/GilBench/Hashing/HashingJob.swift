@@ -99,12 +99,8 @@ public final class HashingJob: @unchecked Sendable {
             },
             NativeFunction(name: "sha512_digest", releasesGIL: false) { [self] worker in finish(cursors[worker]) },
         ]
-        // Assembled once (the pool builds a job per file); bound to this job's natives here.
-        let template = HashingJob.template
-        // Same instructions, same number of natives: a failure here is a bug caught by the tests.
-        return try! Program(
-            name: template.name, instructions: template.instructions, constants: template.constants,
-            localNames: template.localNames, globalNames: template.globalNames, natives: natives)
+        // Assembled and verified once (the pool builds a job per file); bound to this job's natives here.
+        return HashingJob.template.binding(natives)
     }
 
     /// ``source`` assembled, with natives that do nothing.

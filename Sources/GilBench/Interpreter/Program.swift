@@ -36,7 +36,7 @@ public struct Program: Sendable {
     public let constants: [Int]
     public let localNames: [String]
     public let globalNames: [String]
-    public let natives: [NativeFunction]
+    public private(set) var natives: [NativeFunction]
     /// How many user-level locks (LOCK_ACQUIRE / LOCK_RELEASE arguments) the program uses.
     public let lockCount: Int
     /// The deepest the value stack gets.
@@ -61,6 +61,15 @@ public struct Program: Sendable {
         self.maxStackDepth = try Program.verify(
             instructions, constants: constants.count, locals: localNames.count, globals: globalNames.count,
             natives: natives.count, locks: lockCount)
+    }
+
+    /// The same program with `natives` in its native-function slots. Nothing to verify again: the
+    /// instructions and the number of slots are unchanged (a different count is a programmer error).
+    public func binding(_ natives: [NativeFunction]) -> Program {
+        precondition(natives.count == self.natives.count, "binding \(natives.count) natives to \(self.natives.count) slots")
+        var bound = self
+        bound.natives = natives
+        return bound
     }
 
     /// Checks every argument and computes the maximum stack depth by walking all paths.

@@ -1,3 +1,4 @@
+import CGilBench
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -34,6 +35,17 @@ final class MutexAndCondition: @unchecked Sendable {
 
     @inline(__always) func lock() { precondition(pthread_mutex_lock(mutex) == 0, "pthread_mutex_lock") }
     @inline(__always) func unlock() { precondition(pthread_mutex_unlock(mutex) == 0, "pthread_mutex_unlock") }
+
+    /// Locks, trying `attempts` times without sleeping before blocking: for a thread on a latency
+    /// path that expects the mutex to be held for a few instructions only (a blocked lock costs a
+    /// futex sleep and a wake-up across CPUs).
+    func lockSpinning(attempts: Int = 2_000) {
+        for _ in 0..<attempts {
+            if pthread_mutex_trylock(mutex) == 0 { return }
+            gb_cpu_relax()
+        }
+        lock()
+    }
     @inline(__always) func wait() { precondition(pthread_cond_wait(condition, mutex) == 0, "pthread_cond_wait") }
     @inline(__always) func signal() { precondition(pthread_cond_signal(condition) == 0, "pthread_cond_signal") }
     @inline(__always) func broadcast() { precondition(pthread_cond_broadcast(condition) == 0, "pthread_cond_broadcast") }

@@ -73,6 +73,11 @@ public struct FrameDecoder: Sendable {
         if start > 0 && start == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             start = 0
+        } else if start >= 1 << 16 && start * 2 >= buffer.count {
+            // A stream that is never drained to a frame boundary (a busy pool keeps a partial frame
+            // in the pipe) must not grow the buffer without end: drop what was consumed.
+            buffer.removeSubrange(0..<start)
+            start = 0
         }
         buffer.append(contentsOf: bytes)
     }

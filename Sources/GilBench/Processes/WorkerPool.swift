@@ -24,6 +24,8 @@ public final class WorkerPool {
         var decoder = FrameDecoder()
         /// Requests sent and not yet answered, oldest first (a worker answers in order).
         var outstanding: [Int] = []
+        /// The work (``DispatchWindow/work`` units) of `outstanding`.
+        var outstandingWork = 0
         /// When the worker last sent a frame or was given work while idle (monotonic ns).
         var lastActivity: UInt64 = 0
         var usage = ResourceUsage()
@@ -66,13 +68,37 @@ public final class WorkerPool {
 
     deinit { abort() }
 
+    /// How much work the parent keeps queued at each worker.
+    ///
+    /// With one request at a time a worker idles for a round trip (a cross-CPU wake-up of the
+    /// parent, then of the worker: tens of microseconds here) between tasks, which is as long as
+    /// hashing a small file. A deeper window keeps the worker's pipe stocked; bounding the queued
+    /// work keeps the end of the run balanced (no worker is left with a long queue while another idles).
+    public struct DispatchWindow: Sendable, Equatable {
+        /// Requests a worker may hold at once.
+        public var requests: Int
+        /// Work (in the unit of the costs given to ``WorkerPool/run(_:costs:window:)``, such as
+        /// bytes) a worker may hold at once; a worker with nothing queued always gets one request.
+        public var work: Int
+
+        public init(requests: Int, work: Int = .max) {
+            self.requests = max(requests, 1)
+            self.work = work
+        }
+
+        /// The next request goes to a worker only once it has answered the last.
+        public static let one = DispatchWindow(requests: 1)
+    }
+
     /// Runs every request and returns the results in request order.
-    /// - Parameter window: requests a worker may hold at once (1: the next task goes to a worker only
-    ///   once it has answered; 2: one more waits in its pipe so it never idles between tasks).
+    /// - Parameters:
+    ///   - costs: each request's work, for `window.work` (nil: every request costs 1).
+    ///   - window: how much a worker may hold at once.
     /// - Throws: ``GilBenchError`` `.runFailed` naming the worker that failed; all workers are then dead.
-    public func run(_ requests: [WorkerRequest], window: Int = 1) throws(GilBenchError) -> [WorkerResult] {
+    public func run(_ requests: [WorkerRequest], costs: [Int]? = nil, window: DispatchWindow = .one) throws(GilBenchError) -> [WorkerResult] {
+        precondition(costs == nil || costs!.count == requests.count)
         do {
-            return try dispatch(requests, window: max(window, 1))
+            return try dispatch(requests, costs: costs ?? Array(repeating: 1, count: requests.count), window: window)
         } catch {
             abort()
             throw error
@@ -111,17 +137,23 @@ public final class WorkerPool {
 
     // MARK: Dispatch
 
-    private func dispatch(_ requests: [WorkerRequest], window: Int) throws(GilBenchError) -> [WorkerResult] {
+    private func dispatch(_ requests: [WorkerRequest], costs: [Int], window: DispatchWindow) throws(GilBenchError) -> [WorkerResult] {
         var results = [WorkerResult?](repeating: nil, count: requests.count)
         var next = 0
         var done = 0
+        /// Tops up a worker's queue to the window, in one write.
         func feed(_ worker: Worker) throws(GilBenchError) {
-            while next < requests.count && worker.outstanding.count < window {
+            var bytes: [UInt8] = []
+            while next < requests.count && worker.outstanding.count < window.requests
+                && (worker.outstanding.isEmpty || worker.outstandingWork + costs[next] <= window.work)
+            {
                 if worker.outstanding.isEmpty { worker.lastActivity = MonotonicClock.nanoseconds() }
                 worker.outstanding.append(next)
-                try send(requests[next].frame, to: worker)
+                worker.outstandingWork += costs[next]
+                bytes += requests[next].frame.bytes
                 next += 1
             }
+            if !bytes.isEmpty { try send(bytes, to: worker) }
         }
         for worker in workers { try feed(worker) }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -163,19 +195,19 @@ public final class WorkerPool {
                     case .request:
                         throw GilBenchError(.runFailed, "\(worker.name) sent a request frame where a result was expected")
                     }
+                    worker.outstandingWork -= costs[request]
                     worker.outstanding.removeFirst()
                     worker.lastActivity = MonotonicClock.nanoseconds()
                     done += 1
-                    try feed(worker)
                 }
+                try feed(worker)
             }
         }
         return results.map { $0! }
     }
 
-    /// Writes a whole frame to a worker whose input is non-blocking, waiting at most the timeout.
-    private func send(_ frame: WorkerFrame, to worker: Worker) throws(GilBenchError) {
-        let bytes = frame.bytes
+    /// Writes whole frames to a worker whose input is non-blocking, waiting at most the timeout.
+    private func send(_ bytes: [UInt8], to worker: Worker) throws(GilBenchError) {
         var offset = 0
         let start = MonotonicClock.nanoseconds()
         while offset < bytes.count {

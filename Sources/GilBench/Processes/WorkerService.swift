@@ -9,14 +9,32 @@ import Musl
 /// Reads request frames from standard input, runs each in this process's own interpreter under its
 /// own GIL, and writes one result (or failure) frame per request to standard output, until standard
 /// input ends. Any malformed input ends the worker with a message on standard error and status 65.
+///
+/// Replies are written in batches: while requests already received wait, replies are held back
+/// (for at most ``flushInterval``) and then written together, so that the parent is woken once per
+/// batch rather than once per small task. Before the worker waits for input it writes everything.
 public enum WorkerService {
+    /// The longest a reply is held back while the worker has other requests queued.
+    public static let flushInterval: UInt64 = 2_000_000  // ns
+    /// Reply bytes that are written at once even before ``flushInterval``.
+    static let flushBytes = 1 << 15
+
     /// Serves requests until end of input.
     /// - Returns: the exit status for the worker process.
     public static func serve(input: Int32 = 0, output: Int32 = 1, fault: WorkerFault? = nil) -> Int32 {
         var decoder = FrameDecoder()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var served = 0
+        var pending: [UInt8] = []
+        var lastFlush = MonotonicClock.nanoseconds()
+        func flush() -> Bool {
+            lastFlush = MonotonicClock.nanoseconds()
+            guard !pending.isEmpty else { return true }
+            defer { pending.removeAll(keepingCapacity: true) }
+            return writeAll(output, pending)
+        }
         while true {
+            guard flush() else { return fail("cannot write to the parent: \(String(cString: strerror(errno)))") }
             let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -33,17 +51,21 @@ public enum WorkerService {
                 guard let frame else { break }
                 let request: WorkerRequest
                 do { request = try WorkerRequest(frame: frame) } catch { return fail(error.message) }
-                if let fault, fault.task == served { inject(fault, output: output) }
+                if let fault, fault.task == served {
+                    _ = flush()
+                    inject(fault, output: output)
+                }
                 let reply: WorkerFrame
                 do {
                     reply = try execute(request).frame
                 } catch {
                     reply = WorkerFrame(kind: .failure, payload: Array(error.description.utf8))
                 }
-                guard writeAll(output, reply.bytes) else {
-                    return fail("cannot write to the parent: \(String(cString: strerror(errno)))")
-                }
+                pending += reply.bytes
                 served += 1
+                if pending.count >= flushBytes || MonotonicClock.nanoseconds() &- lastFlush >= flushInterval {
+                    guard flush() else { return fail("cannot write to the parent: \(String(cString: strerror(errno)))") }
+                }
             }
         }
     }
