@@ -18,7 +18,8 @@ let package = Package(
         // MARK: C shim: what Swift cannot call directly (affinity, sem_t, perf_event_open, ptrace, fork).
         .target(
             name: "CGilBench",
-            cSettings: [.define("_GNU_SOURCE")]
+            cSettings: [.define("_GNU_SOURCE")],
+            linkerSettings: [.linkedLibrary("dl")]  // dlopen of libcrypto (--sha512-core openssl)
         ),
 
         // MARK: Core library: interpreter, GIL designs, execution, measurement, reports.

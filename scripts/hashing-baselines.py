@@ -7,7 +7,8 @@ Warms the page cache, then runs the three side by side, alternating, ROUNDS time
 prints the median MB/s of each (MB = 10^6 bytes). Every tool hashes the same regular files (symbolic
 links not followed), 8192 bytes per read for python3 as on slide 147:
   - gilbench: `gilbench run --workload hashing --mode sequential --tree TREE`, its wall_s column
-    (the hashing region, through the simulated interpreter and its GIL);
+    (the hashing region, through the simulated interpreter and its GIL), once with each SHA-512 core:
+    swift-crypto (the default) and openssl (`--sha512-core openssl`: the libcrypto hashlib uses);
   - sha512sum: `find TREE -type f -print0 | xargs -0 sha512sum`, wall time of the whole command;
   - python3: os.walk + open/read(8192)/hashlib.sha512().update, wall time of the loop.
 Also prints MB per second of CPU time (user + sys; for sha512sum, of find, xargs and sha512sum),
@@ -53,10 +54,11 @@ def sha512sum(tree):
     return time.perf_counter() - start, children_cpu() - cpu
 
 
-def gilbench(binary, tree):
+def gilbench(binary, tree, core):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "run.csv")
         subprocess.run([binary, "run", "--workload", "hashing", "--mode", "sequential", "--tree", tree,
+                        "--sha512-core", core, "--syscalls", "none",
                         "--repeat", "1", "--warmup", "0", "--quiet", "--output", out],
                        check=True, stdout=subprocess.DEVNULL)
         with open(out) as f:
@@ -70,9 +72,10 @@ def main():
     files = files_of(tree)
     total = sum(os.path.getsize(p) for p in files)
     python_hash(files)  # warm the page cache
-    times = {"gilbench": [], "sha512sum": [], "python3 hashlib": []}
+    times = {"gilbench": [], "gilbench openssl": [], "sha512sum": [], "python3 hashlib": []}
     for _ in range(rounds):
-        times["gilbench"].append(gilbench(binary, tree))
+        times["gilbench"].append(gilbench(binary, tree, "swift-crypto"))
+        times["gilbench openssl"].append(gilbench(binary, tree, "openssl"))
         times["sha512sum"].append(sha512sum(tree))
         times["python3 hashlib"].append(python_hash(files))
     print(f"{len(files)} files, {total} bytes, {rounds} rounds, median MB/s (10^6 bytes/s) of wall time and of CPU time")
@@ -83,8 +86,9 @@ def main():
         cpu_rates[name] = total / statistics.median(cpus) / 1e6
         print(f"{name:16} wall {rates[name]:8.1f} MB/s (median {statistics.median(walls):.4f} s, min {min(walls):.4f})"
               f"   cpu {cpu_rates[name]:8.1f} MB/s (median {statistics.median(cpus):.4f} s)")
-    for other in ("sha512sum", "python3 hashlib"):
-        print(f"gilbench / {other:16} wall {rates['gilbench'] / rates[other]:.2f}   cpu {cpu_rates['gilbench'] / cpu_rates[other]:.2f}")
+    for mine in ("gilbench", "gilbench openssl"):
+        for other in ("sha512sum", "python3 hashlib"):
+            print(f"{mine + ' / ' + other:35} wall {rates[mine] / rates[other]:.2f}   cpu {cpu_rates[mine] / cpu_rates[other]:.2f}")
 
 
 if __name__ == "__main__":

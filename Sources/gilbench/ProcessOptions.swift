@@ -11,6 +11,9 @@ struct ProcessOptions: ParsableArguments {
     @Option(parsing: .upToNextOption, help: "Hashing in threads: release or hold the GIL while a chunk is hashed (release: as hashlib does; hold: pure Python).")
     var gilDuringHash: [String] = ["release"]
 
+    @Option(parsing: .upToNextOption, help: "Hashing: the SHA-512 implementation(s): swift-crypto (default), or openssl (the system's libcrypto, which python3's hashlib uses; loaded at run time).")
+    var sha512Core: [String] = ["swift-crypto"]
+
     @Option(help: "Hashing: bytes read and hashed at a time.")
     var chunkSize: Int = 8192
 
@@ -34,6 +37,14 @@ struct ProcessOptions: ParsableArguments {
                 }
                 return v
             }
+        let cores: [SHA512Core] = try sha512Core
+            .flatMap { $0.split(separator: ",").map(String.init) }
+            .map { value in
+                guard let v = SHA512Core(rawValue: value) else {
+                    throw ValidationError("unknown --sha512-core '\(value)'; expected one of: swift-crypto, openssl")
+                }
+                return v
+            }
         var fault: WorkerFault?
         if let workerFault {
             guard let f = WorkerFault(argument: workerFault) else {
@@ -53,8 +64,12 @@ struct ProcessOptions: ParsableArguments {
         }
         var out: [RunConfiguration] = []
         for base in configurations {
-            for hold in (base.workload == .hashing ? holds : [holds[0]]) {
+            // Hashing runs once per --gil-during-hash and --sha512-core value; other workloads once.
+            let variants = base.workload == .hashing
+                ? holds.flatMap { hold in cores.map { (hold, $0) } } : [(holds[0], cores[0])]
+            for (hold, core) in variants {
                 var c = base
+                c.sha512Core = core
                 c.processes = processes
                 c.gilDuringHash = hold
                 c.chunkSize = chunkSize

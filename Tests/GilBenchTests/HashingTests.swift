@@ -10,8 +10,11 @@ func temporaryDirectory(_ name: String) throws -> String {
 }
 
 /// Hashes `files` through the interpreter, `threads` threads under a Python 2 GIL.
-func hashThroughInterpreter(_ files: [HashInput], chunkSize: Int = 8192, threads: Int = 1, hold: GILDuringHash = .release) throws -> [FileOutcome] {
-    let job = HashingJob(files: files, chunkSize: chunkSize, gilDuringHash: hold, threads: threads)
+func hashThroughInterpreter(
+    _ files: [HashInput], chunkSize: Int = 8192, threads: Int = 1, hold: GILDuringHash = .release, core: SHA512Core = .swiftCrypto
+) throws -> [FileOutcome] {
+    try core.checkAvailable()  // openssl: CI installs libssl3, so a missing libcrypto fails the test
+    let job = HashingJob(files: files, chunkSize: chunkSize, gilDuringHash: hold, threads: threads, core: core)
     let plan = WorkloadPlan(tasks: job.tasks(), shared: SharedState(globals: 0, locks: 0))
     _ = try Runner.runInThreads(plan, gil: TickGIL(lock: SemaphoreLock(), checkInterval: 100))
     return job.outcomes
@@ -19,8 +22,8 @@ func hashThroughInterpreter(_ files: [HashInput], chunkSize: Int = 8192, threads
 
 @Suite("SHA-512 hashing", .serialized)
 struct HashingTests {
-    @Test("NIST SHA-512 test vectors, whatever the chunk size", arguments: [1, 3, 64, 8192])
-    func nistVectors(chunkSize: Int) throws {
+    @Test("NIST SHA-512 test vectors, whatever the chunk size and the SHA-512 core", arguments: [1, 3, 64, 8192], SHA512Core.allCases)
+    func nistVectors(chunkSize: Int, core: SHA512Core) throws {
         let vectors: [(String, String)] = [
             ("abc", "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"),
             ("", "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"),
@@ -35,7 +38,7 @@ struct HashingTests {
             try message.write(toFile: path, atomically: false, encoding: .utf8)
             files.append(HashInput(path: path, size: message.utf8.count))
         }
-        let outcomes = try hashThroughInterpreter(files, chunkSize: chunkSize, threads: 2)
+        let outcomes = try hashThroughInterpreter(files, chunkSize: chunkSize, threads: 2, core: core)
         #expect(outcomes.map(\.hex) == vectors.map(\.1))
     }
 
@@ -68,11 +71,11 @@ struct HashingTests {
             expected[path] = String(digest)
         }
         #expect(expected.count == listing.files.count)
-        for hold in GILDuringHash.allCases {
-            let outcomes = try hashThroughInterpreter(listing.files, threads: 2, hold: hold)
+        for (hold, core) in [(GILDuringHash.release, SHA512Core.swiftCrypto), (.hold, .swiftCrypto), (.release, .openssl)] {
+            let outcomes = try hashThroughInterpreter(listing.files, threads: 2, hold: hold, core: core)
             var mismatches = 0
             for (file, outcome) in zip(listing.files, outcomes) where outcome.hex != expected[file.path] { mismatches += 1 }
-            #expect(mismatches == 0, "\(hold): \(mismatches) files differ from sha512sum")
+            #expect(mismatches == 0, "\(hold), \(core): \(mismatches) files differ from sha512sum")
         }
     }
 

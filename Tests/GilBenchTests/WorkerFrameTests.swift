@@ -18,7 +18,7 @@ struct WorkerFrameTests {
     func roundTrip() throws {
         let requests: [WorkerRequest] = [
             .countdown(runs: [20_000_000, 0], WorkerFrameTests.settings),
-            .hash(paths: ["/tmp/a", "/tmp/é b,c"], chunkSize: 8192, gilDuringHash: .hold, InterpreterSettings(gil: .none, lock: .semaphore, checkInterval: 7)),
+            .hash(paths: ["/tmp/a", "/tmp/é b,c"], chunkSize: 8192, gilDuringHash: .hold, core: .openssl, InterpreterSettings(gil: .none, lock: .semaphore, checkInterval: 7)),
         ]
         var result = WorkerResult()
         result.ticks = 40_000_000
@@ -92,7 +92,7 @@ struct WorkerFrameTests {
         var result = WorkerResult()
         result.files = [.digest(Array(repeating: 1, count: 64)), .unreadable("gone")]
         result.values = [1, 2, 3]
-        let valid = WorkerRequest.hash(paths: ["a", "b"], chunkSize: 10, gilDuringHash: .release, WorkerFrameTests.settings).frame.bytes
+        let valid = WorkerRequest.hash(paths: ["a", "b"], chunkSize: 10, gilDuringHash: .release, core: .swiftCrypto, WorkerFrameTests.settings).frame.bytes
             + result.frame.bytes
         var random = SplitMix64(seed: 42)
         var refused = 0

@@ -52,7 +52,7 @@ struct ProcessesCLITests {
         }
     }
 
-    @Test("Hashing in every mode reports the same files and bytes")
+    @Test("Hashing in every mode, with either SHA-512 core, reports the same files and bytes")
     func hashingEveryMode() throws {
         let tree = try makeTree()
         defer { try? FileManager.default.removeItem(atPath: tree) }
@@ -60,11 +60,12 @@ struct ProcessesCLITests {
         defer { try? FileManager.default.removeItem(atPath: csv) }
         let result = try runGilbench([
             "run", "--workload", "hashing", "--tree", tree, "--mode", "sequential", "threads", "processes", "pool",
-            "--gil-during-hash", "release", "hold", "--chunk-size", "1000", "--repeat", "1", "--warmup", "0", "--output", csv,
+            "--gil-during-hash", "release", "hold", "--sha512-core", "swift-crypto", "openssl", "--chunk-size", "1000",
+            "--repeat", "1", "--warmup", "0", "--output", csv,
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let rows = try readCSV(csv)
-        #expect(rows.count == 8)
+        #expect(rows.count == 16)
         let bytes = (0..<40).reduce(0) { $0 + 50 * ($1 + 1) * "line \($1)\n".utf8.count }
         for row in rows {
             #expect(row["files"] == "40")
@@ -72,8 +73,15 @@ struct ProcessesCLITests {
             #expect(row["unreadable_files"] == "0")
             #expect(row["chunk_size"] == "1000")
         }
-        #expect(Set(rows.map { $0["mode"]! + "/" + $0["gil_during_hash"]! }).count == 8)
+        #expect(Set(rows.map { $0["mode"]! + "/" + $0["gil_during_hash"]! + "/" + $0["sha512_core"]! }).count == 16)
         #expect(result.stdout.contains("pool/sequential"))
+    }
+
+    @Test("An unknown SHA-512 core is a usage error")
+    func unknownCore() throws {
+        let result = try runGilbench(["run", "--workload", "hashing", "--sha512-core", "md5", "--repeat", "1", "--warmup", "0"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("unknown --sha512-core 'md5'; expected one of: swift-crypto, openssl"), "\(result.stderr)")
     }
 
     @Test("An empty tree is a clear error", arguments: [false, true])

@@ -146,6 +146,21 @@ typedef struct {
 /// Reads the system-call stop of a traced, stopped thread. Returns 0 or -errno.
 int gb_ptrace_syscall_stop(int pid, gb_syscall_stop *out);
 
+// MARK: OpenSSL's SHA-512 (optional hashing core). See Sources/CGilBench/openssl_sha512.c.
+
+/// Loads the system's libcrypto (libcrypto.so.3, else libcrypto.so) once, at run time: gilbench does
+/// not link it. Returns 0, or -1 with `*error` set to a static message (dlerror's text).
+int gb_openssl_load(const char **error);
+
+/// A SHA-512 context of the loaded libcrypto (EVP_MD_CTX), or NULL. Call gb_openssl_load first.
+void *gb_openssl_sha512_new(void);
+/// Starts a new digest in `context`. Returns 1 on success, as OpenSSL does.
+int gb_openssl_sha512_init(void *context);
+int gb_openssl_sha512_update(void *context, const void *data, size_t count);
+/// Writes the 64-byte digest to `digest`. Returns 1 on success.
+int gb_openssl_sha512_final(void *context, unsigned char *digest);
+void gb_openssl_sha512_free(void *context);
+
 #ifdef __cplusplus
 }
 #endif

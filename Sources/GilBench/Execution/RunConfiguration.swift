@@ -98,6 +98,8 @@ public struct RunConfiguration: Sendable, Hashable {
     public var chunkSize: Int = 8192
     /// Hashing: whether a thread keeps the GIL while hashing a chunk.
     public var gilDuringHash: GILDuringHash = .release
+    /// Hashing: the SHA-512 implementation (`--sha512-core`).
+    public var sha512Core: SHA512Core = .swiftCrypto
     /// Processes: seconds a busy worker may stay silent before it is declared hung and killed.
     public var workerTimeoutSeconds: Double = 60
     /// Processes: a failure to inject into worker 1 (tests only; never a CSV column).

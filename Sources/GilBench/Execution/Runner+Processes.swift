@@ -31,6 +31,7 @@ extension Runner {
             }
             return ProcessPlan(requests: requests, window: .one, report: { _ in (CSVRecord(), []) })
         case .hashing:
+            try configuration.sha512Core.checkAvailable()
             let listing = try TreeScanner.scan(configuration.tree)
             let files = listing.files
             // Each request's positions in `files`, so outcomes go back in file order.
@@ -40,7 +41,7 @@ extension Runner {
             let requests = shares.map { share in
                 WorkerRequest.hash(
                     paths: share.map { files[$0].path }, chunkSize: configuration.chunkSize,
-                    gilDuringHash: configuration.gilDuringHash, settings)
+                    gilDuringHash: configuration.gilDuringHash, core: configuration.sha512Core, settings)
             }
             // Pool: a worker holds up to 64 files or 512 KiB (about 2 ms of hashing here), whichever
             // comes first, so it does not wait a round trip after each small file, and the last

@@ -125,6 +125,7 @@ extension RunConfiguration {
         if workload == .hashing {
             r.set(.chunkSize, chunkSize)
             r.set(.gilDuringHash, gilDuringHash.rawValue)
+            r.set(.sha512Core, sha512Core.rawValue)
         }
         return r
     }

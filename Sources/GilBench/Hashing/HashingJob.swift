@@ -73,12 +73,13 @@ public final class HashingJob: @unchecked Sendable {
     /// - Parameters:
     ///   - files: the files, in the order results are reported.
     ///   - threads: how many interpreter threads will run the program (each needs a cursor).
-    public init(files: [HashInput], chunkSize: Int, gilDuringHash: GILDuringHash, threads: Int) {
+    ///   - core: the SHA-512 implementation (checked with ``SHA512Core/checkAvailable()`` first).
+    public init(files: [HashInput], chunkSize: Int, gilDuringHash: GILDuringHash, threads: Int, core: SHA512Core = .swiftCrypto) {
         precondition(chunkSize >= 1 && threads >= 1)
         self.files = files
         self.chunkSize = chunkSize
         self.gilDuringHash = gilDuringHash
-        cursors = (0..<threads).map { _ in Cursor(chunkSize: chunkSize) }
+        cursors = (0..<threads).map { _ in Cursor(chunkSize: chunkSize, core: core) }
         outcomeSlots = .allocate(capacity: files.count)
         outcomeSlots.initialize(repeating: nil)
     }
@@ -164,10 +165,11 @@ public final class HashingJob: @unchecked Sendable {
         var index = 0
         var filled = 0
         var failure: String?
-        var hasher = SHA512()
+        let hasher: SHA512Hasher
         var bytes = 0
 
-        init(chunkSize: Int) {
+        init(chunkSize: Int, core: SHA512Core) {
+            hasher = SHA512Hasher(core: core)
             buffer = .allocate(byteCount: chunkSize, alignment: 64)
         }
 
@@ -181,7 +183,7 @@ public final class HashingJob: @unchecked Sendable {
             self.fd = fd
             failure = nil
             filled = 0
-            hasher = SHA512()
+            hasher.reset()
         }
 
         func read() -> Int {
@@ -198,7 +200,7 @@ public final class HashingJob: @unchecked Sendable {
         }
 
         func update() {
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
             bytes += filled
         }
 
@@ -206,7 +208,7 @@ public final class HashingJob: @unchecked Sendable {
             close(fd)
             fd = -1
             if let failure { return (index, .unreadable(failure)) }
-            return (index, .digest(Array(hasher.finalize())))
+            return (index, .digest(hasher.finalize()))
         }
     }
 }

@@ -2,10 +2,11 @@
 enum HashingPlan {
     /// Sequential: one interpreter thread takes every file; threads: `threads` threads share one queue.
     static func make(for configuration: RunConfiguration) throws(GilBenchError) -> WorkloadPlan {
+        try configuration.sha512Core.checkAvailable()
         let listing = try TreeScanner.scan(configuration.tree)
         let job = HashingJob(
             files: listing.files, chunkSize: configuration.chunkSize, gilDuringHash: configuration.gilDuringHash,
-            threads: configuration.threads)
+            threads: configuration.threads, core: configuration.sha512Core)
         let program = job.program
         return WorkloadPlan(
             tasks: job.tasks(), shared: SharedState(globals: program.globalNames.count, locks: 0),

@@ -22,7 +22,7 @@ public enum WorkerRequest: Sendable, Equatable {
     /// Run count(n) once per element of `runs`, one after another, in the worker's interpreter.
     case countdown(runs: [Int], InterpreterSettings)
     /// Hash `paths` in order, reading `chunkSize` bytes at a time.
-    case hash(paths: [String], chunkSize: Int, gilDuringHash: GILDuringHash, InterpreterSettings)
+    case hash(paths: [String], chunkSize: Int, gilDuringHash: GILDuringHash, core: SHA512Core, InterpreterSettings)
 }
 
 /// What a worker sends back for one request.
@@ -78,11 +78,12 @@ extension WorkerRequest {
             settings.encode(into: &w)
             w.write(runs.count)
             for n in runs { w.write(n) }
-        case .hash(let paths, let chunkSize, let gilDuringHash, let settings):
+        case .hash(let paths, let chunkSize, let gilDuringHash, let core, let settings):
             w.write(UInt8(2))
             settings.encode(into: &w)
             w.write(chunkSize)
             w.write(gilDuringHash == .release)
+            w.write(UInt8(SHA512Core.allCases.firstIndex(of: core)!))
             w.write(paths.count)
             for path in paths { w.write(path) }
         }
@@ -106,10 +107,14 @@ extension WorkerRequest {
             let settings = try InterpreterSettings.decode(&r)
             let chunkSize = try r.readInt("chunk size", in: 1...(64 << 20))
             let release = try r.readBool("GIL during hash")
+            let coreIndex = Int(try r.readUInt8("SHA-512 core"))
+            guard coreIndex < SHA512Core.allCases.count else { throw WireError("unknown SHA-512 core \(coreIndex)") }
             let count = try r.readInt("path count", in: 0...limit)
             var paths: [String] = []
             for _ in 0..<count { paths.append(try r.readString("path")) }
-            self = .hash(paths: paths, chunkSize: chunkSize, gilDuringHash: release ? .release : .hold, settings)
+            self = .hash(
+                paths: paths, chunkSize: chunkSize, gilDuringHash: release ? .release : .hold,
+                core: SHA512Core.allCases[coreIndex], settings)
         case let other:
             throw WireError("unknown request type \(other)")
         }

@@ -81,9 +81,11 @@ public enum WorkerService {
             var result = run(tasks, shared: shared, settings) { values.append($0) }
             result.values = values
             return result
-        case .hash(let paths, let chunkSize, let gilDuringHash, let settings):
+        case .hash(let paths, let chunkSize, let gilDuringHash, let core, let settings):
+            try core.checkAvailable()
             let job = HashingJob(
-                files: paths.map { HashInput(path: $0, size: 0) }, chunkSize: chunkSize, gilDuringHash: gilDuringHash, threads: 1)
+                files: paths.map { HashInput(path: $0, size: 0) }, chunkSize: chunkSize, gilDuringHash: gilDuringHash,
+                threads: 1, core: core)
             let program = job.program
             var result = run(job.tasks(), shared: SharedState(globals: program.globalNames.count, locks: 0), settings) { _ in }
             result.files = job.outcomes

@@ -29,6 +29,7 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     case cpuThreads = "cpu_threads"
     case chunkSize = "chunk_size"
     case gilDuringHash = "gil_during_hash"
+    case sha512Core = "sha512_core"
     case sweepParameter = "sweep_parameter"
     case `repeat`
 
@@ -88,7 +89,7 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     /// configuration), as opposed to measurements and metadata.
     public static let configuration: [Column] = [
         .experiment, .engine, .workload, .mode, .gil, .lock, .tasks, .threads, .processes, .cpus, .cpuList, .n,
-        .checkInterval, .switchIntervalMs, .churnN, .calls, .cpuThreads, .chunkSize, .gilDuringHash, .sweepParameter,
+        .checkInterval, .switchIntervalMs, .churnN, .calls, .cpuThreads, .chunkSize, .gilDuringHash, .sha512Core, .sweepParameter,
         .syscallCounter,
     ]
 }

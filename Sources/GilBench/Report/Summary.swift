@@ -17,6 +17,7 @@ public struct Summary {
             if let threads = key[.threads], key[.mode] == "threads" { parts.append("\(threads) thr") }
             if let processes = key[.processes], key[.mode] == "processes" || key[.mode] == "pool" { parts.append("\(processes) proc") }
             if let hold = key[.gilDuringHash], !hold.isEmpty { parts.append("gil-during-hash=\(hold)") }
+            if let core = key[.sha512Core], !core.isEmpty, core != SHA512Core.swiftCrypto.rawValue { parts.append("sha512=\(core)") }
             if let cpus = key[.cpus] { parts.append("\(cpus) cpu") }
             if let ci = key[.checkInterval], !ci.isEmpty, ci != "100" { parts.append("ci=\(ci)") }
             if let si = key[.switchIntervalMs], !si.isEmpty, si != "5" { parts.append("si=\(si)ms") }
