@@ -36,6 +36,7 @@ public final class HashingJob: @unchecked Sendable {
     private let next = Atomic<Int>(0)
     private let cursors: [Cursor]
     private let outcomeSlots: UnsafeMutableBufferPointer<FileOutcome?>
+    private let byteSlots: UnsafeMutableBufferPointer<Int>
 
     /// The program each thread runs; its one argument is the thread's index.
     public static let source = """
@@ -82,11 +83,14 @@ public final class HashingJob: @unchecked Sendable {
         cursors = (0..<threads).map { _ in Cursor(chunkSize: chunkSize, core: core) }
         outcomeSlots = .allocate(capacity: files.count)
         outcomeSlots.initialize(repeating: nil)
+        byteSlots = .allocate(capacity: files.count)
+        byteSlots.initialize(repeating: 0)
     }
 
     deinit {
         _ = outcomeSlots.deinitialize()
         outcomeSlots.deallocate()
+        byteSlots.deallocate()
     }
 
     /// The program, with its native functions bound to this job.
@@ -127,6 +131,9 @@ public final class HashingJob: @unchecked Sendable {
     /// Bytes hashed by all threads.
     public var bytesHashed: Int { cursors.reduce(0) { $0 + $1.bytes } }
 
+    /// Bytes hashed of each file, in `files` order (read after every thread ended).
+    public var bytesPerFile: [Int] { Array(byteSlots) }
+
     // MARK: Native functions
 
     /// `f = open(next file)`: 1 when a file is open, 0 when the queue is empty. Files that cannot be
@@ -155,6 +162,7 @@ public final class HashingJob: @unchecked Sendable {
     private func finish(_ cursor: Cursor) -> Int {
         let (index, outcome) = cursor.finish()
         outcomeSlots[index] = outcome
+        byteSlots[index] = cursor.fileBytes
         return 0
     }
 
@@ -167,6 +175,8 @@ public final class HashingJob: @unchecked Sendable {
         var failure: String?
         let hasher: SHA512Hasher
         var bytes = 0
+        /// Bytes hashed of the current file.
+        var fileBytes = 0
 
         init(chunkSize: Int, core: SHA512Core) {
             hasher = SHA512Hasher(core: core)
@@ -183,6 +193,7 @@ public final class HashingJob: @unchecked Sendable {
             self.fd = fd
             failure = nil
             filled = 0
+            fileBytes = 0
             hasher.reset()
         }
 
@@ -202,6 +213,7 @@ public final class HashingJob: @unchecked Sendable {
         func update() {
             hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
             bytes += filled
+            fileBytes += filled
         }
 
         func finish() -> (Int, FileOutcome) {

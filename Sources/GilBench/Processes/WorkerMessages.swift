@@ -69,6 +69,15 @@ extension InterpreterSettings {
 }
 
 extension WorkerRequest {
+    /// Whether the worker may run `other` in the same job as this request: both hash files with the
+    /// same chunk size, GIL rule, SHA-512 core and interpreter settings.
+    public func runsTogether(with other: WorkerRequest) -> Bool {
+        guard case .hash(_, let c1, let g1, let k1, let s1) = self, case .hash(_, let c2, let g2, let k2, let s2) = other else {
+            return false
+        }
+        return c1 == c2 && g1 == g2 && k1 == k2 && s1 == s2
+    }
+
     /// The request as a frame.
     public var frame: WorkerFrame {
         var w = WireWriter()

@@ -13,6 +13,10 @@ import Musl
 /// Replies are written in batches: while requests already received wait, replies are held back
 /// (for at most ``flushInterval``) and then written together, so that the parent is woken once per
 /// batch rather than once per small task. Before the worker waits for input it writes everything.
+///
+/// Hash requests that arrived together and share their settings run in one interpreter run over all
+/// their files (``execute(batch:)``), as the tasks of a Python pool worker run in the one interpreter
+/// that outlives them; each still gets its own reply, with its own files, digests and bytes.
 public enum WorkerService {
     /// The longest a reply is held back while the worker has other requests queued.
     public static let flushInterval: UInt64 = 2_000_000  // ns
@@ -45,29 +49,74 @@ public enum WorkerService {
                 return 0
             }
             decoder.append(buffer[0..<n])
+            var received: [WorkerRequest] = []
             while true {
                 let frame: WorkerFrame?
                 do { frame = try decoder.next() } catch { return fail(error.message) }
                 guard let frame else { break }
-                let request: WorkerRequest
-                do { request = try WorkerRequest(frame: frame) } catch { return fail(error.message) }
+                do { received.append(try WorkerRequest(frame: frame)) } catch { return fail(error.message) }
+            }
+            var next = 0
+            while next < received.count {
+                // With a fault to inject, one request at a time, so that it strikes at its task.
+                var end = next + 1
+                if fault == nil {
+                    while end < received.count && received[next].runsTogether(with: received[end]) { end += 1 }
+                }
                 if let fault, fault.task == served {
                     _ = flush()
                     inject(fault, output: output)
                 }
-                let reply: WorkerFrame
+                let batch = received[next..<end]
                 do {
-                    reply = try execute(request).frame
+                    for result in try execute(batch: batch) { pending += result.frame.bytes }
                 } catch {
-                    reply = WorkerFrame(kind: .failure, payload: Array(error.description.utf8))
+                    let failure = WorkerFrame(kind: .failure, payload: Array(error.description.utf8)).bytes
+                    for _ in batch { pending += failure }
                 }
-                pending += reply.bytes
-                served += 1
+                served += batch.count
+                next = end
                 if pending.count >= flushBytes || MonotonicClock.nanoseconds() &- lastFlush >= flushInterval {
                     guard flush() else { return fail("cannot write to the parent: \(String(cString: strerror(errno)))") }
                 }
             }
         }
+    }
+
+    /// Runs `batch` in this process and returns one result per request, in order. Hash requests
+    /// that share their settings (``WorkerRequest/runsTogether(with:)``) run as one job over all
+    /// their files; the run's ticks, instructions and GIL counters are reported on the first result
+    /// (the others have zero and no GIL counters), so that the parent's sums are right.
+    public static func execute(batch: ArraySlice<WorkerRequest>) throws(GilBenchError) -> [WorkerResult] {
+        guard batch.count > 1, case .hash(_, let chunkSize, let gilDuringHash, let core, let settings) = batch.first else {
+            return try batch.map { request throws(GilBenchError) in try execute(request) }
+        }
+        let shares: [[String]] = batch.map { request in
+            guard case .hash(let paths, _, _, _, _) = request else { preconditionFailure("a batch mixes request kinds") }
+            return paths
+        }
+        let (all, bytesPerFile) = try hash(
+            paths: shares.flatMap { $0 }, chunkSize: chunkSize, gilDuringHash: gilDuringHash, core: core, settings)
+        var results: [WorkerResult] = []
+        var start = 0
+        for paths in shares {
+            var result = WorkerResult()
+            result.files = Array(all.files[start..<(start + paths.count)])
+            result.bytes = bytesPerFile[start..<(start + paths.count)].reduce(0, +)
+            if let gil = all.gil {
+                // Nothing of its own to count, in the same shape as the first result's counters.
+                var none = GILCounters()
+                none.failedAcquisitions = gil.failedAcquisitions == nil ? nil : 0
+                none.forcedSwitches = gil.forcedSwitches == nil ? nil : 0
+                result.gil = none
+            }
+            results.append(result)
+            start += paths.count
+        }
+        results[0].ticks = all.ticks
+        results[0].instructions = all.instructions
+        results[0].gil = all.gil
+        return results
     }
 
     /// Runs one request in this process.
@@ -82,16 +131,23 @@ public enum WorkerService {
             result.values = values
             return result
         case .hash(let paths, let chunkSize, let gilDuringHash, let core, let settings):
-            try core.checkAvailable()
-            let job = HashingJob(
-                files: paths.map { HashInput(path: $0, size: 0) }, chunkSize: chunkSize, gilDuringHash: gilDuringHash,
-                threads: 1, core: core)
-            let program = job.program
-            var result = run(job.tasks(), shared: SharedState(globals: program.globalNames.count, locks: 0), settings) { _ in }
-            result.files = job.outcomes
-            result.bytes = job.bytesHashed
-            return result
+            return try hash(paths: paths, chunkSize: chunkSize, gilDuringHash: gilDuringHash, core: core, settings).0
         }
+    }
+
+    /// Hashes `paths` in one interpreter thread; also returns the bytes hashed of each file.
+    private static func hash(
+        paths: [String], chunkSize: Int, gilDuringHash: GILDuringHash, core: SHA512Core, _ settings: InterpreterSettings
+    ) throws(GilBenchError) -> (WorkerResult, [Int]) {
+        try core.checkAvailable()
+        let job = HashingJob(
+            files: paths.map { HashInput(path: $0, size: 0) }, chunkSize: chunkSize, gilDuringHash: gilDuringHash,
+            threads: 1, core: core)
+        let program = job.program
+        var result = run(job.tasks(), shared: SharedState(globals: program.globalNames.count, locks: 0), settings) { _ in }
+        result.files = job.outcomes
+        result.bytes = job.bytesHashed
+        return (result, job.bytesPerFile)
     }
 
     /// Runs `tasks` one after another under a GIL built from `settings`.
