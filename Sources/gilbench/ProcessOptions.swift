@@ -2,6 +2,7 @@ import ArgumentParser
 import GilBench
 
 extension GILDuringHash: ExpressibleByArgument {}
+extension SHA512Core: ExpressibleByArgument {}
 
 /// Options of worker processes and of the hashing workload (issue 4), shared by `run` and `sweep`.
 struct ProcessOptions: ParsableArguments {
@@ -26,25 +27,11 @@ struct ProcessOptions: ParsableArguments {
     @Option(help: .hidden)
     var workerFault: String?
 
-    /// Expands `configurations` by `--gil-during-hash` and sets the process and hashing fields.
+    /// Expands `configurations` by `--gil-during-hash` and `--sha512-core`, and sets the process and hashing fields.
     /// Hashing without `--tree` uses the default corpus, written first if missing.
     func apply(to configurations: [RunConfiguration], corpusNote: (String) -> Void) throws -> [RunConfiguration] {
-        let holds: [GILDuringHash] = try gilDuringHash
-            .flatMap { $0.split(separator: ",").map(String.init) }
-            .map { value in
-                guard let v = GILDuringHash(rawValue: value) else {
-                    throw ValidationError("unknown --gil-during-hash '\(value)'; expected one of: release, hold")
-                }
-                return v
-            }
-        let cores: [SHA512Core] = try sha512Core
-            .flatMap { $0.split(separator: ",").map(String.init) }
-            .map { value in
-                guard let v = SHA512Core(rawValue: value) else {
-                    throw ValidationError("unknown --sha512-core '\(value)'; expected one of: swift-crypto, openssl")
-                }
-                return v
-            }
+        let holds: [GILDuringHash] = try parseOptionValues(gilDuringHash, option: "--gil-during-hash")
+        let cores: [SHA512Core] = try parseOptionValues(sha512Core, option: "--sha512-core")
         var fault: WorkerFault?
         if let workerFault {
             guard let f = WorkerFault(argument: workerFault) else {

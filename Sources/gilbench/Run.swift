@@ -44,21 +44,10 @@ struct ConfigurationOptions: ParsableArguments {
     @OptionGroup var design: DesignOptions
 
     func configurations() throws -> [RunConfiguration] {
-        func split(_ values: [String]) -> [String] {
-            values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-        }
-        func parse<T: ExpressibleByArgument & CaseIterable & RawRepresentable>(_ values: [String], _ option: String) throws -> [T] where T.RawValue == String {
-            try split(values).map { value in
-                guard let v = T(argument: value) else {
-                    throw ValidationError("unknown \(option) '\(value)'; expected one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return v
-            }
-        }
-        let modes: [ExecutionMode] = try parse(mode, "--mode")
-        let gils: [GILDesign] = try parse(gil, "--gil")
-        let locks: [LockKind] = try parse(lock, "--lock")
-        var selections: [CPUSelection] = try split(cpus).map { value in
+        let modes: [ExecutionMode] = try parseOptionValues(mode, option: "--mode")
+        let gils: [GILDesign] = try parseOptionValues(gil, option: "--gil")
+        let locks: [LockKind] = try parseOptionValues(lock, option: "--lock")
+        var selections: [CPUSelection] = try splitOptionValues(cpus).map { value in
             guard let s = CPUSelection(argument: value) else {
                 throw ValidationError("--cpus takes 'all' or a positive count, not '\(value)'")
             }

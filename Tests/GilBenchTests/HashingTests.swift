@@ -131,6 +131,37 @@ struct HashingTests {
         #expect(throws: GilBenchError.self) { try TreeScanner.scan(dir + "/missing") }
     }
 
+    @Test("A worker runs hash requests that arrived together as one job, with one result per request")
+    func workerBatch() throws {
+        let dir = try temporaryDirectory("batch")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var paths: [String] = []
+        for i in 0..<5 {
+            let path = "\(dir)/f\(i)"
+            try String(repeating: "x", count: 1000 * (i + 1)).write(toFile: path, atomically: false, encoding: .utf8)
+            paths.append(path)
+        }
+        paths.insert(dir + "/missing", at: 2)
+        let settings = InterpreterSettings(gil: .ticks, lock: .semaphore, checkInterval: 100)
+        let shares = [[paths[0]], [paths[1], paths[2]], [paths[3], paths[4], paths[5]]]
+        let requests = shares.map { WorkerRequest.hash(paths: $0, chunkSize: 512, gilDuringHash: .release, core: .swiftCrypto, settings) }
+        #expect(requests[0].runsTogether(with: requests[1]))
+        #expect(!requests[0].runsTogether(with: .hash(paths: [], chunkSize: 512, gilDuringHash: .hold, core: .swiftCrypto, settings)))
+        #expect(!requests[0].runsTogether(with: .countdown(runs: [1], settings)))
+
+        let batched = try WorkerService.execute(batch: requests[...])
+        let oneByOne = try requests.map { request throws(GilBenchError) in try WorkerService.execute(request) }
+        #expect(batched.count == 3)
+        #expect(batched.map(\.files) == oneByOne.map(\.files))
+        #expect(batched.map(\.bytes) == [1000, 2000, 3000 + 4000 + 5000])  // share 2 holds the missing file
+        #expect(batched.map(\.bytes) == oneByOne.map(\.bytes))
+        #expect(batched[1].files[1] != batched[1].files[0] && batched[1].files[1].hex == nil)
+        // The run's counts are on the first result (one run: its entry and exit tick once, not thrice).
+        #expect(batched[0].ticks > 0 && batched[0].ticks <= oneByOne.reduce(0) { $0 + $1.ticks })
+        #expect(batched.dropFirst().allSatisfy { $0.ticks == 0 && $0.gil?.acquisitions == 0 })
+        #expect(GILCounters.sum(batched.compactMap(\.gil), expected: 3) != nil)
+    }
+
     @Test("Process shares balance bytes and cover every file once")
     func shares() {
         let sizes = [100, 1, 50, 50, 2, 3, 90, 10]

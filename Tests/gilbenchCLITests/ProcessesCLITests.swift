@@ -77,11 +77,15 @@ struct ProcessesCLITests {
         #expect(result.stdout.contains("pool/sequential"))
     }
 
-    @Test("An unknown SHA-512 core is a usage error")
-    func unknownCore() throws {
-        let result = try runGilbench(["run", "--workload", "hashing", "--sha512-core", "md5", "--repeat", "1", "--warmup", "0"])
+    @Test("An unknown or missing hashing option value is a usage error", arguments: [
+        (["--sha512-core", "md5"], "unknown --sha512-core 'md5'; expected one of: swift-crypto, openssl"),
+        (["--sha512-core", ","], "--sha512-core needs a value: one of swift-crypto, openssl"),
+        (["--gil-during-hash", "keep"], "unknown --gil-during-hash 'keep'; expected one of: release, hold"),
+    ])
+    func badHashingOption(arguments: [String], message: String) throws {
+        let result = try runGilbench(["run", "--workload", "hashing", "--repeat", "1", "--warmup", "0"] + arguments)
         #expect(result.status == 64)
-        #expect(result.stderr.contains("unknown --sha512-core 'md5'; expected one of: swift-crypto, openssl"), "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
     @Test("An empty tree is a clear error", arguments: [false, true])
