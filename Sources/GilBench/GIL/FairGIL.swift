@@ -22,12 +22,8 @@ public final class FairGIL: GlobalInterpreterLock, @unchecked Sendable {
     public let checkInterval: Int
     private var ticker: Int
 
-    private var acquisitions = 0
-    private var handoffs = 0
-    private var lastHolder = -1
+    private var tally: AcquisitionTally
     private var failed = 0
-    private var waitNanoseconds: UInt64 = 0
-    private var histogram: WaitHistogram?
 
     /// Off by default: logs waits, acquisitions, releases and failed wake-ups for the timeline plot.
     public let recorder: GILEventRecorder?
@@ -41,7 +37,7 @@ public final class FairGIL: GlobalInterpreterLock, @unchecked Sendable {
         precondition(checkInterval >= 1)
         self.checkInterval = checkInterval
         ticker = checkInterval
-        histogram = recordWaits ? WaitHistogram() : nil
+        tally = AcquisitionTally(recordWaits: recordWaits)
     }
 
     /// Threads waiting now (for tests and the tick).
@@ -66,15 +62,7 @@ public final class FairGIL: GlobalInterpreterLock, @unchecked Sendable {
             waited = MonotonicClock.nanoseconds() &- start
         }
         locked = true
-        acquisitions += 1
-        if lastHolder != thread.id {
-            if lastHolder >= 0 { handoffs += 1 }
-            lastHolder = thread.id
-        }
-        if waited > 0 {
-            waitNanoseconds &+= waited
-            histogram?.record(nanoseconds: waited)
-        }
+        tally.record(holder: thread.id, waited: waited)
         if let recorder {
             let now = MonotonicClock.nanoseconds()
             if waited > 0 { recorder.record(.waiting, thread: thread.id, at: now &- waited) }
@@ -114,13 +102,6 @@ public final class FairGIL: GlobalInterpreterLock, @unchecked Sendable {
     public func counters() -> GILCounters {
         state.lock()
         defer { state.unlock() }
-        var c = GILCounters()
-        c.acquisitions = acquisitions
-        c.handoffs = handoffs
-        c.failedAcquisitions = failed
-        c.waitNanoseconds = waitNanoseconds
-        c.forcedSwitches = nil
-        c.waitSamples = histogram
-        return c
+        return tally.counters(failedAcquisitions: failed, forcedSwitches: nil)
     }
 }

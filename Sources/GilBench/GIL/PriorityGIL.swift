@@ -50,13 +50,9 @@ public final class PriorityGIL: GlobalInterpreterLock, @unchecked Sendable {
     public let spinNanoseconds: UInt64
     private var spinHandoffs = 0
 
-    private var acquisitions = 0
-    private var handoffs = 0
-    private var lastHolder = -1
+    private var tally: AcquisitionTally
     private var failed = 0
     private var forced = 0
-    private var waitNanoseconds: UInt64 = 0
-    private var histogram: WaitHistogram?
 
     /// - Parameters:
     ///   - switchIntervalMilliseconds: how long a waiter waits before it requests a drop (default 5 ms).
@@ -67,7 +63,7 @@ public final class PriorityGIL: GlobalInterpreterLock, @unchecked Sendable {
         precondition(switchIntervalMilliseconds > 0 && spinMicroseconds >= 0)
         intervalNanoseconds = max(1_000, UInt64(switchIntervalMilliseconds * 1e6))
         spinNanoseconds = UInt64(spinMicroseconds * 1e3)
-        histogram = recordWaits ? WaitHistogram() : nil
+        tally = AcquisitionTally(recordWaits: recordWaits)
     }
 
     /// Threads waiting now (for tests).
@@ -139,15 +135,7 @@ public final class PriorityGIL: GlobalInterpreterLock, @unchecked Sendable {
         }
         locked = true
         holderIsIOBound = isIOBound
-        acquisitions += 1
-        if lastHolder != id {
-            if lastHolder >= 0 { handoffs += 1 }
-            lastHolder = id
-        }
-        if waited > 0 {
-            waitNanoseconds &+= waited
-            histogram?.record(nanoseconds: waited)
-        }
+        tally.record(holder: id, waited: waited)
         state.unlock()
     }
 
@@ -206,13 +194,6 @@ public final class PriorityGIL: GlobalInterpreterLock, @unchecked Sendable {
     public func counters() -> GILCounters {
         state.lock()
         defer { state.unlock() }
-        var c = GILCounters()
-        c.acquisitions = acquisitions
-        c.handoffs = handoffs
-        c.failedAcquisitions = failed
-        c.waitNanoseconds = waitNanoseconds
-        c.forcedSwitches = forced
-        c.waitSamples = histogram
-        return c
+        return tally.counters(failedAcquisitions: failed, forcedSwitches: forced)
     }
 }

@@ -14,11 +14,7 @@ public final class TickGIL<Lock: BinaryLock>: GlobalInterpreterLock, @unchecked 
     public let lock: Lock
     public let checkInterval: Int
     private var ticker: Int
-    private var acquisitions = 0
-    private var handoffs = 0
-    private var lastHolder = -1
-    private var waitNanoseconds: UInt64 = 0
-    private var histogram: WaitHistogram?
+    private var tally: AcquisitionTally
     /// Off by default: logs every wait, acquisition, release and failed wake-up for the timeline plot.
     public let recorder: GILEventRecorder?
 
@@ -33,7 +29,7 @@ public final class TickGIL<Lock: BinaryLock>: GlobalInterpreterLock, @unchecked 
         self.recorder = recorder
         self.checkInterval = checkInterval
         self.ticker = checkInterval
-        self.histogram = recordWaits ? WaitHistogram() : nil
+        self.tally = AcquisitionTally(recordWaits: recordWaits)
     }
 
     public func acquire(_ thread: inout InterpreterThread) {
@@ -46,15 +42,7 @@ public final class TickGIL<Lock: BinaryLock>: GlobalInterpreterLock, @unchecked 
         } else {
             waited = lock.acquire()
         }
-        acquisitions += 1
-        if lastHolder != thread.id {
-            if lastHolder >= 0 { handoffs += 1 }
-            lastHolder = thread.id
-        }
-        if waited > 0 {
-            waitNanoseconds &+= waited
-            histogram?.record(nanoseconds: waited)
-        }
+        tally.record(holder: thread.id, waited: waited)
     }
 
     public func release(_ thread: inout InterpreterThread) {
@@ -74,13 +62,8 @@ public final class TickGIL<Lock: BinaryLock>: GlobalInterpreterLock, @unchecked 
     }
 
     public func counters() -> GILCounters {
-        var c = GILCounters()
-        c.acquisitions = acquisitions
-        c.handoffs = handoffs
-        c.failedAcquisitions = lock.failedWakeups
+        var c = tally.counters(failedAcquisitions: lock.failedWakeups, forcedSwitches: nil)
         c.failedWakeupHistogram = lock.failedWakeupHistogram
-        c.waitNanoseconds = waitNanoseconds
-        c.waitSamples = histogram
         return c
     }
 }
