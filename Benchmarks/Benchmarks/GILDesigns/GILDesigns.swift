@@ -12,15 +12,16 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(2),
         maxIterations: 100,
         thresholds: [
-            .wallClock: .init(relative: [.p50: 50.0], absolute: [:]),
-            .throughput: .init(relative: [.p50: 50.0], absolute: [:]),
-            .mallocCountTotal: .init(relative: [:], absolute: [.p50: 4]),
+            .wallClock: .init(relative: [.p90: 50.0], absolute: [:]),
+            .throughput: .init(relative: [.p90: 50.0], absolute: [:]),
+            .mallocCountTotal: .init(relative: [:], absolute: [.p90: 16]),
+            .peakMemoryResident: .init(relative: [.p90: 10.0], absolute: [:]),
         ]
     )
 
     // MARK: The designs: one line each.
-    designs("ticks/semaphore") { TickGIL(lock: SemaphoreLock(), checkInterval: 100) }
-    designs("ticks/condvar") { TickGIL(lock: ConditionVariableLock(), checkInterval: 100) }
+    designs("ticks-semaphore") { TickGIL(lock: SemaphoreLock(), checkInterval: 100) }
+    designs("ticks-condvar") { TickGIL(lock: ConditionVariableLock(), checkInterval: 100) }
     designs("interval") { IntervalGIL(switchIntervalMilliseconds: 5) }
     designs("fair") { FairGIL(checkInterval: 100) }
     designs("priority") { PriorityGIL(switchIntervalMilliseconds: 5) }
@@ -36,7 +37,7 @@ func designs<G: GlobalInterpreterLock>(_ name: String, _ makeGIL: @escaping @Sen
 /// One thread takes and gives the GIL back, as a thread does around a blocking call
 /// (`Py_BEGIN_ALLOW_THREADS`) with nobody waiting. Scaled: ns per acquire/release pair.
 func uncontended<G: GlobalInterpreterLock>(_ name: String, _ makeGIL: @escaping @Sendable () -> G) {
-    Benchmark("uncontended acquire+release, \(name)", configuration: .init(scalingFactor: .mega)) { benchmark in
+    Benchmark("uncontended-acquire-release-\(name)", configuration: .init(scalingFactor: .mega)) { benchmark in
         let gil = makeGIL()
         var thread = InterpreterThread(id: 0)
         benchmark.startMeasurement()
@@ -54,7 +55,7 @@ func uncontended<G: GlobalInterpreterLock>(_ name: String, _ makeGIL: @escaping 
 /// wins the race against the woken one, slide 98) releases it and tries again, so each scaled
 /// iteration is one completed hand-off, failed attempts included. Scaled: ns per hand-off.
 func handoff<G: GlobalInterpreterLock>(_ name: String, _ makeGIL: @escaping @Sendable () -> G) {
-    Benchmark("two-thread hand-off, \(name)", configuration: .init(scalingFactor: .kilo, maxIterations: 30)) { benchmark in
+    Benchmark("two-thread-handoff-\(name)", configuration: .init(scalingFactor: .kilo, maxIterations: 30)) { benchmark in
         let gil = makeGIL()
         let rounds = benchmark.scaledIterations.count / 2
         let turn = Atomic<Int>(0)
