@@ -146,7 +146,8 @@ struct CSVReaderTests {
         ("", "empty file"),
         ("a,b\n1,2\n", "x.csv:1: not a gilbench CSV"),
         ("schema_version,wall_s\n1,2,3\n", "x.csv:2: 3 fields where the header has 2"),
-        ("schema_version,wall_s\n1,\"2\n", "x.csv:2: a quoted field is never closed"),
+        ("schema_version,wall_s\n1,\"2\n", "x.csv:2: a quoted field opened here is never closed"),
+        ("schema_version,wall_s\n1,\"2\"x\n", "x.csv:2: text after the closing quote of field 2"),
         ("schema_version,wall_s\n1,2\"\n", "x.csv:2: a quote inside an unquoted field"),
     ])
     func malformed(text: String, message: String) {

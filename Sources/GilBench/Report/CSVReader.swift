@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads a CSV file gilbench wrote back into records (RFC 4180 quoting).
+/// Reads a CSV file gilbench wrote back into records (RFC 4180 quoting, ``CSVParser``).
 ///
 /// Columns are matched by name, so a file from an older gilbench (fewer columns) reads too; columns
 /// this build does not know are skipped. A file without `schema_version` and `wall_s` is not
@@ -21,15 +21,19 @@ public enum CSVReader {
 
     /// Parses CSV text; `path` names the source in messages.
     public static func parse(_ text: String, path: String = "input") throws(GilBenchError) -> [CSVRecord] {
-        let rows = try split(text, path: path)
+        let rows: [CSVParser.Record]
+        do {
+            rows = try CSVParser.parse(text)
+        } catch {
+            throw GilBenchError(.badInput, "\(path):\(error.line): \(error.message)")
+        }
         guard let header = rows.first else { throw GilBenchError(.badInput, "\(path): empty file, not a gilbench CSV") }
         let columns = header.fields.map { Column(rawValue: $0) }
         for required in [Column.schemaVersion, .wallSeconds] where !columns.contains(required) {
-            throw GilBenchError(.badInput, "\(path):1: not a gilbench CSV (no '\(required.rawValue)' column in the header)")
+            throw GilBenchError(.badInput, "\(path):\(header.line): not a gilbench CSV (no '\(required.rawValue)' column in the header)")
         }
         var records: [CSVRecord] = []
         for row in rows.dropFirst() {
-            if row.fields == [""] { continue }
             guard row.fields.count == header.fields.count else {
                 throw GilBenchError(.badInput, "\(path):\(row.line): \(row.fields.count) fields where the header has \(header.fields.count)")
             }
@@ -40,51 +44,5 @@ public enum CSVReader {
             records.append(record)
         }
         return records
-    }
-
-    /// Splits text into rows of fields, honouring quotes; each row keeps the line it starts on.
-    static func split(_ text: String, path: String) throws(GilBenchError) -> [(line: Int, fields: [String])] {
-        var rows: [(line: Int, fields: [String])] = []
-        var fields: [String] = []
-        var field = ""
-        var quoted = false
-        var line = 1, rowLine = 1
-        var chars = Array(text.unicodeScalars)[...]
-        var atFieldStart = true
-        while let c = chars.popFirst() {
-            if quoted {
-                if c == "\"" {
-                    if chars.first == "\"" { chars.removeFirst(); field.unicodeScalars.append("\"") } else { quoted = false }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.unicodeScalars.append(c)
-                }
-                continue
-            }
-            switch c {
-            case "\"" where atFieldStart:
-                quoted = true
-                atFieldStart = false
-            case "\"":
-                throw GilBenchError(.badInput, "\(path):\(line): a quote inside an unquoted field")
-            case ",":
-                fields.append(field); field = ""; atFieldStart = true
-            case "\r":
-                continue
-            case "\n":
-                fields.append(field); field = ""; atFieldStart = true
-                rows.append((rowLine, fields)); fields = []
-                line += 1; rowLine = line
-            default:
-                field.unicodeScalars.append(c)
-                atFieldStart = false
-            }
-        }
-        if quoted { throw GilBenchError(.badInput, "\(path):\(rowLine): a quoted field is never closed") }
-        if !field.isEmpty || !fields.isEmpty {
-            fields.append(field)
-            rows.append((rowLine, fields))
-        }
-        return rows
     }
 }
