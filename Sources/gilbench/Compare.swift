@@ -57,7 +57,7 @@ struct Compare: ParsableCommand {
 
     /// `--metrics` split on commas.
     var metricNames: [String] {
-        metrics.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        splitOptionValues(metrics)
     }
 
     /// `--threshold` values as fractions by metric name.

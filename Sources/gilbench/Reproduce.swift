@@ -45,7 +45,7 @@ struct ReproduceOptions: ParsableArguments {
 
     /// `--only` values, also accepted comma-separated.
     var selectors: [String] {
-        only.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        splitOptionValues(only)
     }
 
     func validate() throws {

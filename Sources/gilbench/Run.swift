@@ -47,7 +47,7 @@ struct ConfigurationOptions: ParsableArguments {
         let modes: [ExecutionMode] = try parseOptionValues(mode, option: "--mode")
         let gils: [GILDesign] = try parseOptionValues(gil, option: "--gil")
         let locks: [LockKind] = try parseOptionValues(lock, option: "--lock")
-        var selections: [CPUSelection] = try splitOptionValues(cpus).map { value in
+        var selections: [CPUSelection] = try splitOptionValues(cpus, keepingEmpty: true).map { value in
             guard let s = CPUSelection(argument: value) else {
                 throw ValidationError("--cpus takes 'all' or a positive count, not '\(value)'")
             }

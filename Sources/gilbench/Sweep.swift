@@ -31,7 +31,7 @@ struct Sweep: ParsableCommand {
 
     /// The configurations, one block per value.
     func configurations() throws -> [RunConfiguration] {
-        let list = values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        let list = splitOptionValues(values)
         do {
             return try parameter.configurations(options.configurations(), values: list)
         } catch let error as GilBenchError {

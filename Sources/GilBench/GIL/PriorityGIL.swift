@@ -111,15 +111,13 @@ public final class PriorityGIL: GlobalInterpreterLock, @unchecked Sendable {
             let preempting = isIOBound && !holderIsIOBound
             if preempting { dropRequest.store(true, ordering: .relaxed) }
             queued.store(ioQueue.count + cpuQueue.count, ordering: .relaxed)
-            if preempting {
-                if spinNanoseconds > 0 {
-                    state.unlock()
-                    let spunOut = spin(until: me, startedAt: start)
-                    // The releasing thread may still hold the mutex for a few instructions (it
-                    // queues itself): wait for it awake too.
-                    state.lockSpinning()
-                    if !spunOut && me.granted { spinHandoffs += 1 }
-                }
+            if preempting && spinNanoseconds > 0 {
+                state.unlock()
+                let spunOut = spin(until: me, startedAt: start)
+                // The releasing thread may still hold the mutex for a few instructions (it
+                // queues itself): wait for it awake too.
+                state.lockSpinning()
+                if !spunOut && me.granted { spinHandoffs += 1 }
             }
             while !me.granted {
                 let savedSwitchNumber = switchNumber

@@ -128,8 +128,8 @@ public final class HashingJob: @unchecked Sendable {
         outcomeSlots.map { $0 ?? .unreadable("not hashed") }
     }
 
-    /// Bytes hashed by all threads.
-    public var bytesHashed: Int { cursors.reduce(0) { $0 + $1.bytes } }
+    /// Bytes hashed by all threads (read after every thread ended).
+    public var bytesHashed: Int { byteSlots.reduce(0, +) }
 
     /// Bytes hashed of each file, in `files` order (read after every thread ended).
     public var bytesPerFile: [Int] { Array(byteSlots) }
@@ -174,7 +174,6 @@ public final class HashingJob: @unchecked Sendable {
         var filled = 0
         var failure: String?
         let hasher: SHA512Hasher
-        var bytes = 0
         /// Bytes hashed of the current file.
         var fileBytes = 0
 
@@ -212,7 +211,6 @@ public final class HashingJob: @unchecked Sendable {
 
         func update() {
             hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
-            bytes += filled
             fileBytes += filled
         }
 

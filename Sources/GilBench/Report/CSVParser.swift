@@ -38,6 +38,16 @@ enum CSVParser {
             fields.removeAll(keepingCapacity: true)
         }
 
+        /// At a line end (LF, or CRLF: then `i` moves past the CR), ends the record and returns true.
+        func endsRecord(at i: inout Int) -> Bool {
+            guard bytes[i] == newline || (bytes[i] == cr && i + 1 < bytes.count && bytes[i + 1] == newline) else { return false }
+            if bytes[i] == cr { i += 1 }
+            endRecord()
+            line += 1
+            recordLine = line
+            return true
+        }
+
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]
@@ -52,11 +62,7 @@ enum CSVParser {
                 } else if byte == comma {
                     endField()
                     state = .fieldStart
-                } else if byte == newline || (byte == cr && i + 1 < bytes.count && bytes[i + 1] == newline) {
-                    if byte == cr { i += 1 }
-                    endRecord()
-                    line += 1
-                    recordLine = line
+                } else if endsRecord(at: &i) {
                     state = .fieldStart
                 } else {
                     field.append(byte)
@@ -76,11 +82,7 @@ enum CSVParser {
                 } else if byte == comma {
                     endField()
                     state = .fieldStart
-                } else if byte == newline || (byte == cr && i + 1 < bytes.count && bytes[i + 1] == newline) {
-                    if byte == cr { i += 1 }
-                    endRecord()
-                    line += 1
-                    recordLine = line
+                } else if endsRecord(at: &i) {
                     state = .fieldStart
                 } else {
                     throw Failure(line: line, message: "text after the closing quote of field \(fields.count + 1)")
