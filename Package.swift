@@ -1,9 +1,16 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// gilbench's layers, each a module that may import only those above it in this list:
+//   CGilBench          the C shim: what Swift cannot call directly
+//   GilBenchSimulator  the interpreter, the GIL designs and the workloads (no files, no CSV)
+//   GilBenchSystem     running a configuration: threads, worker processes, system-call counters,
+//                      hashing files, real interpreters, the machine
+//   GilBenchResults    typed result rows, CSV at the edge, summaries, compare, plots
+//   GilBench           the reproduction of the talk on top; re-exports the layers below
+//   gilbench           the command line, thin over GilBench
 let package = Package(
     name: "gilbench",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gilbench", targets: ["gilbench"]),
         .library(name: "GilBench", targets: ["GilBench"]),
@@ -13,24 +20,51 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
-        // MARK: C shim: what Swift cannot call directly (affinity, sem_t, perf_event_open, ptrace, fork).
+        // MARK: C shim: affinity, sem_t, perf_event_open, ptrace, fork, libcrypto.
         .target(
             name: "CGilBench",
             cSettings: [.define("_GNU_SOURCE")],
             linkerSettings: [.linkedLibrary("dl")]  // dlopen of libcrypto (--sha512-core openssl)
         ),
 
-        // MARK: Core library: interpreter, GIL designs, execution, measurement, reports.
+        // MARK: Core: the simulator.
         .target(
-            name: "GilBench",
+            name: "GilBenchSimulator",
             dependencies: [
                 "CGilBench",
                 .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ],
+            ]
+        ),
+
+        // MARK: System: measuring runs on this machine.
+        .target(
+            name: "GilBenchSystem",
+            dependencies: [
+                "CGilBench",
+                "GilBenchSimulator",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
+        // MARK: Results: rows, files, tables, comparisons and plots.
+        .target(
+            name: "GilBenchResults",
+            dependencies: [
+                "GilBenchSimulator",
+                "GilBenchSystem",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+
+        // MARK: The reproduction of the talk, and the library's front door.
+        .target(
+            name: "GilBench",
+            dependencies: ["GilBenchSimulator", "GilBenchSystem", "GilBenchResults"]
         ),
 
         // MARK: Tool: a thin command line over the library.

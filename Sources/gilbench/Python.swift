@@ -68,7 +68,7 @@ struct PythonCommand: ParsableCommand {
             if !noHashing && hashTree == nil {
                 printError("gilbench: no tree to hash (run `gilbench corpus` or give --tree); hashing experiments skipped")
             }
-            var designs: Set<String> = []
+            var designs: Set<GILDesign> = []
             var measured = 0
             for name in python {
                 do {
@@ -82,7 +82,7 @@ struct PythonCommand: ParsableCommand {
                     try session.run(experiments.map(\.configuration), measure: { c throws(GilBenchError) in
                         try bench.measure(byConfiguration[c]!, probes: try counting.makeProbe().map { [$0] } ?? [])
                     })
-                    if !bench.interpreter.gilDesign.isEmpty { designs.insert(bench.interpreter.gilDesign) }
+                    if let design = bench.interpreter.gilDesign { designs.insert(design) }
                     measured += 1
                 } catch {
                     printError("gilbench: \(name): \(error)")
@@ -90,10 +90,10 @@ struct PythonCommand: ParsableCommand {
             }
             if simulator {
                 var simulated: [RunConfiguration] = []
-                for design in designs.sorted() {
+                for design in GILDesign.allCases where designs.contains(design) {
                     for (mode, cpus) in [(ExecutionMode.sequential, CPUSelection.all), (.threads, .all), (.threads, .count(1)), (.processes, .all)] {
                         var c = RunConfiguration()
-                        c.gil = GILDesign(rawValue: design) ?? .interval
+                        c.gil = design
                         c.mode = mode
                         c.cpus = cpus
                         c.n = n

@@ -51,7 +51,7 @@ struct Sweep: ParsableCommand {
             let configurations = counting.expand(try self.configurations())
             let writer = try CSVWriter(path: output)
             let session = Session(writer: writer)
-            try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.sweepParameter) \(c.mode.rawValue) \(c.gil.rawValue)" }
+            try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.sweepParameter?.column.rawValue ?? "") \(c.mode.rawValue) \(c.gil.rawValue)" }
             print("sweep \(session.runID) of \(parameter.rawValue) over \(values.joined(separator: ",")) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores")
             print(Summary(records: session.records).render(), terminator: "")
             let syscallSummary = SyscallReport.render(session.records)

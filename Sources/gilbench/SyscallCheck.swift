@@ -28,7 +28,7 @@ struct SyscallCheck: ParsableCommand {
     func run() throws {
         try reporting {
             let counting: SyscallCounting
-            switch try syscalls.prepare(names: CountedSyscall.named.map(\.name) + ["getppid"]) {
+            switch try syscalls.prepare(names: CountedSyscall.names + ["getppid"]) {
             case .run(let c): counting = c
             case .finished(let status): throw ExitCode(status)
             }

@@ -48,7 +48,7 @@ struct SyscallOptions: ParsableArguments {
 
     /// Resolves `--syscalls`; for ptrace, runs this very command again as a traced child and returns
     /// `.finished`. Notices (a counter unavailable, tracefs mounted) go to stderr, one line each.
-    func prepare(names: [String] = CountedSyscall.named.map(\.name)) throws(GilBenchError) -> Plan {
+    func prepare(names: [String] = CountedSyscall.names) throws(GilBenchError) -> Plan {
         if let ptraceReplyFD {
             printError("gilbench: counting system calls with ptrace: timings are slowed by tracing and marked syscall_counter=ptrace")
             return .run(.tracedChild(replyFD: ptraceReplyFD))

@@ -117,9 +117,9 @@ struct HashingTests {
         #expect(outcomes[0].hex != nil && outcomes[3].hex != nil)
         #expect(outcomes[1] == .unreadable("No such file or directory"))
         #expect(outcomes[2].hex == nil)
-        let (record, warnings) = HashingPlan.report(files: listing.files, outcomes: outcomes, bytes: 6, scanProblems: [])
-        #expect(record[.files] == "2")
-        #expect(record[.unreadableFiles] == "2")
+        let (outcome, warnings) = HashingPlan.report(files: listing.files, outcomes: outcomes, bytes: 6, scanProblems: [])
+        #expect(outcome.files == 2)
+        #expect(outcome.unreadableFiles == 2)
         #expect(warnings.count == 2 && warnings[0].contains(dir + "/c"))
     }
 

@@ -34,14 +34,14 @@ struct PythonTests {
     func engineNames() {
         let cpython3 = PythonInterpreter(path: "/usr/bin/python3", implementation: "cpython", version: "3.11.7")
         #expect(cpython3.engine == "cpython-3.11.7")
-        #expect(cpython3.gilDesign == "interval")
+        #expect(cpython3.gilDesign == .interval)
         #expect(cpython3.hasSwitchInterval)
         let cpython2 = PythonInterpreter(path: "python2", implementation: "cpython", version: "2.7.18")
-        #expect(cpython2.gilDesign == "ticks")
+        #expect(cpython2.gilDesign == .ticks)
         #expect(!cpython2.hasSwitchInterval)
         let pypy = PythonInterpreter(path: "pypy3", implementation: "pypy", version: "3.9.16", implementationVersion: "7.3.11")
         #expect(pypy.engine == "pypy-7.3.11")
-        #expect(pypy.gilDesign == "")
+        #expect(pypy.gilDesign == nil)
     }
 
     @Test("A missing interpreter is one clear line")
@@ -58,7 +58,7 @@ struct PythonTests {
         let programs = Set(list.map(\.program))
         #expect(programs == ["sequential", "threads", "processes", "race", "hash-sequential", "hash-pool"])
         #expect(list.contains { $0.program == "threads" && $0.configuration.cpus == .count(1) })
-        #expect(list.filter { $0.configuration.sweepParameter == "switch_interval_ms" }.count == 5)
+        #expect(list.filter { $0.configuration.sweepParameter == .switchInterval }.count == 5)
         #expect(Set(list.map(\.configuration)).count == list.count, "configurations are distinct")
     }
 
@@ -73,7 +73,7 @@ struct PythonTests {
         #expect(session.records.count == experiments.count)
         for row in session.records {
             #expect(row[.engine] == bench.interpreter.engine)
-            #expect(row[.gil] == bench.interpreter.gilDesign)
+            #expect(row[.gil] == bench.interpreter.gilDesign?.rawValue ?? "")
             #expect(Double(row[.wallSeconds] ?? "") ?? 0 > 0)
             #expect(Double(row[.userSeconds] ?? "") ?? 0 > 0, "the child's CPU time is measured from outside")
         }

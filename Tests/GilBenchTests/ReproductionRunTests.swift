@@ -12,10 +12,10 @@ struct ReproductionRunTests {
     }
 
     /// Pretends threads take 1.5 times as long as sequential runs.
-    static func fake(_ c: RunConfiguration, _ events: GILEventRecorder?) -> GilBench.Measurement {
+    static func fake(_ c: RunConfiguration, _ events: GILEventRecorder?) -> GilBench.RunMeasurement {
         events?.record(.acquired, thread: 0, at: 10)
         events?.record(.released, thread: 0, at: 20)
-        return Measurement(
+        return RunMeasurement(
             wallSeconds: c.mode == .sequential ? 1.0 : 1.5, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
     }
 

@@ -1,3 +1,6 @@
+import GilBenchResults
+import GilBenchSimulator
+import GilBenchSystem
 import Foundation
 
 /// The experiments `gilbench reproduce` runs, in the order of the talk, then those beyond it.

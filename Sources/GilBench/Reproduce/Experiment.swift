@@ -1,3 +1,6 @@
+import GilBenchResults
+import GilBenchSimulator
+import GilBenchSystem
 import Foundation
 
 /// How big `gilbench reproduce` makes its runs.

@@ -1,3 +1,6 @@
+import GilBenchResults
+import GilBenchSimulator
+import GilBenchSystem
 import Foundation
 
 /// One `gilbench reproduce`: runs the selected experiments of the catalogue, writes every row to
@@ -85,7 +88,7 @@ public final class Reproduction {
     /// - Throws: ``GilBenchError`` only when the report or a plot cannot be written; a stopped run is
     ///   reported in ``Outcome/stopped``.
     public func run(
-        measure: @escaping (RunConfiguration, GILEventRecorder?) throws(GilBenchError) -> Measurement = { c, e throws(GilBenchError) in try Runner.measure(c, events: e) },
+        measure: @escaping (RunConfiguration, GILEventRecorder?) throws(GilBenchError) -> RunMeasurement = { c, e throws(GilBenchError) in try Runner.measure(c, events: e) },
         interrupted: @escaping () -> Bool = { Interruption.requested },
         progress: (Progress) -> Void = { _ in }
     ) throws(GilBenchError) -> Outcome {
@@ -200,7 +203,7 @@ public final class Reproduction {
             }
             let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
             try session.run(experiments.map(\.configuration), measure: { c throws(GilBenchError) in try bench.measure(byConfiguration[c]!) })
-            let design = GILDesign(rawValue: bench.interpreter.gilDesign)
+            let design = bench.interpreter.gilDesign
             if let design {
                 let simulated = experiments.map { e in
                     var c = e.configuration
@@ -243,7 +246,7 @@ public final class Reproduction {
     /// A short extra run of `configuration` with the GIL's event recorder on (not written to the CSV:
     /// recording perturbs the timings).
     func recordTimeline(
-        _ configuration: RunConfiguration, measure: (RunConfiguration, GILEventRecorder?) throws(GilBenchError) -> Measurement
+        _ configuration: RunConfiguration, measure: (RunConfiguration, GILEventRecorder?) throws(GilBenchError) -> RunMeasurement
     ) throws(GilBenchError) -> [GILEventRecorder.Event] {
         var short = configuration
         short.n = min(configuration.n, Reproduction.timelineN)

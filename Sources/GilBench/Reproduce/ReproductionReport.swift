@@ -1,3 +1,6 @@
+import GilBenchResults
+import GilBenchSimulator
+import GilBenchSystem
 import Foundation
 
 /// `results/REPORT.md`: what a `gilbench reproduce` run found, slide by slide, beside the 2009 figures,

@@ -1,3 +1,6 @@
+import GilBenchResults
+import GilBenchSimulator
+import GilBenchSystem
 /// Beazley's 2009 figures ("Inside the Python GIL", Chicago, June 2009), copied verbatim from the
 /// project's reference table (shared/reference/slides.csv). The report sets each of them beside what
 /// gilbench measures on the machine at hand.

@@ -1,0 +1,252 @@
+import GilBenchSimulator
+import GilBenchSystem
+import Foundation
+
+/// One plot gilbench draws, with the file name it is saved under.
+public struct NamedPlot: Sendable {
+    /// File name without folder, such as `countdown-wall.svg`.
+    public var fileName: String
+    /// What it shows, for the report's alt text.
+    public var caption: String
+    public var svg: SVGDocument
+
+    public init(fileName: String, caption: String, svg: SVGDocument) {
+        self.fileName = fileName
+        self.caption = caption
+        self.svg = svg
+    }
+}
+
+/// Draws every plot that a set of CSV rows supports: `gilbench plot` and `gilbench reproduce` both use
+/// it, so a plot redrawn from a CSV is the plot the run drew.
+///
+/// Rows are taken experiment by experiment (the `experiment` column; rows without one form the
+/// experiment `run`), and within one, configurations are grouped as ``Summary`` groups them (equal
+/// configuration columns = repetitions of one configuration).
+public enum PlotSet {
+    /// Every plot the rows support, plus a timeline when events are given.
+    public static func plots(records: [CSVRecord], timeline: [GILEventRecorder.Event]? = nil, timelineSubtitle: String? = nil) -> [NamedPlot] {
+        var out: [NamedPlot] = []
+        let experiments = records.map { $0[.experiment] ?? "" }.uniqued()
+        for experiment in experiments {
+            let rows = records.filter { ($0[.experiment] ?? "") == experiment }
+            out += plots(experiment: experiment.isEmpty ? "run" : experiment, rows: rows)
+        }
+        if let timeline, !timeline.isEmpty {
+            out.append(timelinePlot(timeline, subtitle: timelineSubtitle))
+        }
+        return out
+    }
+
+    /// The plots of one experiment's rows.
+    public static func plots(experiment: String, rows: [CSVRecord]) -> [NamedPlot] {
+        let summary = Summary(records: rows)
+        var out: [NamedPlot] = []
+        let workloads = Set(rows.compactMap { $0[.workload] })
+        if workloads.contains("extension"), let p = speedupPlot(experiment, summary) { out.append(p) }
+        if workloads.contains("io-latency"), let p = latencyPlot(experiment, summary) { out.append(p) }
+        if let p = checkIntervalPlot(experiment, summary) { out.append(p) }
+        if out.isEmpty, let p = wallPlot(experiment, summary) { out.append(p) }
+        if let p = syscallPlot(experiment, summary) { out.append(p) }
+        if let p = failedWakeupPlot(experiment, rows) { out.append(p) }
+        return out
+    }
+
+    // MARK: The plots
+
+    /// Median wall time per configuration, whiskers from the fastest to the slowest repetition.
+    public static func wallPlot(_ experiment: String, _ summary: Summary) -> NamedPlot? {
+        let labels = shortLabels(summary.groups)
+        let bars = zip(summary.groups, labels).compactMap { g, label -> BarChart.Bar? in
+            guard let median = g.median(.wallSeconds) else { return nil }
+            let values = g.values(.wallSeconds)
+            return BarChart.Bar(category: label, value: median, min: values.min(), max: values.max())
+        }
+        guard !bars.isEmpty else { return nil }
+        var chart = BarChart(
+            title: "\(experiment): wall time per configuration",
+            subtitle: "median of \(repetitions(summary)) repetitions; whiskers: fastest to slowest",
+            valueTitle: "wall time (s)", categoryTitle: "configuration", bars: bars)
+        chart.format = { String(format: $0 >= 10 ? "%.1f s" : "%.2f s", $0) }
+        return NamedPlot(fileName: "\(slug(experiment))-wall.svg", caption: "\(experiment): median wall time per configuration with min-max whiskers", svg: chart.render())
+    }
+
+    /// System calls per configuration on a log scale: all calls and futex calls (slides 96-97).
+    public static func syscallPlot(_ experiment: String, _ summary: Summary) -> NamedPlot? {
+        let labels = shortLabels(summary.groups)
+        var bars: [BarChart.Bar] = []
+        for (g, label) in zip(summary.groups, labels) {
+            for (column, name) in [(Column.syscallsTotal, "all system calls"), (.syscallsFutex, "futex calls")] {
+                let values = g.values(column)
+                guard values.count == g.rows.count, let median = Statistics.median(values) else { continue }
+                bars.append(BarChart.Bar(category: label, series: name, value: median, min: values.min(), max: values.max()))
+            }
+        }
+        guard !bars.isEmpty else { return nil }
+        var chart = BarChart(
+            title: "\(experiment): system calls per run", subtitle: "counted by the kernel; median of the repetitions",
+            valueTitle: "system calls per run", categoryTitle: "configuration", bars: bars)
+        chart.logarithmic = true
+        chart.format = { PlotScale.label($0.rounded()) }
+        return NamedPlot(fileName: "\(slug(experiment))-syscalls.svg", caption: "\(experiment): system calls per configuration, log scale", svg: chart.render())
+    }
+
+    /// Failed wake-ups before each contended acquisition succeeded, all rows together (slide 98).
+    public static func failedWakeupPlot(_ experiment: String, _ rows: [CSVRecord]) -> NamedPlot? {
+        var merged = FailedWakeupHistogram()
+        var any = false
+        for row in rows {
+            if let h = row[.gilFailedWakeupsHistogram].flatMap(FailedWakeupHistogram.init(cell:)) { merged.merge(h); any = true }
+        }
+        guard any, merged.total > 0 else { return nil }
+        let chart = HistogramChart(
+            title: "\(experiment): failed wake-ups before the GIL was won",
+            subtitle: "\(merged.total) contended acquisitions, all repetitions (condition-variable lock)",
+            bucketTitle: "failed wake-ups before the acquisition succeeded",
+            countTitle: "acquisitions", buckets: merged.buckets.map { .init(label: $0.label, count: $0.count) })
+        return NamedPlot(fileName: "\(slug(experiment))-failed-wakeups.svg", caption: "\(experiment): histogram of failed wake-ups per successful acquisition", svg: chart.render())
+    }
+
+    /// Two threads over sequential speed-up against the native call's length n, with 1.0 and 2.0 lines (slide 104).
+    public static func speedupPlot(_ experiment: String, _ summary: Summary) -> NamedPlot? {
+        let points = speedups(summary)
+        guard !points.isEmpty else { return nil }
+        var series: [LineChart.Series] = []
+        for name in points.map(\.series).uniqued() {
+            series.append(.init(name: name, points: points.filter { $0.series == name }.map { LineChart.Point(x: $0.n, y: $0.speedup) }))
+        }
+        var chart = LineChart(
+            title: "\(experiment): two threads against sequential", subtitle: "speed-up = sequential / threaded median wall time",
+            xTitle: "churn n (native spin iterations per call)", yTitle: "speed-up (×)", series: series)
+        chart.logarithmicX = points.contains { $0.n > 0 } && (points.map(\.n).max() ?? 0) > 100
+        chart.references = [(1.0, "1.0: no gain"), (2.0, "2.0: both cores busy")]
+        return NamedPlot(fileName: "\(slug(experiment))-speedup.svg", caption: "\(experiment): speed-up of two threads over sequential against n", svg: chart.render())
+    }
+
+    /// (series, n, sequential/threaded) for every threaded group with a sequential twin, by `churn_n`.
+    public static func speedups(_ summary: Summary) -> [(series: String, n: Double, speedup: Double)] {
+        var out: [(String, Double, Double)] = []
+        for g in summary.groups where g.key[.mode] == "threads" {
+            guard let n = Double(g.key[.churnN] ?? ""), let threaded = g.median(.wallSeconds) else { continue }
+            let twin = summary.groups.first { s in
+                s.key[.mode] == "sequential" && Column.configuration.allSatisfy { c in
+                    c == .mode || c == .threads || c == .cpuList || s.key[c] == g.key[c]
+                }
+            }
+            guard let sequential = twin?.median(.wallSeconds), threaded > 0 else { continue }
+            var name = g.key[.gil] ?? ""
+            if let lock = g.key[.lock], !lock.isEmpty { name += "/" + lock }
+            out.append((name, n, sequential / threaded))
+        }
+        return out
+    }
+
+    /// Response time of the I/O thread per GIL design and CPU-bound threads (the convoy effect).
+    public static func latencyPlot(_ experiment: String, _ summary: Summary) -> NamedPlot? {
+        var bars: [BarChart.Bar] = []
+        for g in summary.groups {
+            var label = g.key[.gil] ?? ""
+            if let t = g.key[.cpuThreads], !t.isEmpty { label += " + \(t) CPU-bound" }
+            for (column, name) in [(Column.latencyP50Us, "p50"), (.latencyP99Us, "p99")] {
+                let values = g.values(column)
+                guard !values.isEmpty, let median = Statistics.median(values) else { continue }
+                bars.append(BarChart.Bar(category: label, series: name, value: median, min: values.min(), max: values.max()))
+            }
+        }
+        guard !bars.isEmpty else { return nil }
+        var chart = BarChart(
+            title: "\(experiment): I/O response time per GIL design", subtitle: "median over repetitions of each run's percentile",
+            valueTitle: "response time (µs)", categoryTitle: "GIL design + CPU-bound threads", bars: bars)
+        chart.logarithmic = true
+        chart.format = { $0 >= 100 ? grouped($0) : String(format: "%.1f", $0) }
+        return NamedPlot(fileName: "\(slug(experiment))-latency.svg", caption: "\(experiment): I/O response time per GIL design, log scale", svg: chart.render())
+    }
+
+    /// Median wall time against the check interval, one line per mode and CPU count (log x).
+    public static func checkIntervalPlot(_ experiment: String, _ summary: Summary) -> NamedPlot? {
+        let intervals = Set(summary.groups.compactMap { $0.key[.checkInterval] }.filter { !$0.isEmpty })
+        guard intervals.count >= 3 else { return nil }
+        var byName: [String: [LineChart.Point]] = [:]
+        var order: [String] = []
+        for g in summary.groups {
+            guard let ci = Double(g.key[.checkInterval] ?? ""), let median = g.median(.wallSeconds) else { continue }
+            let name = [g.key[.mode] ?? "", (g.key[.cpus]).map { "\($0) CPU" } ?? ""].joined(separator: ", ")
+            if byName[name] == nil { order.append(name) }
+            let values = g.values(.wallSeconds)
+            byName[name, default: []].append(.init(x: ci, y: median, min: values.min(), max: values.max()))
+        }
+        var chart = LineChart(
+            title: "\(experiment): wall time against the check interval", subtitle: "median of the repetitions; bars: min to max",
+            xTitle: "check interval (ticks)", yTitle: "wall time (s)", series: order.map { .init(name: $0, points: byName[$0]!) })
+        chart.logarithmicX = true
+        return NamedPlot(fileName: "\(slug(experiment))-check-interval.svg", caption: "\(experiment): wall time against the check interval", svg: chart.render())
+    }
+
+    /// Who held the GIL when, who waited and whose wake-up failed, in a window around one hand-off.
+    public static func timelinePlot(_ events: [GILEventRecorder.Event], subtitle: String? = nil) -> NamedPlot {
+        let window = TimelineChart.window(events)
+        let chart = TimelineChart(title: "GIL timeline: two threads, one hand-off", subtitle: subtitle, events: events, window: window)
+        return NamedPlot(fileName: "timeline.svg", caption: "GIL timeline of a short threaded run", svg: chart.render())
+    }
+
+    // MARK: Helpers
+
+    /// Labels naming only what differs between the groups ("threads, 1 CPU").
+    public static func shortLabels(_ groups: [Summary.Group]) -> [String] {
+        let columns: [(Column, (String) -> String)] = [
+            (.workload, { $0 }), (.mode, { $0 }), (.gil, { "gil=\($0)" }), (.lock, { $0 }), (.threads, { "\($0) thr" }),
+            (.processes, { "\($0) proc" }), (.cpus, { $0 == "1" ? "1 CPU" : "\($0) CPUs" }), (.checkInterval, { "ci=\($0)" }),
+            (.switchIntervalMs, { "\($0) ms" }), (.churnN, { "n=\($0)" }), (.cpuThreads, { "\($0) CPU-bound" }),
+            (.gilDuringHash, { $0 == "hold" ? "GIL held" : "GIL released" }), (.chunkSize, { "\($0) B" }), (.n, { "n=\($0)" }), (.tasks, { "\($0) tasks" }),
+        ]
+        let varying = columns.filter { c, _ in
+            // Thread counts matter only between threaded runs: sequential runs have one by construction.
+            let considered = c == .threads ? groups.filter { $0.key[.mode] != "sequential" } : groups
+            return Set(considered.map { $0.key[c.self] ?? "" }).count > 1
+        }
+        return groups.map { g in
+            let parts = varying.compactMap { c, f -> String? in
+                guard let v = g.key[c], !v.isEmpty else { return nil }
+                // Sequential runs have one thread by construction; "1 thr" adds nothing.
+                if c == .threads && g.key[.mode] == "sequential" { return nil }
+                return f(v)
+            }
+            return parts.isEmpty ? g.label : parts.joined(separator: " ")
+        }
+    }
+
+    static func repetitions(_ summary: Summary) -> String {
+        let counts = Set(summary.groups.map(\.rows.count))
+        return counts.count == 1 ? String(counts.first!) : "\(counts.min()!)-\(counts.max()!)"
+    }
+
+    /// A file-name-safe form of an experiment name.
+    public static func slug(_ s: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+        let lowered = s.lowercased().map { allowed.contains($0) ? $0 : "-" }
+        return String(lowered).split(separator: "-").joined(separator: "-")
+    }
+}
+
+extension PlotSet {
+    /// Writes `plots` into `directory` (created if needed) and returns their paths.
+    /// - Throws: ``GilBenchError`` `.unwritableOutput` when the folder or a file cannot be written.
+    public static func write(_ plots: [NamedPlot], to directory: String) throws(GilBenchError) -> [String] {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw GilBenchError(.unwritableOutput, "cannot create the folder \(directory)")
+        }
+        var paths: [String] = []
+        for plot in plots {
+            let path = (directory as NSString).appendingPathComponent(plot.fileName)
+            do {
+                try plot.svg.render().write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                throw GilBenchError(.unwritableOutput, "cannot write \(path)")
+            }
+            paths.append(path)
+        }
+        return paths
+    }
+}

@@ -1,0 +1,134 @@
+import GilBenchSystem
+import GilBenchSimulator
+import Foundation
+
+/// A run of several configurations: warm-ups, then repetitions alternating between configurations
+/// (so that drift on a shared machine hits them all alike), each row written as soon as it is measured.
+public final class Session {
+    public let runID: String
+    public let machine: MachineInfo
+    public let timestamp: String
+    private let writer: CSVWriter?
+    /// Every row written so far, in order.
+    public private(set) var records: [CSVRecord] = []
+    /// Warnings of the measurements so far, each once, in order.
+    public private(set) var warnings: [String] = []
+
+    /// - Parameters:
+    ///   - writer: where rows go as they are measured; nil to keep them in memory only.
+    ///   - machine: the metadata written beside every row.
+    public init(writer: CSVWriter?, machine: MachineInfo = .current(), runID: String? = nil) {
+        self.writer = writer
+        self.machine = machine
+        let now = Date()
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime]
+        timestamp = format.string(from: now)
+        self.runID = runID ?? Session.makeRunID(now)
+    }
+
+    /// A short unique id: UTC time to the second and 4 random hex digits.
+    public static func makeRunID(_ date: Date = Date()) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return f.string(from: date) + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+    }
+
+    /// Runs every configuration: `warmup` unrecorded runs each, then `repetitions` rounds.
+    /// - Parameters:
+    ///   - probes: made afresh for each measurement by the caller's factory (nil: none).
+    ///   - progress: called before each measurement with (done, total, configuration).
+    /// - Throws: the first ``GilBenchError``; rows measured before it are already written.
+    public func run(
+        _ configurations: [RunConfiguration],
+        measure: (RunConfiguration) throws(GilBenchError) -> RunMeasurement = { c throws(GilBenchError) in try Runner.measure(c) },
+        progress: (Int, Int, RunConfiguration) -> Void = { _, _, _ in }
+    ) throws(GilBenchError) {
+        for configuration in configurations { try configuration.validate() }
+        let rounds = configurations.map(\.repetitions).max() ?? 0
+        let total = configurations.reduce(0) { $0 + $1.warmup + $1.repetitions }
+        var done = 0
+        for configuration in configurations {
+            for _ in 0..<configuration.warmup {
+                progress(done, total, configuration)
+                _ = try measure(configuration)
+                done += 1
+            }
+        }
+        for round in 1...max(rounds, 1) {
+            for configuration in configurations where round <= configuration.repetitions {
+                progress(done, total, configuration)
+                let measurement = try measure(configuration)
+                try record(configuration, repetition: round, measurement)
+                done += 1
+            }
+        }
+    }
+
+    /// Writes one row.
+    public func record(_ configuration: RunConfiguration, repetition: Int, _ measurement: RunMeasurement) throws(GilBenchError) {
+        var row = configuration.record
+        row.set(.schemaVersion, Column.currentSchemaVersion)
+        row.set(.runID, runID)
+        row.set(.timestamp, timestamp)
+        row.set(.repeat, repetition)
+        row.merge(measurement.record)
+        row.merge(machine.record)
+        try writer?.write(row)
+        records.append(row)
+        for warning in measurement.warnings where !warnings.contains(warning) { warnings.append(warning) }
+    }
+}
+
+extension RunConfiguration {
+    /// The configuration's columns of a CSV row.
+    public var record: CSVRecord {
+        var r = CSVRecord()
+        r.set(.experiment, experiment)
+        r.set(.engine, engine.name)
+        r.set(.workload, workload.rawValue)
+        r.set(.mode, mode.rawValue)
+        if case .interpreter(_, let realGIL) = engine {
+            // A real interpreter: its own GIL, its own defaults; only what the run set is written.
+            r.set(.gil, realGIL?.rawValue ?? "")
+            r.set(.tasks, workload == .hashing ? nil : tasks)
+            r.set(.threads, threads)
+            r.set(.processes, processCount)
+            if let cpus = try? CPUAffinity.resolve(cpus, allowed: CPUAffinity.current()) {
+                r.set(.cpus, cpus.count)
+                r.set(.cpuList, cpus.map(String.init).joined(separator: " "))
+            }
+            if workload != .hashing { r.set(.n, n) }
+            if sweepParameter == .switchInterval { r.set(.switchIntervalMs, switchIntervalMilliseconds) }
+            if sweepParameter == .checkInterval { r.set(.checkInterval, checkInterval) }
+            if let sweepParameter { r.set(.sweepParameter, sweepParameter.column.rawValue) }
+            if workload == .hashing { r.set(.chunkSize, chunkSize) }
+            return r
+        }
+        r.set(.gil, gil.rawValue)
+        r.set(.lock, lockColumn)
+        // Hashing's work is the tree (see `files`), however it is split.
+        r.set(.tasks, workload == .hashing ? nil : tasks)
+        r.set(.threads, threads)
+        r.set(.processes, processCount)
+        if let cpus = try? CPUAffinity.resolve(cpus, allowed: CPUAffinity.current()) {
+            r.set(.cpus, cpus.count)
+            r.set(.cpuList, cpus.map(String.init).joined(separator: " "))
+        }
+        if workload.usesN { r.set(.n, n) }
+        if gil == .ticks || gil == .fair { r.set(.checkInterval, checkInterval) }
+        if gil == .interval || gil == .priority { r.set(.switchIntervalMs, switchIntervalMilliseconds) }
+        if workload == .extension { r.set(.churnN, churnN) }
+        if workload == .extension || workload == .ioLatency { r.set(.calls, calls) }
+        if workload == .ioLatency { r.set(.cpuThreads, cpuThreads) }
+        if let sweepParameter { r.set(.sweepParameter, sweepParameter.column.rawValue) }
+        if workload == .hashing {
+            r.set(.chunkSize, chunkSize)
+            r.set(.gilDuringHash, gilDuringHash.rawValue)
+            r.set(.sha512Core, sha512Core.rawValue)
+        }
+        return r
+    }
+}

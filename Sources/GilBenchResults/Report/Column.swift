@@ -1,0 +1,143 @@
+import GilBenchSimulator
+import GilBenchSystem
+import Foundation
+
+/// The columns of gilbench's CSV, in file order. Schema version ``Column/currentSchemaVersion``.
+///
+/// Columns are only ever added (at the end of their group); none is renamed or removed without
+/// raising the schema version. README documents each one. An empty cell means "not measured" or
+/// "cannot be known", never zero.
+public enum Column: String, CaseIterable, Sendable, Hashable {
+    // MARK: Identity and configuration
+    case schemaVersion = "schema_version"
+    case runID = "run_id"
+    case timestamp
+    case experiment
+    case engine
+    case workload
+    case mode
+    case gil
+    case lock
+    case tasks
+    case threads
+    case processes
+    case cpus
+    case cpuList = "cpu_list"
+    case n
+    case checkInterval = "check_interval"
+    case switchIntervalMs = "switch_interval_ms"
+    case churnN = "churn_n"
+    case calls
+    case cpuThreads = "cpu_threads"
+    case chunkSize = "chunk_size"
+    case gilDuringHash = "gil_during_hash"
+    case sha512Core = "sha512_core"
+    case sweepParameter = "sweep_parameter"
+    case `repeat`
+
+    // MARK: Measurements
+    case wallSeconds = "wall_s"
+    case userSeconds = "user_s"
+    case systemSeconds = "sys_s"
+    case voluntaryContextSwitches = "voluntary_ctx_switches"
+    case involuntaryContextSwitches = "involuntary_ctx_switches"
+    case instructions
+    case ticks
+    case gilAcquisitions = "gil_acquisitions"
+    case gilHandoffs = "gil_handoffs"
+    case gilFailedAcquisitions = "gil_failed_acquisitions"
+    case gilWaitSeconds = "gil_wait_s"
+    case forcedSwitches = "forced_switches"
+    case gilWaitP50Us = "gil_wait_p50_us"
+    case gilWaitP90Us = "gil_wait_p90_us"
+    case gilWaitP99Us = "gil_wait_p99_us"
+    case gilWaitMaxUs = "gil_wait_max_us"
+    case syscallCounter = "syscall_counter"
+    case syscallsTotal = "syscalls_total"
+    case syscallsFutex = "syscalls_futex"
+    case syscallsSchedYield = "syscalls_sched_yield"
+    case syscallsNanosleep = "syscalls_nanosleep"
+    case syscallsClockNanosleep = "syscalls_clock_nanosleep"
+    case syscallsRead = "syscalls_read"
+    case syscallsWrite = "syscalls_write"
+    case files
+    case bytes
+    case unreadableFiles = "unreadable_files"
+    case latencyP50Us = "latency_p50_us"
+    case latencyP99Us = "latency_p99_us"
+    case latencyMaxUs = "latency_max_us"
+    case requestsPerSecond = "requests_per_s"
+    case raceFinalX = "race_final_x"
+    case longTickUs = "long_tick_us"
+    /// Failed wake-ups per contended acquisition, as `bucket:count;...` (``FailedWakeupHistogram``).
+    case gilFailedWakeupsHistogram = "gil_failed_wakeups_histogram"
+
+    // MARK: Machine
+    case host
+    case kernel
+    case cpuModel = "cpu_model"
+    case cores
+    case swiftVersion = "swift_version"
+    case gilbenchVersion = "gilbench_version"
+    case gitCommit = "git_commit"
+
+    /// The version written in every row's `schema_version`.
+    public static let currentSchemaVersion = 1
+
+    /// The header line, without newline.
+    public static var header: String { allCases.map(\.rawValue).joined(separator: ",") }
+
+    /// Columns that describe a configuration (rows with equal values here are repetitions of one
+    /// configuration), as opposed to measurements and metadata.
+    public static let configuration: [Column] = [
+        .experiment, .engine, .workload, .mode, .gil, .lock, .tasks, .threads, .processes, .cpus, .cpuList, .n,
+        .checkInterval, .switchIntervalMs, .churnN, .calls, .cpuThreads, .chunkSize, .gilDuringHash, .sha512Core, .sweepParameter,
+        .syscallCounter,
+    ]
+}
+
+/// One CSV row: a value per column, empty where nothing was measured.
+public struct CSVRecord: Sendable, Equatable {
+    public private(set) var values: [Column: String] = [:]
+
+    public init() {}
+
+    public subscript(column: Column) -> String? {
+        get { values[column] }
+        set { values[column] = newValue }
+    }
+
+    /// Sets an integer column; nil leaves it empty.
+    public mutating func set(_ column: Column, _ value: Int?) {
+        values[column] = value.map(String.init)
+    }
+
+    /// Sets a real column with enough digits for its scale; nil or a non-finite value leaves it empty.
+    public mutating func set(_ column: Column, _ value: Double?) {
+        guard let value, value.isFinite else { values[column] = nil; return }
+        values[column] = CSVRecord.format(value)
+    }
+
+    public mutating func set(_ column: Column, _ value: String) {
+        values[column] = value
+    }
+
+    /// Merges `other`'s cells over this record's.
+    public mutating func merge(_ other: CSVRecord) {
+        values.merge(other.values) { _, new in new }
+    }
+
+    /// Formats a real number compactly (``DecimalText/compact(_:)``).
+    public static func format(_ value: Double) -> String { DecimalText.compact(value) }
+
+    /// The row as one CSV line (RFC 4180 quoting), without newline.
+    public var line: String {
+        Column.allCases.map { CSVRecord.quote(values[$0] ?? "") }.joined(separator: ",")
+    }
+
+    /// Quotes a field when it holds a comma, quote or line break.
+    public static func quote(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

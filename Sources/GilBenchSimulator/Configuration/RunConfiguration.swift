@@ -1,0 +1,140 @@
+/// What executes a workload: gilbench's simulator, or a real interpreter measured from outside.
+public enum Engine: Sendable, Hashable {
+    case simulator
+    /// A real interpreter: its `engine` column (`cpython-3.11.7`) and the GIL design it has in
+    /// gilbench's names (`interval`, `ticks`, or empty when gilbench has no model of it).
+    case interpreter(name: String, gil: GILDesign?)
+
+    /// The `engine` column.
+    public var name: String {
+        switch self {
+        case .simulator: "gilbench-sim"
+        case .interpreter(let name, _): name
+        }
+    }
+}
+
+/// The workloads gilbench runs.
+public enum Workload: String, Sendable, CaseIterable, Codable {
+    /// Slide 80: `while n > 0: n -= 1`, once per task.
+    case countdown
+    /// Slides 99-104: a loop calling native `churn(churnN)` `calls` times, the GIL released around it.
+    case `extension`
+    /// One thread answers requests on a pipe (blocking reads release the GIL) beside `cpuThreads`
+    /// CPU-bound threads; a client outside the interpreter measures response times (convoy effect).
+    case ioLatency = "io-latency"
+    /// Slide 43: two threads run `x = x + 1` and `x = x - 1` on a global `n` times each.
+    case race
+    /// ``race`` with a user lock (LOCK_ACQUIRE / LOCK_RELEASE) around each update: x ends at 0.
+    case raceLocked = "race-locked"
+    /// Slide 90: one long instruction (`-1 in range(n)`) while another thread waits for the GIL.
+    case longTick = "long-tick"
+    /// Slides 147-150: SHA-512 of every file of a tree, read in chunks (``HashingJob``).
+    case hashing
+}
+
+/// How the tasks of a run are executed.
+public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
+    /// All tasks one after another in one thread.
+    case sequential
+    /// One thread per task, all under one GIL.
+    case threads
+    /// One worker process per task (`processes` of them), each with its own interpreter and GIL.
+    case processes
+    /// `processes` worker processes fed small tasks through a queue (multiprocessing.Pool).
+    case pool
+}
+
+/// The GIL design a run uses.
+public enum GILDesign: String, Sendable, CaseIterable, Codable {
+    /// Python 2: release and re-take every check interval ticks (``TickGIL``).
+    case ticks
+    /// Python 3.2+: drop request after a switch interval, forced switching (``IntervalGIL``).
+    case interval
+    /// FIFO hand-off every check interval ticks (``FairGIL``).
+    case fair
+    /// Beazley 2010: I/O-bound threads preempt CPU-bound ones (``PriorityGIL``).
+    case priority
+    /// No GIL (free-threaded Python).
+    case none
+}
+
+/// Everything that defines one configuration of a run. Each field is a CSV column.
+public struct RunConfiguration: Sendable, Hashable {
+    /// A label that groups rows of one experiment (`gilbench reproduce` sets it; empty otherwise).
+    public var experiment: String = ""
+    /// What executes the workload: gilbench's simulator, or a real interpreter (`gilbench python`).
+    public var engine: Engine = .simulator
+    public var workload: Workload = .countdown
+    public var mode: ExecutionMode = .sequential
+    public var gil: GILDesign = .ticks
+    public var lock: LockKind = .semaphore
+    /// How many tasks the run does (countdown: how many times count(n) runs). In `threads` mode
+    /// each task has its own thread; in `sequential` mode they run one after another.
+    public var tasks: Int = 2
+    public var n: Int = 20_000_000
+    /// Ticks between GIL checks (Python 2's `sys.setcheckinterval`).
+    public var checkInterval: Int = 100
+    /// Milliseconds a waiter waits before it asks for the GIL (Python 3's `sys.setswitchinterval`).
+    public var switchIntervalMilliseconds: Double = 5
+    /// `extension`: iterations of the native `churn(n)` per call.
+    public var churnN: Int = 0
+    /// `extension`: native calls per thread; `io-latency`: requests the client sends.
+    public var calls: Int = 1_000_000
+    /// `io-latency`: CPU-bound threads beside the server thread.
+    public var cpuThreads: Int = 1
+    /// The column `gilbench sweep` varies (its own column holds the value); empty otherwise.
+    public var sweepParameter: SweepParameter? = nil
+    public var cpus: CPUSelection = .all
+    public var repetitions: Int = 5
+    public var warmup: Int = 1
+    /// Which counter counts this configuration's system calls (`syscall_counter`; see ``SyscallCounting``).
+    public var syscallCounter: SyscallCounterKind = .none
+    /// Worker processes in `processes` and `pool` modes (`--processes`).
+    public var processes: Int = 2
+    /// Hashing: the directory to hash (`--tree`).
+    public var tree: String = ""
+    /// Hashing: bytes per read (`--chunk-size`, slide 147's 8192).
+    public var chunkSize: Int = 8192
+    /// Hashing: whether a thread keeps the GIL while hashing a chunk.
+    public var gilDuringHash: GILDuringHash = .release
+    /// Hashing: the SHA-512 implementation (`--sha512-core`).
+    public var sha512Core: SHA512Core = .swiftCrypto
+    /// Processes: seconds a busy worker may stay silent before it is declared hung and killed.
+    public var workerTimeoutSeconds: Double = 60
+    /// Processes: a failure to inject into worker 1 (tests only; never a CSV column).
+    public var workerFault: WorkerFault? = nil
+
+    public init() {}
+
+    /// Threads that run interpreter code at once in this process.
+    public var threads: Int { mode == .threads ? tasks : 1 }
+
+    /// Worker processes the run starts (1: the run stays in this process).
+    public var processCount: Int { mode == .processes || mode == .pool ? processes : 1 }
+
+    /// Whether the lock kind matters (only the tick design is built on one).
+    public var lockColumn: String { gil == .ticks ? lock.rawValue : "" }
+
+    /// Checks values a user can get wrong.
+    /// - Throws: ``GilBenchError`` with code `.usage` and a message naming the option.
+    public func validate() throws(GilBenchError) {
+        guard n >= 0 else { throw GilBenchError(.usage, "--n must be 0 or more (got \(n))") }
+        guard checkInterval >= 1 else {
+            throw GilBenchError(.usage, "--check-interval must be at least 1 tick (got \(checkInterval))")
+        }
+        guard tasks >= 1 && tasks <= 1024 else { throw GilBenchError(.usage, "--threads must be between 1 and 1024 (got \(tasks))") }
+        guard repetitions >= 1 else { throw GilBenchError(.usage, "--repeat must be at least 1 (got \(repetitions))") }
+        guard warmup >= 0 else { throw GilBenchError(.usage, "--warmup must be 0 or more (got \(warmup))") }
+        try validateDesignAndWorkload()
+        guard processes >= 1 && processes <= 256 else {
+            throw GilBenchError(.usage, "--processes must be between 1 and 256 (got \(processes))")
+        }
+        guard chunkSize >= 1 && chunkSize <= 64 << 20 else {
+            throw GilBenchError(.usage, "--chunk-size must be between 1 and 67108864 bytes (got \(chunkSize))")
+        }
+        guard workerTimeoutSeconds > 0 && workerTimeoutSeconds.isFinite else {
+            throw GilBenchError(.usage, "--worker-timeout must be a positive number of seconds (got \(workerTimeoutSeconds))")
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import CGilBench
+
+/// Slides 99-104: interpreted code calling a C extension that releases the GIL.
+///
+/// Each task runs `for i in range(calls): churn(n)`, where `churn(n)` is a native spin of `n`
+/// iterations (``gb_churn``) called with the GIL released around it, as an extension does with
+/// `Py_BEGIN_ALLOW_THREADS`. With small `n` the threads fight over the GIL at every call; with large
+/// `n` they spend most of their time in native code, in parallel.
+public enum ExtensionWorkload {
+    public static let source = """
+        # def work(calls, n):
+        #     while calls > 0:
+        #         churn(n)
+        #         calls -= 1
+        .local calls n
+        .native churn
+        loop:
+            LOAD_FAST calls
+            LOAD_CONST 0
+            COMPARE_OP >
+            POP_JUMP_IF_FALSE end
+            LOAD_FAST n
+            CALL_NATIVE churn
+            POP_TOP
+            LOAD_FAST calls
+            LOAD_CONST 1
+            INPLACE_SUBTRACT
+            STORE_FAST calls
+            JUMP_ABSOLUTE loop
+        end:
+            LOAD_FAST calls
+            RETURN_VALUE
+        """
+
+    /// The native `churn(n)`: releases the GIL, spins `n` times.
+    public static let churn = NativeFunction(name: "churn", releasesGIL: true) { n in
+        Int(truncatingIfNeeded: gb_churn(UInt64(max(n, 0))))
+    }
+
+    public static var program: Program {
+        // The source is a constant of this file; a failure here is a bug caught by the tests.
+        try! Assembler.assemble(source, name: "extension", natives: [churn])
+    }
+
+    package static func plan(for configuration: RunConfiguration) -> WorkloadPlan {
+        let program = self.program
+        let task = InterpretedTask(program: program, arguments: [configuration.calls, configuration.churnN])
+        return WorkloadPlan(
+            tasks: Array(repeating: task, count: configuration.tasks),
+            shared: SharedState(globals: 0, locks: 0))
+    }
+}

@@ -1,0 +1,59 @@
+/// Slide 43: two threads update one global without a lock.
+///
+/// Task 0 runs `x = x + 1` and task 1 runs `x = x - 1`, `n` times each, through LOAD_GLOBAL and
+/// STORE_GLOBAL. LOAD_GLOBAL ticks (it ends in `continue` in CPython 2.7), so the GIL can change
+/// hands between the load and the store and an update is lost: the final x is rarely 0. The
+/// `race-locked` variant wraps each update in LOCK_ACQUIRE / LOCK_RELEASE (`with lock:`), and x
+/// always ends at 0. The final x goes in `race_final_x`.
+public enum RaceWorkload {
+    /// The source of one thread's loop; `operation` is BINARY_ADD or BINARY_SUBTRACT.
+    public static func source(operation: String, locked: Bool) -> String {
+        """
+        # def update(n):
+        #     while n > 0:
+        #         \(locked ? "with lock: " : "")x = x \(operation == "BINARY_ADD" ? "+" : "-") 1
+        #         n -= 1
+        .local n
+        .global x
+        .lock lock
+        loop:
+            LOAD_FAST n
+            LOAD_CONST 0
+            COMPARE_OP >
+            POP_JUMP_IF_FALSE end
+            \(locked ? "LOCK_ACQUIRE lock" : "# (no lock)")
+            LOAD_GLOBAL x
+            LOAD_CONST 1
+            \(operation)
+            STORE_GLOBAL x
+            \(locked ? "LOCK_RELEASE lock" : "# (no lock)")
+            LOAD_FAST n
+            LOAD_CONST 1
+            INPLACE_SUBTRACT
+            STORE_FAST n
+            JUMP_ABSOLUTE loop
+        end:
+            LOAD_FAST n
+            RETURN_VALUE
+        """
+    }
+
+    /// The incrementing and the decrementing program.
+    public static func programs(locked: Bool) -> (increment: Program, decrement: Program) {
+        // The sources are constants of this file; a failure here is a bug caught by the tests.
+        (try! Assembler.assemble(source(operation: "BINARY_ADD", locked: locked), name: "race+"),
+         try! Assembler.assemble(source(operation: "BINARY_SUBTRACT", locked: locked), name: "race-"))
+    }
+
+    package static func plan(for configuration: RunConfiguration) -> WorkloadPlan {
+        let (increment, decrement) = programs(locked: configuration.workload == .raceLocked)
+        let x = increment.globalNames.firstIndex(of: "x")!
+        return WorkloadPlan(
+            tasks: [InterpretedTask(program: increment, arguments: [configuration.n]),
+                    InterpretedTask(program: decrement, arguments: [configuration.n])],
+            shared: SharedState(globals: increment.globalNames.count, locks: increment.lockCount),
+            report: { shared in
+                WorkloadOutcome(raceFinalX: shared.global(x))
+            })
+    }
+}

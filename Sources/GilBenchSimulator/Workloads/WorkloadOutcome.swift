@@ -1,0 +1,47 @@
+/// What a workload reports of its own once its tasks have ended, beside the runner's clocks and the
+/// GIL's counters. Every field is nil when the workload does not measure it.
+public struct WorkloadOutcome: Sendable, Equatable {
+    /// Race: the global `x` after both threads ended (0 when no update was lost).
+    public var raceFinalX: Int?
+    /// Long tick: how long the one long instruction ran, in microseconds.
+    public var longTickMicroseconds: Double?
+    /// Response times in microseconds (io-latency: the client's; long tick: the waiter's one delay).
+    public var latencyP50Microseconds: Double?
+    public var latencyP99Microseconds: Double?
+    public var latencyMaxMicroseconds: Double?
+    /// io-latency: requests answered per second of the client's time.
+    public var requestsPerSecond: Double?
+    /// Hashing: files hashed, bytes hashed, files that could not be read.
+    public var files: Int?
+    public var bytes: Int?
+    public var unreadableFiles: Int?
+
+    public init(
+        raceFinalX: Int? = nil, longTickMicroseconds: Double? = nil,
+        latencyP50Microseconds: Double? = nil, latencyP99Microseconds: Double? = nil, latencyMaxMicroseconds: Double? = nil,
+        requestsPerSecond: Double? = nil, files: Int? = nil, bytes: Int? = nil, unreadableFiles: Int? = nil
+    ) {
+        self.raceFinalX = raceFinalX
+        self.longTickMicroseconds = longTickMicroseconds
+        self.latencyP50Microseconds = latencyP50Microseconds
+        self.latencyP99Microseconds = latencyP99Microseconds
+        self.latencyMaxMicroseconds = latencyMaxMicroseconds
+        self.requestsPerSecond = requestsPerSecond
+        self.files = files
+        self.bytes = bytes
+        self.unreadableFiles = unreadableFiles
+    }
+
+    /// This outcome with `other`'s measured fields over it.
+    public func merging(_ other: WorkloadOutcome) -> WorkloadOutcome {
+        WorkloadOutcome(
+            raceFinalX: other.raceFinalX ?? raceFinalX,
+            longTickMicroseconds: other.longTickMicroseconds ?? longTickMicroseconds,
+            latencyP50Microseconds: other.latencyP50Microseconds ?? latencyP50Microseconds,
+            latencyP99Microseconds: other.latencyP99Microseconds ?? latencyP99Microseconds,
+            latencyMaxMicroseconds: other.latencyMaxMicroseconds ?? latencyMaxMicroseconds,
+            requestsPerSecond: other.requestsPerSecond ?? requestsPerSecond,
+            files: other.files ?? files, bytes: other.bytes ?? bytes,
+            unreadableFiles: other.unreadableFiles ?? unreadableFiles)
+    }
+}

@@ -1,0 +1,41 @@
+/// One unit of interpreted work: a program and its arguments (the first is `n`).
+public struct InterpretedTask: Sendable {
+    public var program: Program
+    public var arguments: [Int]
+
+    public init(program: Program, arguments: [Int]) {
+        self.program = program
+        self.arguments = arguments
+    }
+}
+
+/// What a workload hands the runner: the tasks, the state they share, and the workload's own
+/// results once every task has ended.
+public struct WorkloadPlan: Sendable {
+    /// One task per thread in `threads` mode; run in order in `sequential` mode.
+    public var tasks: [InterpretedTask]
+    public var shared: SharedState
+    /// The workload's own results (for example the race's final `x`), read after the tasks ended.
+    public var report: @Sendable (SharedState) -> WorkloadOutcome
+    /// Called just before the tasks start (io-latency starts its client thread here).
+    public var start: @Sendable () throws(GilBenchError) -> Void
+    /// Called after every task ended, always once `start` succeeded (io-latency joins its client).
+    public var finish: @Sendable () -> Void
+    /// Warnings for the user, read after the tasks ended (for example files that could not be read).
+    public var notes: @Sendable () -> [String]
+
+    public init(
+        tasks: [InterpretedTask], shared: SharedState,
+        report: @escaping @Sendable (SharedState) -> WorkloadOutcome = { _ in WorkloadOutcome() },
+        start: @escaping @Sendable () throws(GilBenchError) -> Void = {},
+        finish: @escaping @Sendable () -> Void = {},
+        notes: @escaping @Sendable () -> [String] = { [] }
+    ) {
+        self.tasks = tasks
+        self.shared = shared
+        self.report = report
+        self.start = start
+        self.finish = finish
+        self.notes = notes
+    }
+}

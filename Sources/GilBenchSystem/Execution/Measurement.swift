@@ -1,0 +1,40 @@
+import GilBenchSimulator
+/// What one repetition of a configuration measured.
+public struct RunMeasurement: Sendable {
+    /// Wall time of the measured region (monotonic clock).
+    public var wallSeconds: Double
+    /// CPU time and context switches during the region (getrusage).
+    public var usage: ResourceUsage
+    public var ticks: UInt64
+    public var instructions: UInt64
+    /// The GIL's counters; nil when the run had no GIL to count.
+    public var gil: GILCounters?
+    /// What the workload reported of its own (the race's `x`, latencies, files hashed, ...).
+    public var outcome: WorkloadOutcome
+    /// The system calls a probe counted in the region; nil when none counted.
+    public var syscalls: SyscallCounts?
+    /// Things the user should know about this repetition (files that could not be read, ...).
+    public var warnings: [String] = []
+
+    public init(wallSeconds: Double, usage: ResourceUsage, ticks: UInt64, instructions: UInt64, gil: GILCounters?,
+        outcome: WorkloadOutcome = WorkloadOutcome(), syscalls: SyscallCounts? = nil
+    ) {
+        self.wallSeconds = wallSeconds
+        self.usage = usage
+        self.ticks = ticks
+        self.instructions = instructions
+        self.gil = gil
+        self.outcome = outcome
+        self.syscalls = syscalls
+    }
+}
+
+/// Something measured around the measured region only, such as a system-call counter.
+///
+/// The runner calls ``begin()`` just before the region starts (before any worker thread exists) and
+/// ``end()`` just after it ends (after every worker was joined).
+public protocol MeasurementProbe: AnyObject {
+    func begin() throws(GilBenchError)
+    /// What the probe counted in this repetition.
+    func end() throws(GilBenchError) -> SyscallCounts
+}

@@ -1,0 +1,116 @@
+import GilBenchSimulator
+import Synchronization
+
+/// Measures one repetition of a configuration: sets the CPUs, builds the GIL and the workload,
+/// runs the tasks sequentially or in threads, and reads the clocks and counters around them.
+public enum Runner {
+    /// Runs `configuration` once and measures it.
+    /// - Parameters:
+    ///   - probes: extra measurements taken around the region (system-call counters, ...).
+    ///   - events: where the GIL logs its events for a timeline (designs that support it); nil: no log.
+    /// - Throws: ``GilBenchError`` for bad configurations or when the system refuses a thread or CPU set.
+    public static func measure(
+        _ configuration: RunConfiguration, probes: [any MeasurementProbe] = [], events: GILEventRecorder? = nil
+    ) throws(GilBenchError) -> RunMeasurement {
+        try configuration.validate()
+        let allowed = try CPUAffinity.current()
+        let cpus = try CPUAffinity.resolve(configuration.cpus, allowed: allowed)
+        if configuration.mode == .processes || configuration.mode == .pool {
+            // Workers inherit the affinity set here.
+            try CPUAffinity.set(cpus)
+            defer { try? CPUAffinity.set(allowed) }
+            return try measureInProcesses(configuration, probes: probes)
+        }
+        let plan = try WorkloadPlan.make(for: configuration)
+        try CPUAffinity.set(cpus)
+        defer { try? CPUAffinity.set(allowed) }
+        switch (configuration.gil, configuration.lock) {
+        // Every design records its waits in a histogram: a record costs tens of nanoseconds and only
+        // follows a contended wait, which costs microseconds (README, "GIL designs").
+        case (.ticks, .semaphore):
+            return try execute(plan, gil: TickGIL(lock: SemaphoreLock(), checkInterval: configuration.checkInterval, recordWaits: true, recorder: events), configuration, probes)
+        case (.ticks, .condvar):
+            return try execute(plan, gil: TickGIL(lock: ConditionVariableLock(), checkInterval: configuration.checkInterval, recordWaits: true, recorder: events), configuration, probes)
+        case (.interval, _):
+            return try execute(plan, gil: IntervalGIL(switchIntervalMilliseconds: configuration.switchIntervalMilliseconds, recordWaits: true, recorder: events), configuration, probes)
+        case (.fair, _):
+            return try execute(plan, gil: FairGIL(checkInterval: configuration.checkInterval, recordWaits: true, recorder: events), configuration, probes)
+        case (.priority, _):
+            return try execute(plan, gil: PriorityGIL(switchIntervalMilliseconds: configuration.switchIntervalMilliseconds, recordWaits: true), configuration, probes)
+        case (.none, _):
+            return try execute(plan, gil: NoGIL(), configuration, probes)
+        }
+    }
+
+    /// Runs `plan` under `gil`, generic so that the interpreter is specialised for the design.
+    static func execute<G: GlobalInterpreterLock>(
+        _ plan: WorkloadPlan, gil: G, _ configuration: RunConfiguration, _ probes: [any MeasurementProbe]
+    ) throws(GilBenchError) -> RunMeasurement {
+        for probe in probes { try probe.begin() }
+        try plan.start()
+        let before = ResourceUsage.current()
+        let start = MonotonicClock.nanoseconds()
+        let threads: [InterpreterThread]
+        switch configuration.mode {
+        case .sequential:
+            threads = [runSequentially(plan, gil: gil)]
+        case .threads:
+            do {
+                threads = try runInThreads(plan, gil: gil)
+            } catch {
+                plan.finish()
+                throw error
+            }
+        case .processes, .pool:
+            preconditionFailure("processes and pool modes are measured by measureInProcesses")
+        }
+        let wall = MonotonicClock.nanoseconds() &- start
+        let usage = ResourceUsage.current() - before
+        plan.finish()
+        var syscalls: SyscallCounts?
+        for probe in probes { syscalls = try probe.end() }
+        var measurement = RunMeasurement(
+            wallSeconds: Double(wall) / 1e9, usage: usage,
+            ticks: threads.reduce(0) { $0 &+ $1.ticks }, instructions: threads.reduce(0) { $0 &+ $1.instructions },
+            gil: gil.counters(), outcome: plan.report(plan.shared), syscalls: syscalls)
+        measurement.warnings = plan.notes()
+        return measurement
+    }
+
+    /// Every task, one after another, on the calling thread, holding the GIL throughout except where
+    /// the design releases it at a tick (no one else wants it).
+    static func runSequentially<G: GlobalInterpreterLock>(_ plan: WorkloadPlan, gil: G) -> InterpreterThread {
+        var thread = InterpreterThread(id: 0)
+        gil.acquire(&thread)
+        for task in plan.tasks {
+            _ = VirtualMachine.run(task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: plan.shared)
+        }
+        gil.release(&thread)
+        return thread
+    }
+
+    /// One thread per task, each taking the GIL before it runs interpreter code, as a Python thread does.
+    package static func runInThreads<G: GlobalInterpreterLock>(_ plan: WorkloadPlan, gil: G) throws(GilBenchError) -> [InterpreterThread] {
+        let results = Mutex<[InterpreterThread]>([])
+        var started: [NativeThread] = []
+        var failure: GilBenchError?
+        for (index, task) in plan.tasks.enumerated() {
+            let shared = plan.shared
+            do {
+                started.append(try NativeThread.spawn {
+                    var thread = InterpreterThread(id: index)
+                    gil.acquire(&thread)
+                    _ = VirtualMachine.run(task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: shared)
+                    gil.release(&thread)
+                    results.withLock { $0.append(thread) }
+                })
+            } catch {
+                failure = error
+                break
+            }
+        }
+        for thread in started { thread.join() }
+        if let failure { throw failure }
+        return results.withLock { $0.sorted { $0.id < $1.id } }
+    }
+}

@@ -1,0 +1,25 @@
+import GilBenchSimulator
+
+extension WorkloadPlan {
+    /// The plan for `configuration`'s workload.
+    public static func make(for configuration: RunConfiguration) throws(GilBenchError) -> WorkloadPlan {
+        switch configuration.workload {
+        case .countdown:
+            let program = Programs.countdown
+            let task = InterpretedTask(program: program, arguments: [configuration.n])
+            return WorkloadPlan(
+                tasks: Array(repeating: task, count: configuration.tasks),
+                shared: SharedState(globals: program.globalNames.count, locks: program.lockCount))
+        case .extension:
+            return ExtensionWorkload.plan(for: configuration)
+        case .ioLatency:
+            return try IOLatencyWorkload.plan(for: configuration)
+        case .race, .raceLocked:
+            return RaceWorkload.plan(for: configuration)
+        case .longTick:
+            return try LongTickWorkload.plan(for: configuration)
+        case .hashing:
+            return try HashingPlan.make(for: configuration)
+        }
+    }
+}

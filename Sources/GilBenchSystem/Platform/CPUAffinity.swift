@@ -1,0 +1,47 @@
+import GilBenchSimulator
+import CGilBench
+
+/// The CPU affinity of the calling thread, which threads it creates inherit (sched_setaffinity).
+public enum CPUAffinity {
+    /// The CPUs the calling thread may run on now.
+    public static func current() throws(GilBenchError) -> [Int] {
+        var buffer = [Int32](repeating: 0, count: 1024)
+        let n = gb_get_affinity(&buffer, Int32(buffer.count))
+        guard n >= 0 else { throw GilBenchError(.system, "sched_getaffinity failed", errno: -n) }
+        return buffer.prefix(Int(n)).map(Int.init)
+    }
+
+    /// The concrete CPU list a selection means, given the CPUs allowed now.
+    /// - Throws: ``GilBenchError`` with code `.usage` when the selection asks for CPUs that are not there.
+    public static func resolve(_ selection: CPUSelection, allowed: [Int]) throws(GilBenchError) -> [Int] {
+        switch selection {
+        case .all:
+            return allowed
+        case .count(let n):
+            guard n <= allowed.count else {
+                throw GilBenchError(.usage, "--cpus \(n) asks for more CPUs than the \(allowed.count) this process may use (\(allowed.map(String.init).joined(separator: ",")))")
+            }
+            return Array(allowed.prefix(n))
+        case .list(let cpus):
+            for cpu in cpus where !allowed.contains(cpu) {
+                throw GilBenchError(.usage, "--cpu-list names CPU \(cpu), which this process may not use (allowed: \(allowed.map(String.init).joined(separator: ",")))")
+            }
+            return Array(Set(cpus)).sorted()
+        }
+    }
+
+    /// Pins the calling thread to `cpus`; threads and processes it starts afterwards inherit it.
+    public static func set(_ cpus: [Int]) throws(GilBenchError) {
+        let values = cpus.map(Int32.init)
+        let status = gb_set_affinity(values, Int32(values.count))
+        guard status == 0 else { throw GilBenchError(.system, "sched_setaffinity(\(cpus)) failed", errno: -status) }
+    }
+
+    /// Runs `body` pinned to `cpus`, then restores the previous affinity.
+    public static func with<R>(_ cpus: [Int], _ body: () throws -> R) throws -> R {
+        let previous = try current()
+        try set(cpus)
+        defer { try? set(previous) }
+        return try body()
+    }
+}

@@ -1,0 +1,142 @@
+import GilBenchSimulator
+import CGilBench
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A child process gilbench started, with a pipe to its standard input and one from its standard output.
+///
+/// Started by ``spawn(executable:arguments:)`` (fork + execv in C, see `gb_spawn`), reaped by
+/// ``wait(blocking:)`` with wait4 so that its CPU time and context switches are known.
+public final class ChildProcess {
+    public let pid: pid_t
+    /// Write end of the child's standard input; -1 once closed.
+    public private(set) var input: Int32
+    /// Read end of the child's standard output; -1 once closed.
+    public private(set) var output: Int32
+    /// How the child ended, once reaped.
+    public private(set) var termination: Termination?
+
+    /// How a child process ended.
+    public enum Termination: Sendable, Equatable, CustomStringConvertible {
+        case exited(Int32)
+        case signaled(Int32)
+
+        public var description: String {
+            switch self {
+            case .exited(let code): "exited with status \(code)"
+            case .signaled(let signal): "was killed by signal \(signal) (\(ChildProcess.signalName(signal)))"
+            }
+        }
+    }
+
+    private init(pid: pid_t, input: Int32, output: Int32) {
+        self.pid = pid
+        self.input = input
+        self.output = output
+    }
+
+    deinit {
+        closeInput()
+        closeOutput()
+        if termination == nil {
+            // Never leave a zombie or an orphan behind.
+            kill(pid, SIGKILL)
+            _ = try? wait(blocking: true)
+        }
+    }
+
+    /// Starts `executable` with `arguments` (argv[0] included).
+    ///
+    /// The corresponding C function is `gb_spawn` (fork + execv).
+    /// - Throws: ``GilBenchError`` `.system` when the pipes cannot be made, fork fails or exec fails.
+    public static func spawn(executable: String, arguments: [String]) throws(GilBenchError) -> ChildProcess {
+        gb_ignore_sigpipe()
+        var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1]
+        var status = gb_pipe_cloexec(&toChild)
+        guard status == 0 else { throw GilBenchError(.system, "cannot create a pipe to a worker", errno: -status) }
+        status = gb_pipe_cloexec(&fromChild)
+        guard status == 0 else {
+            close(toChild[0]); close(toChild[1])
+            throw GilBenchError(.system, "cannot create a pipe from a worker", errno: -status)
+        }
+        var pid: pid_t = 0
+        let cArguments = arguments.map { strdup($0) } + [nil]
+        defer { for a in cArguments { free(a) } }
+        status = executable.withCString { path in
+            cArguments.withUnsafeBufferPointer { argv in
+                gb_spawn(path, argv.baseAddress!, toChild[0], fromChild[1], &pid)
+            }
+        }
+        close(toChild[0])
+        close(fromChild[1])
+        guard status == 0 else {
+            close(toChild[1]); close(fromChild[0])
+            throw GilBenchError(.system, "cannot start worker \(executable)", errno: -status)
+        }
+        return ChildProcess(pid: pid, input: toChild[1], output: fromChild[0])
+    }
+
+    /// Closes the child's standard input: a worker reading it sees end of file and exits.
+    public func closeInput() {
+        if input >= 0 { close(input); input = -1 }
+    }
+
+    public func closeOutput() {
+        if output >= 0 { close(output); output = -1 }
+    }
+
+    /// Sends `signal` to the child unless it has been reaped.
+    public func signal(_ signal: Int32) {
+        if termination == nil { kill(pid, signal) }
+    }
+
+    /// Reaps the child (wait4, retried on EINTR).
+    /// - Parameter blocking: false to return nil at once when the child still runs (WNOHANG).
+    /// - Returns: how it ended and its resource usage, or nil when it still runs.
+    @discardableResult
+    public func wait(blocking: Bool) throws(GilBenchError) -> (Termination, ResourceUsage)? {
+        precondition(termination == nil, "child \(pid) reaped twice")
+        var status: Int32 = 0
+        var usage = rusage()
+        let result = gb_wait4(pid, &status, blocking ? 0 : WNOHANG, &usage)
+        guard result >= 0 else { throw GilBenchError(.system, "wait4(\(pid)) failed", errno: -result) }
+        if result == 0 { return nil }
+        let ended: Termination = gb_exit_code(status) >= 0 ? .exited(gb_exit_code(status)) : .signaled(gb_term_signal(status))
+        termination = ended
+        return (ended, ResourceUsage(usage))
+    }
+
+    /// SIGKILL's name for messages: "SIGKILL", "SIGSEGV", ...
+    public static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGHUP: "SIGHUP"
+        case SIGINT: "SIGINT"
+        case SIGQUIT: "SIGQUIT"
+        case SIGILL: "SIGILL"
+        case SIGTRAP: "SIGTRAP"
+        case SIGABRT: "SIGABRT"
+        case SIGBUS: "SIGBUS"
+        case SIGFPE: "SIGFPE"
+        case SIGKILL: "SIGKILL"
+        case SIGSEGV: "SIGSEGV"
+        case SIGPIPE: "SIGPIPE"
+        case SIGALRM: "SIGALRM"
+        case SIGTERM: "SIGTERM"
+        default: "signal \(signal)"
+        }
+    }
+}
+
+extension ResourceUsage {
+    /// The fields gilbench reports of a `struct rusage`.
+    init(_ usage: rusage) {
+        self.init(
+            userSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
+            systemSeconds: Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6,
+            voluntaryContextSwitches: usage.ru_nvcsw,
+            involuntaryContextSwitches: usage.ru_nivcsw)
+    }
+}

@@ -1,0 +1,172 @@
+import GilBenchSimulator
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One experiment of `gilbench python`: which of the slides' programs, and the configuration columns
+/// its rows carry so that they line up with the simulator's.
+public struct PythonExperiment: Sendable, Hashable {
+    /// The program's name in `gilbench_programs.py`.
+    public var program: String
+    public var configuration: RunConfiguration
+    /// Python 3's switch interval (seconds) or Python 2's check interval (ticks); nil leaves the default.
+    public var interval: Double?
+
+    /// The slides' experiments for `interpreter`: countdown sequential, 2 threads, 2 threads on one
+    /// CPU, 2 processes, the race, the hashing pool (when `tree` is given) and the interval sweep.
+    public static func catalogue(
+        for interpreter: PythonInterpreter, n: Int, raceN: Int, tree: String?, repetitions: Int, sweep: [Double]?
+    ) -> [PythonExperiment] {
+        func make(_ program: String, _ workload: Workload, _ mode: ExecutionMode, cpus: CPUSelection = .all, n: Int, interval: Double? = nil) -> PythonExperiment {
+            var c = RunConfiguration()
+            c.engine = .interpreter(name: interpreter.engine, gil: interpreter.gilDesign)
+            c.workload = workload
+            c.mode = mode
+            c.n = n
+            c.tasks = 2
+            c.cpus = cpus
+            c.repetitions = repetitions
+            c.warmup = 0
+            return PythonExperiment(program: program, configuration: c, interval: interval)
+        }
+        var list = [
+            make("sequential", .countdown, .sequential, n: n),
+            make("threads", .countdown, .threads, n: n),
+            make("threads", .countdown, .threads, cpus: .count(1), n: n),
+            make("processes", .countdown, .processes, n: n),
+            make("race", .race, .threads, n: raceN),
+        ]
+        if let tree {
+            var sequential = make("hash-sequential", .hashing, .sequential, n: 0)
+            sequential.configuration.tree = tree
+            var pool = make("hash-pool", .hashing, .pool, n: 0)
+            pool.configuration.tree = tree
+            pool.configuration.processes = 2
+            list += [sequential, pool]
+        }
+        let values = sweep ?? (interpreter.hasSwitchInterval ? [0.0005, 0.001, 0.005, 0.02, 0.1] : [10, 100, 1000, 10000])
+        for value in values {
+            var e = make("threads", .countdown, .threads, n: n, interval: value)
+            if interpreter.hasSwitchInterval {
+                e.configuration.switchIntervalMilliseconds = value * 1000
+                e.configuration.sweepParameter = .switchInterval
+            } else {
+                e.configuration.checkInterval = Int(value)
+                e.configuration.sweepParameter = .checkInterval
+            }
+            list.append(e)
+        }
+        return list
+    }
+}
+
+/// Runs the slides' Python programs on a real interpreter and measures each run from outside, with the
+/// same clocks and counters as simulated runs: wall time from spawn to reap, CPU time and context
+/// switches from wait4 (the child and every process it waited for), system calls from the probes.
+public final class PythonBench {
+    public let interpreter: PythonInterpreter
+    private let scriptPath: String
+    /// Longest a single run may take before it is killed and reported.
+    public var timeoutSeconds: Double = 600
+
+    /// Identifies the interpreter by running the programs' `identify` experiment.
+    /// - Throws: ``GilBenchError`` `.runFailed` in one line: missing, crashed, too old, printed garbage.
+    public init(python: String) throws(GilBenchError) {
+        let path = try PythonInterpreter.locate(python)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-python-\(getpid())")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let script = directory.appendingPathComponent(PythonPrograms.fileName)
+            try PythonPrograms.source.write(to: script, atomically: true, encoding: .utf8)
+            scriptPath = script.path
+        } catch {
+            throw GilBenchError(.unwritableOutput, "cannot write gilbench's Python programs to \(directory.path)")
+        }
+        let probe = PythonInterpreter(path: path, implementation: "python", version: "")
+        let (fields, _, _) = try PythonBench.execute(interpreter: probe, script: scriptPath, arguments: ["identify", "0"], timeout: 60, probes: [])
+        let version = fields["version"]!
+        let numbers = version.split(separator: ".").compactMap { Int($0) }
+        guard numbers.count >= 2, (numbers[0], numbers[1]) >= (2, 6) else {
+            throw GilBenchError(.runFailed, "\(python) is Python \(version); gilbench's programs need 2.6 or later")
+        }
+        interpreter = PythonInterpreter(
+            path: path, implementation: fields["impl"]!, version: version, implementationVersion: fields["pypy_version"])
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: (scriptPath as NSString).deletingLastPathComponent) }
+
+    /// Runs `experiment` once and measures it.
+    public func measure(_ experiment: PythonExperiment, probes: [any MeasurementProbe] = []) throws(GilBenchError) -> RunMeasurement {
+        let c = experiment.configuration
+        var arguments = [experiment.program, String(c.n)]
+        arguments.append(experiment.interval.map { DecimalText.compact($0) } ?? "-")
+        if c.workload == .hashing { arguments.append(c.tree) }
+        let allowed = try CPUAffinity.current()
+        let cpus = try CPUAffinity.resolve(c.cpus, allowed: allowed)
+        try CPUAffinity.set(cpus)
+        defer { try? CPUAffinity.set(allowed) }
+        let (fields, wall, usage) = try PythonBench.execute(
+            interpreter: interpreter, script: scriptPath, arguments: arguments, timeout: timeoutSeconds, probes: probes)
+        let outcome = WorkloadOutcome(
+            raceFinalX: fields["race_final_x"].flatMap(Int.init),
+            files: fields["files"].flatMap(Int.init), bytes: fields["bytes"].flatMap(Int.init),
+            unreadableFiles: c.workload == .hashing ? 0 : nil)
+        return RunMeasurement(wallSeconds: wall, usage: usage.0, ticks: 0, instructions: 0, gil: nil, outcome: outcome, syscalls: usage.1)
+    }
+
+    /// Spawns `interpreter script arguments` with stderr joined to stdout, reads everything it prints,
+    /// reaps it and parses its result line.
+    static func execute(
+        interpreter: PythonInterpreter, script: String, arguments: [String], timeout: Double, probes: [any MeasurementProbe]
+    ) throws(GilBenchError) -> ([String: String], Double, (ResourceUsage, SyscallCounts?)) {
+        let name = interpreter.path
+        for probe in probes { try probe.begin() }
+        let start = MonotonicClock.nanoseconds()
+        // sh joins the interpreter's stderr to the pipe we read, then execs it (same pid: wait4 sees python).
+        let child = try ChildProcess.spawn(
+            executable: "/bin/sh", arguments: ["sh", "-c", "exec \"$0\" \"$@\" 2>&1", name, script] + arguments)
+        child.closeInput()
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let deadline = start &+ UInt64(timeout * 1e9)
+        var timedOut = false
+        while true {
+            let now = MonotonicClock.nanoseconds()
+            if now >= deadline { timedOut = true; break }
+            var descriptor = pollfd(fd: child.output, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, Int32(min(1000, (deadline - now) / 1_000_000 + 1)))
+            if ready < 0 && errno == EINTR { continue }
+            if ready <= 0 { continue }
+            let n = buffer.withUnsafeMutableBytes { read(child.output, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            output.append(contentsOf: buffer[..<n])
+        }
+        if timedOut { child.signal(SIGKILL) }
+        child.closeOutput()
+        guard let (termination, usage) = try child.wait(blocking: true) else {
+            throw GilBenchError(.runFailed, "\(name) could not be reaped")
+        }
+        let wall = Double(MonotonicClock.nanoseconds() &- start) / 1e9
+        var counted: SyscallCounts?
+        for probe in probes { counted = try probe.end() }
+        let text = String(decoding: output, as: UTF8.self)
+        let lastLine = text.split(whereSeparator: \.isNewline).last.map { String($0.prefix(160)) } ?? "(nothing)"
+        if timedOut {
+            throw GilBenchError(.runFailed, "\(name) \(arguments.first ?? "") did not finish within \(Int(timeout)) s and was killed")
+        }
+        switch termination {
+        case .exited(0):
+            break
+        case .exited(127) where output.isEmpty || text.contains("not found"):
+            throw GilBenchError(.runFailed, "\(name): cannot be executed (\(lastLine))")
+        case .exited(let status):
+            throw GilBenchError(.runFailed, "\(name) \(arguments.first ?? "") exited with status \(status): \(lastLine)")
+        case .signaled:
+            throw GilBenchError(.runFailed, "\(name) \(arguments.first ?? "") \(termination): \(lastLine)")
+        }
+        let fields = try PythonInterpreter.resultFields(from: text, interpreter: name)
+        return (fields, wall, (usage, counted))
+    }
+}

@@ -1,0 +1,76 @@
+import GilBenchSimulator
+import Foundation
+
+/// A real Python interpreter that `gilbench python` measures beside the simulator.
+public struct PythonInterpreter: Sendable, Equatable {
+    /// The executable, as found on PATH or given.
+    public var path: String
+    /// `cpython`, `pypy`, ...
+    public var implementation: String
+    /// The language version, e.g. `3.11.7`.
+    public var version: String
+    /// PyPy's own version, e.g. `7.3.11`.
+    public var implementationVersion: String?
+
+    package init(path: String, implementation: String, version: String, implementationVersion: String? = nil) {
+        self.path = path
+        self.implementation = implementation
+        self.version = version
+        self.implementationVersion = implementationVersion
+    }
+
+    /// The `engine` column: `cpython-3.11.7`, `pypy-7.3.11`.
+    public var engine: String { "\(implementation)-\(implementationVersion ?? version)" }
+
+    /// The GIL design this interpreter has, in gilbench's names: `interval` for CPython 3.2+,
+    /// `ticks` for CPython 2; nil when gilbench has no model of it (PyPy's GIL).
+    public var gilDesign: GILDesign? {
+        guard implementation == "cpython" else { return nil }
+        let parts = version.split(separator: ".").compactMap { Int($0) }
+        guard parts.count >= 2 else { return nil }
+        return (parts[0], parts[1]) >= (3, 2) ? .interval : .ticks
+    }
+
+    /// Whether it is Python 3 (switch interval) rather than 2 (check interval).
+    public var hasSwitchInterval: Bool { version.hasPrefix("3") || (Int(version.prefix(while: \.isNumber)) ?? 0) >= 3 }
+
+    /// Finds `name` on PATH (or takes it as a path when it holds a slash).
+    /// - Throws: ``GilBenchError`` `.runFailed` with one line when there is no such executable.
+    public static func locate(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(GilBenchError) -> String {
+        if name.contains("/") {
+            guard FileManager.default.isExecutableFile(atPath: name) else {
+                throw GilBenchError(.runFailed, "\(name): no such executable")
+            }
+            return name
+        }
+        for directory in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw GilBenchError(.runFailed, "\(name): not found on PATH")
+    }
+
+    /// Parses the `GILBENCH-RESULT` line of the programs' output into its fields.
+    /// - Throws: ``GilBenchError`` `.runFailed` naming what was printed instead.
+    public static func resultFields(from output: String, interpreter name: String) throws(GilBenchError) -> [String: String] {
+        guard let line = output.split(whereSeparator: \.isNewline).last(where: { $0.hasPrefix("GILBENCH-RESULT ") }) else {
+            let last = output.split(whereSeparator: \.isNewline).last.map(String.init) ?? "(nothing)"
+            throw GilBenchError(.runFailed, "\(name) did not print a result (its last line: \(last.prefix(160)))")
+        }
+        var fields: [String: String] = [:]
+        for pair in line.dropFirst("GILBENCH-RESULT ".count).split(separator: " ") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else {
+                throw GilBenchError(.runFailed, "\(name) printed a garbled result: \(line.prefix(160))")
+            }
+            fields[String(parts[0])] = String(parts[1])
+        }
+        for key in ["impl", "version", "region_s"] where fields[key] == nil {
+            throw GilBenchError(.runFailed, "\(name) printed a result without \(key): \(line.prefix(160))")
+        }
+        guard Double(fields["region_s"]!) != nil else {
+            throw GilBenchError(.runFailed, "\(name) printed a result whose region_s is not a number: \(line.prefix(160))")
+        }
+        return fields
+    }
+}

@@ -1,0 +1,157 @@
+import GilBenchSimulator
+/// The Python programs `gilbench python` runs on a real interpreter: the slides' own code.
+///
+/// Written to a temporary file and run as `python gilbench_programs.py EXPERIMENT N [INTERVAL|-] [TREE]`.
+/// Works unchanged on Python 2.6+ and 3.x; prints one `GILBENCH-RESULT key=value ...` line.
+public enum PythonPrograms {
+    public static let fileName = "gilbench_programs.py"
+
+    public static let source = #"""
+# gilbench's Python programs: the slides' own code, run by `gilbench python` on a real interpreter.
+# Works unchanged on Python 2.6+ and 3.x. gilbench measures the process from outside (wall and CPU time,
+# context switches, system calls); this script only runs the experiment and prints one result line:
+#   GILBENCH-RESULT impl=<name> version=<x.y.z> region_s=<seconds> [key=value ...]
+from __future__ import print_function
+import os
+import sys
+import threading
+import time
+
+try:
+    xrange
+except NameError:
+    xrange = range
+
+
+def count(n):
+    # Slide 80.
+    while n > 0:
+        n -= 1
+
+
+x = 0
+
+
+def increment(times):
+    # Slide 43: x = x + 1 on a global, not atomic.
+    global x
+    for i in xrange(times):
+        x = x + 1
+
+
+def decrement(times):
+    global x
+    for i in xrange(times):
+        x = x - 1
+
+
+def hash_file(path, chunk_size=8192):
+    # Slide 147: SHA-512 of one file, read in 8192-byte chunks.
+    import hashlib
+    digest = hashlib.sha512()
+    f = open(path, 'rb')
+    try:
+        while True:
+            chunk = f.read(chunk_size)
+            if not chunk:
+                break
+            digest.update(chunk)
+    finally:
+        f.close()
+    return digest.hexdigest()
+
+
+def files_under(tree):
+    found = []
+    for directory, subdirectories, names in os.walk(tree):
+        subdirectories.sort()
+        for name in sorted(names):
+            path = os.path.join(directory, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                found.append(path)
+    return found
+
+
+def set_interval(value):
+    # Python 3.2+: switch interval in seconds; Python 2: check interval in ticks.
+    if hasattr(sys, 'setswitchinterval'):
+        sys.setswitchinterval(float(value))
+        return 'switch_interval_s'
+    sys.setcheckinterval(int(value))
+    return 'check_interval'
+
+
+def run_threads(target, args_list):
+    threads = [threading.Thread(target=target, args=args) for args in args_list]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def main(argv):
+    if len(argv) < 3:
+        print('usage: gilbench_programs.py EXPERIMENT N [INTERVAL] [TREE]', file=sys.stderr)
+        return 2
+    experiment = argv[1]
+    n = int(argv[2])
+    extra = {}
+    if len(argv) > 3 and argv[3] != '-':
+        extra['interval_kind'] = set_interval(argv[3])
+    start = time.time()
+    if experiment == 'identify':
+        pass
+    elif experiment == 'sequential':
+        count(n)
+        count(n)
+    elif experiment == 'threads':
+        run_threads(count, [(n,), (n,)])
+    elif experiment == 'processes':
+        import multiprocessing
+        workers = [multiprocessing.Process(target=count, args=(n,)) for i in range(2)]
+        for p in workers:
+            p.start()
+        for p in workers:
+            p.join()
+    elif experiment == 'race':
+        threads = [threading.Thread(target=increment, args=(n,)), threading.Thread(target=decrement, args=(n,))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        extra['race_final_x'] = x
+    elif experiment in ('hash-sequential', 'hash-pool'):
+        paths = files_under(argv[4])
+        if experiment == 'hash-sequential':
+            digests = [hash_file(p) for p in paths]
+        else:
+            import multiprocessing
+            pool = multiprocessing.Pool(2)
+            pending = [pool.apply_async(hash_file, (p,)) for p in paths]
+            digests = [r.get() for r in pending]
+            pool.close()
+            pool.join()
+        extra['files'] = len(digests)
+        extra['bytes'] = sum([os.path.getsize(p) for p in paths])
+    else:
+        print('unknown experiment %r' % experiment, file=sys.stderr)
+        return 2
+    region = time.time() - start
+    impl = getattr(getattr(sys, 'implementation', None), 'name', None) or 'cpython'
+    if impl == 'cpython' and 'PyPy' in sys.version:
+        impl = 'pypy'
+    version = '.'.join([str(v) for v in sys.version_info[:3]])
+    fields = ['impl=%s' % impl, 'version=%s' % version, 'region_s=%.6f' % region]
+    if impl == 'pypy' and hasattr(sys, 'pypy_version_info'):
+        fields.append('pypy_version=%s' % '.'.join([str(v) for v in sys.pypy_version_info[:3]]))
+    for key in sorted(extra):
+        fields.append('%s=%s' % (key, extra[key]))
+    print('GILBENCH-RESULT ' + ' '.join(fields))
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
+"""#
+}

@@ -1,0 +1,156 @@
+import GilBenchSimulator
+/// System-call counting for a whole run: which counters the configurations use, a fresh probe for every
+/// measurement, and the detailed counts kept for `--syscall-table`.
+///
+/// Made by ``prepare(_:countErrors:tracedChildReplyFD:system:notify:)``, which decides what `--syscalls`
+/// means on this machine: a counter that cannot be used is reported in one line and replaced (auto: perf,
+/// else ptrace, else none; an explicit perf or ptrace: none), so a run always completes.
+public final class SyscallCounting {
+    /// The counters the configurations are run with (each configuration once per counter, alternating).
+    public let counters: [SyscallCounterKind]
+    private let events: PerfSyscallEvents?
+    private let replyFD: Int32?
+    /// Detailed counts of every measurement, warm-ups included, per configuration in order.
+    private var measured: [RunConfiguration: [SyscallCounts]] = [:]
+
+    init(counters: [SyscallCounterKind], events: PerfSyscallEvents?, replyFD: Int32?) {
+        self.counters = counters
+        self.events = events
+        self.replyFD = replyFD
+    }
+
+    /// What `--syscalls` resolved to.
+    public enum Preparation {
+        /// Count in this process with these counters.
+        case count(SyscallCounting)
+        /// Counting needs ptrace: re-run this command as a traced child (``PtraceTracer``), then count
+        /// with ``SyscallCounting/fallback`` if the child cannot be traced.
+        case traceChild
+    }
+
+    /// No counting (every syscall column empty).
+    public static func none() -> SyscallCounting { SyscallCounting(counters: [.none], events: nil, replyFD: nil) }
+
+    /// This process is the ptrace tracer's child: count with markers and read the tracer's replies.
+    public static func tracedChild(replyFD: Int32) -> SyscallCounting {
+        SyscallCounting(counters: [.ptrace], events: nil, replyFD: replyFD)
+    }
+
+    /// Resolves `--syscalls`.
+    /// - Parameters:
+    ///   - requests: the counters asked for; several (such as perf and none) run every configuration
+    ///     with each, alternating, to measure a counter's overhead in one run.
+    ///   - countErrors: count failed calls too (perf: exit tracepoints filtered on `ret < 0`).
+    ///   - notify: one line per counter that cannot be used, and why.
+    /// - Throws: ``GilBenchError`` (`.usage`) when ptrace is combined with other counters: it traces the
+    ///   whole run, so no configuration of that run would be untraced.
+    public static func prepare(
+        _ requests: [SyscallCounterRequest], names: [String] = CountedSyscall.names, countErrors: Bool = false,
+        system: SyscallCounterSystem = .live, notify: (String) -> Void
+    ) throws(GilBenchError) -> Preparation {
+        var counters: [SyscallCounterKind] = []
+        var events: PerfSyscallEvents?
+        var perfFailure: GilBenchError?
+        func perfUsable() -> Bool {
+            if events != nil { return true }
+            if perfFailure != nil { return false }
+            do {
+                let resolved = try PerfSyscallEvents(names: names, countErrors: countErrors, system: system, notify: notify)
+                _ = try PerfSyscallCounter(events: resolved)  // opens and closes: proves perf_event_open works
+                events = resolved
+                return true
+            } catch {
+                perfFailure = error
+                return false
+            }
+        }
+        for request in requests {
+            let kind: SyscallCounterKind
+            switch request {
+            case .none: kind = .none
+            case .ptrace: kind = .ptrace
+            case .perf:
+                if perfUsable() {
+                    kind = .perf
+                } else {
+                    notify("perf system-call counter unavailable: \(perfFailure!); system-call columns left empty")
+                    kind = .none
+                }
+            case .auto:
+                if perfUsable() {
+                    kind = .perf
+                } else {
+                    notify("perf system-call counter unavailable: \(perfFailure!); counting with ptrace instead (slow: timings not comparable)")
+                    kind = .ptrace
+                }
+            }
+            if !counters.contains(kind) { counters.append(kind) }
+        }
+        if counters.contains(.ptrace) {
+            guard counters.count == 1 else {
+                throw GilBenchError(
+                    .usage, "--syscalls ptrace traces the whole run and cannot be combined with other counters in one run")
+            }
+            return .traceChild
+        }
+        return .count(SyscallCounting(counters: counters.isEmpty ? [.none] : counters, events: events, replyFD: nil))
+    }
+
+    /// Each configuration once per counter, the counters of one configuration next to each other.
+    public func expand(_ configurations: [RunConfiguration]) -> [RunConfiguration] {
+        configurations.flatMap { configuration in
+            counters.map { counter in
+                var c = configuration
+                c.syscallCounter = counter
+                return c
+            }
+        }
+    }
+
+    /// Measures `configuration` once with its counter (a ``Session`` measure function).
+    /// - Throws: ``GilBenchError`` from the run or the counter.
+    public func measure(_ configuration: RunConfiguration) throws(GilBenchError) -> RunMeasurement {
+        switch configuration.syscallCounter {
+        case .none:
+            return try Runner.measure(configuration)
+        case .perf:
+            guard let events else { return try Runner.measure(configuration) }
+            let counter = try PerfSyscallCounter(events: events)
+            let measurement = try Runner.measure(configuration, probes: [counter])
+            if let counts = counter.last { measured[configuration, default: []].append(counts) }
+            return measurement
+        case .ptrace:
+            guard let replyFD else { return try Runner.measure(configuration) }
+            let probe = PtraceRegionProbe(replyFD: replyFD)
+            let measurement = try Runner.measure(configuration, probes: [probe])
+            if let counts = probe.last { measured[configuration, default: []].append(counts) }
+            return measurement
+        }
+    }
+
+    /// A probe for a region of the caller's own (not a ``Runner`` measurement), with the first counter;
+    /// nil when that counter is `none`.
+    /// - Throws: ``GilBenchError`` when the perf events cannot be opened.
+    public func makeProbe() throws(GilBenchError) -> (any SyscallProbe)? {
+        switch counters.first ?? .none {
+        case .none: return nil
+        case .perf: return try events.map { e throws(GilBenchError) in try PerfSyscallCounter(events: e) }
+        case .ptrace: return replyFD.map { PtraceRegionProbe(replyFD: $0) }
+        }
+    }
+
+    /// The counts of `configuration`'s recorded repetitions (its first `warmup` measurements were the
+    /// warm-ups: ``Session`` runs every warm-up before any repetition).
+    public func recordedCounts(_ configuration: RunConfiguration) -> [SyscallCounts] {
+        Array((measured[configuration] ?? []).dropFirst(configuration.warmup))
+    }
+}
+
+/// A system-call counter around a region: ``begin()`` then ``stop()`` for the counts.
+public protocol SyscallProbe: MeasurementProbe {
+    /// Ends the region and returns what it counted.
+    func stop() throws(GilBenchError) -> SyscallCounts
+}
+
+extension PerfSyscallCounter: SyscallProbe {}
+extension PtraceRegionProbe: SyscallProbe {}
