@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import SystemPackage
 
 /// An error gilbench reports to its user: what went wrong, in one readable line, and the exit status
 /// the command line ends with.
@@ -27,18 +23,23 @@ public struct GilBenchError: Error, CustomStringConvertible, Sendable, Equatable
 
     public var code: Code
     public var message: String
-    /// The errno behind the failure, if any.
-    public var errno: Int32?
+    /// The system's reason behind the failure, if any.
+    public var errno: Errno?
 
-    public init(_ code: Code, _ message: String, errno: Int32? = nil) {
+    public init(_ code: Code, _ message: String, errno: Errno? = nil) {
         self.code = code
         self.message = message
         self.errno = errno
     }
 
+    /// - Parameter errno: the C `errno` value behind the failure.
+    public init(_ code: Code, _ message: String, errno: Int32) {
+        self.init(code, message, errno: Errno(rawValue: errno))
+    }
+
     public var description: String {
         guard let errno else { return message }
-        return "\(message): \(String(cString: strerror(errno)))"
+        return "\(message): \(errno.description)"
     }
 
     /// The process exit status for this error (documented in README).

@@ -108,7 +108,7 @@ struct SyscallCounterFailureTests {
         let error = try #require(openError(.permissionDenied))
         #expect(error.description.contains("perf_event_open refused raw_syscalls:sys_enter"))
         #expect(error.description.contains("perf_event_paranoid is 2"))
-        #expect(error.errno == EACCES)
+        #expect(error.errno == .permissionDenied)
     }
 
     @Test("A kernel without the event (ENOENT) says so")
@@ -148,7 +148,7 @@ struct SyscallCounterFailureTests {
             _ = try PtraceTracer.run(arguments: ["gilbench"], replyFlag: "--ptrace-reply-fd", system: fakeSystem())
         } throws: { error in
             (error as? GilBenchError)?.description.hasPrefix("ptrace refused") == true
-                && (error as? GilBenchError)?.errno == EPERM
+                && (error as? GilBenchError)?.errno == .notPermitted
         }
     }
 

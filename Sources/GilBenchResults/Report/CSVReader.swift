@@ -1,6 +1,7 @@
 import GilBenchSimulator
 import GilBenchSystem
 import Foundation
+import SystemPackage
 
 /// Reads a CSV file gilbench wrote back into records (RFC 4180 quoting, ``CSVParser``).
 ///
@@ -16,7 +17,7 @@ public enum CSVReader {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw GilBenchError(.unreadableInput, "cannot read \(path)", errno: ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { Int32($0.code) })
+            throw GilBenchError(.unreadableInput, "cannot read \(path)", errno: ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { Errno(rawValue: Int32($0.code)) })
         }
         return try parse(String(decoding: data, as: UTF8.self), path: path)
     }

@@ -38,7 +38,7 @@ public final class CSVWriter {
                 FilePath(path), .writeOnly, options: [.create, .append, .closeOnExec],
                 permissions: [.ownerReadWrite, .groupRead, .otherRead])
         } catch {
-            throw GilBenchError(.unwritableOutput, "cannot write \(path)", errno: (error as? Errno)?.rawValue)
+            throw GilBenchError(.unwritableOutput, "cannot write \(path)", errno: error as? Errno)
         }
         if existing == nil {
             try append(Column.header + "\n")
@@ -56,7 +56,7 @@ public final class CSVWriter {
         do {
             _ = try descriptor.writeAll(Array(text.utf8))
         } catch {
-            throw GilBenchError(.unwritableOutput, "cannot write to \(path)", errno: (error as? Errno)?.rawValue)
+            throw GilBenchError(.unwritableOutput, "cannot write to \(path)", errno: error as? Errno)
         }
     }
 

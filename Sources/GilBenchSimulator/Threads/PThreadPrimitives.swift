@@ -48,7 +48,6 @@ final class MutexAndCondition: @unchecked Sendable {
     }
     @inline(__always) func wait() { precondition(pthread_cond_wait(condition, mutex) == 0, "pthread_cond_wait") }
     @inline(__always) func signal() { precondition(pthread_cond_signal(condition) == 0, "pthread_cond_signal") }
-    @inline(__always) func broadcast() { precondition(pthread_cond_broadcast(condition) == 0, "pthread_cond_broadcast") }
 
     /// Waits at most until `deadline` (monotonic nanoseconds). Returns false on timeout.
     func wait(untilMonotonic deadline: UInt64) -> Bool {

@@ -37,11 +37,4 @@ public enum CPUAffinity {
         guard status == 0 else { throw GilBenchError(.system, "sched_setaffinity(\(cpus)) failed", errno: -status) }
     }
 
-    /// Runs `body` pinned to `cpus`, then restores the previous affinity.
-    public static func with<R>(_ cpus: [Int], _ body: () throws -> R) throws -> R {
-        let previous = try current()
-        try set(cpus)
-        defer { try? set(previous) }
-        return try body()
-    }
 }
