@@ -76,7 +76,7 @@ public struct Corpus: Sendable, Equatable {
 
     /// Whether `root` holds this corpus, complete (manifest present and equal, every file of its size).
     public func isComplete(at root: String) -> Bool {
-        guard let existing = try? String(contentsOfFile: root + "/" + Corpus.manifestName, encoding: .utf8),
+        guard let existing = try? FileIO.readText(root + "/" + Corpus.manifestName),
               existing == manifest else { return false }
         for e in entries {
             var info = stat()

@@ -51,7 +51,7 @@ public struct MachineInfo: Sendable, Equatable {
     }
 
     private static func cpuModel() -> String {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "" }
+        guard let text = try? FileIO.readText("/proc/cpuinfo") else { return "" }
         for line in text.split(separator: "\n") where line.hasPrefix("model name") || line.hasPrefix("Model") {
             if let colon = line.firstIndex(of: ":") {
                 return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)

@@ -225,17 +225,11 @@ public enum WorkerService {
 
     /// Writes every byte (retrying partial writes and EINTR). False on error.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        return bytes.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += n
-            }
+        do {
+            try FileIO.write(bytes, to: fd)
             return true
+        } catch {
+            return false
         }
     }
 }

@@ -197,13 +197,8 @@ public enum PtraceReply {
         var text = "total \(total.0) \(total.1)\n"
         for (name, (count, failed)) in calls.sorted(by: { $0.key < $1.key }) { text += "\(name) \(count) \(failed)\n" }
         text += "end\n"
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 { if errno == EINTR { continue }; return }
-            offset += n
-        }
+        // The parent reads until "end"; a failed write leaves it a malformed reply, which it reports.
+        try? FileIO.write(Array(text.utf8), to: fd)
     }
 
     /// Parses a reply. Nil when it is malformed.

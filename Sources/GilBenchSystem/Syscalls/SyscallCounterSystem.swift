@@ -72,22 +72,7 @@ public struct SyscallCounterSystem: Sendable {
         },
         close: { fd in _ = Glibc.close(fd) },
         readFile: { path in
-            do {
-                let fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-                defer { try? fd.close() }
-                var bytes: [UInt8] = []
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                while true {
-                    let n = try buffer.withUnsafeMutableBytes { try fd.read(into: $0) }
-                    if n == 0 { break }
-                    bytes.append(contentsOf: buffer[..<n])
-                }
-                return .success(String(decoding: bytes, as: UTF8.self))
-            } catch let error as Errno {
-                return .failure(error)
-            } catch {
-                return .failure(.ioError)
-            }
+            Result { () throws(Errno) in try FileIO.readText(path) }
         },
         mountTracefs: { target in
             Glibc.mount("nodev", target, "tracefs", 0, nil) == 0 ? .success(()) : .failure(Errno(rawValue: errno))
