@@ -5,6 +5,7 @@ import Synchronization
 public enum Runner {
     /// Runs `configuration` once and measures it.
     /// - Parameters:
+    ///   - configuration: what to run.
     ///   - probes: extra measurements taken around the region (system-call counters, ...).
     ///   - events: where the GIL logs its events for a timeline (designs that support it); nil: no log.
     /// - Throws: ``GilBenchError`` for bad configurations or when the system refuses a thread or CPU set.
