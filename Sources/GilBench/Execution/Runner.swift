@@ -26,7 +26,7 @@ public enum Runner {
         defer { try? CPUAffinity.set(allowed) }
         switch (configuration.gil, configuration.lock) {
         // Every design records its waits in a histogram: a record costs tens of nanoseconds and only
-        // follows a contended wait, which costs microseconds (README, "GIL designs").
+        // follows a contended wait, which costs microseconds (DocC article "GIL designs").
         case (.ticks, .semaphore):
             return try execute(plan, gil: TickGIL(lock: SemaphoreLock(), checkInterval: configuration.checkInterval, recordWaits: true, recorder: events), configuration, probes)
         case (.ticks, .condvar):

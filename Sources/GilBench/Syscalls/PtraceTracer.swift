@@ -16,9 +16,9 @@ import SystemPackage
 /// outside its regions (start-up, printing, CSV writing) is stopped at but not counted.
 ///
 /// Every call costs the child two stops and the tracer several system calls, so call-heavy regions are
-/// many times slower (README: a million getppid() calls, 45 s traced against 6.5 s with perf), and the
-/// slowed calls change the contention being measured: rows counted this way say `ptrace` in
-/// `syscall_counter`, a configuration column, and are never summarised with untraced rows.
+/// many times slower, and the slowed calls change the contention being measured: rows counted this
+/// way say `ptrace` in `syscall_counter`, a configuration column, and are never summarised with
+/// untraced rows.
 public enum PtraceTracer {
     /// Calls of the harness's own counted in a region's total: none (the markers are not counted).
     public static let harnessCalls = 0
