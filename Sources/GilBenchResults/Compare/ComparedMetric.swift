@@ -45,7 +45,7 @@ public struct ComparedMetric: Sendable, Hashable, Codable {
         return false
     }
 
-    /// Direction and default threshold per column (README, "Comparing runs in CI", lists them).
+    /// Direction and default threshold per column (the DocC article "Comparing runs in CI" lists them).
     static func defaults(_ column: Column) -> (Direction, Double) {
         switch column {
         case .wallSeconds, .userSeconds, .systemSeconds:

@@ -17,6 +17,7 @@ public final class Session {
     /// - Parameters:
     ///   - writer: where rows go as they are measured; nil to keep them in memory only.
     ///   - machine: the metadata written beside every row.
+    ///   - runID: the run's id (nil: a new one from ``makeRunID(_:)``).
     public init(writer: CSVWriter?, machine: MachineInfo = .current(), runID: String? = nil) {
         self.writer = writer
         self.machine = machine
@@ -38,7 +39,9 @@ public final class Session {
 
     /// Runs every configuration: `warmup` unrecorded runs each, then `repetitions` rounds.
     /// - Parameters:
-    ///   - probes: made afresh for each measurement by the caller's factory (nil: none).
+    ///   - configurations: the configurations, measured in turn so that a noisy machine hits all alike.
+    ///   - measure: measures one repetition (default: `Runner.measure` without probes); callers
+    ///     that count system calls make their probes afresh for each measurement inside it.
     ///   - progress: called before each measurement with (done, total, configuration).
     /// - Throws: the first ``GilBenchError``; rows measured before it are already written.
     public func run(

@@ -3,7 +3,7 @@ import GilBenchSystem
 import Foundation
 import SystemPackage
 
-/// Reads a CSV file gilbench wrote back into records (RFC 4180 quoting, ``CSVParser``).
+/// Reads a CSV file gilbench wrote back into records (RFC 4180 quoting, `CSVParser`).
 ///
 /// Columns are matched by name, so a file from an older gilbench (fewer columns) reads too; columns
 /// this build does not know are skipped. A file without `schema_version` and `wall_s` is not

@@ -5,8 +5,8 @@ import Foundation
 /// The columns of gilbench's CSV, in file order. Schema version ``Column/currentSchemaVersion``.
 ///
 /// Columns are only ever added (at the end of their group); none is renamed or removed without
-/// raising the schema version. README documents each one. An empty cell means "not measured" or
-/// "cannot be known", never zero.
+/// raising the schema version. The DocC article "CSV columns" documents each one. An empty cell
+/// means "not measured" or "cannot be known", never zero.
 public enum Column: String, CaseIterable, Sendable, Hashable {
     // MARK: Identity and configuration
     case schemaVersion = "schema_version"

@@ -28,7 +28,7 @@ public enum Assembler {
     /// - Parameters:
     ///   - source: the text form.
     ///   - name: the program's name.
-    ///   - natives: native functions the program may call by name.
+    ///   - available: native functions the program may call by name.
     /// - Throws: ``ProgramError`` with the line of the first mistake.
     public static func assemble(
         _ source: String, name: String, natives available: [NativeFunction] = []

@@ -3,7 +3,7 @@ import CGilBench
 /// Slides 99-104: interpreted code calling a C extension that releases the GIL.
 ///
 /// Each task runs `for i in range(calls): churn(n)`, where `churn(n)` is a native spin of `n`
-/// iterations (``gb_churn``) called with the GIL released around it, as an extension does with
+/// iterations (`gb_churn`) called with the GIL released around it, as an extension does with
 /// `Py_BEGIN_ALLOW_THREADS`. With small `n` the threads fight over the GIL at every call; with large
 /// `n` they spend most of their time in native code, in parallel.
 public enum ExtensionWorkload {

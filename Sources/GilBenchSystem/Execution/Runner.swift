@@ -6,6 +6,7 @@ import Synchronization
 public enum Runner {
     /// Runs `configuration` once and measures it.
     /// - Parameters:
+    ///   - configuration: what to run.
     ///   - probes: extra measurements taken around the region (system-call counters, ...).
     ///   - events: where the GIL logs its events for a timeline (designs that support it); nil: no log.
     /// - Throws: ``GilBenchError`` for bad configurations or when the system refuses a thread or CPU set.
@@ -26,7 +27,7 @@ public enum Runner {
         defer { try? CPUAffinity.set(allowed) }
         switch (configuration.gil, configuration.lock) {
         // Every design records its waits in a histogram: a record costs tens of nanoseconds and only
-        // follows a contended wait, which costs microseconds (README, "GIL designs").
+        // follows a contended wait, which costs microseconds (DocC article "GIL designs").
         case (.ticks, .semaphore):
             return try execute(plan, gil: TickGIL(lock: SemaphoreLock(), checkInterval: configuration.checkInterval, recordWaits: true, recorder: events), configuration, probes)
         case (.ticks, .condvar):

@@ -74,6 +74,8 @@ public final class HashingJob: @unchecked Sendable {
 
     /// - Parameters:
     ///   - files: the files, in the order results are reported.
+    ///   - chunkSize: bytes read and hashed at a time.
+    ///   - gilDuringHash: whether `sha512_update` releases or holds the GIL.
     ///   - threads: how many interpreter threads will run the program (each needs a cursor).
     ///   - core: the SHA-512 implementation (checked with ``SHA512Core/checkAvailable()`` first).
     public init(files: [HashInput], chunkSize: Int, gilDuringHash: GILDuringHash, threads: Int, core: SHA512Core = .swiftCrypto) {

@@ -45,6 +45,7 @@ public final class WorkerPool {
 
     /// Starts `count` workers.
     /// - Parameters:
+    ///   - count: how many workers.
     ///   - executable: the gilbench binary; ``executable`` by default.
     ///   - timeout: seconds a worker with work may stay silent before it is declared hung.
     ///   - fault: a failure worker 1 injects on purpose (tests).
@@ -93,6 +94,7 @@ public final class WorkerPool {
 
     /// Runs every request and returns the results in request order.
     /// - Parameters:
+    ///   - requests: the requests, in order.
     ///   - costs: each request's work, for `window.work` (nil: every request costs 1).
     ///   - window: how much a worker may hold at once.
     /// - Throws: ``GilBenchError`` `.runFailed` naming the worker that failed; all workers are then dead.

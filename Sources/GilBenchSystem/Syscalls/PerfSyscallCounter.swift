@@ -19,6 +19,7 @@ public struct PerfSyscallEvents: Sendable {
     /// - Parameters:
     ///   - names: the calls counted by name (default: ``CountedSyscall/named``).
     ///   - countErrors: also open exit events filtered to failed calls (for `--syscall-table`).
+    ///   - system: the system calls used (``SyscallCounterSystem/live`` but in tests).
     ///   - notify: one-line notices (tracefs mounted, a named event missing).
     /// - Throws: ``GilBenchError`` when tracefs or `raw_syscalls:sys_enter` is missing.
     public init(

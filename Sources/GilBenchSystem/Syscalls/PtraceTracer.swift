@@ -10,16 +10,16 @@ import SystemPackage
 /// The ptrace fallback counter's tracer: runs a copy of gilbench as a traced child, following every
 /// thread and process it creates, and counts the system calls entered between the child's markers.
 ///
-/// The child marks its measured region with ``gb_syscall_marker(_:)`` (a call number no kernel has,
+/// The child marks its measured region with `gb_syscall_marker` (a call number no kernel has,
 /// with a magic first argument): code 1 at the start, 2 at the end. The marker calls are not counted.
 /// At the end marker the tracer writes the region's counts to the reply pipe (one line per call name,
 /// ``PtraceReply``) and lets the child go on; the child's probe reads them. Everything the child does
 /// outside its regions (start-up, printing, CSV writing) is stopped at but not counted.
 ///
 /// Every call costs the child two stops and the tracer several system calls, so call-heavy regions are
-/// many times slower (README: a million getppid() calls, 45 s traced against 6.5 s with perf), and the
-/// slowed calls change the contention being measured: rows counted this way say `ptrace` in
-/// `syscall_counter`, a configuration column, and are never summarised with untraced rows.
+/// many times slower, and the slowed calls change the contention being measured: rows counted this
+/// way say `ptrace` in `syscall_counter`, a configuration column, and are never summarised with
+/// untraced rows.
 public enum PtraceTracer {
     /// Calls of the harness's own counted in a region's total: none (the markers are not counted).
     public static let harnessCalls = 0
@@ -27,8 +27,12 @@ public enum PtraceTracer {
     /// Runs `arguments` (with `arguments[0]` shown as the program name) from `path` traced, until the
     /// child and everything it created have exited. Ignores SIGINT meanwhile (the child gets it and
     /// ends its run as it would untraced).
-    /// - Parameter replyFlag: the hidden option that tells the child the descriptor it reads counts from;
-    ///   the tracer appends it with the descriptor's number.
+    /// - Parameters:
+    ///   - path: the executable to run traced (gilbench itself by default).
+    ///   - arguments: its command line, `arguments[0]` included.
+    ///   - replyFlag: the hidden option that tells the child the descriptor it reads counts from;
+    ///     the tracer appends it with the descriptor's number.
+    ///   - system: the system calls used (``SyscallCounterSystem/live`` but in tests).
     /// - Returns: the child's exit status (128 + signal when a signal ended it).
     /// - Throws: ``GilBenchError`` when the child cannot be started traced (ptrace refused: EPERM, ...).
     public static func run(

@@ -14,9 +14,9 @@ import SystemPackage
 /// Each closure is the raw layer of swift-system's three: it returns `Result<_, Errno>` and never throws;
 /// the counters turn failures into ``GilBenchError``s with context.
 public struct SyscallCounterSystem: Sendable {
-    /// perf_event_open(2) of a tracepoint, inheriting, on the calling thread (``gb_perf_tracepoint_open``).
+    /// perf_event_open(2) of a tracepoint, inheriting, on the calling thread (`gb_perf_tracepoint_open`).
     public var perfTracepointOpen: @Sendable (_ tracepointID: UInt64, _ groupFD: Int32) -> Result<Int32, Errno>
-    /// ioctl(2) on a perf event descriptor (``gb_perf_control``).
+    /// ioctl(2) on a perf event descriptor (`gb_perf_control`).
     public var perfControl: @Sendable (_ fd: Int32, _ operation: gb_perf_control_op, _ filter: String?) -> Result<Void, Errno>
     /// read(2) of a counting perf event: its 64-bit value.
     public var readCounter: @Sendable (_ fd: Int32) -> Result<UInt64, Errno>
@@ -28,7 +28,7 @@ public struct SyscallCounterSystem: Sendable {
     public var mountTracefs: @Sendable (_ target: String) -> Result<Void, Errno>
     /// Whether the process runs as root (effective uid 0).
     public var isRoot: @Sendable () -> Bool
-    /// Forks a child that asks to be traced and executes `path` (``gb_spawn_traced``).
+    /// Forks a child that asks to be traced and executes `path` (`gb_spawn_traced`).
     public var spawnTraced: @Sendable (_ path: String, _ arguments: [String], _ keepFD: Int32) -> Result<Int32, Errno>
 
     public init(

@@ -2,7 +2,7 @@ import GilBenchSimulator
 /// System-call counting for a whole run: which counters the configurations use, a fresh probe for every
 /// measurement, and the detailed counts kept for `--syscall-table`.
 ///
-/// Made by ``prepare(_:countErrors:tracedChildReplyFD:system:notify:)``, which decides what `--syscalls`
+/// Made by ``prepare(_:names:countErrors:system:notify:)``, which decides what `--syscalls`
 /// means on this machine: a counter that cannot be used is reported in one line and replaced (auto: perf,
 /// else ptrace, else none; an explicit perf or ptrace: none), so a run always completes.
 public final class SyscallCounting {
@@ -24,7 +24,7 @@ public final class SyscallCounting {
         /// Count in this process with these counters.
         case count(SyscallCounting)
         /// Counting needs ptrace: re-run this command as a traced child (``PtraceTracer``), then count
-        /// with ``SyscallCounting/fallback`` if the child cannot be traced.
+        /// with none (``SyscallCounting/none()``) if the child cannot be traced.
         case traceChild
     }
 
@@ -40,7 +40,9 @@ public final class SyscallCounting {
     /// - Parameters:
     ///   - requests: the counters asked for; several (such as perf and none) run every configuration
     ///     with each, alternating, to measure a counter's overhead in one run.
+    ///   - names: the calls counted by name (default: ``CountedSyscall/named``).
     ///   - countErrors: count failed calls too (perf: exit tracepoints filtered on `ret < 0`).
+    ///   - system: the system calls used (``SyscallCounterSystem/live`` but in tests).
     ///   - notify: one line per counter that cannot be used, and why.
     /// - Throws: ``GilBenchError`` (`.usage`) when ptrace is combined with other counters: it traces the
     ///   whole run, so no configuration of that run would be untraced.
@@ -146,7 +148,7 @@ public final class SyscallCounting {
     }
 }
 
-/// A system-call counter around a region: ``begin()`` then ``stop()`` for the counts.
+/// A system-call counter around a region: `begin()` then ``stop()`` for the counts.
 public protocol SyscallProbe: MeasurementProbe {
     /// Ends the region and returns what it counted.
     func stop() throws(GilBenchError) -> SyscallCounts
