@@ -19,7 +19,7 @@ public enum Catalogue {
     public static let notJudged: [Int: String] = [:]
 
     /// The experiments that reproduce any of `slides` (all when empty); unknown slide numbers are refused.
-    /// - Throws: ``GilBenchError`` `.usage` naming a slide or experiment no experiment covers.
+    /// - Throws: `GilBenchError` `.usage` naming a slide or experiment no experiment covers.
     public static func select(_ selectors: [String]) throws(GilBenchError) -> [Experiment] {
         guard !selectors.isEmpty else { return experiments }
         var chosen: [String] = []

@@ -6,7 +6,7 @@ import Foundation
 /// One `gilbench reproduce`: runs the selected experiments of the catalogue, writes every row to
 /// `results/<run>.csv` as it is measured, then the plots and `results/REPORT.md`.
 ///
-/// An interruption (see ``Interruption``) or a failed measurement stops the run between measurements;
+/// An interruption (see `Interruption`) or a failed measurement stops the run between measurements;
 /// the rows measured so far stay in the CSV, and the report and plots are still written from them,
 /// saying how far the run got.
 public final class Reproduction {
@@ -65,7 +65,7 @@ public final class Reproduction {
     public let csvPath: String
 
     /// Creates the folders and the CSV file.
-    /// - Throws: ``GilBenchError`` `.unwritableOutput` when a folder or the CSV cannot be created.
+    /// - Throws: `GilBenchError` `.unwritableOutput` when a folder or the CSV cannot be created.
     public init(_ options: Options, machine: MachineInfo = .current()) throws(GilBenchError) {
         self.options = options
         for directory in [options.resultsDirectory, options.plotsDirectory] {
@@ -85,7 +85,7 @@ public final class Reproduction {
     ///   - measure: measures one configuration (the runner by default; tests inject a fake).
     ///   - interrupted: polled before each measurement; true stops the run there.
     ///   - progress: called before each measurement.
-    /// - Throws: ``GilBenchError`` only when the report or a plot cannot be written; a stopped run is
+    /// - Throws: `GilBenchError` only when the report or a plot cannot be written; a stopped run is
     ///   reported in ``Outcome/stopped``.
     public func run(
         measure: @escaping (RunConfiguration, GILEventRecorder?) throws(GilBenchError) -> RunMeasurement = { c, e throws(GilBenchError) in try Runner.measure(c, events: e) },
