@@ -25,6 +25,9 @@ public struct GilBenchError: Error, CustomStringConvertible, Sendable, Equatable
     public var message: String
     /// The system's reason behind the failure, if any.
     public var errno: Errno?
+    /// The setting whose value is wrong, for a usage error about one setting: ``message`` then
+    /// follows its name ("must be 0 or more (got -1)").
+    public var setting: RunSetting?
 
     public init(_ code: Code, _ message: String, errno: Errno? = nil) {
         self.code = code
@@ -32,14 +35,24 @@ public struct GilBenchError: Error, CustomStringConvertible, Sendable, Equatable
         self.errno = errno
     }
 
+    /// A usage error about `setting`'s value: `message` says what is wrong with it.
+    public init(_ setting: RunSetting, _ message: String) {
+        self.init(.usage, message)
+        self.setting = setting
+    }
+
     /// - Parameter errno: the C `errno` value behind the failure.
     public init(_ code: Code, _ message: String, errno: Int32) {
         self.init(code, message, errno: Errno(rawValue: errno))
     }
 
-    public var description: String {
-        guard let errno else { return message }
-        return "\(message): \(errno.description)"
+    public var description: String { description(naming: \.name) }
+
+    /// The one-line message, with the setting (if any) named by `name`.
+    public func description(naming name: (RunSetting) -> String) -> String {
+        var text = setting.map { name($0) + " " + message } ?? message
+        if let errno { text += ": " + errno.description }
+        return text
     }
 
     /// The process exit status for this error (documented in README).

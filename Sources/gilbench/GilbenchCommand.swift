@@ -34,7 +34,7 @@ func reporting<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as GilBenchError {
-        printError("gilbench: \(error)")
+        printError("gilbench: " + error.commandLineMessage)
         throw ExitCode(error.exitStatus.rawValue)
     }
 }

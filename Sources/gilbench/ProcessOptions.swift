@@ -68,7 +68,7 @@ struct ProcessOptions: ParsableArguments {
             }
         }
         for c in out {
-            do { try c.validate() } catch { throw ValidationError(error.message) }
+            do { try c.validate() } catch { throw ValidationError(error.commandLineMessage) }
         }
         return out
     }

@@ -85,7 +85,7 @@ struct PythonCommand: ParsableCommand {
                     if let design = bench.interpreter.gilDesign { designs.insert(design) }
                     measured += 1
                 } catch {
-                    printError("gilbench: \(name): \(error)")
+                    printError("gilbench: \(name): " + ((error as? GilBenchError)?.commandLineMessage ?? "\(error)"))
                 }
             }
             if simulator {

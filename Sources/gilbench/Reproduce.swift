@@ -52,7 +52,7 @@ struct ReproduceOptions: ParsableArguments {
         if let n, n < 0 { throw ValidationError("--n must be 0 or more (got \(n))") }
         guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1 (got \(repetitions))") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more (got \(warmup))") }
-        do { _ = try Catalogue.select(selectors) } catch { throw ValidationError(error.message) }
+        do { _ = try Catalogue.select(selectors) } catch { throw ValidationError(error.commandLineMessage) }
     }
 }
 

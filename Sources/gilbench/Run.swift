@@ -87,11 +87,11 @@ struct ConfigurationOptions: ParsableArguments {
     func validate() throws {
         let configurations = try configurations()
         for c in configurations {
-            do { try c.validate() } catch { throw ValidationError(error.message) }
+            do { try c.validate() } catch { throw ValidationError(error.commandLineMessage) }
         }
         let allowed = try CPUAffinity.current()
         for c in configurations {
-            do { _ = try CPUAffinity.resolve(c.cpus, allowed: allowed) } catch { throw ValidationError(error.message) }
+            do { _ = try CPUAffinity.resolve(c.cpus, allowed: allowed) } catch { throw ValidationError(error.commandLineMessage) }
         }
     }
 

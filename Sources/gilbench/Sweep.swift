@@ -35,7 +35,7 @@ struct Sweep: ParsableCommand {
         do {
             return try parameter.configurations(options.configurations(), values: list)
         } catch let error as GilBenchError {
-            throw ValidationError(error.message)
+            throw ValidationError(error.commandLineMessage)
         }
     }
 

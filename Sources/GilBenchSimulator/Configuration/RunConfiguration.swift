@@ -117,24 +117,24 @@ public struct RunConfiguration: Sendable, Hashable {
     public var lockColumn: String { gil == .ticks ? lock.rawValue : "" }
 
     /// Checks values a user can get wrong.
-    /// - Throws: ``GilBenchError`` with code `.usage` and a message naming the option.
+    /// - Throws: ``GilBenchError`` with code `.usage` naming the ``RunSetting`` that is wrong.
     public func validate() throws(GilBenchError) {
-        guard n >= 0 else { throw GilBenchError(.usage, "--n must be 0 or more (got \(n))") }
+        guard n >= 0 else { throw GilBenchError(.n, "must be 0 or more (got \(n))") }
         guard checkInterval >= 1 else {
-            throw GilBenchError(.usage, "--check-interval must be at least 1 tick (got \(checkInterval))")
+            throw GilBenchError(.checkInterval, "must be at least 1 tick (got \(checkInterval))")
         }
-        guard tasks >= 1 && tasks <= 1024 else { throw GilBenchError(.usage, "--threads must be between 1 and 1024 (got \(tasks))") }
-        guard repetitions >= 1 else { throw GilBenchError(.usage, "--repeat must be at least 1 (got \(repetitions))") }
-        guard warmup >= 0 else { throw GilBenchError(.usage, "--warmup must be 0 or more (got \(warmup))") }
+        guard tasks >= 1 && tasks <= 1024 else { throw GilBenchError(.tasks, "must be between 1 and 1024 (got \(tasks))") }
+        guard repetitions >= 1 else { throw GilBenchError(.repetitions, "must be at least 1 (got \(repetitions))") }
+        guard warmup >= 0 else { throw GilBenchError(.warmup, "must be 0 or more (got \(warmup))") }
         try validateDesignAndWorkload()
         guard processes >= 1 && processes <= 256 else {
-            throw GilBenchError(.usage, "--processes must be between 1 and 256 (got \(processes))")
+            throw GilBenchError(.processes, "must be between 1 and 256 (got \(processes))")
         }
         guard chunkSize >= 1 && chunkSize <= 64 << 20 else {
-            throw GilBenchError(.usage, "--chunk-size must be between 1 and 67108864 bytes (got \(chunkSize))")
+            throw GilBenchError(.chunkSize, "must be between 1 and 67108864 bytes (got \(chunkSize))")
         }
         guard workerTimeoutSeconds > 0 && workerTimeoutSeconds.isFinite else {
-            throw GilBenchError(.usage, "--worker-timeout must be a positive number of seconds (got \(workerTimeoutSeconds))")
+            throw GilBenchError(.workerTimeout, "must be a positive number of seconds (got \(workerTimeoutSeconds))")
         }
     }
 }

@@ -46,21 +46,21 @@ extension RunConfiguration {
     }
 
     /// Checks the options of the GIL designs and workloads of issue 5.
-    /// - Throws: ``GilBenchError`` with code `.usage` and a message naming the option.
+    /// - Throws: ``GilBenchError`` with code `.usage` naming the ``RunSetting`` that is wrong.
     func validateDesignAndWorkload() throws(GilBenchError) {
         guard switchIntervalMilliseconds.isFinite, switchIntervalMilliseconds >= 0.001, switchIntervalMilliseconds <= 60_000 else {
-            throw GilBenchError(.usage, "--switch-interval must be between 0.001 and 60000 ms (got \(switchIntervalMilliseconds))")
+            throw GilBenchError(.switchInterval, "must be between 0.001 and 60000 ms (got \(switchIntervalMilliseconds))")
         }
-        guard churnN >= 0 else { throw GilBenchError(.usage, "--churn-n must be 0 or more (got \(churnN))") }
-        guard calls >= 1 else { throw GilBenchError(.usage, "--calls must be at least 1 (got \(calls))") }
+        guard churnN >= 0 else { throw GilBenchError(.churnN, "must be 0 or more (got \(churnN))") }
+        guard calls >= 1 else { throw GilBenchError(.calls, "must be at least 1 (got \(calls))") }
         guard cpuThreads >= 0 && cpuThreads <= 1023 else {
-            throw GilBenchError(.usage, "--cpu-threads must be between 0 and 1023 (got \(cpuThreads))")
+            throw GilBenchError(.cpuThreads, "must be between 0 and 1023 (got \(cpuThreads))")
         }
         if mode == .processes || mode == .pool, workload != .countdown && workload != .hashing {
-            throw GilBenchError(.usage, "--mode \(mode.rawValue) runs the countdown and hashing workloads, not \(workload.rawValue)")
+            throw GilBenchError(.mode, "\(mode.rawValue) runs the countdown and hashing workloads, not \(workload.rawValue)")
         }
         if let fixed = workload.fixedTasks(cpuThreads: cpuThreads), tasks != fixed {
-            throw GilBenchError(.usage, "--workload \(workload.rawValue) runs \(fixed) interpreter threads, not \(tasks)")
+            throw GilBenchError(.workload, "\(workload.rawValue) runs \(fixed) interpreter threads, not \(tasks)")
         }
     }
 }

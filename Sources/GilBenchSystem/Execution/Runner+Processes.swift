@@ -58,7 +58,7 @@ extension Runner {
                 return HashingPlan.report(files: files, outcomes: outcomes, bytes: bytes, scanProblems: listing.unreadable)
             })
         case .extension, .ioLatency, .race, .raceLocked, .longTick:
-            throw GilBenchError(.usage, "--mode \(configuration.mode.rawValue) runs the countdown and hashing workloads, not \(configuration.workload.rawValue)")
+            throw GilBenchError(.mode, "\(configuration.mode.rawValue) runs the countdown and hashing workloads, not \(configuration.workload.rawValue)")
         }
     }
 

@@ -5,7 +5,7 @@ extension SweepParameter {
     public func apply(_ value: String, to configuration: inout RunConfiguration) throws(GilBenchError) {
         func integer() throws(GilBenchError) -> Int {
             guard let v = Int(value.replacingOccurrences(of: "_", with: "")) else {
-                throw GilBenchError(.usage, "--values: '\(value)' is not an integer (sweeping \(rawValue))")
+                throw GilBenchError(.sweepValues, "'\(value)' is not an integer (sweeping \(rawValue))")
             }
             return v
         }
@@ -13,7 +13,7 @@ extension SweepParameter {
         case .checkInterval: configuration.checkInterval = try integer()
         case .switchInterval:
             guard let v = Double(value) else {
-                throw GilBenchError(.usage, "--values: '\(value)' is not a number of milliseconds (sweeping switch-interval)")
+                throw GilBenchError(.sweepValues, "'\(value)' is not a number of milliseconds (sweeping switch-interval)")
             }
             configuration.switchIntervalMilliseconds = v
         case .threads: configuration.tasks = try integer()
@@ -44,7 +44,7 @@ extension SweepParameter {
     /// - Throws: ``GilBenchError`` `.usage` for an empty list, a bad value, or a parameter that
     ///   means nothing to one of the configurations.
     public func configurations(_ base: [RunConfiguration], values: [String]) throws(GilBenchError) -> [RunConfiguration] {
-        guard !values.isEmpty else { throw GilBenchError(.usage, "--values needs at least one value") }
+        guard !values.isEmpty else { throw GilBenchError(.sweepValues, "needs at least one value") }
         var out: [RunConfiguration] = []
         for value in values {
             for configuration in base {

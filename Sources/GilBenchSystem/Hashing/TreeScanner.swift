@@ -34,7 +34,7 @@ public enum TreeScanner {
     /// - Throws: ``GilBenchError`` `.unreadableInput` when `root` is missing or not a directory,
     ///   `.badInput` when it holds no regular file.
     public static func scan(_ root: String) throws(GilBenchError) -> Listing {
-        guard !root.isEmpty else { throw GilBenchError(.usage, "the hashing workload needs a tree (--tree PATH)") }
+        guard !root.isEmpty else { throw GilBenchError(.tree, "PATH: the hashing workload needs a tree to hash") }
         var info = stat()
         guard stat(root, &info) == 0 else {
             throw GilBenchError(.unreadableInput, "cannot read the tree \(root)", errno: errno)

@@ -19,12 +19,12 @@ public enum CPUAffinity {
             return allowed
         case .count(let n):
             guard n <= allowed.count else {
-                throw GilBenchError(.usage, "--cpus \(n) asks for more CPUs than the \(allowed.count) this process may use (\(allowed.map(String.init).joined(separator: ",")))")
+                throw GilBenchError(.cpuCount, "\(n) asks for more CPUs than the \(allowed.count) this process may use (\(allowed.map(String.init).joined(separator: ",")))")
             }
             return Array(allowed.prefix(n))
         case .list(let cpus):
             for cpu in cpus where !allowed.contains(cpu) {
-                throw GilBenchError(.usage, "--cpu-list names CPU \(cpu), which this process may not use (allowed: \(allowed.map(String.init).joined(separator: ",")))")
+                throw GilBenchError(.cpuList, "names CPU \(cpu), which this process may not use (allowed: \(allowed.map(String.init).joined(separator: ",")))")
             }
             return Array(Set(cpus)).sorted()
         }
