@@ -84,8 +84,8 @@ struct ReproduceTests {
 
     @Test("The countdown's verdicts come from the rows' medians")
     func countdownVerdicts() throws {
-        let records = try CSVReader.parse(sampleCSV)
-        let findings = Catalogue.countdown.findings(records)
+        let rows = try CSVReader.parse(sampleCSV)
+        let findings = Catalogue.countdown.findings(rows)
         #expect(findings.count == 3)
         // Medians: sequential 1.1, threads 1.7, one CPU 1.15.
         guard case .reproduced(let spread) = findings[0].verdict else { Issue.record("\(findings[0].verdict)"); return }
@@ -96,7 +96,7 @@ struct ReproduceTests {
         #expect(abs(one - 1.15 / 1.1) < 1e-9)
         #expect(findings[1].observation?.figure.hasPrefix("1.70 s for 2 × count(1,000)") == true)
         // Rows of another experiment are not read.
-        #expect(Catalogue.noGIL.findings(records).allSatisfy { if case .notMeasured = $0.verdict { true } else { false } })
+        #expect(Catalogue.noGIL.findings(rows).allSatisfy { if case .notMeasured = $0.verdict { true } else { false } })
     }
 
     @Test("Experiments not in this build are reported as not available, never measured")
@@ -112,14 +112,14 @@ struct ReproduceTests {
 
     @Test("The report sets each 2009 figure beside ours, states every criterion, and links the plots relatively")
     func reportRendering() throws {
-        let records = try CSVReader.parse(sampleCSV)
+        let rows = try CSVReader.parse(sampleCSV)
         let options = Reproduction.Options(
             scale: .quick, selected: [Catalogue.countdown], resultsDirectory: "/tmp/x/results", plotsDirectory: "/tmp/x/plots",
             command: "gilbench reproduce --only 80")
-        let findings = Catalogue.experiments.flatMap { $0.findings(records, ran: $0.id == "countdown") }
+        let findings = Catalogue.experiments.flatMap { $0.findings(rows, ran: $0.id == "countdown") }
         let report = ReproductionReport(
-            options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", records: records, findings: findings,
-            plots: PlotSet.plots(records: records), completed: ["countdown"], stopped: nil, elapsedSeconds: 3)
+            options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", rows: rows, findings: findings,
+            plots: PlotSet.plots(rows: rows), completed: ["countdown"], stopped: nil, elapsedSeconds: 3)
         let md = report.render()
         #expect(md.contains("`gilbench reproduce --only 80`"))
         #expect(md.contains("| 80 | two threads on two CPUs are slower than sequential | 45.5 s | 1.70 s for 2 × count(1,000), 850,000 ns/iteration | threaded/sequential: 1.85 → 1.55 | **reproduced**: 1.55 meets threaded/sequential >= 1.3 |"))
@@ -136,7 +136,7 @@ struct ReproduceTests {
     func interruptedReport() throws {
         let options = Reproduction.Options(scale: .quick, selected: [Catalogue.countdown, Catalogue.noGIL], command: "gilbench reproduce")
         let report = ReproductionReport(
-            options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", records: [], findings: [], plots: [],
+            options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", rows: [], findings: [], plots: [],
             completed: ["countdown"], stopped: GilBenchError(.interrupted, "interrupted"), elapsedSeconds: 3)
         #expect(report.render().contains("**This run was interrupted** after 1 of 2 experiments (finished: countdown)"))
     }

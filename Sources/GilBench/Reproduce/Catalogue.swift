@@ -41,18 +41,20 @@ public enum Catalogue {
 
     // MARK: Helpers shared by the claims
 
-    static let sequential: [Column: String] = [.mode: "sequential"]
-    static let threadsAll: [Column: String] = [.mode: "threads", .cpuList: allCPUsList]
+    /// The sequential run.
+    static func sequential(_ key: ConfigurationKey) -> Bool { key.mode == .sequential }
+    /// Threads allowed every CPU.
+    static func threadsAll(_ key: ConfigurationKey) -> Bool { key.mode == .threads && key.cpuList == allCPUs }
+    /// Threads pinned to one CPU.
+    static func oneCPU(_ key: ConfigurationKey) -> Bool { key.mode == .threads && key.cpus == 1 }
 
-    /// The CPU list column of a run allowed every CPU (as the row records it).
-    static var allCPUsList: String {
-        ((try? CPUAffinity.current()) ?? []).map(String.init).joined(separator: " ")
-    }
+    /// The CPUs of a run allowed every CPU (its `cpu_list`).
+    static var allCPUs: [Int] { (try? CPUAffinity.current()) ?? [] }
 
     /// "0.62 s for 2 × count(4,000,000), 77 ns/iteration".
     static func countdownFigure(_ g: Summary.Group?) -> String {
         guard let g, let w = g.median(.wallSeconds) else { return "—" }
-        let n = Double(g.key[.n] ?? "") ?? 0, tasks = Double(g.key[.tasks] ?? "") ?? 0
+        let n = Double(g.key.n ?? 0), tasks = Double(g.key.tasks ?? 0)
         var s = Summary.Group.seconds(w) + " for \(Int(tasks)) × count(\(grouped(n)))"
         if n * tasks > 0 { s += ", \(grouped(w * 1e9 / (n * tasks))) ns/iteration" }
         return s
@@ -81,19 +83,19 @@ public enum Catalogue {
             claims: [
                 Claim(row: 0, claim: "x += 1 and x -= 1 in two threads, no lock: x ends non-zero",
                       criterion: Criterion("runs with x != 0 / runs", .atLeast(0.8)),
-                      observe: { s in raceObservation(s, workload: "race", counting: { $0 != 0 }) }),
+                      observe: { s in raceObservation(s, workload: .race, counting: { $0 != 0 }) }),
                 Claim(row: nil, claim: "the same with a lock around each update: x is always 0",
                       criterion: Criterion("runs with x == 0 / runs (with the lock)", .atLeast(1.0)),
-                      observe: { s in raceObservation(s, workload: "race-locked", counting: { $0 == 0 }) }),
+                      observe: { s in raceObservation(s, workload: .raceLocked, counting: { $0 == 0 }) }),
             ])
     }
 
     /// The final x of every run, and the share of runs for which `counting` holds.
-    static func raceObservation(_ s: Summary, workload: String, counting: (Double) -> Bool) -> Observation? {
-        guard let g = s.group([.workload: workload]) else { return nil }
+    static func raceObservation(_ s: Summary, workload: Workload, counting: (Double) -> Bool) -> Observation? {
+        guard let g = s.group({ $0.workload == workload }) else { return nil }
         let xs = g.values(.raceFinalX)
         guard !xs.isEmpty else { return nil }
-        let updates = grouped(Double(g.key[.n] ?? "") ?? 0)
+        let updates = grouped(Double(g.key.n ?? 0))
         return Observation(
             figure: "final x: " + xs.map { grouped($0) }.joined(separator: ", ") + " (\(updates) updates per thread)",
             ratio: Double(xs.filter(counting).count) / Double(xs.count))
@@ -130,8 +132,7 @@ public enum Catalogue {
                 Claim(row: 3, claim: "two threads on one CPU: no such penalty on Linux (OS X showed 1.54)", ratio2009: "1.54",
                       criterion: Criterion("threaded on 1 CPU/sequential", .between(0.85, 1.3)),
                       observe: { s in
-                          let one: [Column: String] = [.mode: "threads", .cpus: "1"]
-                          return Observation(figure: countdownFigure(s.group(one)), ratio: s.ratio(.wallSeconds, one, over: sequential))
+                          Observation(figure: countdownFigure(s.group(oneCPU)), ratio: s.ratio(.wallSeconds, oneCPU, over: sequential))
                       }),
             ])
     }
@@ -153,10 +154,11 @@ public enum Catalogue {
                 Claim(row: 4, claim: "a check every 10 ticks costs more than one every 10,000",
                       criterion: Criterion("wall at 10 ticks/wall at 10,000 ticks", .atLeast(1.1)),
                       observe: { s in
-                          let at10 = s.group([.checkInterval: "10"]), at100 = s.group([.checkInterval: "100"])
+                          func every(_ ticks: Int) -> (ConfigurationKey) -> Bool { { $0.checkInterval == ticks } }
+                          let at10 = s.group(every(10)), at100 = s.group(every(100)), at10000 = s.group(every(10_000))
                           return Observation(
-                              figure: "\(at10?.seconds() ?? "—") at 10 ticks, \(at100?.seconds() ?? "—") at 100, \(s.group([.checkInterval: "10000"])?.seconds() ?? "—") at 10,000",
-                              ratio: s.ratio(.wallSeconds, [.checkInterval: "10"], over: [.checkInterval: "10000"]))
+                              figure: "\(at10?.seconds() ?? "—") at 10 ticks, \(at100?.seconds() ?? "—") at 100, \(at10000?.seconds() ?? "—") at 10,000",
+                              ratio: s.ratio(.wallSeconds, every(10), over: every(10_000)))
                       }),
             ])
     }
@@ -186,7 +188,7 @@ public enum Catalogue {
                           for g in s.groups {
                               guard let delay = g.median(.latencyMaxUs), let tick = g.median(.longTickUs), tick > 0 else { continue }
                               ratios.append(delay / tick)
-                              parts.append(String(format: "one tick %.1f ms, waiter delayed %.1f ms (check interval %@)", tick / 1000, delay / 1000, g.key[.checkInterval] ?? "?"))
+                              parts.append(String(format: "one tick %.1f ms, waiter delayed %.1f ms (check interval %@)", tick / 1000, delay / 1000, g.key.checkInterval.map(String.init) ?? "?"))
                           }
                           guard !ratios.isEmpty else { return nil }
                           return Observation(figure: parts.joined(separator: "; "), ratio: ratios.min())
@@ -194,10 +196,8 @@ public enum Catalogue {
             ])
     }
 
-    static let oneCPU: [Column: String] = [.mode: "threads", .cpus: "1"]
-
     /// Medians of all calls and of futex calls for the group matching `wanted`.
-    static func calls(_ s: Summary, _ wanted: [Column: String]) -> (total: Double, futex: Double)? {
+    static func calls(_ s: Summary, _ wanted: (ConfigurationKey) -> Bool) -> (total: Double, futex: Double)? {
         guard let g = s.group(wanted), let total = g.median(.syscallsTotal), let futex = g.median(.syscallsFutex) else { return nil }
         return (total, futex)
     }
@@ -274,9 +274,9 @@ public enum Catalogue {
                 Claim(row: 12, claim: "the waiting thread fails many times before it gets the GIL",
                       criterion: Criterion("failed wake-ups per contended acquisition (mean)", .atLeast(10)),
                       observe: { s in
-                          guard let g = s.group([.mode: "threads", .lock: "condvar"]) else { return nil }
+                          guard let g = s.group({ $0.mode == .threads && $0.lock == .condvar }) else { return nil }
                           var merged = FailedWakeupHistogram()
-                          for row in g.rows { if let h = row[.gilFailedWakeupsHistogram].flatMap(FailedWakeupHistogram.init(cell:)) { merged.merge(h) } }
+                          for row in g.rows { if let h = row.failedWakeups { merged.merge(h) } }
                           let failed = g.values(.gilFailedAcquisitions).reduce(0, +)
                           guard merged.total > 0 else { return Observation(figure: "no contended acquisition", ratio: nil) }
                           let worst = merged.highestBucket.map(FailedWakeupHistogram.label) ?? "0"
@@ -351,7 +351,7 @@ public enum Catalogue {
                 Claim(row: 14, claim: "two processes take about half the sequential time", ratio2009: "0.51",
                       criterion: Criterion("processes/sequential", .atMost(0.6)),
                       observe: { s in
-                          let p: [Column: String] = [.mode: "processes"]
+                          let p = { (key: ConfigurationKey) in key.mode == .processes }
                           return Observation(figure: countdownFigure(s.group(p)), ratio: s.ratio(.wallSeconds, p, over: sequential))
                       }),
             ])
@@ -391,19 +391,19 @@ public enum Catalogue {
                 Claim(row: 16, claim: "a pool of two takes about half the time", ratio2009: "0.56",
                       criterion: Criterion("pool/sequential", .atMost(0.6)),
                       observe: { s in
-                          let p: [Column: String] = [.mode: "pool"]
+                          let p = { (key: ConfigurationKey) in key.mode == .pool }
                           return Observation(figure: hashingFigure(s.group(p)), ratio: s.ratio(.wallSeconds, p, over: sequential))
                       }),
                 Claim(row: nil, claim: "two threads that release the GIL while hashing also gain",
                       criterion: Criterion("threads (GIL released)/sequential", .atMost(0.65)),
                       observe: { s in
-                          let t: [Column: String] = [.mode: "threads", .gilDuringHash: "release"]
+                          let t = { (key: ConfigurationKey) in key.mode == .threads && key.gilDuringHash == .release }
                           return Observation(figure: hashingFigure(s.group(t)), ratio: s.ratio(.wallSeconds, t, over: sequential))
                       }),
                 Claim(row: nil, claim: "two threads that hold the GIL while hashing gain nothing",
                       criterion: Criterion("threads (GIL held)/sequential", .atLeast(0.95)),
                       observe: { s in
-                          let t: [Column: String] = [.mode: "threads", .gilDuringHash: "hold"]
+                          let t = { (key: ConfigurationKey) in key.mode == .threads && key.gilDuringHash == .hold }
                           return Observation(figure: hashingFigure(s.group(t)), ratio: s.ratio(.wallSeconds, t, over: sequential))
                       }),
             ])
@@ -455,22 +455,25 @@ public enum Catalogue {
                 Claim(row: nil, claim: "a CPU-bound thread slows the I/O thread's answers under the interval GIL",
                       criterion: Criterion("p50 response with/without a CPU-bound thread (interval)", .atLeast(10)),
                       observe: { s in
-                          let alone: [Column: String] = [.gil: "interval", .cpuThreads: "0"], busy: [Column: String] = [.gil: "interval", .cpuThreads: "1"]
-                          return Observation(figure: latencyFigure(s, alone, busy), ratio: s.ratio(.latencyP50Us, busy, over: alone))
+                          latencyObservation(s, alone: .interval, busy: .interval)
                       }),
                 Claim(row: nil, claim: "priorities bring the response time back",
                       criterion: Criterion("p50 response priority with a CPU-bound thread/interval alone", .atMost(3)),
                       observe: { s in
-                          let alone: [Column: String] = [.gil: "interval", .cpuThreads: "0"], busy: [Column: String] = [.gil: "priority", .cpuThreads: "1"]
-                          return Observation(figure: latencyFigure(s, alone, busy), ratio: s.ratio(.latencyP50Us, busy, over: alone))
+                          latencyObservation(s, alone: .interval, busy: .priority)
                       }),
             ])
     }
 
-    /// "p50 52 µs alone, 5,100 µs beside a CPU-bound thread (priority)".
-    static func latencyFigure(_ s: Summary, _ alone: [Column: String], _ busy: [Column: String]) -> String {
-        let a = s.group(alone)?.median(.latencyP50Us), b = s.group(busy)?.median(.latencyP50Us)
-        return "p50 \(a.map { grouped($0) } ?? "—") µs alone (\(alone[.gil]!)), \(b.map { grouped($0) } ?? "—") µs beside a CPU-bound thread (\(busy[.gil]!))"
+    /// The I/O thread's p50 response under `busy` beside a CPU-bound thread over that under `alone`
+    /// without one: "p50 52 µs alone (interval), 5,100 µs beside a CPU-bound thread (priority)".
+    static func latencyObservation(_ s: Summary, alone: GILDesign, busy: GILDesign) -> Observation {
+        let isAlone = { (key: ConfigurationKey) in key.gil == alone && key.cpuThreads == 0 }
+        let isBusy = { (key: ConfigurationKey) in key.gil == busy && key.cpuThreads == 1 }
+        let a = s.group(isAlone)?.median(.latencyP50Us), b = s.group(isBusy)?.median(.latencyP50Us)
+        return Observation(
+            figure: "p50 \(a.map { grouped($0) } ?? "—") µs alone (\(alone.rawValue)), \(b.map { grouped($0) } ?? "—") µs beside a CPU-bound thread (\(busy.rawValue))",
+            ratio: s.ratio(.latencyP50Us, isBusy, over: isAlone))
     }
 
     static var fairGIL: Experiment {

@@ -227,8 +227,8 @@ public struct Experiment: Sendable {
 
     /// The verdict on each claim from this experiment's rows (all rows of a run may be given; only
     /// those of this experiment are read).
-    public func findings(_ records: [CSVRecord], ran: Bool = true) -> [Finding] {
-        let summary = Summary(records: records.filter { $0[.experiment] == id })
+    public func findings(_ rows: [ResultRow], ran: Bool = true) -> [Finding] {
+        let summary = Summary(rows: rows.filter { $0.key.experiment == id })
         return claims.map { claim in
             if let reason = unavailableReason {
                 return Finding(experiment: self, claim: claim, observation: nil, verdict: .notAvailable(reason: reason))

@@ -152,19 +152,19 @@ public final class Reproduction {
         }
         let findings = Catalogue.experiments.flatMap { experiment -> [Finding] in
             let selected = options.selected.contains { $0.id == experiment.id }
-            var findings = experiment.findings(session.records, ran: selected)
+            var findings = experiment.findings(session.rows, ran: selected)
             if let why = skipped[experiment.id] {
                 for i in findings.indices { findings[i].verdict = .notMeasured(reason: why) }
             }
             if selected, experiment.isAvailable, !completed.contains(experiment.id), let stopped {
-                for i in findings.indices where session.records.allSatisfy({ $0[.experiment] != experiment.id }) {
+                for i in findings.indices where session.rows.allSatisfy({ $0.key.experiment != experiment.id }) {
                     findings[i].verdict = .notMeasured(reason: stopped.code == .interrupted ? "interrupted before it ran" : "the run failed before it: \(stopped)")
                 }
             }
             return findings
         }
         let plots = PlotSet.plots(
-            records: session.records, timeline: timeline,
+            rows: session.rows, timeline: timeline,
             timelineSubtitle: "countdown, 2 threads, 2 CPUs, condition-variable lock, n = \(grouped(Double(Reproduction.timelineN)))")
         let plotPaths = try PlotSet.write(plots, to: options.plotsDirectory)
         if let timeline {
@@ -172,12 +172,12 @@ public final class Reproduction {
         }
         let report = ReproductionReport(
             options: options, machine: session.machine, runID: session.runID, csvFileName: (csvPath as NSString).lastPathComponent,
-            records: session.records, findings: findings, plots: plots, completed: completed, stopped: stopped,
+            rows: session.rows, findings: findings, plots: plots, completed: completed, stopped: stopped,
             elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9, realInterpreter: realInterpreter)
         let reportPath = (options.resultsDirectory as NSString).appendingPathComponent("REPORT.md")
         try Reproduction.write(report.render(), to: reportPath)
         return Outcome(
-            csvPath: csvPath, reportPath: reportPath, plotPaths: plotPaths, findings: findings, rows: session.records.count,
+            csvPath: csvPath, reportPath: reportPath, plotPaths: plotPaths, findings: findings, rows: session.rows.count,
             completed: completed, stopped: stopped)
     }
 
@@ -214,10 +214,10 @@ public final class Reproduction {
                 }
                 try session.run(simulated)
             }
-            let rows = session.records.filter {
-                $0[.experiment] == Reproduction.pythonExperiment || $0[.experiment] == Reproduction.pythonSimulatorExperiment
+            let rows = session.rows.filter {
+                $0.key.experiment == Reproduction.pythonExperiment || $0.key.experiment == Reproduction.pythonSimulatorExperiment
             }
-            let fidelity = Fidelity(records: rows)
+            let fidelity = Fidelity(rows: rows)
             md += "`\(python)` is \(bench.interpreter.engine). The slides' countdown ran on it, measured from outside "
             md += "(wall time from start to exit, CPU time of its whole process tree), and on the simulator's "
             md += "`\(design?.rawValue ?? "-")` design, the GIL it has, with the same sizes. The simulator's error is "

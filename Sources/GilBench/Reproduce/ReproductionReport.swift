@@ -10,7 +10,7 @@ public struct ReproductionReport {
     public var machine: MachineInfo
     public var runID: String
     public var csvFileName: String
-    public var records: [CSVRecord]
+    public var rows: [ResultRow]
     public var findings: [Finding]
     public var plots: [NamedPlot]
     public var completed: [String]
@@ -20,7 +20,7 @@ public struct ReproductionReport {
     public var realInterpreter: String?
 
     public init(
-        options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, records: [CSVRecord],
+        options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, rows: [ResultRow],
         findings: [Finding], plots: [NamedPlot], completed: [String], stopped: GilBenchError?, elapsedSeconds: Double,
         realInterpreter: String? = nil
     ) {
@@ -29,7 +29,7 @@ public struct ReproductionReport {
         self.machine = machine
         self.runID = runID
         self.csvFileName = csvFileName
-        self.records = records
+        self.rows = rows
         self.findings = findings
         self.plots = plots
         self.completed = completed
@@ -49,7 +49,7 @@ public struct ReproductionReport {
             beside what gilbench measured on this machine, and says for each claim whether it held here, by a \
             criterion stated next to it.
 
-            Run `\(runID)`: \(records.count) rows, all in [\(csvFileName)](\(csvFileName)) (one row per repetition, \
+            Run `\(runID)`: \(rows.count) rows, all in [\(csvFileName)](\(csvFileName)) (one row per repetition, \
             the same columns as `gilbench run --output`). Took \(String(format: "%.0f", elapsedSeconds)) s.
 
             """
@@ -134,7 +134,7 @@ public struct ReproductionReport {
         if let reason = experiment.unavailableReason {
             return md + "*Not available in this build: \(reason).*\n"
         }
-        let rows = records.filter { $0[.experiment] == experiment.id }
+        let rows = self.rows.filter { $0.key.experiment == experiment.id }
         guard !rows.isEmpty else {
             let selected = options.selected.contains { $0.id == experiment.id }
             guard selected else { return md + "*Not run: not selected with `--only`.*\n" }
@@ -147,7 +147,7 @@ public struct ReproductionReport {
         for plot in plots where plot.fileName.hasPrefix(prefix) || (experiment.recordsTimeline && plot.fileName == "timeline.svg") {
             md += "![\(plot.caption)](\(relativePlotPath(plot.fileName)))\n\n"
         }
-        md += configurationTable(Summary(records: rows)) + "\n"
+        md += configurationTable(Summary(rows: rows)) + "\n"
         for f in findings where f.experiment.id == experiment.id {
             md += "- \(f.claim.claim): \(f.verdict.text(f.claim.criterion)).\n"
         }
