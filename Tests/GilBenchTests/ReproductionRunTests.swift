@@ -42,7 +42,7 @@ struct ReproductionRunTests {
         #expect(FileManager.default.fileExists(atPath: dir + "/results/\(reproduction.session.runID)-timeline.csv"))
         let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
         #expect(report.contains("**reproduced**: 1.5 meets threaded/sequential >= 1.3"))
-        let threaded = outcome.findings.first { $0.claim.referenceRow == 2 }
+        let threaded = outcome.findings.first { $0.claim.reference == SlideReference.Key(80, "threads") }
         #expect(threaded?.verdict == .reproduced(ratio: 1.5))
     }
 

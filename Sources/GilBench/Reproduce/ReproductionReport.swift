@@ -16,13 +16,13 @@ public struct ReproductionReport {
     public var completed: [String]
     public var stopped: GilBenchError?
     public var elapsedSeconds: Double
-    /// The section on a real interpreter (`--python`), Markdown; nil when none was asked for.
-    public var realInterpreter: String?
+    /// The real interpreter beside the simulator (`--python`); nil when none was asked for.
+    public var realInterpreter: RealInterpreterComparison?
 
     public init(
         options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, rows: [ResultRow],
         findings: [Finding], plots: [NamedPlot], completed: [String], stopped: GilBenchError?, elapsedSeconds: Double,
-        realInterpreter: String? = nil
+        realInterpreter: RealInterpreterComparison? = nil
     ) {
         self.realInterpreter = realInterpreter
         self.options = options
@@ -86,7 +86,7 @@ public struct ReproductionReport {
             """
         for f in findings { md += row(f) + "\n" }
         md += "\n" + verdictCounts() + "\n"
-        if let realInterpreter { md += "\n" + realInterpreter }
+        if let realInterpreter { md += "\n" + section(realInterpreter) }
         for experiment in Catalogue.experiments {
             md += "\n" + section(experiment)
         }
@@ -107,6 +107,34 @@ public struct ReproductionReport {
             """
         return md
     }
+
+    /// The real interpreter's section: per ratio the 2009 figure, the real interpreter, the simulator
+    /// and its error; or one line saying why the interpreter could not be measured.
+    func section(_ real: RealInterpreterComparison) -> String {
+        var md = "## The real interpreter beside the simulator\n\n"
+        switch real.result {
+        case .success(let measured):
+            md += "`\(real.python)` is \(measured.engine). The slides' countdown ran on it, measured from outside "
+            md += "(wall time from start to exit, CPU time of its whole process tree), and on the simulator's "
+            md += "`\(measured.design?.rawValue ?? "-")` design, the GIL it has, with the same sizes. The simulator's error is "
+            md += "(simulator − real) / real on each ratio of median wall times.\n\n"
+            md += measured.fidelity.entries.isEmpty
+                ? "No ratio could be compared (gilbench has no model of this interpreter's GIL).\n"
+                : measured.fidelity.markdown(slides: ReproductionReport.slideRatios)
+        case .failure(let error):
+            md += "`\(real.python)` could not be measured: \(error)\n"
+        }
+        return md + "\n"
+    }
+
+    /// The slides' ratios that the real interpreter's section compares: slide 80 and 133.
+    static let slideRatios: [String: Double] = {
+        typealias Key = SlideReference.Key
+        guard let sequential = SlideReference.value(Key(80, "sequential")), let threads = SlideReference.value(Key(80, "threads")),
+              let oneCPU = SlideReference.value(Key(80, "threads-1cpu")), let processes = SlideReference.value(Key(133, "processes"))
+        else { return [:] }
+        return ["threads/sequential": threads / sequential, "1 cpu/2 cpus": oneCPU / threads, "processes/sequential": processes / sequential]
+    }()
 
     func row(_ f: Finding) -> String {
         let here = f.observation?.figure ?? "—"

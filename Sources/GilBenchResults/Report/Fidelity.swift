@@ -4,7 +4,7 @@ import Foundation
 
 /// The simulator's error against a real interpreter, ratio by ratio: the number that says how well
 /// gilbench's model of a GIL matches the real one on this machine.
-public struct Fidelity {
+public struct Fidelity: Sendable {
     public struct Entry: Sendable {
         /// `threads/sequential`, `processes/sequential`, `1 cpu/2 cpus`.
         public var ratio: String
