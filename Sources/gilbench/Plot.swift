@@ -22,8 +22,8 @@ struct Plot: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let records = try CSVReader.read(path: file)
-            guard !records.isEmpty else { throw GilBenchError(.badInput, "\(file): no rows to plot") }
+            let rows = try CSVReader.read(path: file)
+            guard !rows.isEmpty else { throw GilBenchError(.badInput, "\(file): no rows to plot") }
             let sibling = (file as NSString).deletingPathExtension + "-timeline.csv"
             let timelinePath = timeline ?? (FileManager.default.fileExists(atPath: sibling) ? sibling : nil)
             var events: [GILEventRecorder.Event]?
@@ -33,7 +33,7 @@ struct Plot: ParsableCommand {
                 }
                 events = try GILTimelineFile.parse(text, path: timelinePath)
             }
-            let paths = try PlotSet.write(PlotSet.plots(records: records, timeline: events), to: out)
+            let paths = try PlotSet.write(PlotSet.plots(rows: rows, timeline: events), to: out)
             for path in paths { print(path) }
         }
     }

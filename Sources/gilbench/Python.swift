@@ -106,13 +106,13 @@ struct PythonCommand: ParsableCommand {
                 }
                 try session.run(counting.expand(simulated), measure: counting.measure)
             }
-            if !session.records.isEmpty { print(Summary(records: session.records).render(), terminator: "") }
-            let fidelity = Fidelity(records: session.records)
+            if !session.rows.isEmpty { print(Summary(rows: session.rows).render(), terminator: "") }
+            let fidelity = Fidelity(rows: session.rows)
             if !fidelity.entries.isEmpty {
                 print("\nsimulator against the real interpreter (error = (simulator - real) / real):")
                 print(fidelity.render(), terminator: "")
             }
-            if let output { print("\(session.records.count) rows appended to \(output)") }
+            if let output { print("\(session.rows.count) rows appended to \(output)") }
             if measured == 0 { throw GilBenchError(.runFailed, "no interpreter could be measured") }
         }
     }

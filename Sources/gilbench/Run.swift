@@ -128,11 +128,11 @@ struct Run: ParsableCommand {
             let session = Session(writer: writer)
             try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.mode.rawValue) \(c.gil.rawValue) cpus=\(c.cpus)" }
             print("run \(session.runID) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores, \(session.machine.kernel)")
-            print(Summary(records: session.records).render(), terminator: "")
-            let syscallSummary = SyscallReport.render(session.records)
+            print(Summary(rows: session.rows).render(), terminator: "")
+            let syscallSummary = SyscallReport.render(session.rows)
             if !syscallSummary.isEmpty { print("\n" + syscallSummary, terminator: "") }
             if syscalls.syscallTable { print("\n" + counting.tables(for: configurations), terminator: "") }
-            if let output { print("\(session.records.count) rows appended to \(output)") }
+            if let output { print("\(session.rows.count) rows appended to \(output)") }
             for warning in session.warnings { printError("gilbench: warning: \(warning)") }
         }
     }

@@ -14,7 +14,7 @@ func runShowingProgress(
         })
     } catch {
         if showProgress { FileHandleOutput.write("\n", to: 2) }
-        if !session.records.isEmpty { print(Summary(records: session.records).render()) }
+        if !session.rows.isEmpty { print(Summary(rows: session.rows).render()) }
         throw error
     }
     if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }

@@ -53,11 +53,11 @@ struct Sweep: ParsableCommand {
             let session = Session(writer: writer)
             try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.sweepParameter?.column.rawValue ?? "") \(c.mode.rawValue) \(c.gil.rawValue)" }
             print("sweep \(session.runID) of \(parameter.rawValue) over \(values.joined(separator: ",")) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores")
-            print(Summary(records: session.records).render(), terminator: "")
-            let syscallSummary = SyscallReport.render(session.records)
+            print(Summary(rows: session.rows).render(), terminator: "")
+            let syscallSummary = SyscallReport.render(session.rows)
             if !syscallSummary.isEmpty { print("\n" + syscallSummary, terminator: "") }
             if syscalls.syscallTable { print("\n" + counting.tables(for: configurations), terminator: "") }
-            print("\(session.records.count) rows appended to \(output)")
+            print("\(session.rows.count) rows appended to \(output)")
         }
     }
 }

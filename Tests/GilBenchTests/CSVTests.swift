@@ -82,19 +82,20 @@ struct CSVTests {
         c.mode = .threads
         c.repetitions = 1
         try session.run([c])
-        let row = try #require(session.records.first)
-        #expect(row[.schemaVersion] == "1")
-        #expect(row[.mode] == "threads")
-        #expect(row[.threads] == "2")
-        #expect(row[.tasks] == "2")
-        #expect(row[.lock] == "semaphore")
-        #expect(row[.n] == "10000")
-        #expect(row[.ticks] == "40000")
-        #expect(row[.gilFailedAcquisitions] == nil, "a semaphore cannot see failed wake-ups: empty, not 0")
-        #expect(Double(row[.wallSeconds] ?? "") ?? 0 > 0)
-        #expect(row[.cores].flatMap(Int.init) ?? 0 >= 1)
-        #expect(!(row[.kernel] ?? "").isEmpty)
-        #expect(row[.gilbenchVersion] == MachineInfo.gilbenchVersion)
+        let row = try #require(session.rows.first)
+        #expect(row.schemaVersion == 1)
+        #expect(row.mode == .threads)
+        #expect(row.threads == 2)
+        #expect(row.tasks == 2)
+        #expect(row.lock == .semaphore)
+        #expect(row.n == 10000)
+        #expect(row.ticks == 40000)
+        #expect(row.gilFailedAcquisitions == nil, "a semaphore cannot see failed wake-ups: empty, not 0")
+        #expect(row.record[.gilFailedAcquisitions] == nil)
+        #expect(row.wallSeconds ?? 0 > 0)
+        #expect(row.machine.cores ?? 0 >= 1)
+        #expect(!(row.machine.kernel ?? "").isEmpty)
+        #expect(row.machine.gilbenchVersion == MachineInfo.gilbenchVersion)
     }
 
     @Test("The condition-variable lock reports failed acquisitions (a number, possibly 0)")
@@ -105,7 +106,7 @@ struct CSVTests {
         c.mode = .threads
         c.repetitions = 1
         try session.run([c])
-        #expect(session.records.first?[.gilFailedAcquisitions].flatMap(Int.init) != nil)
+        #expect(session.rows.first?.gilFailedAcquisitions != nil)
     }
 }
 
@@ -130,7 +131,7 @@ struct CPUSelectionTests {
         c.cpus = .count(1)
         let session = Session(writer: nil)
         try session.run([c])
-        #expect(session.records.first?[.cpus] == "1")
+        #expect(session.rows.first?.cpus == 1)
         #expect(try CPUAffinity.current() == before)
     }
 }

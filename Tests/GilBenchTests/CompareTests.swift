@@ -226,7 +226,7 @@ struct RatioPairTests {
         var rows = countdownRows(sequential: [1], threads: [2])
         rows += countdownRows(sequential: [1], threads: [1.5], extra: [.cpus: "1"])
         let file = try ResultFile(path: "a.csv", text: resultText(rows))
-        let summary = Summary(records: file.records)
+        let summary = Summary(rows: file.results)
         #expect(summary.ratioPairs.map(\.name) == ["threads/sequential", "threads/sequential", "1 cpu/2 cpus"])
         #expect(summary.ratios.map(\.value) == [2, 1.5, 0.75])
     }

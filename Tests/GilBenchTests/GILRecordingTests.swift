@@ -139,7 +139,8 @@ struct CSVReaderTests {
         try writer.write(r)
         try writer.write(r)
         let rows = try CSVReader.read(path: path)
-        #expect(rows == [r, r])
+        #expect(rows == [ResultRow(record: r), ResultRow(record: r)])
+        #expect(rows.map(\.record) == [r, r])
     }
 
     @Test("Malformed files are refused with the file and line", arguments: [

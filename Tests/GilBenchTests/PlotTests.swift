@@ -5,38 +5,39 @@ import FoundationXML
 import Testing
 @testable import GilBench
 
-/// A small CSV as gilbench writes it: three configurations of the countdown, three repetitions each.
-let sampleCSV: String = {
-    var rows: [CSVRecord] = []
-    let walls: [(String, String, [Double])] = [
-        ("sequential", "2", [1.0, 1.2, 1.1]),
-        ("threads", "2", [1.6, 1.9, 1.7]),
-        ("threads", "1", [1.1, 1.2, 1.15]),
+/// Three configurations of the countdown, three repetitions each, as gilbench measures them.
+let sampleRows: [ResultRow] = {
+    var rows: [ResultRow] = []
+    let walls: [(ExecutionMode, Int, [Double])] = [
+        (.sequential, 2, [1.0, 1.2, 1.1]),
+        (.threads, 2, [1.6, 1.9, 1.7]),
+        (.threads, 1, [1.1, 1.2, 1.15]),
     ]
     for (mode, cpus, values) in walls {
         for (i, w) in values.enumerated() {
-            var r = CSVRecord()
-            r.set(.schemaVersion, 1)
-            r.set(.experiment, "countdown")
-            r.set(.workload, "countdown")
-            r.set(.mode, mode)
-            r.set(.gil, "ticks")
-            r.set(.lock, "semaphore")
-            r.set(.tasks, 2)
-            r.set(.threads, mode == "sequential" ? 1 : 2)
-            r.set(.cpus, Int(cpus)!)
-            r.set(.cpuList, cpus == "1" ? "0" : Catalogue.allCPUsList)
-            r.set(.n, 1000)
-            r.set(.checkInterval, 100)
-            r.set(.repeat, i + 1)
-            r.set(.wallSeconds, w)
-            r.set(.syscallsTotal, mode == "sequential" ? 40 + i : 900_000 + i)
-            r.set(.syscallsFutex, mode == "sequential" ? 2 : 850_000 + i)
+            var r = ResultRow(repetition: i + 1)
+            r.key.experiment = "countdown"
+            r.key.workload = .countdown
+            r.key.mode = mode
+            r.key.gil = .ticks
+            r.key.lock = .semaphore
+            r.key.tasks = 2
+            r.key.threads = mode == .sequential ? 1 : 2
+            r.key.cpus = cpus
+            r.key.cpuList = cpus == 1 ? [0] : Catalogue.allCPUs
+            r.key.n = 1000
+            r.key.checkInterval = 100
+            r.measurements.wallSeconds = w
+            r.measurements.syscallsTotal = mode == .sequential ? 40 + i : 900_000 + i
+            r.measurements.syscallsFutex = mode == .sequential ? 2 : 850_000 + i
             rows.append(r)
         }
     }
-    return Column.header + "\n" + rows.map(\.line).joined(separator: "\n") + "\n"
+    return rows
 }()
+
+/// ``sampleRows`` as a CSV file holds them.
+let sampleCSV: String = Column.header + "\n" + sampleRows.map(\.record.line).joined(separator: "\n") + "\n"
 
 /// Parses SVG text as XML and returns every element, depth first.
 func svgElements(_ text: String) throws -> [XMLElement] {
@@ -60,8 +61,8 @@ extension XMLElement {
 struct PlotTests {
     @Test("Every plot drawn from a CSV parses as XML, is an SVG, and uses text of at least 12 px")
     func plotsAreWellFormed() throws {
-        let records = try CSVReader.parse(sampleCSV)
-        let plots = PlotSet.plots(records: records)
+        let rows = try CSVReader.parse(sampleCSV)
+        let plots = PlotSet.plots(rows: rows)
         #expect(plots.map(\.fileName) == ["countdown-wall.svg", "countdown-syscalls.svg"])
         for plot in plots {
             let elements = try svgElements(plot.svg.render())
@@ -77,10 +78,10 @@ struct PlotTests {
 
     @Test("Wall-time bars carry the CSV's medians, minima and maxima")
     func barsCarryMedians() throws {
-        let records = try CSVReader.parse(sampleCSV)
-        let plot = try #require(PlotSet.plots(records: records).first { $0.fileName == "countdown-wall.svg" })
+        let rows = try CSVReader.parse(sampleCSV)
+        let plot = try #require(PlotSet.plots(rows: rows).first { $0.fileName == "countdown-wall.svg" })
         let bars = try svgElements(plot.svg.render()).filter { $0.name == "rect" && $0.value("data-value") != nil }
-        let summary = Summary(records: records)
+        let summary = Summary(rows: rows)
         #expect(bars.count == summary.groups.count)
         for (bar, group) in zip(bars, summary.groups) {
             #expect(Double(bar.value("data-value")!) == group.median(.wallSeconds))
@@ -95,8 +96,8 @@ struct PlotTests {
 
     @Test("System calls are drawn on a log scale: a 20,000-fold difference is a few decades, not a flat bar")
     func syscallsOnLogScale() throws {
-        let records = try CSVReader.parse(sampleCSV)
-        let plot = try #require(PlotSet.plots(records: records).first { $0.fileName == "countdown-syscalls.svg" })
+        let rows = try CSVReader.parse(sampleCSV)
+        let plot = try #require(PlotSet.plots(rows: rows).first { $0.fileName == "countdown-syscalls.svg" })
         let elements = try svgElements(plot.svg.render())
         let bars = elements.filter { $0.name == "rect" && $0.value("data-value") != nil }
         #expect(bars.count == 6)
@@ -110,14 +111,18 @@ struct PlotTests {
 
     @Test("The failed wake-up histogram sums the rows' histograms, bucket by bucket")
     func failedWakeupHistogramPlot() throws {
-        var a = CSVRecord(), b = CSVRecord()
-        for r in [0, 1] {
-            var row = r == 0 ? a : b
-            row.set(.schemaVersion, 1); row.set(.experiment, "failed"); row.set(.mode, "threads"); row.set(.wallSeconds, 1.0)
-            row.set(.gilFailedWakeupsHistogram, r == 0 ? "0:5;2-3:7" : "0:1;1:2;64-127:3")
-            if r == 0 { a = row } else { b = row }
+        let rows = [[(0, 5), (2, 7)], [(0, 1), (1, 2), (64, 3)]].map { failures in
+            var row = ResultRow()
+            row.key.experiment = "failed"
+            row.key.mode = .threads
+            row.measurements.wallSeconds = 1.0
+            var histogram = FailedWakeupHistogram()
+            for (failed, count) in failures { histogram.record(bucket: FailedWakeupHistogram.bucket(failed), count: count) }
+            row.measurements.failedWakeups = histogram
+            return row
         }
-        let plot = try #require(PlotSet.plots(records: [a, b]).first { $0.fileName == "failed-failed-wakeups.svg" })
+        #expect(rows.map { $0.record[.gilFailedWakeupsHistogram] } == ["0:5;2-3:7", "0:1;1:2;64-127:3"])
+        let plot = try #require(PlotSet.plots(rows: rows).first { $0.fileName == "failed-failed-wakeups.svg" })
         let bars = try svgElements(plot.svg.render()).filter { $0.name == "rect" && $0.value("data-value") != nil }
         let counts = Dictionary(uniqueKeysWithValues: bars.map { ($0.value("data-category")!, Int(Double($0.value("data-value")!)!)) })
         #expect(counts["0"] == 6 && counts["1"] == 2 && counts["2-3"] == 7 && counts["64-127"] == 3 && counts["4-7"] == 0)
@@ -126,17 +131,17 @@ struct PlotTests {
 
     @Test("The speed-up plot divides sequential by threaded medians per n and draws the 1.0 and 2.0 lines")
     func speedupPlot() throws {
-        var rows: [CSVRecord] = []
+        var rows: [ResultRow] = []
         for (n, seq, thr) in [(0, 1.0, 2.0), (1000, 1.0, 1.0), (100_000, 2.0, 1.25)] {
-            for (mode, wall) in [("sequential", seq), ("threads", thr)] {
-                var r = CSVRecord()
-                r.set(.schemaVersion, 1); r.set(.experiment, "extension"); r.set(.workload, "extension"); r.set(.gil, "ticks")
-                r.set(.lock, "semaphore"); r.set(.mode, mode); r.set(.threads, mode == "threads" ? 2 : 1); r.set(.churnN, n)
-                r.set(.wallSeconds, wall)
+            for (mode, wall) in [(ExecutionMode.sequential, seq), (.threads, thr)] {
+                var r = ResultRow()
+                r.key.experiment = "extension"; r.key.workload = .extension; r.key.gil = .ticks; r.key.lock = .semaphore
+                r.key.mode = mode; r.key.threads = mode == .threads ? 2 : 1; r.key.churnN = n
+                r.measurements.wallSeconds = wall
                 rows.append(r)
             }
         }
-        let plot = try #require(PlotSet.plots(records: rows).first { $0.fileName == "extension-speedup.svg" })
+        let plot = try #require(PlotSet.plots(rows: rows).first { $0.fileName == "extension-speedup.svg" })
         let elements = try svgElements(plot.svg.render())
         let points = elements.filter { $0.name == "circle" && $0.value("data-x") != nil }
         #expect(points.map { Double($0.value("data-x")!)! } == [0, 1000, 100_000])

@@ -70,13 +70,14 @@ struct PythonTests {
         let session = Session(writer: nil)
         let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
         try session.run(experiments.map(\.configuration), measure: { c throws(GilBenchError) in try bench.measure(byConfiguration[c]!) })
-        #expect(session.records.count == experiments.count)
-        for row in session.records {
-            #expect(row[.engine] == bench.interpreter.engine)
-            #expect(row[.gil] == bench.interpreter.gilDesign?.rawValue ?? "")
-            #expect(Double(row[.wallSeconds] ?? "") ?? 0 > 0)
-            #expect(Double(row[.userSeconds] ?? "") ?? 0 > 0, "the child's CPU time is measured from outside")
+        #expect(session.rows.count == experiments.count)
+        for row in session.rows {
+            #expect(row.engine == .interpreter(name: bench.interpreter.engine, gil: bench.interpreter.gilDesign))
+            #expect(row.gil == bench.interpreter.gilDesign)
+            #expect(row.wallSeconds ?? 0 > 0)
+            #expect(row.userSeconds ?? 0 > 0, "the child's CPU time is measured from outside")
+            #expect(ResultRow(record: row.record) == row, "a real interpreter's row round-trips")
         }
-        #expect(session.records.first { $0[.workload] == "race" }?[.raceFinalX] != nil)
+        #expect(session.rows.first { $0.workload == .race }?.raceFinalX != nil)
     }
 }

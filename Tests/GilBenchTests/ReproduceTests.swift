@@ -6,25 +6,38 @@ import Testing
 struct ReproduceTests {
     @Test("Every row of the slides' reference table is answered by a claim or explicitly marked")
     func everySlideRowCovered() {
-        let claimed = Set(Catalogue.experiments.flatMap(\.claims).compactMap(\.referenceRow))
+        let claimed = Set(Catalogue.experiments.flatMap(\.claims).compactMap(\.reference))
         for row in SlideReference.rows {
-            #expect(claimed.contains(row.index) || Catalogue.notJudged[row.index] != nil, "slide \(row.slide): \(row.figure)")
+            let key = row.key
+            #expect(key != nil, "slide \(row.slide): \(row.figure) has no key")
+            #expect(key.map { claimed.contains($0) || Catalogue.notJudged[$0] != nil } == true, "slide \(row.slide): \(row.figure)")
         }
-        // And every claim points at a real row, of a slide its experiment lists.
+    }
+
+    @Test("Every claim's key resolves to one reference row, of a slide its experiment lists; keys are unique")
+    func everyKeyResolves() throws {
+        let keys = SlideReference.figures.map(\.key)
+        #expect(Set(keys).count == keys.count)
+        #expect(Set(SlideReference.rows.compactMap(\.key)).count == SlideReference.rows.count)
         for experiment in Catalogue.experiments {
             for claim in experiment.claims {
-                if let row = claim.referenceRow {
-                    #expect(SlideReference.rows.indices.contains(row))
-                    #expect(experiment.slides.contains(SlideReference.row(row).slide), "\(experiment.id) claims row \(row)")
-                }
+                guard let key = claim.reference else { continue }
+                let row = try #require(SlideReference.row(key), "\(experiment.id) claims \(key), which no row has")
+                #expect(row.slide == key.slide)
+                #expect(experiment.slides.contains(key.slide), "\(experiment.id) claims \(key)")
             }
         }
+        for key in Catalogue.notJudged.keys { #expect(SlideReference.row(key) != nil, "\(key)") }
+        #expect(SlideReference.row(.init(80, "threads"))?.value == "45.5")
+        #expect(SlideReference.row(.init(80, "no-such-figure")) == nil)
+        #expect(SlideReference.Key(96, "threads-1cpu-mach").description == "96:threads-1cpu-mach")
     }
 
     @Test("The reference table holds the slides' 17 rows, and matches the shared copy when it is present")
     func referenceTable() throws {
         #expect(SlideReference.rows.count == 17)
         #expect(SlideReference.rows[2].slide == 80 && SlideReference.rows[2].value == "45.5")
+        #expect(SlideReference.rows[2].key == SlideReference.Key(80, "threads"))
         let shared = "/work/shared/reference/slides.csv"
         if let text = try? String(contentsOfFile: shared, encoding: .utf8) {
             #expect(text.trimmingCharacters(in: .newlines) == SlideReference.csv)
@@ -84,8 +97,8 @@ struct ReproduceTests {
 
     @Test("The countdown's verdicts come from the rows' medians")
     func countdownVerdicts() throws {
-        let records = try CSVReader.parse(sampleCSV)
-        let findings = Catalogue.countdown.findings(records)
+        let rows = try CSVReader.parse(sampleCSV)
+        let findings = Catalogue.countdown.findings(rows)
         #expect(findings.count == 3)
         // Medians: sequential 1.1, threads 1.7, one CPU 1.15.
         guard case .reproduced(let spread) = findings[0].verdict else { Issue.record("\(findings[0].verdict)"); return }
@@ -96,14 +109,14 @@ struct ReproduceTests {
         #expect(abs(one - 1.15 / 1.1) < 1e-9)
         #expect(findings[1].observation?.figure.hasPrefix("1.70 s for 2 × count(1,000)") == true)
         // Rows of another experiment are not read.
-        #expect(Catalogue.noGIL.findings(records).allSatisfy { if case .notMeasured = $0.verdict { true } else { false } })
+        #expect(Catalogue.noGIL.findings(rows).allSatisfy { if case .notMeasured = $0.verdict { true } else { false } })
     }
 
     @Test("Experiments not in this build are reported as not available, never measured")
     func unavailable() {
         let missing = Experiment(
             id: "missing", slides: [80], title: "t", paragraph: "p", unavailableReason: "the `x` workload (issue 9) is not in this build",
-            configurations: { _ in [RunConfiguration()] }, claims: [Claim(row: 1, claim: "c", criterion: Criterion("r", .atLeast(1)), observe: { _ in Observation(figure: "f", ratio: 2) })])
+            configurations: { _ in [RunConfiguration()] }, claims: [Claim(reference: .init(80, "sequential"), claim: "c", criterion: Criterion("r", .atLeast(1)), observe: { _ in Observation(figure: "f", ratio: 2) })])
         let findings = missing.findings([])
         #expect(findings.count == 1)
         #expect(findings.first?.verdict == .notAvailable(reason: "the `x` workload (issue 9) is not in this build"))
@@ -112,14 +125,14 @@ struct ReproduceTests {
 
     @Test("The report sets each 2009 figure beside ours, states every criterion, and links the plots relatively")
     func reportRendering() throws {
-        let records = try CSVReader.parse(sampleCSV)
+        let rows = try CSVReader.parse(sampleCSV)
         let options = Reproduction.Options(
             scale: .quick, selected: [Catalogue.countdown], resultsDirectory: "/tmp/x/results", plotsDirectory: "/tmp/x/plots",
             command: "gilbench reproduce --only 80")
-        let findings = Catalogue.experiments.flatMap { $0.findings(records, ran: $0.id == "countdown") }
+        let findings = Catalogue.experiments.flatMap { $0.findings(rows, ran: $0.id == "countdown") }
         let report = ReproductionReport(
-            options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", records: records, findings: findings,
-            plots: PlotSet.plots(records: records), completed: ["countdown"], stopped: nil, elapsedSeconds: 3)
+            options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", rows: rows, findings: findings,
+            plots: PlotSet.plots(rows: rows), completed: ["countdown"], stopped: nil, elapsedSeconds: 3)
         let md = report.render()
         #expect(md.contains("`gilbench reproduce --only 80`"))
         #expect(md.contains("| 80 | two threads on two CPUs are slower than sequential | 45.5 s | 1.70 s for 2 × count(1,000), 850,000 ns/iteration | threaded/sequential: 1.85 → 1.55 | **reproduced**: 1.55 meets threaded/sequential >= 1.3 |"))
@@ -132,11 +145,51 @@ struct ReproduceTests {
         #expect(!md.contains("interrupted"))
     }
 
+    @Test("The plan holds each selected experiment's configurations at the scale, in catalogue order")
+    func plan() throws {
+        let selected = try Catalogue.select(["80", "race", "no-gil"])
+        let plan = Reproduction.Plan(.init(scale: .quick, selected: selected, command: "gilbench reproduce"))
+        #expect(plan.steps.map(\.experiment.id) == ["race", "countdown", "no-gil"])
+        #expect(plan.steps.map(\.position) == [0, 1, 2] && plan.runnableCount == 3 && plan.skipped.isEmpty)
+        for step in plan.steps {
+            #expect(step.configurations == step.experiment.configurations(.quick))
+            #expect(step.counting == nil)
+            #expect(try step.prepared() == step.configurations, "no hashing: nothing to prepare")
+        }
+    }
+
+    @Test("The real interpreter's section is rendered from its typed result: the fidelity table, or why it could not run")
+    func realInterpreterSection() throws {
+        let python = Engine.interpreter(name: "cpython-3.11.7", gil: .interval)
+        let rows = [
+            TwinFinderTests.row(.sequential, wall: 1, engine: python, gil: .interval, experiment: "python"),
+            TwinFinderTests.row(.threads, wall: 1.2, engine: python, gil: .interval, experiment: "python"),
+            TwinFinderTests.row(.sequential, wall: 2, gil: .interval, experiment: "python-sim"),
+            TwinFinderTests.row(.threads, wall: 2.6, gil: .interval, experiment: "python-sim"),
+        ]
+        let measured = RealInterpreterComparison(
+            python: "python3",
+            result: .success(.init(engine: "cpython-3.11.7", design: .interval, rows: rows, fidelity: Fidelity(rows: rows))))
+        let options = Reproduction.Options(scale: .quick, selected: [Catalogue.countdown], command: "gilbench reproduce --python python3")
+        func report(_ real: RealInterpreterComparison) -> String {
+            ReproductionReport(
+                options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", rows: rows, findings: [], plots: [],
+                completed: ["countdown"], stopped: nil, elapsedSeconds: 3, realInterpreter: real).render()
+        }
+        let md = report(measured)
+        #expect(md.contains("## The real interpreter beside the simulator\n\n`python3` is cpython-3.11.7. The slides' countdown ran on it"))
+        #expect(md.contains("and on the simulator's `interval` design, the GIL it has"))
+        #expect(md.contains("| threads/sequential | 1.85 | 1.20 (cpython-3.11.7) | 1.30 (`interval`) | +8.3% |"))
+        let failed = report(RealInterpreterComparison(python: "nope", result: .failure(GilBenchError(.runFailed, "nope: not found on PATH"))))
+        #expect(failed.contains("## The real interpreter beside the simulator\n\n`nope` could not be measured: nope: not found on PATH\n"))
+        #expect(!report(measured).isEmpty && !ReproductionReport.slideRatios.isEmpty)
+    }
+
     @Test("A stopped run says how far it got")
     func interruptedReport() throws {
         let options = Reproduction.Options(scale: .quick, selected: [Catalogue.countdown, Catalogue.noGIL], command: "gilbench reproduce")
         let report = ReproductionReport(
-            options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", records: [], findings: [], plots: [],
+            options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", rows: [], findings: [], plots: [],
             completed: ["countdown"], stopped: GilBenchError(.interrupted, "interrupted"), elapsedSeconds: 3)
         #expect(report.render().contains("**This run was interrupted** after 1 of 2 experiments (finished: countdown)"))
     }

@@ -35,13 +35,14 @@ struct ReproductionRunTests {
         #expect(Set(seen) == ["countdown", "failed-acquisitions"])
         let rows = try CSVReader.read(path: outcome.csvPath)
         #expect(rows.count == 12)
-        #expect(rows.allSatisfy { $0[.runID] == reproduction.session.runID })
+        #expect(rows.allSatisfy { $0.runID == reproduction.session.runID })
+        #expect(rows == reproduction.session.rows, "the file holds the rows the run summarised")
         #expect(FileManager.default.fileExists(atPath: dir + "/plots/countdown-wall.svg"))
         #expect(FileManager.default.fileExists(atPath: dir + "/plots/timeline.svg"))
         #expect(FileManager.default.fileExists(atPath: dir + "/results/\(reproduction.session.runID)-timeline.csv"))
         let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
         #expect(report.contains("**reproduced**: 1.5 meets threaded/sequential >= 1.3"))
-        let threaded = outcome.findings.first { $0.claim.referenceRow == 2 }
+        let threaded = outcome.findings.first { $0.claim.reference == SlideReference.Key(80, "threads") }
         #expect(threaded?.verdict == .reproduced(ratio: 1.5))
     }
 

@@ -119,8 +119,8 @@ public struct Observation: Sendable, Equatable {
 
 /// One claim of the talk (or beyond it) and how gilbench checks it.
 public struct Claim: Sendable {
-    /// The row of ``SlideReference`` it answers; nil for claims beyond the 2009 slides.
-    public var referenceRow: Int?
+    /// The figure of ``SlideReference`` it answers; nil for claims beyond the 2009 slides.
+    public var reference: SlideReference.Key?
     /// What was claimed, in plain words.
     public var claim: String
     /// The 2009 ratio for the same criterion, when the slides give one ("1.85").
@@ -130,10 +130,10 @@ public struct Claim: Sendable {
     public var observe: @Sendable (Summary) -> Observation?
 
     public init(
-        row: Int?, claim: String, ratio2009: String? = nil, criterion: Criterion,
+        reference: SlideReference.Key?, claim: String, ratio2009: String? = nil, criterion: Criterion,
         observe: @escaping @Sendable (Summary) -> Observation? = { _ in nil }
     ) {
-        self.referenceRow = row
+        self.reference = reference
         self.claim = claim
         self.ratio2009 = ratio2009
         self.criterion = criterion
@@ -141,10 +141,10 @@ public struct Claim: Sendable {
     }
 
     /// The slide number, or "beyond" for claims after 2009.
-    public var slide: String { referenceRow.map { String(SlideReference.row($0).slide) } ?? "beyond" }
+    public var slide: String { reference.map { String($0.slide) } ?? "beyond" }
 
     /// The 2009 figure, or a dash.
-    public var figure2009: String { referenceRow.map { SlideReference.row($0).display } ?? "—" }
+    public var figure2009: String { reference.flatMap(SlideReference.row)?.display ?? "—" }
 }
 
 /// The verdict on one claim.
@@ -227,8 +227,8 @@ public struct Experiment: Sendable {
 
     /// The verdict on each claim from this experiment's rows (all rows of a run may be given; only
     /// those of this experiment are read).
-    public func findings(_ records: [CSVRecord], ran: Bool = true) -> [Finding] {
-        let summary = Summary(records: records.filter { $0[.experiment] == id })
+    public func findings(_ rows: [ResultRow], ran: Bool = true) -> [Finding] {
+        let summary = Summary(rows: rows.filter { $0.key.experiment == id })
         return claims.map { claim in
             if let reason = unavailableReason {
                 return Finding(experiment: self, claim: claim, observation: nil, verdict: .notAvailable(reason: reason))

@@ -3,8 +3,12 @@ import GilBenchSimulator
 import GilBenchSystem
 import Foundation
 
-/// One `gilbench reproduce`: runs the selected experiments of the catalogue, writes every row to
-/// `results/<run>.csv` as it is measured, then the plots and `results/REPORT.md`.
+/// One `gilbench reproduce`, in three steps a reader can follow in ``run(measure:interrupted:progress:)``:
+/// 1. **plan** (``Plan``): the configurations each selected experiment runs, and which cannot run here;
+/// 2. **measure** (``measure(_:measure:interrupted:progress:)``): experiment by experiment, repetitions
+///    alternating between configurations, every row written to `results/<run>.csv` as it is measured;
+///    then the real interpreter (`--python`, ``RealInterpreterComparison``);
+/// 3. **report** (``report(_:_:start:)``): the findings, the plots and `results/REPORT.md`.
 ///
 /// An interruption (see `Interruption`) or a failed measurement stops the run between measurements;
 /// the rows measured so far stay in the CSV, and the report and plots are still written from them,
@@ -93,92 +97,124 @@ public final class Reproduction {
         progress: (Progress) -> Void = { _ in }
     ) throws(GilBenchError) -> Outcome {
         let start = MonotonicClock.nanoseconds()
-        let runnable = options.selected.filter(\.isAvailable)
-        var completed: [String] = []
-        var stopped: GilBenchError?
-        var timeline: [GILEventRecorder.Event]?
-        var skipped: [String: String] = [:]
-        let interruption = GilBenchError(.interrupted, "interrupted")
-        for (index, experiment) in runnable.enumerated() {
-            var configurations = experiment.configurations(options.scale)
-            // System calls are counted with perf only: ptrace would re-run the whole command traced,
-            // and its timings are not comparable. Without perf the experiment is skipped, with why.
-            var counting: SyscallCounting?
-            if experiment.countsSystemCalls {
-                var why: [String] = []
-                if case .count(let c)? = try? SyscallCounting.prepare([.perf], notify: { why.append($0) }), c.counters == [.perf] {
-                    counting = c
-                    configurations = c.expand(configurations)
-                } else {
-                    skipped[experiment.id] = why.first ?? "the perf system-call counter cannot be used here"
-                    continue
+        let plan = Plan(options)
+        var measured = self.measure(plan, measure: measure, interrupted: interrupted) { step, done, total in
+            progress(Progress(
+                experimentIndex: step.position, experimentCount: plan.runnableCount, experiment: step.experiment.id, done: done, total: total,
+                elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9))
+        }
+        if let python = options.python, measured.stopped == nil {
+            measured.realInterpreter = measureRealInterpreter(python)
+        }
+        return try report(plan, measured, start: start)
+    }
+
+    // MARK: 1. Plan
+
+    /// What a run will measure: for each selected experiment that can run here, its configurations.
+    public struct Plan {
+        /// One experiment's part of the run.
+        public struct Step {
+            public var experiment: Experiment
+            /// Its place among the selected experiments available in this build (for progress).
+            public var position: Int
+            /// The configurations at the run's scale (each once per system-call counter, when it counts them).
+            public var configurations: [RunConfiguration]
+            /// The counter its system calls are counted with; nil when it counts none.
+            public var counting: SyscallCounting?
+
+            /// The configurations ready to run: hashing without a tree hashes gilbench's own corpus,
+            /// written once and reused.
+            /// - Throws: ``GilBenchError`` when the corpus cannot be written.
+            public func prepared() throws(GilBenchError) -> [RunConfiguration] {
+                var configurations = self.configurations
+                guard configurations.contains(where: { $0.workload == .hashing && $0.tree.isEmpty }) else { return configurations }
+                let corpus = Corpus()
+                let root = corpus.defaultLocation()
+                _ = try corpus.ensure(at: root)
+                for i in configurations.indices where configurations[i].workload == .hashing && configurations[i].tree.isEmpty {
+                    configurations[i].tree = root
                 }
+                return configurations
             }
-            do throws(GilBenchError) {
-                // Hashing without a tree hashes gilbench's own corpus, written once and reused.
-                if configurations.contains(where: { $0.workload == .hashing && $0.tree.isEmpty }) {
-                    let corpus = Corpus()
-                    let root = corpus.defaultLocation()
-                    _ = try corpus.ensure(at: root)
-                    for i in configurations.indices where configurations[i].workload == .hashing && configurations[i].tree.isEmpty {
-                        configurations[i].tree = root
+        }
+
+        public var steps: [Step]
+        /// How many selected experiments this build has (skipped ones included).
+        public var runnableCount: Int
+        /// Experiments that cannot run on this machine, with why, by id.
+        public var skipped: [String: String]
+
+        /// Plans the selected experiments at the options' scale. System calls are counted with perf
+        /// only: ptrace would re-run the whole command traced, and its timings are not comparable.
+        /// Without perf an experiment that counts them is skipped, with why.
+        public init(_ options: Options) {
+            let runnable = options.selected.filter(\.isAvailable)
+            runnableCount = runnable.count
+            steps = []
+            skipped = [:]
+            for (position, experiment) in runnable.enumerated() {
+                var configurations = experiment.configurations(options.scale)
+                var counting: SyscallCounting?
+                if experiment.countsSystemCalls {
+                    var why: [String] = []
+                    if case .count(let c)? = try? SyscallCounting.prepare([.perf], notify: { why.append($0) }), c.counters == [.perf] {
+                        counting = c
+                        configurations = c.expand(configurations)
+                    } else {
+                        skipped[experiment.id] = why.first ?? "the perf system-call counter cannot be used here"
+                        continue
                     }
                 }
+                steps.append(Step(experiment: experiment, position: position, configurations: configurations, counting: counting))
+            }
+        }
+    }
+
+    // MARK: 2. Measure
+
+    /// What the measuring step did; its rows are in ``session``.
+    public struct Measured {
+        /// Experiments that ran to their end.
+        public var completed: [String] = []
+        /// Why the run stopped early, nil when it finished.
+        public var stopped: GilBenchError?
+        /// The GIL timeline of the experiment that records one.
+        public var timeline: [GILEventRecorder.Event]?
+        /// The real interpreter beside the simulator (`--python`); nil when none was asked for, or the run stopped.
+        public var realInterpreter: RealInterpreterComparison?
+    }
+
+    /// Measures the plan's steps in order, each row written as measured. An interruption or a failed
+    /// measurement stops it between measurements; the rows measured so far stay.
+    func measure(
+        _ plan: Plan, measure: @escaping (RunConfiguration, GILEventRecorder?) throws(GilBenchError) -> RunMeasurement,
+        interrupted: @escaping () -> Bool, progress: (Plan.Step, Int, Int) -> Void
+    ) -> Measured {
+        var measured = Measured()
+        let interruption = GilBenchError(.interrupted, "interrupted")
+        for step in plan.steps {
+            do throws(GilBenchError) {
+                let configurations = try step.prepared()
                 try session.run(
                     configurations,
                     measure: { c throws(GilBenchError) in
                         if interrupted() { throw interruption }
-                        if let counting { return try counting.measure(c) }
+                        if let counting = step.counting { return try counting.measure(c) }
                         return try measure(c, nil)
                     },
-                    progress: { done, total, _ in
-                        progress(Progress(
-                            experimentIndex: index, experimentCount: runnable.count, experiment: experiment.id, done: done, total: total,
-                            elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9))
-                    })
-                if experiment.recordsTimeline, let configuration = configurations.first(where: { $0.mode == .threads }) {
+                    progress: { done, total, _ in progress(step, done, total) })
+                if step.experiment.recordsTimeline, let configuration = configurations.first(where: { $0.mode == .threads }) {
                     if interrupted() { throw interruption }
-                    timeline = try recordTimeline(configuration, measure: measure)
+                    measured.timeline = try recordTimeline(configuration, measure: measure)
                 }
-                completed.append(experiment.id)
+                measured.completed.append(step.experiment.id)
             } catch {
-                stopped = error
+                measured.stopped = error
                 break
             }
         }
-        var realInterpreter: String?
-        if let python = options.python, stopped == nil {
-            realInterpreter = measureRealInterpreter(python)
-        }
-        let findings = Catalogue.experiments.flatMap { experiment -> [Finding] in
-            let selected = options.selected.contains { $0.id == experiment.id }
-            var findings = experiment.findings(session.records, ran: selected)
-            if let why = skipped[experiment.id] {
-                for i in findings.indices { findings[i].verdict = .notMeasured(reason: why) }
-            }
-            if selected, experiment.isAvailable, !completed.contains(experiment.id), let stopped {
-                for i in findings.indices where session.records.allSatisfy({ $0[.experiment] != experiment.id }) {
-                    findings[i].verdict = .notMeasured(reason: stopped.code == .interrupted ? "interrupted before it ran" : "the run failed before it: \(stopped)")
-                }
-            }
-            return findings
-        }
-        let plots = PlotSet.plots(
-            records: session.records, timeline: timeline,
-            timelineSubtitle: "countdown, 2 threads, 2 CPUs, condition-variable lock, n = \(grouped(Double(Reproduction.timelineN)))")
-        let plotPaths = try PlotSet.write(plots, to: options.plotsDirectory)
-        if let timeline {
-            try Reproduction.write(GILTimelineFile.render(timeline), to: (options.resultsDirectory as NSString).appendingPathComponent("\(session.runID)-timeline.csv"))
-        }
-        let report = ReproductionReport(
-            options: options, machine: session.machine, runID: session.runID, csvFileName: (csvPath as NSString).lastPathComponent,
-            records: session.records, findings: findings, plots: plots, completed: completed, stopped: stopped,
-            elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9, realInterpreter: realInterpreter)
-        let reportPath = (options.resultsDirectory as NSString).appendingPathComponent("REPORT.md")
-        try Reproduction.write(report.render(), to: reportPath)
-        return Outcome(
-            csvPath: csvPath, reportPath: reportPath, plotPaths: plotPaths, findings: findings, rows: session.records.count,
-            completed: completed, stopped: stopped)
+        return measured
     }
 
     /// The experiment label of the real interpreter's rows and of the simulator's rows beside them.
@@ -186,11 +222,9 @@ public final class Reproduction {
     public static let pythonSimulatorExperiment = "python-sim"
 
     /// Runs the slides' countdown on a real interpreter (sequential, 2 threads, 2 threads on one CPU, 2
-    /// processes) and the simulator's matching GIL design on the same sizes, and returns the report's
-    /// section: per ratio the 2009 figure, the real interpreter, the simulator and its error. An
-    /// interpreter that cannot be measured gives the section one line saying why; the run goes on.
-    func measureRealInterpreter(_ python: String) -> String {
-        var md = "## The real interpreter beside the simulator\n\n"
+    /// processes) and the simulator's matching GIL design on the same sizes, and compares their ratios.
+    /// An interpreter that cannot be measured gives the reason; the run goes on.
+    func measureRealInterpreter(_ python: String) -> RealInterpreterComparison {
         do throws(GilBenchError) {
             let bench = try PythonBench(python: python)
             let scale = options.scale
@@ -214,31 +248,16 @@ public final class Reproduction {
                 }
                 try session.run(simulated)
             }
-            let rows = session.records.filter {
-                $0[.experiment] == Reproduction.pythonExperiment || $0[.experiment] == Reproduction.pythonSimulatorExperiment
+            let rows = session.rows.filter {
+                $0.key.experiment == Reproduction.pythonExperiment || $0.key.experiment == Reproduction.pythonSimulatorExperiment
             }
-            let fidelity = Fidelity(records: rows)
-            md += "`\(python)` is \(bench.interpreter.engine). The slides' countdown ran on it, measured from outside "
-            md += "(wall time from start to exit, CPU time of its whole process tree), and on the simulator's "
-            md += "`\(design?.rawValue ?? "-")` design, the GIL it has, with the same sizes. The simulator's error is "
-            md += "(simulator − real) / real on each ratio of median wall times.\n\n"
-            md += fidelity.entries.isEmpty ? "No ratio could be compared (gilbench has no model of this interpreter's GIL).\n" : fidelity.markdown(slides: Reproduction.slideRatios)
+            return RealInterpreterComparison(
+                python: python,
+                result: .success(.init(engine: bench.interpreter.engine, design: design, rows: rows, fidelity: Fidelity(rows: rows))))
         } catch {
-            md += "`\(python)` could not be measured: \(error)\n"
+            return RealInterpreterComparison(python: python, result: .failure(error))
         }
-        return md + "\n"
     }
-
-    /// The slides' ratios that the real interpreter's section compares: slide 80 and 133.
-    static let slideRatios: [String: Double] = {
-        func value(_ slide: Int, _ prefix: String) -> Double? {
-            SlideReference.rows.first { $0.slide == slide && $0.figure.hasPrefix(prefix) }.flatMap { Double($0.value) }
-        }
-        guard let sequential = value(80, "sequential"), let threads = value(80, "two threads each"),
-              let oneCPU = value(80, "two threads with one CPU"), let processes = value(133, "two processes")
-        else { return [:] }
-        return ["threads/sequential": threads / sequential, "1 cpu/2 cpus": oneCPU / threads, "processes/sequential": processes / sequential]
-    }()
 
     /// Countdown size of the timeline run: short, so the recording is small and the plot legible.
     public static let timelineN = 200_000
@@ -255,11 +274,77 @@ public final class Reproduction {
         return recorder.events()
     }
 
+    // MARK: 3. Report
+
+    /// Draws the findings from the rows, writes the plots, the timeline and `REPORT.md`.
+    /// - Throws: ``GilBenchError`` `.unwritableOutput` when a file cannot be written.
+    func report(_ plan: Plan, _ measured: Measured, start: UInt64) throws(GilBenchError) -> Outcome {
+        let findings = Reproduction.findings(selected: options.selected, rows: session.rows, skipped: plan.skipped, measured: measured)
+        let plots = PlotSet.plots(
+            rows: session.rows, timeline: measured.timeline,
+            timelineSubtitle: "countdown, 2 threads, 2 CPUs, condition-variable lock, n = \(grouped(Double(Reproduction.timelineN)))")
+        let plotPaths = try PlotSet.write(plots, to: options.plotsDirectory)
+        if let timeline = measured.timeline {
+            try Reproduction.write(GILTimelineFile.render(timeline), to: (options.resultsDirectory as NSString).appendingPathComponent("\(session.runID)-timeline.csv"))
+        }
+        let report = ReproductionReport(
+            options: options, machine: session.machine, runID: session.runID, csvFileName: (csvPath as NSString).lastPathComponent,
+            rows: session.rows, findings: findings, plots: plots, completed: measured.completed, stopped: measured.stopped,
+            elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9, realInterpreter: measured.realInterpreter)
+        let reportPath = (options.resultsDirectory as NSString).appendingPathComponent("REPORT.md")
+        try Reproduction.write(report.render(), to: reportPath)
+        return Outcome(
+            csvPath: csvPath, reportPath: reportPath, plotPaths: plotPaths, findings: findings, rows: session.rows.count,
+            completed: measured.completed, stopped: measured.stopped)
+    }
+
+    /// The verdict on every claim of the catalogue: from the rows for the experiments that ran; not
+    /// selected, skipped (with why) or not reached (interrupted or failed before it) for the others.
+    static func findings(selected: [Experiment], rows: [ResultRow], skipped: [String: String], measured: Measured) -> [Finding] {
+        Catalogue.experiments.flatMap { experiment -> [Finding] in
+            let isSelected = selected.contains { $0.id == experiment.id }
+            var findings = experiment.findings(rows, ran: isSelected)
+            if let why = skipped[experiment.id] {
+                for i in findings.indices { findings[i].verdict = .notMeasured(reason: why) }
+            }
+            if isSelected, experiment.isAvailable, !measured.completed.contains(experiment.id), let stopped = measured.stopped {
+                for i in findings.indices where rows.allSatisfy({ $0.key.experiment != experiment.id }) {
+                    findings[i].verdict = .notMeasured(reason: stopped.code == .interrupted ? "interrupted before it ran" : "the run failed before it: \(stopped)")
+                }
+            }
+            return findings
+        }
+    }
+
     static func write(_ text: String, to path: String) throws(GilBenchError) {
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
             throw GilBenchError(.unwritableOutput, "cannot write \(path)")
         }
+    }
+}
+
+/// What `--python` measured: the slides' countdown on a real interpreter and on the simulator's model of
+/// its GIL, ratio by ratio; or why the interpreter could not be measured. ``ReproductionReport`` renders it.
+public struct RealInterpreterComparison: Sendable {
+    /// The interpreter as the command line named it (`python3`).
+    public var python: String
+    public var result: Result<Measured, GilBenchError>
+
+    public struct Measured: Sendable {
+        /// The interpreter's engine name (`cpython-3.11.7`).
+        public var engine: String
+        /// The simulator's design compared with it: the GIL it has; nil when gilbench has no model of it.
+        public var design: GILDesign?
+        /// Its rows and the simulator's beside them (experiments `python` and `python-sim`).
+        public var rows: [ResultRow]
+        /// The simulator's error on each ratio.
+        public var fidelity: Fidelity
+    }
+
+    public init(python: String, result: Result<Measured, GilBenchError>) {
+        self.python = python
+        self.result = result
     }
 }

@@ -10,26 +10,26 @@ public struct ReproductionReport {
     public var machine: MachineInfo
     public var runID: String
     public var csvFileName: String
-    public var records: [CSVRecord]
+    public var rows: [ResultRow]
     public var findings: [Finding]
     public var plots: [NamedPlot]
     public var completed: [String]
     public var stopped: GilBenchError?
     public var elapsedSeconds: Double
-    /// The section on a real interpreter (`--python`), Markdown; nil when none was asked for.
-    public var realInterpreter: String?
+    /// The real interpreter beside the simulator (`--python`); nil when none was asked for.
+    public var realInterpreter: RealInterpreterComparison?
 
     public init(
-        options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, records: [CSVRecord],
+        options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, rows: [ResultRow],
         findings: [Finding], plots: [NamedPlot], completed: [String], stopped: GilBenchError?, elapsedSeconds: Double,
-        realInterpreter: String? = nil
+        realInterpreter: RealInterpreterComparison? = nil
     ) {
         self.realInterpreter = realInterpreter
         self.options = options
         self.machine = machine
         self.runID = runID
         self.csvFileName = csvFileName
-        self.records = records
+        self.rows = rows
         self.findings = findings
         self.plots = plots
         self.completed = completed
@@ -49,7 +49,7 @@ public struct ReproductionReport {
             beside what gilbench measured on this machine, and says for each claim whether it held here, by a \
             criterion stated next to it.
 
-            Run `\(runID)`: \(records.count) rows, all in [\(csvFileName)](\(csvFileName)) (one row per repetition, \
+            Run `\(runID)`: \(rows.count) rows, all in [\(csvFileName)](\(csvFileName)) (one row per repetition, \
             the same columns as `gilbench run --output`). Took \(String(format: "%.0f", elapsedSeconds)) s.
 
             """
@@ -86,7 +86,7 @@ public struct ReproductionReport {
             """
         for f in findings { md += row(f) + "\n" }
         md += "\n" + verdictCounts() + "\n"
-        if let realInterpreter { md += "\n" + realInterpreter }
+        if let realInterpreter { md += "\n" + section(realInterpreter) }
         for experiment in Catalogue.experiments {
             md += "\n" + section(experiment)
         }
@@ -107,6 +107,34 @@ public struct ReproductionReport {
             """
         return md
     }
+
+    /// The real interpreter's section: per ratio the 2009 figure, the real interpreter, the simulator
+    /// and its error; or one line saying why the interpreter could not be measured.
+    func section(_ real: RealInterpreterComparison) -> String {
+        var md = "## The real interpreter beside the simulator\n\n"
+        switch real.result {
+        case .success(let measured):
+            md += "`\(real.python)` is \(measured.engine). The slides' countdown ran on it, measured from outside "
+            md += "(wall time from start to exit, CPU time of its whole process tree), and on the simulator's "
+            md += "`\(measured.design?.rawValue ?? "-")` design, the GIL it has, with the same sizes. The simulator's error is "
+            md += "(simulator − real) / real on each ratio of median wall times.\n\n"
+            md += measured.fidelity.entries.isEmpty
+                ? "No ratio could be compared (gilbench has no model of this interpreter's GIL).\n"
+                : measured.fidelity.markdown(slides: ReproductionReport.slideRatios)
+        case .failure(let error):
+            md += "`\(real.python)` could not be measured: \(error)\n"
+        }
+        return md + "\n"
+    }
+
+    /// The slides' ratios that the real interpreter's section compares: slide 80 and 133.
+    static let slideRatios: [String: Double] = {
+        typealias Key = SlideReference.Key
+        guard let sequential = SlideReference.value(Key(80, "sequential")), let threads = SlideReference.value(Key(80, "threads")),
+              let oneCPU = SlideReference.value(Key(80, "threads-1cpu")), let processes = SlideReference.value(Key(133, "processes"))
+        else { return [:] }
+        return ["threads/sequential": threads / sequential, "1 cpu/2 cpus": oneCPU / threads, "processes/sequential": processes / sequential]
+    }()
 
     func row(_ f: Finding) -> String {
         let here = f.observation?.figure ?? "—"
@@ -134,7 +162,7 @@ public struct ReproductionReport {
         if let reason = experiment.unavailableReason {
             return md + "*Not available in this build: \(reason).*\n"
         }
-        let rows = records.filter { $0[.experiment] == experiment.id }
+        let rows = self.rows.filter { $0.key.experiment == experiment.id }
         guard !rows.isEmpty else {
             let selected = options.selected.contains { $0.id == experiment.id }
             guard selected else { return md + "*Not run: not selected with `--only`.*\n" }
@@ -147,7 +175,7 @@ public struct ReproductionReport {
         for plot in plots where plot.fileName.hasPrefix(prefix) || (experiment.recordsTimeline && plot.fileName == "timeline.svg") {
             md += "![\(plot.caption)](\(relativePlotPath(plot.fileName)))\n\n"
         }
-        md += configurationTable(Summary(records: rows)) + "\n"
+        md += configurationTable(Summary(rows: rows)) + "\n"
         for f in findings where f.experiment.id == experiment.id {
             md += "- \(f.claim.claim): \(f.verdict.text(f.claim.criterion)).\n"
         }

@@ -5,10 +5,26 @@ import GilBenchSystem
 /// project's reference table (shared/reference/slides.csv). The report sets each of them beside what
 /// gilbench measures on the machine at hand.
 public enum SlideReference {
+    /// A figure of the table by its slide and a short id of its own (`80:threads`): what a claim names,
+    /// whatever the order of the table's rows.
+    public struct Key: Sendable, Hashable, CustomStringConvertible {
+        public var slide: Int
+        public var id: String
+
+        public init(_ slide: Int, _ id: String) {
+            self.slide = slide
+            self.id = id
+        }
+
+        public var description: String { "\(slide):\(id)" }
+    }
+
     /// One row of the reference table.
     public struct Row: Sendable, Equatable {
-        /// Index of the row in the table (0-based, header excluded): what the catalogue points at.
+        /// Index of the row in the table (0-based, header excluded).
         public var index: Int
+        /// The figure's key (``figures``); nil for a row no key names yet (the tests refuse one).
+        public var key: Key?
         public var slide: Int
         public var experiment: String
         /// What the slide measured.
@@ -53,15 +69,43 @@ slide,experiment,figure,value,unit,setting
 150,hashing,same with multiprocessing.Pool(2) apply_async,5.6,s,about
 """#
 
+    /// The short id of each figure of the table, by its slide and its `figure` words there (the table
+    /// is a verbatim copy of the shared one, so the ids live here). A row is found by its key, never by
+    /// its position.
+    public static let figures: [(key: Key, figure: String)] = [
+        (Key(43, "race"), "shared x after x+=1 and x-=1 100000000 times in two threads"),
+        (Key(80, "sequential"), "sequential count(100000000) twice"),
+        (Key(80, "threads"), "two threads each count(100000000)"),
+        (Key(80, "threads-1cpu"), "two threads with one CPU core disabled"),
+        (Key(86, "check-interval"), "check interval"),
+        (Key(90, "long-tick"), "one tick: -1 in xrange(100000000)"),
+        (Key(96, "sequential-unix"), "sequential: unix system calls"),
+        (Key(96, "sequential-mach"), "sequential: mach system calls"),
+        (Key(96, "threads-1cpu-unix"), "two threads 1 CPU: unix system calls"),
+        (Key(96, "threads-1cpu-mach"), "two threads 1 CPU: mach system calls"),
+        (Key(97, "threads-2cpu-unix"), "two threads 2 CPUs: unix system calls"),
+        (Key(97, "threads-2cpu-mach"), "two threads 2 CPUs: mach system calls"),
+        (Key(98, "failed-acquisitions"), "failed GIL acquisitions by the waiting thread before one succeeds"),
+        (Key(104, "speedup"), "speedup of two threads over sequential calling churn(n) 1000000 times each with the GIL released"),
+        (Key(133, "processes"), "two processes each count(100000000)"),
+        (Key(148, "sequential"), "SHA-512 of every file in the Python-3.0 source tree sequentially (8192-byte reads)"),
+        (Key(150, "pool"), "same with multiprocessing.Pool(2) apply_async"),
+    ]
+
     /// The rows of ``csv``.
     public static let rows: [Row] = {
         // The table is a constant of this file; the tests check that it parses.
         let records = try! CSVParser.parse(csv)
         return records.dropFirst().enumerated().map { i, r in
-            Row(index: i, slide: Int(r.fields[0])!, experiment: r.fields[1], figure: r.fields[2], value: r.fields[3], unit: r.fields[4], setting: r.fields[5])
+            let slide = Int(r.fields[0])!, figure = r.fields[2]
+            let key = figures.first { $0.key.slide == slide && $0.figure == figure }?.key
+            return Row(index: i, key: key, slide: slide, experiment: r.fields[1], figure: figure, value: r.fields[3], unit: r.fields[4], setting: r.fields[5])
         }
     }()
 
-    /// The row at `index`.
-    public static func row(_ index: Int) -> Row { rows[index] }
+    /// The row of the figure `key` names; nil when none does.
+    public static func row(_ key: Key) -> Row? { rows.first { $0.key == key } }
+
+    /// The figure's value as a number, when it is one (`24.6`; not `100s`).
+    public static func value(_ key: Key) -> Double? { row(key).flatMap { Double($0.value) } }
 }

@@ -87,15 +87,15 @@ public struct Comparison: Sendable {
         baselinePath = baseline.path
         currentPath = current.path
         alpha = options.alpha
-        func matchable(_ file: ResultFile) -> [CSVRecord] {
-            file.records.map { record in
-                var record = record
-                for column in options.ignoredColumns { record[column] = "" }
-                return record
+        func matchable(_ file: ResultFile) -> [ResultRow] {
+            file.results.map { row in
+                var row = row
+                row.key = row.key.clearing(options.ignoredColumns)
+                return row
             }
         }
-        let before = Summary(records: matchable(baseline))
-        let after = Summary(records: matchable(current))
+        let before = Summary(rows: matchable(baseline))
+        let after = Summary(rows: matchable(current))
         let afterByKey = Dictionary(after.groups.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let beforeKeys = Set(before.groups.map(\.key))
         onlyInBaseline = before.groups.filter { afterByKey[$0.key] == nil }.map(\.label)
@@ -143,8 +143,8 @@ public struct Comparison: Sendable {
     /// A ratio pair's identity across files: its name and both configurations.
     struct RatioKey: Hashable {
         var name: String
-        var numerator: [Column: String]
-        var denominator: [Column: String]
+        var numerator: ConfigurationKey
+        var denominator: ConfigurationKey
         init(_ pair: Summary.RatioPair) {
             name = pair.name
             numerator = pair.numerator.key
@@ -154,14 +154,22 @@ public struct Comparison: Sendable {
 
     /// One wall-time ratio per repetition: rows of the two configurations paired by `run_id` and `repeat`.
     static func ratioSamples(_ pair: Summary.RatioPair) -> [Double] {
-        var denominators: [String: Double] = [:]
+        /// A repetition's identity across the two configurations: its run and repetition number.
+        struct Repetition: Hashable {
+            var runID: String?
+            var number: Int?
+            init(_ row: ResultRow) {
+                runID = row.runID
+                number = row.repetition
+            }
+        }
+        var denominators: [Repetition: Double] = [:]
         for row in pair.denominator.rows {
-            guard let wall = row[.wallSeconds].flatMap(Double.init) else { continue }
-            denominators["\(row[.runID] ?? "")#\(row[.repeat] ?? "")"] = wall
+            guard let wall = row.wallSeconds else { continue }
+            denominators[Repetition(row)] = wall
         }
         return pair.numerator.rows.compactMap { row in
-            guard let wall = row[.wallSeconds].flatMap(Double.init),
-                  let d = denominators["\(row[.runID] ?? "")#\(row[.repeat] ?? "")"], d > 0 else { return nil }
+            guard let wall = row.wallSeconds, let d = denominators[Repetition(row)], d > 0 else { return nil }
             return wall / d
         }
     }

@@ -2,7 +2,8 @@ import GilBenchSimulator
 import GilBenchSystem
 import SystemPackage
 
-/// A gilbench CSV file read back: its rows, each with the line it starts on.
+/// A gilbench CSV file read back: its rows, each with the line it starts on, checked as records and
+/// then decoded into typed rows (``ResultRow/init(record:)``).
 ///
 /// Reading checks, in this order, and reports the file and line of the first problem as a
 /// ``GilBenchError`` (`.badInput`, exit status 65; `.unreadableInput`, 66, when the file cannot be read):
@@ -18,7 +19,10 @@ public struct ResultFile: Sendable {
     /// One data row and the (1-based) line of the file it starts on.
     public struct Row: Sendable {
         public var line: Int
+        /// The cells as the file holds them.
         public var record: CSVRecord
+        /// The row, decoded once.
+        public var result: ResultRow
     }
 
     public var path: String
@@ -26,6 +30,9 @@ public struct ResultFile: Sendable {
 
     /// The records, in file order.
     public var records: [CSVRecord] { rows.map(\.record) }
+
+    /// The typed rows, in file order.
+    public var results: [ResultRow] { rows.map(\.result) }
 
     /// Reads and checks `path`.
     /// - Throws: ``GilBenchError`` `.unreadableInput` when the file cannot be read, `.badInput` with
@@ -89,7 +96,7 @@ public struct ResultFile: Sendable {
                 }
                 row[column] = value
             }
-            rows.append(Row(line: record.line, record: row))
+            rows.append(Row(line: record.line, record: row, result: ResultRow(record: row)))
         }
         self.rows = rows
     }

@@ -25,12 +25,12 @@ public struct NamedPlot: Sendable {
 /// configuration columns = repetitions of one configuration).
 public enum PlotSet {
     /// Every plot the rows support, plus a timeline when events are given.
-    public static func plots(records: [CSVRecord], timeline: [GILEventRecorder.Event]? = nil, timelineSubtitle: String? = nil) -> [NamedPlot] {
+    public static func plots(rows: [ResultRow], timeline: [GILEventRecorder.Event]? = nil, timelineSubtitle: String? = nil) -> [NamedPlot] {
         var out: [NamedPlot] = []
-        let experiments = records.map { $0[.experiment] ?? "" }.uniqued()
+        let experiments = rows.map { $0.key.experiment ?? "" }.uniqued()
         for experiment in experiments {
-            let rows = records.filter { ($0[.experiment] ?? "") == experiment }
-            out += plots(experiment: experiment.isEmpty ? "run" : experiment, rows: rows)
+            let experimentRows = rows.filter { ($0.key.experiment ?? "") == experiment }
+            out += plots(experiment: experiment.isEmpty ? "run" : experiment, rows: experimentRows)
         }
         if let timeline, !timeline.isEmpty {
             out.append(timelinePlot(timeline, subtitle: timelineSubtitle))
@@ -39,12 +39,12 @@ public enum PlotSet {
     }
 
     /// The plots of one experiment's rows.
-    public static func plots(experiment: String, rows: [CSVRecord]) -> [NamedPlot] {
-        let summary = Summary(records: rows)
+    public static func plots(experiment: String, rows: [ResultRow]) -> [NamedPlot] {
+        let summary = Summary(rows: rows)
         var out: [NamedPlot] = []
-        let workloads = Set(rows.compactMap { $0[.workload] })
-        if workloads.contains("extension"), let p = speedupPlot(experiment, summary) { out.append(p) }
-        if workloads.contains("io-latency"), let p = latencyPlot(experiment, summary) { out.append(p) }
+        let workloads = Set(rows.compactMap { $0.key.workload })
+        if workloads.contains(.extension), let p = speedupPlot(experiment, summary) { out.append(p) }
+        if workloads.contains(.ioLatency), let p = latencyPlot(experiment, summary) { out.append(p) }
         if let p = checkIntervalPlot(experiment, summary) { out.append(p) }
         if out.isEmpty, let p = wallPlot(experiment, summary) { out.append(p) }
         if let p = syscallPlot(experiment, summary) { out.append(p) }
@@ -92,11 +92,11 @@ public enum PlotSet {
     }
 
     /// Failed wake-ups before each contended acquisition succeeded, all rows together (slide 98).
-    public static func failedWakeupPlot(_ experiment: String, _ rows: [CSVRecord]) -> NamedPlot? {
+    public static func failedWakeupPlot(_ experiment: String, _ rows: [ResultRow]) -> NamedPlot? {
         var merged = FailedWakeupHistogram()
         var any = false
         for row in rows {
-            if let h = row[.gilFailedWakeupsHistogram].flatMap(FailedWakeupHistogram.init(cell:)) { merged.merge(h); any = true }
+            if let h = row.failedWakeups { merged.merge(h); any = true }
         }
         guard any, merged.total > 0 else { return nil }
         let chart = HistogramChart(
@@ -123,20 +123,16 @@ public enum PlotSet {
         return NamedPlot(fileName: "\(slug(experiment))-speedup.svg", caption: "\(experiment): speed-up of two threads over sequential against n", svg: chart.render())
     }
 
-    /// (series, n, sequential/threaded) for every threaded group with a sequential twin, by `churn_n`.
+    /// (series, n, sequential/threaded) for every threaded group with a sequential twin
+    /// (``Summary/sequentialTwin(of:)``), by `churn_n`.
     public static func speedups(_ summary: Summary) -> [(series: String, n: Double, speedup: Double)] {
         var out: [(String, Double, Double)] = []
-        for g in summary.groups where g.key[.mode] == "threads" {
-            guard let n = Double(g.key[.churnN] ?? ""), let threaded = g.median(.wallSeconds) else { continue }
-            let twin = summary.groups.first { s in
-                s.key[.mode] == "sequential" && Column.configuration.allSatisfy { c in
-                    c == .mode || c == .threads || c == .cpuList || s.key[c] == g.key[c]
-                }
-            }
-            guard let sequential = twin?.median(.wallSeconds), threaded > 0 else { continue }
-            var name = g.key[.gil] ?? ""
-            if let lock = g.key[.lock], !lock.isEmpty { name += "/" + lock }
-            out.append((name, n, sequential / threaded))
+        for g in summary.groups where g.key.mode == .threads {
+            guard let n = g.key.churnN, let threaded = g.median(.wallSeconds) else { continue }
+            guard let sequential = summary.sequentialTwin(of: g)?.median(.wallSeconds), threaded > 0 else { continue }
+            var name = g.key.gil?.rawValue ?? ""
+            if let lock = g.key.lock { name += "/" + lock.rawValue }
+            out.append((name, Double(n), sequential / threaded))
         }
         return out
     }
@@ -145,8 +141,8 @@ public enum PlotSet {
     public static func latencyPlot(_ experiment: String, _ summary: Summary) -> NamedPlot? {
         var bars: [BarChart.Bar] = []
         for g in summary.groups {
-            var label = g.key[.gil] ?? ""
-            if let t = g.key[.cpuThreads], !t.isEmpty { label += " + \(t) CPU-bound" }
+            var label = g.key.gil?.rawValue ?? ""
+            if let t = g.key.cpuThreads { label += " + \(t) CPU-bound" }
             for (column, name) in [(Column.latencyP50Us, "p50"), (.latencyP99Us, "p99")] {
                 let values = g.values(column)
                 guard !values.isEmpty, let median = Statistics.median(values) else { continue }
@@ -164,16 +160,16 @@ public enum PlotSet {
 
     /// Median wall time against the check interval, one line per mode and CPU count (log x).
     public static func checkIntervalPlot(_ experiment: String, _ summary: Summary) -> NamedPlot? {
-        let intervals = Set(summary.groups.compactMap { $0.key[.checkInterval] }.filter { !$0.isEmpty })
+        let intervals = Set(summary.groups.compactMap { $0.key.checkInterval })
         guard intervals.count >= 3 else { return nil }
         var byName: [String: [LineChart.Point]] = [:]
         var order: [String] = []
         for g in summary.groups {
-            guard let ci = Double(g.key[.checkInterval] ?? ""), let median = g.median(.wallSeconds) else { continue }
-            let name = [g.key[.mode] ?? "", (g.key[.cpus]).map { "\($0) CPU" } ?? ""].joined(separator: ", ")
+            guard let ci = g.key.checkInterval, let median = g.median(.wallSeconds) else { continue }
+            let name = [g.key.mode?.rawValue ?? "", g.key.cpus.map { "\($0) CPU" } ?? ""].joined(separator: ", ")
             if byName[name] == nil { order.append(name) }
             let values = g.values(.wallSeconds)
-            byName[name, default: []].append(.init(x: ci, y: median, min: values.min(), max: values.max()))
+            byName[name, default: []].append(.init(x: Double(ci), y: median, min: values.min(), max: values.max()))
         }
         var chart = LineChart(
             title: "\(experiment): wall time against the check interval", subtitle: "median of the repetitions; bars: min to max",
@@ -197,18 +193,19 @@ public enum PlotSet {
             (.workload, { $0 }), (.mode, { $0 }), (.gil, { "gil=\($0)" }), (.lock, { $0 }), (.threads, { "\($0) thr" }),
             (.processes, { "\($0) proc" }), (.cpus, { $0 == "1" ? "1 CPU" : "\($0) CPUs" }), (.checkInterval, { "ci=\($0)" }),
             (.switchIntervalMs, { "\($0) ms" }), (.churnN, { "n=\($0)" }), (.cpuThreads, { "\($0) CPU-bound" }),
-            (.gilDuringHash, { $0 == "hold" ? "GIL held" : "GIL released" }), (.chunkSize, { "\($0) B" }), (.n, { "n=\($0)" }), (.tasks, { "\($0) tasks" }),
+            (.gilDuringHash, { $0 == GILDuringHash.hold.rawValue ? "GIL held" : "GIL released" }), (.chunkSize, { "\($0) B" }),
+            (.n, { "n=\($0)" }), (.tasks, { "\($0) tasks" }),
         ]
         let varying = columns.filter { c, _ in
             // Thread counts matter only between threaded runs: sequential runs have one by construction.
-            let considered = c == .threads ? groups.filter { $0.key[.mode] != "sequential" } : groups
-            return Set(considered.map { $0.key[c.self] ?? "" }).count > 1
+            let considered = c == .threads ? groups.filter { $0.key.mode != .sequential } : groups
+            return Set(considered.map { $0.key[cell: c] ?? "" }).count > 1
         }
         return groups.map { g in
             let parts = varying.compactMap { c, f -> String? in
-                guard let v = g.key[c], !v.isEmpty else { return nil }
+                guard let v = g.key[cell: c] else { return nil }
                 // Sequential runs have one thread by construction; "1 thr" adds nothing.
-                if c == .threads && g.key[.mode] == "sequential" { return nil }
+                if c == .threads && g.key.mode == .sequential { return nil }
                 return f(v)
             }
             return parts.isEmpty ? g.label : parts.joined(separator: " ")

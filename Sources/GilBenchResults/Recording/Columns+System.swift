@@ -1,7 +1,8 @@
 import GilBenchSimulator
 import GilBenchSystem
 
-// The columns of what the system layer measures: each typed value is written as CSV here only.
+// What the system layer measures, as the typed values of a result row. CSV is written from those
+// (``ResultRow/record``) and nowhere here.
 
 extension SweepParameter {
     /// The CSV column that holds the swept value (its name goes in `sweep_parameter`).
@@ -18,18 +19,19 @@ extension SweepParameter {
     }
 }
 
-extension MachineInfo {
-    /// The machine's columns of a CSV row.
-    public var record: CSVRecord {
-        var r = CSVRecord()
-        r.set(.host, host)
-        r.set(.kernel, kernel)
-        r.set(.cpuModel, cpuModel)
-        r.set(.cores, cores)
-        r.set(.swiftVersion, swiftVersion)
-        r.set(.gilbenchVersion, gilbenchVersion)
-        r.set(.gitCommit, gitCommit)
-        return r
+extension ResultRow.Machine {
+    /// The machine's fields of a row.
+    /// What the machine could not tell (an empty string) is nil, as its empty cell reads back.
+    public init(_ machine: MachineInfo) {
+        self.init()
+        func known(_ s: String) -> String? { s.isEmpty ? nil : s }
+        host = known(machine.host)
+        kernel = known(machine.kernel)
+        cpuModel = known(machine.cpuModel)
+        cores = machine.cores
+        swiftVersion = known(machine.swiftVersion)
+        gilbenchVersion = known(machine.gilbenchVersion)
+        gitCommit = known(machine.gitCommit)
     }
 }
 
@@ -45,15 +47,152 @@ extension CountedSyscall {
     ]
 }
 
-extension SyscallCounts {
-    /// The CSV columns: `syscall_counter`, `syscalls_total` and one per ``CountedSyscall/named`` call
-    /// (empty where the counter could not watch that call).
+extension SyscallCounterKind {
+    /// The `syscall_counter` of a row: nil when nothing was counted.
+    public var counted: SyscallCounterKind? { self == .none ? nil : self }
+}
+
+extension ConfigurationKey {
+    /// The key of a configuration's rows: only the columns that apply to it are set. The CPU columns
+    /// are the CPUs it resolves to on this machine; `syscall_counter` is the counter it asks for (a
+    /// row records the counter its measurement was counted by).
+    public init(_ configuration: RunConfiguration) {
+        self.init()
+        let c = configuration
+        experiment = c.experiment.isEmpty ? nil : c.experiment
+        engine = c.engine
+        workload = c.workload
+        mode = c.mode
+        // Hashing's work is the tree (see `files`), however it is split.
+        tasks = c.workload == .hashing ? nil : c.tasks
+        threads = c.threads
+        processes = c.processCount
+        if let resolved = try? CPUAffinity.resolve(c.cpus, allowed: CPUAffinity.current()) {
+            cpus = resolved.count
+            cpuList = resolved
+        }
+        sweepParameter = c.sweepParameter
+        syscallCounter = c.syscallCounter.counted
+        if case .interpreter(_, let realGIL) = c.engine {
+            // A real interpreter: its own GIL, its own defaults; only what the run set is written.
+            gil = realGIL
+            if c.workload != .hashing { n = c.n }
+            if c.sweepParameter == .switchInterval { switchIntervalMs = ResultRow.canonical(c.switchIntervalMilliseconds) }
+            if c.sweepParameter == .checkInterval { checkInterval = c.checkInterval }
+            if c.workload == .hashing { chunkSize = c.chunkSize }
+            return
+        }
+        gil = c.gil
+        lock = c.gil == .ticks ? c.lock : nil
+        if c.workload.usesN { n = c.n }
+        if c.gil == .ticks || c.gil == .fair { checkInterval = c.checkInterval }
+        if c.gil == .interval || c.gil == .priority { switchIntervalMs = ResultRow.canonical(c.switchIntervalMilliseconds) }
+        if c.workload == .extension { churnN = c.churnN }
+        if c.workload == .extension || c.workload == .ioLatency { calls = c.calls }
+        if c.workload == .ioLatency { cpuThreads = c.cpuThreads }
+        if c.workload == .hashing {
+            chunkSize = c.chunkSize
+            gilDuringHash = c.gilDuringHash
+            sha512Core = c.sha512Core
+        }
+    }
+}
+
+extension ResultRow.Measurements {
+    /// What a repetition measured, as its row holds it (reals with the CSV's digits).
+    public init(_ measurement: RunMeasurement) {
+        self.init()
+        let m = measurement
+        wallSeconds = ResultRow.canonical(m.wallSeconds)
+        userSeconds = ResultRow.canonical(m.usage.userSeconds)
+        systemSeconds = ResultRow.canonical(m.usage.systemSeconds)
+        voluntaryContextSwitches = m.usage.voluntaryContextSwitches
+        involuntaryContextSwitches = m.usage.involuntaryContextSwitches
+        ticks = Int(m.ticks)
+        instructions = Int(m.instructions)
+        if let gil = m.gil {
+            gilAcquisitions = gil.acquisitions
+            gilHandoffs = gil.handoffs
+            gilFailedAcquisitions = gil.failedAcquisitions
+            gilWaitSeconds = ResultRow.canonical(Double(gil.waitNanoseconds) / 1e9)
+            forcedSwitches = gil.forcedSwitches
+            // An empty histogram writes an empty cell: not measured.
+            failedWakeups = gil.failedWakeupHistogram.flatMap { $0.total > 0 ? $0 : nil }
+            if let samples = gil.waitSamples {
+                func us(_ p: Double) -> Double? { ResultRow.canonical(samples.value(atPercentile: p).map { Double($0) / 1000 }) }
+                gilWaitP50Us = us(50)
+                gilWaitP90Us = us(90)
+                gilWaitP99Us = us(99)
+                gilWaitMaxUs = ResultRow.canonical(samples.max.map { Double($0) / 1000 })
+            }
+        }
+        if let syscalls = m.syscalls { record(syscalls) }
+        let o = m.outcome
+        raceFinalX = o.raceFinalX
+        longTickUs = ResultRow.canonical(o.longTickMicroseconds)
+        latencyP50Us = ResultRow.canonical(o.latencyP50Microseconds)
+        latencyP99Us = ResultRow.canonical(o.latencyP99Microseconds)
+        latencyMaxUs = ResultRow.canonical(o.latencyMaxMicroseconds)
+        requestsPerSecond = ResultRow.canonical(o.requestsPerSecond)
+        files = o.files
+        bytes = o.bytes
+        unreadableFiles = o.unreadableFiles
+    }
+
+    /// Sets `syscalls_total` and one field per ``CountedSyscall/named`` call (nil where the counter
+    /// could not watch that call).
+    public mutating func record(_ syscalls: SyscallCounts) {
+        syscallsTotal = syscalls.total
+        syscallsFutex = syscalls.count("futex")
+        syscallsSchedYield = syscalls.count("sched_yield")
+        syscallsNanosleep = syscalls.count("nanosleep")
+        syscallsClockNanosleep = syscalls.count("clock_nanosleep")
+        syscallsRead = syscalls.count("read")
+        syscallsWrite = syscalls.count("write")
+    }
+}
+
+extension ResultRow {
+    /// One measured repetition of `configuration`: its key (with the counter that counted its system
+    /// calls), what it measured, and the machine.
+    public init(
+        _ configuration: RunConfiguration, _ measurement: RunMeasurement, machine: MachineInfo,
+        runID: String, timestamp: String, repetition: Int
+    ) {
+        var key = ConfigurationKey(configuration)
+        key.syscallCounter = measurement.syscalls?.counter.counted
+        self.init(
+            key: key, measurements: Measurements(measurement), machine: Machine(machine),
+            schemaVersion: Column.currentSchemaVersion, runID: runID, timestamp: timestamp, repetition: repetition)
+    }
+}
+
+// The cells of a configuration, a measurement or a count alone, as a row would hold them.
+extension RunConfiguration {
+    /// The configuration's cells of a row (``ConfigurationKey/init(_:)``).
     public var record: CSVRecord {
-        var r = CSVRecord()
-        r.set(.syscallCounter, counter.column)
-        r.set(.syscallsTotal, total)
-        for (name, column) in CountedSyscall.columns { r.set(column, count(name)) }
-        return r
+        var record = CSVRecord()
+        ConfigurationKey(self).encode(into: &record)
+        return record
+    }
+}
+
+extension RunMeasurement {
+    /// The measurement's cells of a row, `syscall_counter` included.
+    public var record: CSVRecord {
+        var row = ResultRow(measurements: ResultRow.Measurements(self), schemaVersion: nil)
+        row.key.syscallCounter = syscalls?.counter.counted
+        return row.record
+    }
+}
+
+extension SyscallCounts {
+    /// `syscall_counter`, `syscalls_total` and the named calls' cells (empty where not watched).
+    public var record: CSVRecord {
+        var row = ResultRow(schemaVersion: nil)
+        row.key.syscallCounter = counter.counted
+        row.measurements.record(self)
+        return row.record
     }
 }
 
@@ -61,60 +200,7 @@ extension SyscallCounting {
     /// The `strace -c`-like tables of every counted configuration (`--syscall-table`).
     public func tables(for configurations: [RunConfiguration]) -> String {
         configurations.filter { $0.syscallCounter != .none }.map { c in
-            var row = c.record
-            row.set(.syscallCounter, c.syscallCounter.column)
-            var key: [Column: String] = [:]
-            for column in Column.configuration { key[column] = row[column] ?? "" }
-            return SyscallReport.table(label: Summary.Group(key: key, rows: []).label, recordedCounts(c))
+            SyscallReport.table(label: ConfigurationKey(c).label, recordedCounts(c))
         }.joined(separator: "\n")
-    }
-}
-
-extension RunMeasurement {
-    /// The measurement's columns of a CSV row.
-    public var record: CSVRecord {
-        var r = CSVRecord()
-        r.set(.wallSeconds, wallSeconds)
-        r.set(.userSeconds, usage.userSeconds)
-        r.set(.systemSeconds, usage.systemSeconds)
-        r.set(.voluntaryContextSwitches, usage.voluntaryContextSwitches)
-        r.set(.involuntaryContextSwitches, usage.involuntaryContextSwitches)
-        r.set(.ticks, Int(ticks))
-        r.set(.instructions, Int(instructions))
-        if let gil {
-            r.set(.gilAcquisitions, gil.acquisitions)
-            r.set(.gilHandoffs, gil.handoffs)
-            r.set(.gilFailedAcquisitions, gil.failedAcquisitions)
-            r.set(.gilWaitSeconds, Double(gil.waitNanoseconds) / 1e9)
-            r.set(.forcedSwitches, gil.forcedSwitches)
-            if let histogram = gil.failedWakeupHistogram { r.set(.gilFailedWakeupsHistogram, histogram.cell) }
-            if let samples = gil.waitSamples {
-                func us(_ p: Double) -> Double? { samples.value(atPercentile: p).map { Double($0) / 1000 } }
-                r.set(.gilWaitP50Us, us(50))
-                r.set(.gilWaitP90Us, us(90))
-                r.set(.gilWaitP99Us, us(99))
-                r.set(.gilWaitMaxUs, samples.max.map { Double($0) / 1000 })
-            }
-        }
-        if let syscalls { r.merge(syscalls.record) }
-        r.merge(outcome.record)
-        return r
-    }
-}
-
-extension WorkloadOutcome {
-    /// The workload's own columns; nil fields stay empty.
-    public var record: CSVRecord {
-        var r = CSVRecord()
-        r.set(.raceFinalX, raceFinalX)
-        r.set(.longTickUs, longTickMicroseconds)
-        r.set(.latencyP50Us, latencyP50Microseconds)
-        r.set(.latencyP99Us, latencyP99Microseconds)
-        r.set(.latencyMaxUs, latencyMaxMicroseconds)
-        r.set(.requestsPerSecond, requestsPerSecond)
-        r.set(.files, files)
-        r.set(.bytes, bytes)
-        r.set(.unreadableFiles, unreadableFiles)
-        return r
     }
 }

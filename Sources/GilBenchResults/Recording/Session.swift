@@ -10,7 +10,7 @@ public final class Session {
     public let timestamp: String
     private let writer: CSVWriter?
     /// Every row written so far, in order.
-    public private(set) var records: [CSVRecord] = []
+    public private(set) var rows: [ResultRow] = []
     /// Warnings of the measurements so far, each once, in order.
     public private(set) var warnings: [String] = []
 
@@ -72,66 +72,9 @@ public final class Session {
 
     /// Writes one row.
     public func record(_ configuration: RunConfiguration, repetition: Int, _ measurement: RunMeasurement) throws(GilBenchError) {
-        var row = configuration.record
-        row.set(.schemaVersion, Column.currentSchemaVersion)
-        row.set(.runID, runID)
-        row.set(.timestamp, timestamp)
-        row.set(.repeat, repetition)
-        row.merge(measurement.record)
-        row.merge(machine.record)
+        let row = ResultRow(configuration, measurement, machine: machine, runID: runID, timestamp: timestamp, repetition: repetition)
         try writer?.write(row)
-        records.append(row)
+        rows.append(row)
         for warning in measurement.warnings where !warnings.contains(warning) { warnings.append(warning) }
-    }
-}
-
-extension RunConfiguration {
-    /// The configuration's columns of a CSV row.
-    public var record: CSVRecord {
-        var r = CSVRecord()
-        r.set(.experiment, experiment)
-        r.set(.engine, engine.name)
-        r.set(.workload, workload.rawValue)
-        r.set(.mode, mode.rawValue)
-        if case .interpreter(_, let realGIL) = engine {
-            // A real interpreter: its own GIL, its own defaults; only what the run set is written.
-            r.set(.gil, realGIL?.rawValue ?? "")
-            r.set(.tasks, workload == .hashing ? nil : tasks)
-            r.set(.threads, threads)
-            r.set(.processes, processCount)
-            if let cpus = try? CPUAffinity.resolve(cpus, allowed: CPUAffinity.current()) {
-                r.set(.cpus, cpus.count)
-                r.set(.cpuList, cpus.map(String.init).joined(separator: " "))
-            }
-            if workload != .hashing { r.set(.n, n) }
-            if sweepParameter == .switchInterval { r.set(.switchIntervalMs, switchIntervalMilliseconds) }
-            if sweepParameter == .checkInterval { r.set(.checkInterval, checkInterval) }
-            if let sweepParameter { r.set(.sweepParameter, sweepParameter.column.rawValue) }
-            if workload == .hashing { r.set(.chunkSize, chunkSize) }
-            return r
-        }
-        r.set(.gil, gil.rawValue)
-        r.set(.lock, lockColumn)
-        // Hashing's work is the tree (see `files`), however it is split.
-        r.set(.tasks, workload == .hashing ? nil : tasks)
-        r.set(.threads, threads)
-        r.set(.processes, processCount)
-        if let cpus = try? CPUAffinity.resolve(cpus, allowed: CPUAffinity.current()) {
-            r.set(.cpus, cpus.count)
-            r.set(.cpuList, cpus.map(String.init).joined(separator: " "))
-        }
-        if workload.usesN { r.set(.n, n) }
-        if gil == .ticks || gil == .fair { r.set(.checkInterval, checkInterval) }
-        if gil == .interval || gil == .priority { r.set(.switchIntervalMs, switchIntervalMilliseconds) }
-        if workload == .extension { r.set(.churnN, churnN) }
-        if workload == .extension || workload == .ioLatency { r.set(.calls, calls) }
-        if workload == .ioLatency { r.set(.cpuThreads, cpuThreads) }
-        if let sweepParameter { r.set(.sweepParameter, sweepParameter.column.rawValue) }
-        if workload == .hashing {
-            r.set(.chunkSize, chunkSize)
-            r.set(.gilDuringHash, gilDuringHash.rawValue)
-            r.set(.sha512Core, sha512Core.rawValue)
-        }
-        return r
     }
 }

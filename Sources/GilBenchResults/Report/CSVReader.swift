@@ -3,7 +3,8 @@ import GilBenchSystem
 import Foundation
 import SystemPackage
 
-/// Reads a CSV file gilbench wrote back into records (RFC 4180 quoting, `CSVParser`).
+/// Reads a CSV file gilbench wrote back into typed rows (RFC 4180 quoting, ``CSVParser``; each
+/// record decoded by ``ResultRow/init(record:)``).
 ///
 /// Columns are matched by name, so a file from an older gilbench (fewer columns) reads too; columns
 /// this build does not know are skipped. A file without `schema_version` and `wall_s` is not
@@ -12,7 +13,7 @@ public enum CSVReader {
     /// Reads and parses `path`.
     /// - Throws: ``GilBenchError`` `.unreadableInput` when the file cannot be read, `.badInput` (with
     ///   the file and line) when it is not a gilbench CSV or a row is malformed.
-    public static func read(path: String) throws(GilBenchError) -> [CSVRecord] {
+    public static func read(path: String) throws(GilBenchError) -> [ResultRow] {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -23,7 +24,12 @@ public enum CSVReader {
     }
 
     /// Parses CSV text; `path` names the source in messages.
-    public static func parse(_ text: String, path: String = "input") throws(GilBenchError) -> [CSVRecord] {
+    public static func parse(_ text: String, path: String = "input") throws(GilBenchError) -> [ResultRow] {
+        try records(text, path: path).map(ResultRow.init(record:))
+    }
+
+    /// Parses CSV text into records, before decoding.
+    public static func records(_ text: String, path: String = "input") throws(GilBenchError) -> [CSVRecord] {
         let rows: [CSVParser.Record]
         do {
             rows = try CSVParser.parse(text)

@@ -48,6 +48,11 @@ public final class CSVWriter {
     deinit { try? descriptor.close() }
 
     /// Appends one row and returns once it is in the file.
+    public func write(_ row: ResultRow) throws(GilBenchError) {
+        try write(row.record)
+    }
+
+    /// Appends one row's cells and returns once they are in the file.
     public func write(_ record: CSVRecord) throws(GilBenchError) {
         try append(record.line + "\n")
     }

@@ -88,7 +88,7 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     public static var header: String { allCases.map(\.rawValue).joined(separator: ",") }
 
     /// Columns that describe a configuration (rows with equal values here are repetitions of one
-    /// configuration), as opposed to measurements and metadata.
+    /// configuration), as opposed to measurements and metadata: the fields of ``ConfigurationKey``.
     public static let configuration: [Column] = [
         .experiment, .engine, .workload, .mode, .gil, .lock, .tasks, .threads, .processes, .cpus, .cpuList, .n,
         .checkInterval, .switchIntervalMs, .churnN, .calls, .cpuThreads, .chunkSize, .gilDuringHash, .sha512Core, .sweepParameter,
@@ -96,7 +96,8 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     ]
 }
 
-/// One CSV row: a value per column, empty where nothing was measured.
+/// One CSV row as text: a value per column, empty where nothing was measured. The edge encoding of a
+/// ``ResultRow``: only files are read and written as records.
 public struct CSVRecord: Sendable, Equatable {
     public private(set) var values: [Column: String] = [:]
 

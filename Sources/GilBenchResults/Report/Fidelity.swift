@@ -4,7 +4,7 @@ import Foundation
 
 /// The simulator's error against a real interpreter, ratio by ratio: the number that says how well
 /// gilbench's model of a GIL matches the real one on this machine.
-public struct Fidelity {
+public struct Fidelity: Sendable {
     public struct Entry: Sendable {
         /// `threads/sequential`, `processes/sequential`, `1 cpu/2 cpus`.
         public var ratio: String
@@ -20,29 +20,29 @@ public struct Fidelity {
 
     public var entries: [Entry]
 
+    /// The columns a simulator's ratio must share with the real interpreter's: same workload and
+    /// CPU count, under the GIL design the interpreter has. Everything else (sizes, switch interval,
+    /// experiment label, ...) may differ.
+    public static let comparedColumns: Set<Column> = [.engine, .workload, .cpus, .gil]
+
     /// Pairs each real interpreter's ratios with the simulator's ratio of the same name, workload and
     /// CPU count under the GIL design the interpreter has (`interval` for CPython 3.2+).
-    public init(records: [CSVRecord]) {
-        let summary = Summary(records: records)
-        let ratios = summary.ratioPairs.compactMap { pair -> (Summary.RatioPair, Double)? in
-            guard let a = pair.numerator.median(.wallSeconds), let b = pair.denominator.median(.wallSeconds), b > 0 else { return nil }
-            return (pair, a / b)
-        }
-        func key(_ pair: Summary.RatioPair) -> [String] {
-            [pair.name, pair.numerator.key[.workload] ?? "", pair.numerator.key[.cpus] ?? "", pair.numerator.key[.switchIntervalMs] ?? "", pair.numerator.key[.checkInterval] ?? ""]
-        }
+    public init(rows: [ResultRow]) {
+        let summary = Summary(rows: rows)
+        let ratios = summary.ratioPairs.compactMap { pair in pair.value.map { (pair, $0) } }
         var out: [Entry] = []
-        for (pair, value) in ratios where (pair.numerator.key[.engine] ?? "") != Engine.simulator.name {
-            let design = pair.numerator.key[.gil] ?? ""
-            guard !design.isEmpty else { continue }
-            let realKey = key(pair)
+        for (pair, value) in ratios where pair.numerator.key.engine != .simulator {
+            guard let design = pair.numerator.key.gil else { continue }
+            // The simulator's twin of the real numerator; its pair of the same name is the one compared.
+            let twins = summary.twins(
+                of: pair.numerator.key, changing: { $0.engine = .simulator },
+                ignoring: ConfigurationKey.allColumns(except: Fidelity.comparedColumns))
             guard let (_, simulated) = ratios.first(where: { candidate, _ in
-                candidate.numerator.key[.engine] == Engine.simulator.name && candidate.numerator.key[.gil] == design
-                    && Array(key(candidate).prefix(3)) == Array(realKey.prefix(3))
+                candidate.name == pair.name && twins.contains { $0.key == candidate.numerator.key }
             }) else { continue }
             out.append(Entry(
-                ratio: pair.name, workload: pair.numerator.key[.workload] ?? "", engine: pair.numerator.key[.engine] ?? "",
-                design: design, real: value, simulated: simulated))
+                ratio: pair.name, workload: pair.numerator.key[cell: .workload] ?? "", engine: pair.numerator.key[cell: .engine] ?? "",
+                design: design.rawValue, real: value, simulated: simulated))
         }
         entries = out
     }

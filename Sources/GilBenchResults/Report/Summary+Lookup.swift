@@ -3,14 +3,15 @@ import GilBenchSystem
 import Foundation
 
 extension Summary {
-    /// The first group whose configuration columns have all the given values.
-    public func group(_ wanted: [Column: String]) -> Group? {
-        groups.first { g in wanted.allSatisfy { g.key[$0.key] == $0.value } }
+    /// The first group whose configuration satisfies `wanted`:
+    /// `summary.group { $0.mode == .threads && $0.cpus == 1 }`.
+    public func group(_ wanted: (ConfigurationKey) -> Bool) -> Group? {
+        groups.first { wanted($0.key) }
     }
 
     /// Median of `column` in the group matching `a` over the one matching `b`; nil when either is
     /// missing or the denominator is not positive.
-    public func ratio(_ column: Column, _ a: [Column: String], over b: [Column: String]) -> Double? {
+    public func ratio(_ column: Column, _ a: (ConfigurationKey) -> Bool, over b: (ConfigurationKey) -> Bool) -> Double? {
         guard let x = group(a)?.median(column), let y = group(b)?.median(column), y > 0 else { return nil }
         return x / y
     }

@@ -6,47 +6,68 @@ import Foundation
 /// measurements, then the ratios that carry the slides' claims.
 public struct Summary {
     /// One configuration's repetitions.
-    public struct Group {
-        public var key: [Column: String]
-        public var rows: [CSVRecord]
+    public struct Group: Sendable {
+        public var key: ConfigurationKey
+        public var rows: [ResultRow]
 
-        public func values(_ column: Column) -> [Double] { rows.compactMap { $0[column].flatMap(Double.init) } }
-        public func median(_ column: Column) -> Double? { Statistics.median(values(column)) }
-        public var label: String {
-            var parts = [key[.workload] ?? "", key[.mode] ?? ""]
-            if let engine = key[.engine], !engine.isEmpty, engine != "gilbench-sim" { parts.insert(engine + ":", at: 0) }
-            if let gil = key[.gil], !gil.isEmpty { parts.append(gil + ((key[.lock] ?? "").isEmpty ? "" : "/" + key[.lock]!)) }
-            if let threads = key[.threads], key[.mode] == "threads" { parts.append("\(threads) thr") }
-            if let processes = key[.processes], key[.mode] == "processes" || key[.mode] == "pool" { parts.append("\(processes) proc") }
-            if let hold = key[.gilDuringHash], !hold.isEmpty { parts.append("gil-during-hash=\(hold)") }
-            if let core = key[.sha512Core], !core.isEmpty, core != SHA512Core.swiftCrypto.rawValue { parts.append("sha512=\(core)") }
-            if let cpus = key[.cpus] { parts.append("\(cpus) cpu") }
-            if let ci = key[.checkInterval], !ci.isEmpty, ci != "100" { parts.append("ci=\(ci)") }
-            if let si = key[.switchIntervalMs], !si.isEmpty, si != "5" { parts.append("si=\(si)ms") }
-            if let churn = key[.churnN], !churn.isEmpty { parts.append("churn=\(churn)") }
-            if let k = key[.cpuThreads], !k.isEmpty { parts.append("cpu thr=\(k)") }
-            if let swept = key[.sweepParameter], let column = Column(rawValue: swept), column != .checkInterval,
-               column != .switchIntervalMs, column != .churnN, column != .cpuThreads, column != .threads,
-               let value = key[column] { parts.append("\(swept)=\(value)") }
-            if let counter = key[.syscallCounter], !counter.isEmpty { parts.append("[\(counter)]") }
-            return parts.filter { !$0.isEmpty }.joined(separator: " ")
+        public init(key: ConfigurationKey, rows: [ResultRow]) {
+            self.key = key
+            self.rows = rows
         }
+
+        /// The measured values of a numeric measurement column, one per row that has it.
+        public func values(_ column: Column) -> [Double] { rows.compactMap { $0.measurements[column] } }
+        public func median(_ column: Column) -> Double? { Statistics.median(values(column)) }
+        public var label: String { key.label }
     }
 
     public var groups: [Group]
 
-    /// Groups rows by configuration, keeping first-seen order.
-    public init(records: [CSVRecord]) {
-        var order: [[Column: String]] = []
-        var byKey: [[Column: String]: [CSVRecord]] = [:]
-        for row in records {
-            var key: [Column: String] = [:]
-            for c in Column.configuration { key[c] = row[c] ?? "" }
-            if byKey[key] == nil { order.append(key) }
-            byKey[key, default: []].append(row)
+    /// Groups rows by configuration (equal ``ConfigurationKey``s), keeping first-seen order.
+    public init(rows: [ResultRow]) {
+        var order: [ConfigurationKey] = []
+        var byKey: [ConfigurationKey: [ResultRow]] = [:]
+        for row in rows {
+            if byKey[row.key] == nil { order.append(row.key) }
+            byKey[row.key, default: []].append(row)
         }
         groups = order.map { Group(key: $0, rows: byKey[$0]!) }
     }
+
+    // MARK: Twins
+
+    /// The groups whose configuration is `key` changed by `changes`, in every column but `ignoring`
+    /// (where any value will do), in the summary's order. The one search for a twin configuration:
+    /// ratios, system-call ratios, plots and the simulator's fidelity all find theirs here.
+    public func twins(
+        of key: ConfigurationKey, changing changes: (inout ConfigurationKey) -> Void = { _ in }, ignoring: Set<Column> = []
+    ) -> [Group] {
+        var wanted = key
+        changes(&wanted)
+        let target = wanted.clearing(ignoring)
+        return groups.filter { $0.key.clearing(ignoring) == target }
+    }
+
+    /// The first of ``twins(of:changing:ignoring:)``.
+    public func twin(
+        of key: ConfigurationKey, changing changes: (inout ConfigurationKey) -> Void = { _ in }, ignoring: Set<Column> = []
+    ) -> Group? {
+        twins(of: key, changing: changes, ignoring: ignoring).first
+    }
+
+    /// The sequential run of the same work: the same configuration in `sequential` mode, whatever its
+    /// thread and process counts and CPU list (``ConfigurationKey/followingMode``).
+    public func sequentialTwin(of group: Group) -> Group? {
+        twin(of: group.key, changing: { $0.mode = .sequential }, ignoring: ConfigurationKey.followingMode)
+    }
+
+    /// The same threaded configuration run on other CPU counts than one (any CPU list), for the
+    /// `1 cpu/N cpus` ratios.
+    public func moreCPUsTwins(of group: Group) -> [Group] {
+        twins(of: group.key, ignoring: [.cpus, .cpuList]).filter { $0.key.cpus != 1 }
+    }
+
+    // MARK: Ratios
 
     /// A ratio of two configurations' median wall times, named for what it shows.
     public struct Ratio {
@@ -60,47 +81,41 @@ public struct Summary {
     /// CPUs), and one-CPU/all-CPUs for threaded groups run both ways.
     public var ratios: [Ratio] {
         ratioPairs.compactMap { pair in
-            guard let a = pair.numerator.median(.wallSeconds), let b = pair.denominator.median(.wallSeconds), b > 0 else { return nil }
-            return Ratio(name: pair.name, numerator: pair.numerator.label, denominator: pair.denominator.label, value: a / b)
+            guard let value = pair.value else { return nil }
+            return Ratio(name: pair.name, numerator: pair.numerator.label, denominator: pair.denominator.label, value: value)
         }
     }
 
     /// Two configurations whose wall times make a ratio: they differ only in mode (`<mode>/sequential`)
     /// or only in CPUs (`1 cpu/N cpus`). `gilbench run` prints these ratios and `gilbench compare`
     /// compares them as metrics of their own.
-    public struct RatioPair {
+    public struct RatioPair: Sendable {
         /// `threads/sequential`, `processes/sequential`, `1 cpu/2 cpus`, ...
         public var name: String
         public var numerator: Group
         public var denominator: Group
+
+        /// The numerator's median wall time over the denominator's; nil when either is missing or the
+        /// denominator is not positive.
+        public var value: Double? {
+            guard let a = numerator.median(.wallSeconds), let b = denominator.median(.wallSeconds), b > 0 else { return nil }
+            return a / b
+        }
     }
 
-    /// Every `<mode>/sequential` pair (the twin has the same work, GIL, lock and CPUs; its thread
-    /// count and CPU list may differ), then every `1 cpu/N cpus` pair of threaded groups.
+    /// Every `<mode>/sequential` pair (``sequentialTwin(of:)``), then every `1 cpu/N cpus` pair of
+    /// threaded groups (``moreCPUsTwins(of:)``).
     public var ratioPairs: [RatioPair] {
         var out: [RatioPair] = []
-        func twin(of group: Group, changing changes: [Column: String]) -> Group? {
-            var wanted = group.key
-            for (c, v) in changes { wanted[c] = v }
-            return groups.first { g in
-                g.key.allSatisfy { c, v in
-                    if changes[c] == nil && (c == .threads || c == .processes || c == .cpuList) { return true }
-                    return wanted[c] == v
-                }
-            }
-        }
         for group in groups {
-            guard let mode = group.key[.mode], !mode.isEmpty, mode != "sequential" else { continue }
-            if let seq = twin(of: group, changing: [.mode: "sequential"]) {
-                out.append(RatioPair(name: "\(mode)/sequential", numerator: group, denominator: seq))
+            guard let mode = group.key.mode, mode != .sequential else { continue }
+            if let sequential = sequentialTwin(of: group) {
+                out.append(RatioPair(name: "\(mode.rawValue)/sequential", numerator: group, denominator: sequential))
             }
         }
-        for group in groups where group.key[.mode] == "threads" && group.key[.cpus] == "1" {
-            let others = groups.filter { g in
-                g.key[.cpus] != "1" && Column.configuration.allSatisfy { c in c == .cpus || c == .cpuList || g.key[c] == group.key[c] }
-            }
-            for other in others {
-                out.append(RatioPair(name: "1 cpu/\(other.key[.cpus] ?? "") cpus", numerator: group, denominator: other))
+        for group in groups where group.key.mode == .threads && group.key.cpus == 1 {
+            for other in moreCPUsTwins(of: group) {
+                out.append(RatioPair(name: "1 cpu/\(other.key[cell: .cpus] ?? "") cpus", numerator: group, denominator: other))
             }
         }
         return out
@@ -119,13 +134,13 @@ public struct Summary {
             ("invol cs", { Summary.fmt($0.median(.involuntaryContextSwitches), integer: true) }),
             ("ns/iter", { g in
                 // Wall time per loop iteration of all tasks together (countdown: n iterations per task).
-                guard g.key[.workload] == "countdown", let w = g.median(.wallSeconds),
-                      let n = Double(g.key[.n] ?? ""), let tasks = Double(g.key[.tasks] ?? ""), n * tasks > 0 else { return "" }
-                return Summary.fmt(w * 1e9 / (n * tasks))
+                guard g.key.workload == .countdown, let w = g.median(.wallSeconds),
+                      let n = g.key.n, let tasks = g.key.tasks, n * tasks > 0 else { return "" }
+                return Summary.fmt(w * 1e9 / Double(n * tasks))
             }),
             ("MB/s", { g in
                 // Hashing: bytes hashed per second of wall time.
-                guard g.key[.workload] == "hashing", let w = g.median(.wallSeconds), let b = g.median(.bytes), w > 0 else { return "" }
+                guard g.key.workload == .hashing, let w = g.median(.wallSeconds), let b = g.median(.bytes), w > 0 else { return "" }
                 return Summary.fmt(b / w / 1e6)
             }),
             ("handoffs/s", { Summary.perSecond($0, .gilHandoffs) }),
@@ -159,7 +174,7 @@ public struct Summary {
     package static func perSecond(_ g: Group, _ column: Column) -> String {
         let counts = g.values(column)
         guard counts.count == g.rows.count, !counts.isEmpty else { return "" }
-        let rates = zip(g.rows, counts).compactMap { row, c in row[.wallSeconds].flatMap(Double.init).map { c / $0 } }
+        let rates = zip(g.rows, counts).compactMap { row, c in row.wallSeconds.map { c / $0 } }
         return Summary.fmt(Statistics.median(rates), integer: true)
     }
 

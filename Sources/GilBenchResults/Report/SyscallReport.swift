@@ -8,8 +8,8 @@ public enum SyscallReport {
     /// Medians of the syscall columns per configuration, then the ratios: futex calls threads/sequential
     /// and threads on more CPUs / on one, and the counter's overhead (wall with a counter / without).
     /// Empty when no row has counts and no configuration was run both with and without a counter.
-    public static func render(_ records: [CSVRecord]) -> String {
-        let summary = Summary(records: records)
+    public static func render(_ rows: [ResultRow]) -> String {
+        let summary = Summary(rows: rows)
         let counted = summary.groups.filter { !$0.values(.syscallsTotal).isEmpty }
         var text = ""
         if !counted.isEmpty {
@@ -25,16 +25,16 @@ public enum SyscallReport {
             text += Summary.align(table)
         }
         var ratios: [[String]] = [["ratio (median)", "value", "of", "over"]]
-        for g in counted where g.key[.mode] == "threads" {
-            if let seq = twin(of: g, in: summary, changing: [.mode: "sequential"], ignoring: [.threads, .cpuList]) {
+        for g in counted where g.key.mode == .threads {
+            if let seq = summary.sequentialTwin(of: g) {
                 ratios.append(ratio("futex threads/sequential", g, seq, .syscallsFutex))
             }
-            if g.key[.cpus] != "1", let one = twin(of: g, in: summary, changing: [.cpus: "1"], ignoring: [.cpuList]) {
-                ratios.append(ratio("futex \(g.key[.cpus] ?? "") cpus/1 cpu", g, one, .syscallsFutex))
+            if g.key.cpus != 1, let one = summary.twin(of: g.key, changing: { $0.cpus = 1 }, ignoring: [.cpuList]) {
+                ratios.append(ratio("futex \(g.key[cell: .cpus] ?? "") cpus/1 cpu", g, one, .syscallsFutex))
             }
         }
-        for g in summary.groups where g.key[.syscallCounter] == SyscallCounterKind.perf.rawValue {
-            if let plain = twin(of: g, in: summary, changing: [.syscallCounter: ""], ignoring: []) {
+        for g in summary.groups where g.key.syscallCounter == .perf {
+            if let plain = summary.twin(of: g.key, changing: { $0.syscallCounter = nil }) {
                 ratios.append(ratio("wall perf/none", g, plain, .wallSeconds, digits: 3))
             }
         }
@@ -50,15 +50,6 @@ public enum SyscallReport {
         guard let x = a.median(column), let y = b.median(column) else { return [name, "", a.label, b.label] }
         let value = y > 0 ? String(format: "%.\(digits)f", x / y) : (x > 0 ? "inf (\(Int(x)) over 0)" : "")
         return [name, value, a.label, b.label]
-    }
-
-    /// The group whose configuration equals `group`'s but for `changes` (and any value of `ignoring`).
-    static func twin(of group: Summary.Group, in summary: Summary, changing changes: [Column: String], ignoring: Set<Column>) -> Summary.Group? {
-        var wanted = group.key
-        for (c, v) in changes { wanted[c] = v }
-        return summary.groups.first { g in
-            g.key.allSatisfy { c, v in (changes[c] == nil && ignoring.contains(c)) || wanted[c] == v }
-        }
     }
 
     /// An `strace -c`-like table of one configuration's calls: share of the total, calls and errors per run

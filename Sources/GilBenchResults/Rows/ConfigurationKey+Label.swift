@@ -1,0 +1,28 @@
+import GilBenchSimulator
+import GilBenchSystem
+
+extension ConfigurationKey {
+    /// The configuration in a few words for tables: `countdown threads ticks/semaphore 2 thr 2 cpu`.
+    /// Settings at their defaults (check interval 100, switch interval 5 ms, swift-crypto) are left out.
+    public var label: String {
+        func cell(_ column: Column) -> String? { self[cell: column] }
+        var parts = [cell(.workload) ?? "", cell(.mode) ?? ""]
+        if let engine = cell(.engine), engine != Engine.simulator.name { parts.insert(engine + ":", at: 0) }
+        if let gil = cell(.gil) { parts.append(gil + (cell(.lock).map { "/" + $0 } ?? "")) }
+        if mode == .threads, let threads = cell(.threads) { parts.append("\(threads) thr") }
+        if mode == .processes || mode == .pool, let processes = cell(.processes) { parts.append("\(processes) proc") }
+        if let hold = cell(.gilDuringHash) { parts.append("gil-during-hash=\(hold)") }
+        if sha512Core != .swiftCrypto, let core = cell(.sha512Core) { parts.append("sha512=\(core)") }
+        if let cpus = cell(.cpus) { parts.append("\(cpus) cpu") }
+        if checkInterval != 100, let ci = cell(.checkInterval) { parts.append("ci=\(ci)") }
+        if switchIntervalMs != 5, let si = cell(.switchIntervalMs) { parts.append("si=\(si)ms") }
+        if let churn = cell(.churnN) { parts.append("churn=\(churn)") }
+        if let k = cell(.cpuThreads) { parts.append("cpu thr=\(k)") }
+        // A swept column not shown above: n or calls.
+        if let swept = sweepParameter?.column, ![.checkInterval, .switchIntervalMs, .churnN, .cpuThreads, .threads].contains(swept) {
+            parts.append("\(swept.rawValue)=\(cell(swept) ?? "")")
+        }
+        if let counter = cell(.syscallCounter) { parts.append("[\(counter)]") }
+        return parts.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+}

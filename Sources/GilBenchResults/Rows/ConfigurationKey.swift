@@ -1,0 +1,170 @@
+import GilBenchSimulator
+import GilBenchSystem
+
+/// What a result row's configuration is, typed: rows with equal keys are repetitions of one
+/// configuration (``Summary`` groups them so; `gilbench compare` matches files by it).
+///
+/// Each field is one of the ``Column/configuration`` columns. nil is an empty cell: the column does
+/// not apply to the configuration (no lock outside the tick design, no `n` for hashing), or the file
+/// was written before the column existed. A cell that does not decode into its field's type (a value
+/// from another version of gilbench, or another tool) is kept verbatim in ``undecoded``: it still tells
+/// configurations apart, and the row still writes back as it was read.
+public struct ConfigurationKey: Sendable, Hashable {
+    /// The `experiment` label (`gilbench reproduce` sets it).
+    public var experiment: String?
+    /// The `engine` column as written: `gilbench-sim`, or a real interpreter's name (`cpython-3.11.7`).
+    public var engineName: String?
+    public var workload: Workload?
+    public var mode: ExecutionMode?
+    /// The GIL design simulated, or for a real interpreter the design it has (nil when gilbench has no model of it).
+    public var gil: GILDesign?
+    /// The tick design's lock (nil for the other designs).
+    public var lock: LockKind?
+    public var tasks: Int?
+    public var threads: Int?
+    public var processes: Int?
+    /// How many CPUs the run was allowed, and which (`cpu_list`).
+    public var cpus: Int?
+    public var cpuList: [Int]?
+    public var n: Int?
+    public var checkInterval: Int?
+    public var switchIntervalMs: Double?
+    public var churnN: Int?
+    public var calls: Int?
+    public var cpuThreads: Int?
+    public var chunkSize: Int?
+    public var gilDuringHash: GILDuringHash?
+    public var sha512Core: SHA512Core?
+    /// What `gilbench sweep` varied (its value is in its own field).
+    public var sweepParameter: SweepParameter?
+    /// The counter that counted the system calls; nil when none did.
+    public var syscallCounter: SyscallCounterKind?
+    /// Cells that did not decode into their field's type, verbatim, by column.
+    public private(set) var undecoded: [Column: String] = [:]
+
+    public init() {}
+
+    /// What executed the workload: the simulator, or a real interpreter with the GIL design it has.
+    public var engine: Engine? {
+        get {
+            guard let engineName else { return nil }
+            return engineName == Engine.simulator.name ? .simulator : .interpreter(name: engineName, gil: gil)
+        }
+        set { self[cell: .engine] = newValue?.name }
+    }
+
+    // MARK: Cells
+
+    /// The column's cell as the CSV holds it (nil: empty). Setting it decodes the cell into its field,
+    /// or keeps it in ``undecoded`` when it does not decode. Columns outside the configuration read nil
+    /// and are not kept.
+    public subscript(cell column: Column) -> String? {
+        get {
+            if let raw = undecoded[column] { return raw }
+            switch column {
+            case .experiment: return experiment
+            case .engine: return engineName
+            case .workload: return workload?.rawValue
+            case .mode: return mode?.rawValue
+            case .gil: return gil?.rawValue
+            case .lock: return lock?.rawValue
+            case .tasks: return tasks.map(String.init)
+            case .threads: return threads.map(String.init)
+            case .processes: return processes.map(String.init)
+            case .cpus: return cpus.map(String.init)
+            case .cpuList: return cpuList.map { $0.map(String.init).joined(separator: " ") }
+            case .n: return n.map(String.init)
+            case .checkInterval: return checkInterval.map(String.init)
+            case .switchIntervalMs: return switchIntervalMs.map(DecimalText.compact)
+            case .churnN: return churnN.map(String.init)
+            case .calls: return calls.map(String.init)
+            case .cpuThreads: return cpuThreads.map(String.init)
+            case .chunkSize: return chunkSize.map(String.init)
+            case .gilDuringHash: return gilDuringHash?.rawValue
+            case .sha512Core: return sha512Core?.rawValue
+            case .sweepParameter: return sweepParameter?.column.rawValue
+            case .syscallCounter: return syscallCounter?.rawValue
+            default: return nil
+            }
+        }
+        set {
+            undecoded[column] = nil
+            let cell = newValue.flatMap { $0.isEmpty ? nil : $0 }
+            let decoded: Bool
+            switch column {
+            case .experiment: experiment = cell; decoded = true
+            case .engine: engineName = cell; decoded = true
+            case .workload: decoded = Self.decode(cell, Workload.init(rawValue:), into: &workload)
+            case .mode: decoded = Self.decode(cell, ExecutionMode.init(rawValue:), into: &mode)
+            case .gil: decoded = Self.decode(cell, GILDesign.init(rawValue:), into: &gil)
+            case .lock: decoded = Self.decode(cell, LockKind.init(rawValue:), into: &lock)
+            case .tasks: decoded = Self.decode(cell, { Int($0) }, into: &tasks)
+            case .threads: decoded = Self.decode(cell, { Int($0) }, into: &threads)
+            case .processes: decoded = Self.decode(cell, { Int($0) }, into: &processes)
+            case .cpus: decoded = Self.decode(cell, { Int($0) }, into: &cpus)
+            case .cpuList: decoded = Self.decode(cell, Self.cpuList(_:), into: &cpuList)
+            case .n: decoded = Self.decode(cell, { Int($0) }, into: &n)
+            case .checkInterval: decoded = Self.decode(cell, { Int($0) }, into: &checkInterval)
+            case .switchIntervalMs: decoded = Self.decode(cell, ResultRow.real(_:), into: &switchIntervalMs)
+            case .churnN: decoded = Self.decode(cell, { Int($0) }, into: &churnN)
+            case .calls: decoded = Self.decode(cell, { Int($0) }, into: &calls)
+            case .cpuThreads: decoded = Self.decode(cell, { Int($0) }, into: &cpuThreads)
+            case .chunkSize: decoded = Self.decode(cell, { Int($0) }, into: &chunkSize)
+            case .gilDuringHash: decoded = Self.decode(cell, GILDuringHash.init(rawValue:), into: &gilDuringHash)
+            case .sha512Core: decoded = Self.decode(cell, SHA512Core.init(rawValue:), into: &sha512Core)
+            case .sweepParameter:
+                decoded = Self.decode(cell, { c in SweepParameter.allCases.first { $0.column.rawValue == c } }, into: &sweepParameter)
+            case .syscallCounter: decoded = Self.decode(cell, SyscallCounterKind.init(rawValue:), into: &syscallCounter)
+            default: decoded = true
+            }
+            if !decoded, let cell { undecoded[column] = cell }
+        }
+    }
+
+    /// Sets `field` from `cell`; false when the cell does not decode (the field is then nil).
+    private static func decode<T>(_ cell: String?, _ decode: (String) -> T?, into field: inout T?) -> Bool {
+        guard let cell else { field = nil; return true }
+        field = decode(cell)
+        return field != nil
+    }
+
+    /// `0 1 3` as the `cpu_list` column writes it.
+    private static func cpuList(_ cell: String) -> [Int]? {
+        let parts = cell.split(separator: " ", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.allSatisfy({ $0 != nil && $0! >= 0 }) else { return nil }
+        return parts.map { $0! }
+    }
+
+    /// The key of a row's configuration columns.
+    public init(record: CSVRecord) {
+        for column in Column.configuration { self[cell: column] = record[column] }
+    }
+
+    /// Writes the configuration columns into `record` (empty fields leave their cells empty).
+    public func encode(into record: inout CSVRecord) {
+        for column in Column.configuration { record[column] = self[cell: column] }
+    }
+
+    // MARK: Twins
+
+    /// This key with `columns` emptied.
+    public func clearing(_ columns: Set<Column>) -> ConfigurationKey {
+        var key = self
+        for column in columns { key[cell: column] = nil }
+        return key
+    }
+
+    /// Whether `other` is this key's twin: equal in every column but `ignoring`.
+    public func matches(_ other: ConfigurationKey, ignoring: Set<Column> = []) -> Bool {
+        ignoring.isEmpty ? self == other : clearing(ignoring) == other.clearing(ignoring)
+    }
+
+    /// The columns a twin that changes the execution mode may also differ in: the thread and process
+    /// counts follow from the mode, and the CPU list of a run allowed all CPUs is whatever they are.
+    public static let followingMode: Set<Column> = [.threads, .processes, .cpuList]
+
+    /// Every configuration column but `columns`: for twins that need agree only on those.
+    public static func allColumns(except columns: Set<Column>) -> Set<Column> {
+        Set(Column.configuration).subtracting(columns)
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+@testable import GilBench
+
+/// A record with the given cells (others empty).
+private func record(_ cells: [Column: String]) -> CSVRecord {
+    var r = CSVRecord()
+    for (column, value) in cells { r[column] = value }
+    return r
+}
+
+@Suite("Typed result rows")
+struct ResultRowTests {
+    @Test("A row the simulator measured writes, reads back and decodes to the row it was")
+    func simulatorRoundTrip() throws {
+        var c = RunConfiguration()
+        c.n = 5_000
+        c.mode = .threads
+        c.lock = .condvar
+        c.repetitions = 1
+        c.warmup = 0
+        let session = Session(writer: nil)
+        try session.run([c])
+        let row = try #require(session.rows.first)
+        #expect(row.engine == .simulator)
+        #expect(row.key.cpus == row.key.cpuList?.count)
+        #expect(row.switchIntervalMs == nil, "the tick design has no switch interval: empty, not 0")
+        let text = Column.header + "\n" + row.record.line + "\n"
+        let back = try CSVReader.parse(text)
+        #expect(back == [row])
+        #expect(back.first?.record.line == row.record.line)
+    }
+
+    @Test("A real interpreter's row (cpython-3.11.7) round-trips, empty cells staying nil")
+    func realInterpreterRoundTrip() throws {
+        let cells: [Column: String] = [
+            .schemaVersion: "1", .runID: "20261121T210000Z-beef", .timestamp: "2026-11-21T21:00:00Z", .experiment: "python",
+            .engine: "cpython-3.11.7", .workload: "countdown", .mode: "threads", .gil: "interval", .tasks: "2", .threads: "2",
+            .processes: "1", .cpus: "2", .cpuList: "0 1", .n: "4000000", .switchIntervalMs: "0.5", .sweepParameter: "switch_interval_ms",
+            .repeat: "3", .wallSeconds: "0.412345", .userSeconds: "0.8", .systemSeconds: "0.01", .voluntaryContextSwitches: "12",
+            .involuntaryContextSwitches: "40", .host: "box", .cores: "2", .cpuModel: "Xeon, \"fast\"",
+        ]
+        let row = ResultRow(record: record(cells))
+        #expect(row.engine == .interpreter(name: "cpython-3.11.7", gil: .interval))
+        #expect(row.engine?.name == "cpython-3.11.7")
+        #expect(row.mode == .threads && row.gil == .interval && row.cpuList == [0, 1])
+        #expect(row.sweepParameter == .switchInterval && row.switchIntervalMs == 0.5)
+        #expect(row.repetition == 3 && row.wallSeconds == 0.412345 && row.voluntaryContextSwitches == 12)
+        #expect(row.lock == nil && row.checkInterval == nil)
+        #expect(row.ticks == nil && row.gilHandoffs == nil && row.syscallsTotal == nil, "not measured: nil, never 0")
+        #expect(row.key.undecoded.isEmpty && row.measurements.undecoded.isEmpty)
+        #expect(row.record == record(cells))
+        #expect(try CSVReader.parse(Column.header + "\n" + row.record.line + "\n") == [row])
+        #expect(!row.key.label.isEmpty && row.key.label.hasPrefix("cpython-3.11.7: countdown threads interval"))
+    }
+
+    @Test("Cells that do not decode are kept verbatim: they still tell configurations apart and write back")
+    func undecodedCells() {
+        let warp = ResultRow(record: record([.mode: "warp", .tasks: "two", .wallSeconds: "1.5", .ticks: "12.0", .cores: "many"]))
+        #expect(warp.mode == nil && warp.key.undecoded[.mode] == "warp" && warp.tasks == nil)
+        #expect(warp.measurements[.ticks] == 12, "a number kept verbatim still reads as its number")
+        #expect(warp.record == record([.mode: "warp", .tasks: "two", .wallSeconds: "1.5", .ticks: "12.0", .cores: "many"]))
+        let other = ResultRow(record: record([.mode: "hyper", .tasks: "two"]))
+        #expect(warp.key != other.key)
+        #expect(Summary(rows: [warp, other, warp]).groups.map(\.rows.count) == [2, 1])
+    }
+
+    @Test("A configuration's key holds the columns that apply to it, as the row writes them")
+    func keyOfConfiguration() {
+        var c = RunConfiguration()
+        c.gil = .interval
+        c.switchIntervalMilliseconds = 0.25
+        c.workload = .extension
+        c.churnN = 10
+        let key = ConfigurationKey(c)
+        #expect(key.engine == .simulator && key.lock == nil && key.checkInterval == nil)
+        #expect(key.switchIntervalMs == 0.25 && key.churnN == 10 && key.calls == c.calls && key.n == nil)
+        #expect(key.syscallCounter == nil)
+        #expect(c.record[.switchIntervalMs] == "0.25" && c.record[.lock] == nil && c.record[.engine] == "gilbench-sim")
+    }
+}
+
+@Suite("One twin finder")
+struct TwinFinderTests {
+    /// A countdown group's row: `mode`, `threads`, `cpus` (and a CPU list of that many), `wall`.
+    static func row(
+        _ mode: ExecutionMode, cpus: Int = 2, wall: Double, engine: Engine = .simulator, gil: GILDesign = .ticks, n: Int = 1000,
+        experiment: String? = nil, counter: SyscallCounterKind? = nil, processes: Int = 1
+    ) -> ResultRow {
+        var r = ResultRow(runID: "r", repetition: 1)
+        r.key.experiment = experiment
+        r.key.engine = engine
+        r.key.workload = .countdown
+        r.key.mode = mode
+        r.key.gil = gil
+        r.key.tasks = 2
+        r.key.threads = mode == .threads ? 2 : 1
+        r.key.processes = processes
+        r.key.cpus = cpus
+        r.key.cpuList = Array(0..<cpus)
+        r.key.n = n
+        r.key.syscallCounter = counter
+        r.measurements.wallSeconds = wall
+        r.measurements.syscallsFutex = counter == nil ? nil : Int(wall * 1000)
+        r.measurements.syscallsTotal = counter == nil ? nil : Int(wall * 1000) + 10
+        return r
+    }
+
+    @Test("A twin changes what it is asked to and ignores only the columns named")
+    func twinOfKey() throws {
+        let summary = Summary(rows: [
+            Self.row(.sequential, wall: 1), Self.row(.threads, wall: 2), Self.row(.threads, cpus: 1, wall: 1.5),
+            Self.row(.sequential, cpus: 1, wall: 1.1),
+        ])
+        let threads = summary.groups[1], oneCPU = summary.groups[2]
+        // The sequential twin of threads on 2 CPUs: same CPUs, whatever the thread count.
+        #expect(summary.sequentialTwin(of: threads)?.key == summary.groups[0].key)
+        #expect(summary.sequentialTwin(of: oneCPU)?.key == summary.groups[3].key)
+        // Without ignoring the thread count there is none.
+        #expect(summary.twin(of: threads.key, changing: { $0.mode = .sequential }) == nil)
+        // Changing the CPU count needs the CPU list ignored.
+        #expect(summary.twin(of: threads.key, changing: { $0.cpus = 1 }) == nil)
+        #expect(summary.twin(of: threads.key, changing: { $0.cpus = 1 }, ignoring: [.cpuList])?.key == oneCPU.key)
+        #expect(summary.moreCPUsTwins(of: oneCPU).map(\.key) == [threads.key])
+        #expect(threads.key.matches(oneCPU.key, ignoring: [.cpus, .cpuList]))
+        #expect(!threads.key.matches(oneCPU.key, ignoring: [.cpus]))
+    }
+
+    @Test("Ratios, system-call ratios, speed-ups and the fidelity table all pair the same twins")
+    func fourUsersAgree() throws {
+        let rows = [
+            Self.row(.sequential, wall: 1, counter: .perf), Self.row(.threads, wall: 2, counter: .perf),
+            Self.row(.threads, cpus: 1, wall: 1.5, counter: .perf), Self.row(.threads, wall: 2.2),
+            Self.row(.sequential, wall: 1.1),
+        ]
+        let summary = Summary(rows: rows)
+        #expect(summary.ratioPairs.map(\.name) == ["threads/sequential", "threads/sequential", "1 cpu/2 cpus"])
+        #expect(summary.ratios.map(\.value) == [2, 2.2 / 1.1, 0.75])
+        let syscalls = SyscallReport.render(rows)
+        #expect(syscalls.contains("futex threads/sequential"))
+        #expect(syscalls.contains("futex 2 cpus/1 cpu"))
+        #expect(syscalls.contains("wall perf/none"))
+        // The speed-up of the extension plot divides by the same sequential twin.
+        var ext = rows.map { row -> ResultRow in
+            var r = row
+            r.key.workload = .extension
+            r.key.churnN = 0
+            return r
+        }
+        ext.removeAll { $0.key.cpus == 1 }
+        let speedups = PlotSet.speedups(Summary(rows: ext))
+        #expect(speedups.map(\.speedup) == [0.5, 1.1 / 2.2])
+        // A process run's sequential twin ignores the process count.
+        let processes = Summary(rows: [Self.row(.sequential, wall: 1), Self.row(.processes, wall: 0.5, processes: 2)])
+        #expect(processes.ratioPairs.map(\.name) == ["processes/sequential"])
+    }
+
+    @Test("Fidelity pairs a real interpreter's ratio with the simulator's of the same name, workload, CPUs and GIL design")
+    func fidelityTwins() throws {
+        let python = Engine.interpreter(name: "cpython-3.11.7", gil: .interval)
+        let rows = [
+            Self.row(.sequential, wall: 1, engine: python, gil: .interval, experiment: "python"),
+            Self.row(.threads, wall: 1.2, engine: python, gil: .interval, experiment: "python"),
+            // The simulator on other sizes under another label: still the twin.
+            Self.row(.sequential, wall: 2, gil: .interval, n: 50, experiment: "python-sim"),
+            Self.row(.threads, wall: 2.6, gil: .interval, n: 50, experiment: "python-sim"),
+            // Another design is not.
+            Self.row(.sequential, wall: 2, gil: .ticks, experiment: "python-sim"),
+            Self.row(.threads, wall: 8, gil: .ticks, experiment: "python-sim"),
+        ]
+        let fidelity = Fidelity(rows: rows)
+        #expect(fidelity.entries.count == 1)
+        let entry = try #require(fidelity.entries.first)
+        #expect(entry.ratio == "threads/sequential" && entry.engine == "cpython-3.11.7" && entry.design == "interval")
+        #expect(abs(entry.real - 1.2) < 1e-12 && abs(entry.simulated - 1.3) < 1e-12)
+        // Without a simulator run of its design there is nothing to compare.
+        #expect(Fidelity(rows: Array(rows.prefix(2)) + rows.suffix(2)).entries.isEmpty)
+    }
+}
