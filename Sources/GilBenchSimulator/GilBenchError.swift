@@ -41,7 +41,7 @@ public struct GilBenchError: Error, CustomStringConvertible, Sendable, Equatable
         self.setting = setting
     }
 
-    /// - Parameter errno: the C `errno` value behind the failure.
+    /// A failure with the C `errno` value behind it.
     public init(_ code: Code, _ message: String, errno: Int32) {
         self.init(code, message, errno: Errno(rawValue: errno))
     }

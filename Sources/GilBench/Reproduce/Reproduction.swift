@@ -5,10 +5,10 @@ import Foundation
 
 /// One `gilbench reproduce`, in three steps a reader can follow in ``run(measure:interrupted:progress:)``:
 /// 1. **plan** (``Plan``): the configurations each selected experiment runs, and which cannot run here;
-/// 2. **measure** (``measure(_:measure:interrupted:progress:)``): experiment by experiment, repetitions
+/// 2. **measure** (`measure(_:measure:interrupted:progress:)`): experiment by experiment, repetitions
 ///    alternating between configurations, every row written to `results/<run>.csv` as it is measured;
 ///    then the real interpreter (`--python`, ``RealInterpreterComparison``);
-/// 3. **report** (``report(_:_:start:)``): the findings, the plots and `results/REPORT.md`.
+/// 3. **report** (`report(_:_:start:)`): the findings, the plots and `results/REPORT.md`.
 ///
 /// An interruption (see `Interruption`) or a failed measurement stops the run between measurements;
 /// the rows measured so far stay in the CSV, and the report and plots are still written from them,
@@ -125,7 +125,7 @@ public final class Reproduction {
 
             /// The configurations ready to run: hashing without a tree hashes gilbench's own corpus,
             /// written once and reused.
-            /// - Throws: ``GilBenchError`` when the corpus cannot be written.
+            /// - Throws: `GilBenchError` when the corpus cannot be written.
             public func prepared() throws(GilBenchError) -> [RunConfiguration] {
                 var configurations = self.configurations
                 guard configurations.contains(where: { $0.workload == .hashing && $0.tree.isEmpty }) else { return configurations }

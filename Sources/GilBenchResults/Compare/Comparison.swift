@@ -81,7 +81,7 @@ public struct Comparison: Sendable {
     public var exitStatus: ExitStatus { regressions.isEmpty ? .success : .regression }
 
     /// Compares `current` with `baseline`.
-    /// - Throws: ``GilBenchError`` `.badInput` when the files share no configuration, or share no metric
+    /// - Throws: `GilBenchError` `.badInput` when the files share no configuration, or share no metric
     ///   among those asked for.
     public init(baseline: ResultFile, current: ResultFile, options: Options = Options()) throws(GilBenchError) {
         baselinePath = baseline.path

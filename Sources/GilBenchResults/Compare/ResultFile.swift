@@ -6,7 +6,7 @@ import SystemPackage
 /// then decoded into typed rows (``ResultRow/init(record:)``).
 ///
 /// Reading checks, in this order, and reports the file and line of the first problem as a
-/// ``GilBenchError`` (`.badInput`, exit status 65; `.unreadableInput`, 66, when the file cannot be read):
+/// `GilBenchError` (`.badInput`, exit status 65; `.unreadableInput`, 66, when the file cannot be read):
 /// 1. the quoting follows RFC 4180 (a quoted field may hold commas, doubled quotes and line breaks;
 ///    a quote inside an unquoted field, text after a closing quote, or a quote never closed is refused);
 /// 2. the header names `schema_version` and `run_id` (otherwise the file is not gilbench's);
@@ -35,7 +35,7 @@ public struct ResultFile: Sendable {
     public var results: [ResultRow] { rows.map(\.result) }
 
     /// Reads and checks `path`.
-    /// - Throws: ``GilBenchError`` `.unreadableInput` when the file cannot be read, `.badInput` with
+    /// - Throws: `GilBenchError` `.unreadableInput` when the file cannot be read, `.badInput` with
     ///   "PATH line N: ..." when it is not a well-formed gilbench CSV of the current schema.
     public init(path: String) throws(GilBenchError) {
         let bytes: [UInt8]
@@ -128,7 +128,7 @@ public struct ResultFile: Sendable {
 extension Column {
     /// Whether the column holds a measurement (a number, or empty when not measured): the columns
     /// from `wall_s` up to the machine's, except `syscall_counter` (the name of the counter used) and
-    /// `gil_failed_wakeups_histogram` (a histogram written as text, ``FailedWakeupHistogram``).
+    /// `gil_failed_wakeups_histogram` (a histogram written as text, `FailedWakeupHistogram`).
     public var isMeasurement: Bool {
         guard let first = Column.allCases.firstIndex(of: .wallSeconds),
               let machine = Column.allCases.firstIndex(of: .host),

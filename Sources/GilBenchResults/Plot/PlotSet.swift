@@ -227,7 +227,7 @@ public enum PlotSet {
 
 extension PlotSet {
     /// Writes `plots` into `directory` (created if needed) and returns their paths.
-    /// - Throws: ``GilBenchError`` `.unwritableOutput` when the folder or a file cannot be written.
+    /// - Throws: `GilBenchError` `.unwritableOutput` when the folder or a file cannot be written.
     public static func write(_ plots: [NamedPlot], to directory: String) throws(GilBenchError) -> [String] {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

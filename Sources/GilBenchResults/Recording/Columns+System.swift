@@ -139,7 +139,7 @@ extension ResultRow.Measurements {
         unreadableFiles = o.unreadableFiles
     }
 
-    /// Sets `syscalls_total` and one field per ``CountedSyscall/named`` call (nil where the counter
+    /// Sets `syscalls_total` and one field per `CountedSyscall/named` call (nil where the counter
     /// could not watch that call).
     public mutating func record(_ syscalls: SyscallCounts) {
         syscallsTotal = syscalls.total

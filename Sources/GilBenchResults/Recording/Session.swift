@@ -43,7 +43,7 @@ public final class Session {
     ///   - measure: measures one repetition (default: `Runner.measure` without probes); callers
     ///     that count system calls make their probes afresh for each measurement inside it.
     ///   - progress: called before each measurement with (done, total, configuration).
-    /// - Throws: the first ``GilBenchError``; rows measured before it are already written.
+    /// - Throws: the first `GilBenchError`; rows measured before it are already written.
     public func run(
         _ configurations: [RunConfiguration],
         measure: (RunConfiguration) throws(GilBenchError) -> RunMeasurement = { c throws(GilBenchError) in try Runner.measure(c) },

@@ -3,7 +3,7 @@ import GilBenchSystem
 import Foundation
 import SystemPackage
 
-/// Reads a CSV file gilbench wrote back into typed rows (RFC 4180 quoting, ``CSVParser``; each
+/// Reads a CSV file gilbench wrote back into typed rows (RFC 4180 quoting, `CSVParser`; each
 /// record decoded by ``ResultRow/init(record:)``).
 ///
 /// Columns are matched by name, so a file from an older gilbench (fewer columns) reads too; columns
@@ -11,7 +11,7 @@ import SystemPackage
 /// gilbench's and is refused.
 public enum CSVReader {
     /// Reads and parses `path`.
-    /// - Throws: ``GilBenchError`` `.unreadableInput` when the file cannot be read, `.badInput` (with
+    /// - Throws: `GilBenchError` `.unreadableInput` when the file cannot be read, `.badInput` (with
     ///   the file and line) when it is not a gilbench CSV or a row is malformed.
     public static func read(path: String) throws(GilBenchError) -> [ResultRow] {
         let data: Data

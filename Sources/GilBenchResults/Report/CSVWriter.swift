@@ -11,7 +11,7 @@ public final class CSVWriter {
     private let descriptor: FileDescriptor
 
     /// Opens `path` for appending.
-    /// - Throws: ``GilBenchError`` `.unwritableOutput` when the file cannot be opened or has another header.
+    /// - Throws: `GilBenchError` `.unwritableOutput` when the file cannot be opened or has another header.
     public init(path: String) throws(GilBenchError) {
         self.path = path
         let existing: String?

@@ -69,7 +69,7 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     case requestsPerSecond = "requests_per_s"
     case raceFinalX = "race_final_x"
     case longTickUs = "long_tick_us"
-    /// Failed wake-ups per contended acquisition, as `bucket:count;...` (``FailedWakeupHistogram``).
+    /// Failed wake-ups per contended acquisition, as `bucket:count;...` (`FailedWakeupHistogram`).
     case gilFailedWakeupsHistogram = "gil_failed_wakeups_histogram"
 
     // MARK: Machine
@@ -128,7 +128,7 @@ public struct CSVRecord: Sendable, Equatable {
         values.merge(other.values) { _, new in new }
     }
 
-    /// Formats a real number compactly (``DecimalText/compact(_:)``).
+    /// Formats a real number compactly (`DecimalText/compact(_:)`).
     public static func format(_ value: Double) -> String { DecimalText.compact(value) }
 
     /// The row as one CSV line (RFC 4180 quoting), without newline.

@@ -16,7 +16,7 @@ public enum GILTimelineFile {
     }
 
     /// Parses a timeline file.
-    /// - Throws: ``GilBenchError`` `.badInput` naming the line that is not a timeline event.
+    /// - Throws: `GilBenchError` `.badInput` naming the line that is not a timeline event.
     public static func parse(_ text: String, path: String = "timeline") throws(GilBenchError) -> [GILEventRecorder.Event] {
         var lines = text.split(whereSeparator: \.isNewline)
         guard let first = lines.first, first == header else {

@@ -97,7 +97,7 @@ public struct ResultRow: Sendable, Equatable {
         return value
     }
 
-    /// `value` as the CSV holds it (``DecimalText/compact(_:)``'s digits), so that what a run summarises
+    /// `value` as the CSV holds it (`DecimalText/compact(_:)`'s digits), so that what a run summarises
     /// in memory is what a summary of its file shows.
     public static func canonical(_ value: Double?) -> Double? {
         guard let value, value.isFinite else { return nil }

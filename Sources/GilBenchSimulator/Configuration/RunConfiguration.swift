@@ -29,7 +29,7 @@ public enum Workload: String, Sendable, CaseIterable, Codable {
     case raceLocked = "race-locked"
     /// Slide 90: one long instruction (`-1 in range(n)`) while another thread waits for the GIL.
     case longTick = "long-tick"
-    /// Slides 147-150: SHA-512 of every file of a tree, read in chunks (``HashingJob``).
+    /// Slides 147-150: SHA-512 of every file of a tree, read in chunks (`HashingJob`).
     case hashing
 }
 
@@ -88,7 +88,7 @@ public struct RunConfiguration: Sendable, Hashable {
     public var cpus: CPUSelection = .all
     public var repetitions: Int = 5
     public var warmup: Int = 1
-    /// Which counter counts this configuration's system calls (`syscall_counter`; see ``SyscallCounting``).
+    /// Which counter counts this configuration's system calls (`syscall_counter`; see `SyscallCounting`).
     public var syscallCounter: SyscallCounterKind = .none
     /// Worker processes in `processes` and `pool` modes (`--processes`).
     public var processes: Int = 2

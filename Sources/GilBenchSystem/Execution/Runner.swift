@@ -9,7 +9,7 @@ public enum Runner {
     ///   - configuration: what to run.
     ///   - probes: extra measurements taken around the region (system-call counters, ...).
     ///   - events: where the GIL logs its events for a timeline (designs that support it); nil: no log.
-    /// - Throws: ``GilBenchError`` for bad configurations or when the system refuses a thread or CPU set.
+    /// - Throws: `GilBenchError` for bad configurations or when the system refuses a thread or CPU set.
     public static func measure(
         _ configuration: RunConfiguration, probes: [any MeasurementProbe] = [], events: GILEventRecorder? = nil
     ) throws(GilBenchError) -> RunMeasurement {

@@ -1,7 +1,7 @@
 import GilBenchSimulator
 extension SweepParameter {
     /// Sets the parameter to `value` in `configuration`.
-    /// - Throws: ``GilBenchError`` `.usage` when the value is not a number of the right kind.
+    /// - Throws: `GilBenchError` `.usage` when the value is not a number of the right kind.
     public func apply(_ value: String, to configuration: inout RunConfiguration) throws(GilBenchError) {
         func integer() throws(GilBenchError) -> Int {
             guard let v = Int(value.replacingOccurrences(of: "_", with: "")) else {
@@ -41,7 +41,7 @@ extension SweepParameter {
     }
 
     /// Every configuration of `base` at every value, value by value, each labelled with the parameter.
-    /// - Throws: ``GilBenchError`` `.usage` for an empty list, a bad value, or a parameter that
+    /// - Throws: `GilBenchError` `.usage` for an empty list, a bad value, or a parameter that
     ///   means nothing to one of the configurations.
     public func configurations(_ base: [RunConfiguration], values: [String]) throws(GilBenchError) -> [RunConfiguration] {
         guard !values.isEmpty else { throw GilBenchError(.sweepValues, "needs at least one value") }

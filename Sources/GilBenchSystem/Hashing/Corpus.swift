@@ -89,7 +89,7 @@ public struct Corpus: Sendable, Equatable {
 
     /// Makes sure the corpus is at `root`: reuses it when complete, writes it otherwise.
     /// - Returns: true when it was (re)written.
-    /// - Throws: ``GilBenchError`` `.unwritableOutput` when it cannot be written, or when `root`
+    /// - Throws: `GilBenchError` `.unwritableOutput` when it cannot be written, or when `root`
     ///   exists, is not empty and is not a gilbench corpus (it is never deleted then).
     @discardableResult
     public func ensure(at root: String) throws(GilBenchError) -> Bool {

@@ -24,7 +24,7 @@ import Musl
 ///
 /// Threads take the next file from one shared queue (an atomic index), so the work spreads over
 /// them as a thread pool would spread it. Opening and reading release the GIL (blocking I/O, as
-/// CPython's `open`/`read` do); hashing releases it or not per ``GILDuringHash``; taking the digest
+/// CPython's `open`/`read` do); hashing releases it or not per `GILDuringHash`; taking the digest
 /// keeps it (64 bytes of work).
 public final class HashingJob: @unchecked Sendable {
     // @unchecked Sendable: `next` is atomic; each cursor is used only by the one interpreter thread
@@ -77,7 +77,7 @@ public final class HashingJob: @unchecked Sendable {
     ///   - chunkSize: bytes read and hashed at a time.
     ///   - gilDuringHash: whether `sha512_update` releases or holds the GIL.
     ///   - threads: how many interpreter threads will run the program (each needs a cursor).
-    ///   - core: the SHA-512 implementation (checked with ``SHA512Core/checkAvailable()`` first).
+    ///   - core: the SHA-512 implementation (checked with `SHA512Core/checkAvailable()` first).
     public init(files: [HashInput], chunkSize: Int, gilDuringHash: GILDuringHash, threads: Int, core: SHA512Core = .swiftCrypto) {
         precondition(chunkSize >= 1 && threads >= 1)
         self.files = files

@@ -4,7 +4,7 @@ import Crypto
 
 extension SHA512Core {
     /// Checks that the core can be used here (libcrypto can be loaded for `openssl`).
-    /// - Throws: ``GilBenchError`` `.runFailed` with the loader's message.
+    /// - Throws: `GilBenchError` `.runFailed` with the loader's message.
     public func checkAvailable() throws(GilBenchError) {
         guard self == .openssl else { return }
         var message: UnsafePointer<CChar>?

@@ -31,7 +31,7 @@ public enum TreeScanner {
     }
 
     /// Scans `root`.
-    /// - Throws: ``GilBenchError`` `.unreadableInput` when `root` is missing or not a directory,
+    /// - Throws: `GilBenchError` `.unreadableInput` when `root` is missing or not a directory,
     ///   `.badInput` when it holds no regular file.
     public static func scan(_ root: String) throws(GilBenchError) -> Listing {
         guard !root.isEmpty else { throw GilBenchError(.tree, "PATH: the hashing workload needs a tree to hash") }

@@ -12,7 +12,7 @@ public enum CPUAffinity {
     }
 
     /// The concrete CPU list a selection means, given the CPUs allowed now.
-    /// - Throws: ``GilBenchError`` with code `.usage` when the selection asks for CPUs that are not there.
+    /// - Throws: `GilBenchError` with code `.usage` when the selection asks for CPUs that are not there.
     public static func resolve(_ selection: CPUSelection, allowed: [Int]) throws(GilBenchError) -> [Int] {
         switch selection {
         case .all:

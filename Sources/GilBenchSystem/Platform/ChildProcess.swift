@@ -51,7 +51,7 @@ public final class ChildProcess {
     /// Starts `executable` with `arguments` (argv[0] included).
     ///
     /// The corresponding C function is `gb_spawn` (fork + execv).
-    /// - Throws: ``GilBenchError`` `.system` when the pipes cannot be made, fork fails or exec fails.
+    /// - Throws: `GilBenchError` `.system` when the pipes cannot be made, fork fails or exec fails.
     public static func spawn(executable: String, arguments: [String]) throws(GilBenchError) -> ChildProcess {
         gb_ignore_sigpipe()
         var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1]

@@ -9,7 +9,7 @@ import Musl
 /// K worker processes and the parent's side of their pipes: requests go out to whichever worker is
 /// free, results come back and are returned in request order (`apply_async` then `get`).
 ///
-/// Every failure ends the run with a ``GilBenchError`` that names the worker (index and pid) and says
+/// Every failure ends the run with a `GilBenchError` that names the worker (index and pid) and says
 /// how it failed: killed by a signal, exited, sent bytes that are not a frame, reported an error,
 /// or stayed silent for longer than the timeout. Before the error is thrown every worker is killed
 /// and reaped, so none is left running or as a zombie.
@@ -49,7 +49,7 @@ public final class WorkerPool {
     ///   - executable: the gilbench binary; ``executable`` by default.
     ///   - timeout: seconds a worker with work may stay silent before it is declared hung.
     ///   - fault: a failure worker 1 injects on purpose (tests).
-    /// - Throws: ``GilBenchError`` when a worker cannot be started (those started are killed and reaped).
+    /// - Throws: `GilBenchError` when a worker cannot be started (those started are killed and reaped).
     public init(count: Int, executable: String = WorkerPool.executable, timeout: Double, fault: WorkerFault? = nil) throws(GilBenchError) {
         precondition(count >= 1)
         timeoutNanoseconds = UInt64(timeout * 1e9)
@@ -97,7 +97,7 @@ public final class WorkerPool {
     ///   - requests: the requests, in order.
     ///   - costs: each request's work, for `window.work` (nil: every request costs 1).
     ///   - window: how much a worker may hold at once.
-    /// - Throws: ``GilBenchError`` `.runFailed` naming the worker that failed; all workers are then dead.
+    /// - Throws: `GilBenchError` `.runFailed` naming the worker that failed; all workers are then dead.
     public func run(_ requests: [WorkerRequest], costs: [Int]? = nil, window: DispatchWindow = .one) throws(GilBenchError) -> [WorkerResult] {
         precondition(costs == nil || costs!.count == requests.count)
         do {
@@ -110,7 +110,7 @@ public final class WorkerPool {
 
     /// Closes every worker's input, waits for each to exit, and returns their CPU time and context
     /// switches (wait4).
-    /// - Throws: ``GilBenchError`` when a worker does not exit cleanly within the timeout.
+    /// - Throws: `GilBenchError` when a worker does not exit cleanly within the timeout.
     public func finish() throws(GilBenchError) -> ResourceUsage {
         do throws(GilBenchError) {
             for worker in workers { worker.process.closeInput() }

@@ -71,7 +71,7 @@ public final class PythonBench {
     public var timeoutSeconds: Double = 600
 
     /// Identifies the interpreter by running the programs' `identify` experiment.
-    /// - Throws: ``GilBenchError`` `.runFailed` in one line: missing, crashed, too old, printed garbage.
+    /// - Throws: `GilBenchError` `.runFailed` in one line: missing, crashed, too old, printed garbage.
     public init(python: String) throws(GilBenchError) {
         let path = try PythonInterpreter.locate(python)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-python-\(getpid())")

@@ -35,7 +35,7 @@ public struct PythonInterpreter: Sendable, Equatable {
     public var hasSwitchInterval: Bool { version.hasPrefix("3") || (Int(version.prefix(while: \.isNumber)) ?? 0) >= 3 }
 
     /// Finds `name` on PATH (or takes it as a path when it holds a slash).
-    /// - Throws: ``GilBenchError`` `.runFailed` with one line when there is no such executable.
+    /// - Throws: `GilBenchError` `.runFailed` with one line when there is no such executable.
     public static func locate(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(GilBenchError) -> String {
         if name.contains("/") {
             guard FileManager.default.isExecutableFile(atPath: name) else {
@@ -51,7 +51,7 @@ public struct PythonInterpreter: Sendable, Equatable {
     }
 
     /// Parses the `GILBENCH-RESULT` line of the programs' output into its fields.
-    /// - Throws: ``GilBenchError`` `.runFailed` naming what was printed instead.
+    /// - Throws: `GilBenchError` `.runFailed` naming what was printed instead.
     public static func resultFields(from output: String, interpreter name: String) throws(GilBenchError) -> [String: String] {
         guard let line = output.split(whereSeparator: \.isNewline).last(where: { $0.hasPrefix("GILBENCH-RESULT ") }) else {
             let last = output.split(whereSeparator: \.isNewline).last.map(String.init) ?? "(nothing)"

@@ -17,11 +17,11 @@ public struct PerfSyscallEvents: Sendable {
 
     /// Resolves the events from tracefs.
     /// - Parameters:
-    ///   - names: the calls counted by name (default: ``CountedSyscall/named``).
+    ///   - names: the calls counted by name (default: `CountedSyscall/named`).
     ///   - countErrors: also open exit events filtered to failed calls (for `--syscall-table`).
     ///   - system: the system calls used (``SyscallCounterSystem/live`` but in tests).
     ///   - notify: one-line notices (tracefs mounted, a named event missing).
-    /// - Throws: ``GilBenchError`` when tracefs or `raw_syscalls:sys_enter` is missing.
+    /// - Throws: `GilBenchError` when tracefs or `raw_syscalls:sys_enter` is missing.
     public init(
         names: [String] = CountedSyscall.names, countErrors: Bool = false,
         system: SyscallCounterSystem = .live, notify: (String) -> Void = { _ in }
@@ -70,7 +70,7 @@ public final class PerfSyscallCounter: MeasurementProbe {
     }
 
     /// Opens the events (disabled).
-    /// - Throws: ``GilBenchError`` naming the event and the reason perf_event_open refused it.
+    /// - Throws: `GilBenchError` naming the event and the reason perf_event_open refused it.
     public init(events: PerfSyscallEvents) throws(GilBenchError) {
         system = events.system
         do {

@@ -34,7 +34,7 @@ public enum PtraceTracer {
     ///     the tracer appends it with the descriptor's number.
     ///   - system: the system calls used (``SyscallCounterSystem/live`` but in tests).
     /// - Returns: the child's exit status (128 + signal when a signal ended it).
-    /// - Throws: ``GilBenchError`` when the child cannot be started traced (ptrace refused: EPERM, ...).
+    /// - Throws: `GilBenchError` when the child cannot be started traced (ptrace refused: EPERM, ...).
     public static func run(
         path: String = "/proc/self/exe", arguments: [String], replyFlag: String,
         system: SyscallCounterSystem = .live

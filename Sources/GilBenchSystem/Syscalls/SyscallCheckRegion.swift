@@ -9,7 +9,7 @@ import Musl
 public enum SyscallCheckRegion {
     /// Begins `probe`, makes `calls` getppid() calls (on this thread, or split over `threads` threads
     /// created inside the region), and stops the probe.
-    /// - Throws: ``GilBenchError`` from the probe or when a thread cannot start.
+    /// - Throws: `GilBenchError` from the probe or when a thread cannot start.
     public static func run(_ probe: any SyscallProbe, calls: Int, threads: Int) throws(GilBenchError) -> SyscallCounts {
         try probe.begin()
         if threads == 0 {

@@ -12,7 +12,7 @@ import SystemPackage
 /// machine. ``live`` calls the kernel.
 ///
 /// Each closure is the raw layer of swift-system's three: it returns `Result<_, Errno>` and never throws;
-/// the counters turn failures into ``GilBenchError``s with context.
+/// the counters turn failures into `GilBenchError`s with context.
 public struct SyscallCounterSystem: Sendable {
     /// perf_event_open(2) of a tracepoint, inheriting, on the calling thread (`gb_perf_tracepoint_open`).
     public var perfTracepointOpen: @Sendable (_ tracepointID: UInt64, _ groupFD: Int32) -> Result<Int32, Errno>

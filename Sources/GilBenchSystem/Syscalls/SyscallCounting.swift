@@ -40,11 +40,11 @@ public final class SyscallCounting {
     /// - Parameters:
     ///   - requests: the counters asked for; several (such as perf and none) run every configuration
     ///     with each, alternating, to measure a counter's overhead in one run.
-    ///   - names: the calls counted by name (default: ``CountedSyscall/named``).
+    ///   - names: the calls counted by name (default: `CountedSyscall/named`).
     ///   - countErrors: count failed calls too (perf: exit tracepoints filtered on `ret < 0`).
     ///   - system: the system calls used (``SyscallCounterSystem/live`` but in tests).
     ///   - notify: one line per counter that cannot be used, and why.
-    /// - Throws: ``GilBenchError`` (`.usage`) when ptrace is combined with other counters: it traces the
+    /// - Throws: `GilBenchError` (`.usage`) when ptrace is combined with other counters: it traces the
     ///   whole run, so no configuration of that run would be untraced.
     public static func prepare(
         _ requests: [SyscallCounterRequest], names: [String] = CountedSyscall.names, countErrors: Bool = false,
@@ -109,8 +109,8 @@ public final class SyscallCounting {
         }
     }
 
-    /// Measures `configuration` once with its counter (a ``Session`` measure function).
-    /// - Throws: ``GilBenchError`` from the run or the counter.
+    /// Measures `configuration` once with its counter (a `Session` measure function).
+    /// - Throws: `GilBenchError` from the run or the counter.
     public func measure(_ configuration: RunConfiguration) throws(GilBenchError) -> RunMeasurement {
         switch configuration.syscallCounter {
         case .none:
@@ -132,7 +132,7 @@ public final class SyscallCounting {
 
     /// A probe for a region of the caller's own (not a ``Runner`` measurement), with the first counter;
     /// nil when that counter is `none`.
-    /// - Throws: ``GilBenchError`` when the perf events cannot be opened.
+    /// - Throws: `GilBenchError` when the perf events cannot be opened.
     public func makeProbe() throws(GilBenchError) -> (any SyscallProbe)? {
         switch counters.first ?? .none {
         case .none: return nil
@@ -142,7 +142,7 @@ public final class SyscallCounting {
     }
 
     /// The counts of `configuration`'s recorded repetitions (its first `warmup` measurements were the
-    /// warm-ups: ``Session`` runs every warm-up before any repetition).
+    /// warm-ups: `Session` runs every warm-up before any repetition).
     public func recordedCounts(_ configuration: RunConfiguration) -> [SyscallCounts] {
         Array((measured[configuration] ?? []).dropFirst(configuration.warmup))
     }

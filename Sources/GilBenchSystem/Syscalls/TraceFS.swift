@@ -16,7 +16,7 @@ public struct TraceFS: Sendable {
 
     /// Locates tracefs; when it is not mounted and the process is root, mounts it on
     /// `/sys/kernel/tracing` and says so through `notify`.
-    /// - Throws: ``GilBenchError`` (`.system`) saying tracefs is missing and how to mount it.
+    /// - Throws: `GilBenchError` (`.system`) saying tracefs is missing and how to mount it.
     public init(system: SyscallCounterSystem = .live, notify: (String) -> Void = { _ in }) throws(GilBenchError) {
         self.system = system
         if let found = TraceFS.mounted(system) {
@@ -51,7 +51,7 @@ public struct TraceFS: Sendable {
     }
 
     /// The id of tracepoint `system:event` (such as `raw_syscalls:sys_enter`).
-    /// - Throws: ``GilBenchError`` (`.system`) when this kernel has no such event.
+    /// - Throws: `GilBenchError` (`.system`) when this kernel has no such event.
     public func eventID(_ event: String) throws(GilBenchError) -> UInt64 {
         let parts = event.split(separator: ":", maxSplits: 1)
         let path = root + "/events/" + parts.joined(separator: "/") + "/id"
