@@ -7,8 +7,8 @@ import Foundation
 /// ones dropped), so the property holds one array per word, `[[ExecutionMode]]`, and
 /// ``Swift/Array/values(of:)`` (or `joined()`) gives the values. The one helper for every such option.
 extension Option {
-    /// An option of `Element`s with a default. Its help ends with the default, as ArgumentParser's own
-    /// typed options do.
+    /// An option of `Element`s with a default. ArgumentParser shows no default for an option parsed by
+    /// a transform; this one's help ends with it, `(default: sequential, threads)`, as a typed option's does.
     /// - Parameters:
     ///   - name: the long name, without `--`; error messages name the option by it.
     ///   - accepts: which parsed values the option takes; the others are refused like unknown ones.
@@ -26,7 +26,7 @@ extension Option {
         if !defaults.isEmpty { help.abstract += " (default: \(defaults.joined(separator: ", ")))" }
         self.init(
             wrappedValue: wrappedValue, name: .customLong(name), parsing: .upToNextOption, help: help,
-            completion: Element.allValueStrings.isEmpty ? nil : .list(Element.allValueStrings),
+            completion: CommaSeparated.completion(Element.self, accepting: accepts),
             transform: CommaSeparated.parser(option: "--" + name, accepting: accepts, unknown: unknown))
     }
 
@@ -39,7 +39,7 @@ extension Option {
     ) where Value == [[Element]] {
         self.init(
             name: .customLong(name), parsing: .upToNextOption, help: help,
-            completion: Element.allValueStrings.isEmpty ? nil : .list(Element.allValueStrings),
+            completion: CommaSeparated.completion(Element.self, accepting: accepts),
             transform: CommaSeparated.parser(option: "--" + name, accepting: accepts, unknown: unknown))
     }
 }
@@ -61,6 +61,12 @@ enum CommaSeparated {
                 return element
             }
         }
+    }
+
+    /// Shell completion: the values of `Element` the option accepts, if it has a list of them.
+    static func completion<Element: ExpressibleByArgument>(_: Element.Type, accepting accepts: (Element) -> Bool) -> CompletionKind? {
+        let values = Element.allValueStrings.filter { Element(argument: $0).map(accepts) ?? false }
+        return values.isEmpty ? nil : .list(values)
     }
 
     /// `Element`'s values, comma-separated.
