@@ -2,6 +2,7 @@ import ArgumentParser
 import GilBench
 
 extension Comparison.Format: ExpressibleByArgument {}
+extension Column: ExpressibleByArgument {}
 
 /// `gilbench compare BASELINE.csv CURRENT.csv`: a thin layer over ``Comparison``.
 struct Compare: ParsableCommand {
@@ -35,30 +36,20 @@ struct Compare: ParsableCommand {
     @Option(help: "Significance level of the Mann-Whitney U test.")
     var alpha: Double = 0.05
 
-    @Option(parsing: .upToNextOption, help: "Metrics to compare (comma-separated or repeated); default: all on both sides.")
-    var metrics: [String] = []
+    @Option(
+        commaSeparated: "metrics", help: "Metrics to compare (comma-separated or repeated); default: all on both sides.",
+        accepting: { ComparedMetric.isKnown($0) },
+        unknown: { "--metrics names unknown metric '\($0)'; use measurement columns such as wall_s or ratios such as threads/sequential" })
+    var metrics: [[String]] = []
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp(
-        "Configuration columns to leave out of the matching (comma-separated or repeated), e.g. check_interval to compare a run with another check interval against the baseline.",
-        valueName: "column"))
-    var ignore: [String] = []
-
-    /// `--ignore` as columns.
-    func ignoredColumns() throws -> Set<Column> {
-        var out: Set<Column> = []
-        for name in ignore.flatMap({ $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }) where !name.isEmpty {
-            guard let column = Column(rawValue: name), Column.configuration.contains(column) else {
-                throw ValidationError("--ignore takes configuration columns (\(Column.configuration.map(\.rawValue).joined(separator: ", "))); not '\(name)'")
-            }
-            out.insert(column)
-        }
-        return out
-    }
-
-    /// `--metrics` split on commas.
-    var metricNames: [String] {
-        splitOptionValues(metrics)
-    }
+    @Option(
+        commaSeparated: "ignore",
+        help: ArgumentHelp(
+            "Configuration columns to leave out of the matching (comma-separated or repeated), e.g. check_interval to compare a run with another check interval against the baseline.",
+            valueName: "column"),
+        accepting: { Column.configuration.contains($0) },
+        unknown: { "--ignore takes configuration columns (\(Column.configuration.map(\.rawValue).joined(separator: ", "))); not '\($0)'" })
+    var ignore: [[Column]] = []
 
     /// `--threshold` values as fractions by metric name.
     func parsedThresholds() throws -> [String: Double] {
@@ -83,10 +74,6 @@ struct Compare: ParsableCommand {
     func validate() throws {
         guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1 (got \(alpha))") }
         _ = try parsedThresholds()
-        _ = try ignoredColumns()
-        for name in metricNames where !ComparedMetric.isKnown(name) {
-            throw ValidationError("--metrics names unknown metric '\(name)'; use measurement columns such as wall_s or ratios such as threads/sequential")
-        }
     }
 
     func run() throws {
@@ -94,7 +81,7 @@ struct Compare: ParsableCommand {
             let comparison = try Comparison(
                 baseline: ResultFile(path: baseline), current: ResultFile(path: current),
                 options: Comparison.Options(
-                    metrics: metricNames, thresholds: try parsedThresholds(), alpha: alpha, ignoredColumns: try ignoredColumns()))
+                    metrics: Array(metrics.joined()), thresholds: try parsedThresholds(), alpha: alpha, ignoredColumns: Set(ignore.joined())))
             print(comparison.render(format), terminator: "")
             return comparison.exitStatus
         }

@@ -9,11 +9,11 @@ struct ProcessOptions: ParsableArguments {
     @Option(help: "Worker processes in processes and pool modes (each runs its own interpreter and GIL).")
     var processes: Int = 2
 
-    @Option(parsing: .upToNextOption, help: "Hashing in threads: release or hold the GIL while a chunk is hashed (release: as hashlib does; hold: pure Python).")
-    var gilDuringHash: [String] = ["release"]
+    @Option(commaSeparated: "gil-during-hash", help: "Hashing in threads: release or hold the GIL while a chunk is hashed (release: as hashlib does; hold: pure Python).")
+    var gilDuringHash: [[GILDuringHash]] = [[.release]]
 
-    @Option(parsing: .upToNextOption, help: "Hashing: the SHA-512 implementation(s): swift-crypto (default), or openssl (the system's libcrypto, which python3's hashlib uses; loaded at run time).")
-    var sha512Core: [String] = ["swift-crypto"]
+    @Option(commaSeparated: "sha512-core", help: "Hashing: the SHA-512 implementation(s): swift-crypto (default), or openssl (the system's libcrypto, which python3's hashlib uses; loaded at run time).")
+    var sha512Core: [[SHA512Core]] = [[.swiftCrypto]]
 
     @Option(help: "Hashing: bytes read and hashed at a time.")
     var chunkSize: Int = 8192
@@ -27,11 +27,16 @@ struct ProcessOptions: ParsableArguments {
     @Option(help: .hidden)
     var workerFault: String?
 
+    func validate() throws {
+        _ = try gilDuringHash.values(of: "--gil-during-hash")
+        _ = try sha512Core.values(of: "--sha512-core")
+    }
+
     /// Expands `configurations` by `--gil-during-hash` and `--sha512-core`, and sets the process and hashing fields.
     /// Hashing without `--tree` uses the default corpus, written first if missing.
     func apply(to configurations: [RunConfiguration], corpusNote: (String) -> Void) throws -> [RunConfiguration] {
-        let holds: [GILDuringHash] = try parseOptionValues(gilDuringHash, option: "--gil-during-hash")
-        let cores: [SHA512Core] = try parseOptionValues(sha512Core, option: "--sha512-core")
+        let holds = try gilDuringHash.values(of: "--gil-during-hash")
+        let cores = try sha512Core.values(of: "--sha512-core")
         var fault: WorkerFault?
         if let workerFault {
             guard let f = WorkerFault(argument: workerFault) else {

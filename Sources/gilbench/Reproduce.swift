@@ -7,8 +7,8 @@ struct ReproduceOptions: ParsableArguments {
     @Flag(help: "Use the slides' sizes: count(100,000,000) per task (takes far longer).")
     var full = false
 
-    @Option(parsing: .upToNextOption, help: "Run only the experiments of these slides (or experiment names), e.g. --only 80 96.")
-    var only: [String] = []
+    @Option(commaSeparated: "only", help: "Run only the experiments of these slides (or experiment names), e.g. --only 80 96.")
+    var only: [[String]] = []
 
     @Flag(help: "Print the catalogue of experiments and exit.")
     var list = false
@@ -43,9 +43,9 @@ struct ReproduceOptions: ParsableArguments {
         return s
     }
 
-    /// `--only` values, also accepted comma-separated.
+    /// `--only` values (none: every experiment).
     var selectors: [String] {
-        splitOptionValues(only)
+        Array(only.joined())
     }
 
     func validate() throws {

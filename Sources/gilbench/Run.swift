@@ -5,14 +5,15 @@ extension Workload: ExpressibleByArgument {}
 extension ExecutionMode: ExpressibleByArgument {}
 extension LockKind: ExpressibleByArgument {}
 extension GILDesign: ExpressibleByArgument {}
+extension CPUSelection: ExpressibleByArgument {}
 
 /// The options that define configurations, shared by `run` and `sweep`.
 struct ConfigurationOptions: ParsableArguments {
     @Option(help: "Workload: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
     var workload: Workload = .countdown
 
-    @Option(parsing: .upToNextOption, help: "Execution mode(s): \(ExecutionMode.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var mode: [String] = ["sequential", "threads"]
+    @Option(commaSeparated: "mode", help: "Execution mode(s): \(CommaSeparated.choices(ExecutionMode.self)).")
+    var mode: [[ExecutionMode]] = [[.sequential, .threads]]
 
     @Option(help: "Tasks, each in its own thread in threads mode (sequential mode runs them one after another; processes and pool modes spread them over --processes workers).")
     var threads: Int = 2
@@ -23,14 +24,16 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "Ticks between GIL releases (Python 2's sys.setcheckinterval).")
     var checkInterval: Int = 100
 
-    @Option(parsing: .upToNextOption, help: "GIL design(s): \(GILDesign.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var gil: [String] = ["ticks"]
+    @Option(commaSeparated: "gil", help: "GIL design(s): \(CommaSeparated.choices(GILDesign.self)).")
+    var gil: [[GILDesign]] = [[.ticks]]
 
-    @Option(parsing: .upToNextOption, help: "Lock(s) the ticks GIL is built on: condvar, semaphore.")
-    var lock: [String] = ["semaphore"]
+    @Option(commaSeparated: "lock", help: "Lock(s) the ticks GIL is built on: \(CommaSeparated.choices(LockKind.self)).")
+    var lock: [[LockKind]] = [[.semaphore]]
 
-    @Option(parsing: .upToNextOption, help: "CPUs the run may use: all, or a count (pins with sched_setaffinity).")
-    var cpus: [String] = ["all"]
+    @Option(
+        commaSeparated: "cpus", help: "CPUs the run may use: all, or a count (pins with sched_setaffinity).",
+        unknown: { "--cpus takes 'all' or a positive count, not '\($0)'" })
+    var cpus: [[CPUSelection]] = [[.all]]
 
     @Option(help: "Exact CPUs to pin to, e.g. 0,1 (overrides --cpus).")
     var cpuList: String?
@@ -44,15 +47,10 @@ struct ConfigurationOptions: ParsableArguments {
     @OptionGroup var design: DesignOptions
 
     func configurations() throws -> [RunConfiguration] {
-        let modes: [ExecutionMode] = try parseOptionValues(mode, option: "--mode")
-        let gils: [GILDesign] = try parseOptionValues(gil, option: "--gil")
-        let locks: [LockKind] = try parseOptionValues(lock, option: "--lock")
-        var selections: [CPUSelection] = try splitOptionValues(cpus, keepingEmpty: true).map { value in
-            guard let s = CPUSelection(argument: value) else {
-                throw ValidationError("--cpus takes 'all' or a positive count, not '\(value)'")
-            }
-            return s
-        }
+        let modes = try mode.values(of: "--mode")
+        let gils = try gil.values(of: "--gil")
+        let locks = try lock.values(of: "--lock")
+        var selections = try cpus.values(of: "--cpus")
         if let cpuList {
             guard let s = CPUSelection(list: cpuList) else {
                 throw ValidationError("--cpu-list takes CPU numbers separated by commas, such as 0,1; not '\(cpuList)'")

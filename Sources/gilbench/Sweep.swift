@@ -17,8 +17,8 @@ struct Sweep: ParsableCommand {
     @Option(help: "The parameter to vary: \(SweepParameter.allCases.map(\.rawValue).joined(separator: ", ")).")
     var parameter: SweepParameter
 
-    @Option(parsing: .upToNextOption, help: "Its values, separated by commas or spaces (e.g. 10,100,1000,10000).")
-    var values: [String]
+    @Option(commaSeparated: "values", help: "Its values, separated by commas or spaces (e.g. 10,100,1000,10000).")
+    var values: [[String]]
 
     @OptionGroup var options: ConfigurationOptions
     @OptionGroup var syscalls: SyscallOptions
@@ -31,9 +31,8 @@ struct Sweep: ParsableCommand {
 
     /// The configurations, one block per value.
     func configurations() throws -> [RunConfiguration] {
-        let list = splitOptionValues(values)
         do {
-            return try parameter.configurations(options.configurations(), values: list)
+            return try parameter.configurations(options.configurations(), values: Array(values.joined()))
         } catch let error as GilBenchError {
             throw ValidationError(error.commandLineMessage)
         }
@@ -52,7 +51,7 @@ struct Sweep: ParsableCommand {
             let writer = try CSVWriter(path: output)
             let session = Session(writer: writer)
             try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.sweepParameter?.column.rawValue ?? "") \(c.mode.rawValue) \(c.gil.rawValue)" }
-            print("sweep \(session.runID) of \(parameter.rawValue) over \(values.joined(separator: ",")) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores")
+            print("sweep \(session.runID) of \(parameter.rawValue) over \(values.joined().joined(separator: ",")) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores")
             print(Summary(rows: session.rows).render(), terminator: "")
             let syscallSummary = SyscallReport.render(session.rows)
             if !syscallSummary.isEmpty { print("\n" + syscallSummary, terminator: "") }

@@ -7,13 +7,13 @@ extension SyscallCounterRequest: ExpressibleByArgument {}
 /// Any command that runs a ``Session`` can include this group and call ``prepare()``.
 struct SyscallOptions: ParsableArguments {
     @Option(
-        name: .customLong("syscalls"), parsing: .upToNextOption,
+        commaSeparated: "syscalls",
         help: """
             Count system calls: perf (kernel tracepoints, cheap), ptrace (re-runs gilbench traced: \
             slow, timings not comparable), none, or auto (perf, else ptrace, else none). Give several \
             (perf,none) to run each configuration with each, alternating.
             """)
-    var syscalls: [String] = ["auto"]
+    var syscalls: [[SyscallCounterRequest]] = [[.auto]]
 
     @Flag(help: "Print an strace -c-like table of system calls per configuration.")
     var syscallTable = false
@@ -24,18 +24,8 @@ struct SyscallOptions: ParsableArguments {
 
     static let replyFlag = "--ptrace-reply-fd"
 
-    func requests() throws -> [SyscallCounterRequest] {
-        try syscalls.flatMap { $0.split(separator: ",") }.map { value in
-            guard let request = SyscallCounterRequest(rawValue: String(value)) else {
-                throw ValidationError(
-                    "unknown --syscalls '\(value)'; expected one of: \(SyscallCounterRequest.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return request
-        }
-    }
-
     func validate() throws {
-        _ = try requests()
+        _ = try syscalls.values(of: "--syscalls")
     }
 
     /// What the command does about system calls.
@@ -53,8 +43,7 @@ struct SyscallOptions: ParsableArguments {
             printError("gilbench: counting system calls with ptrace: timings are slowed by tracing and marked syscall_counter=ptrace")
             return .run(.tracedChild(replyFD: ptraceReplyFD))
         }
-        let requests = (try? requests()) ?? [.auto]
-        switch try SyscallCounting.prepare(requests, names: names, countErrors: syscallTable, notify: { printError("gilbench: \($0)") }) {
+        switch try SyscallCounting.prepare(Array(syscalls.joined()), names: names, countErrors: syscallTable, notify: { printError("gilbench: \($0)") }) {
         case .count(let counting):
             return .run(counting)
         case .traceChild:

@@ -1,0 +1,216 @@
+import ArgumentParser
+import GilBench
+import Testing
+@testable import gilbench
+
+/// Parses `arguments` as the command line of `gilbench` (validation included) and returns the
+/// subcommand, which must be a `Command`.
+func parse<Command: ParsableCommand>(_ arguments: [String], as _: Command.Type = Command.self) throws -> Command {
+    let command = try GilbenchCommand.parseAsRoot(arguments)
+    return try #require(command as? Command, "\(arguments) parsed as \(type(of: command))")
+}
+
+/// The message and exit status gilbench gives for `arguments`, which must not parse.
+func parseFailure(_ arguments: [String]) -> (message: String, status: Int32)? {
+    do {
+        _ = try GilbenchCommand.parseAsRoot(arguments)
+        return nil
+    } catch {
+        return (GilbenchCommand.message(for: error), GilbenchCommand.exitCode(for: error).rawValue)
+    }
+}
+
+@Suite("Parsing: the typed values of every subcommand's options")
+struct ParsingTests {
+    @Test("run's defaults")
+    func runDefaults() throws {
+        let run = try parse(["run"], as: Run.self)
+        #expect(run.options.workload == .countdown)
+        #expect(try run.options.mode.values(of: "--mode") == [.sequential, .threads])
+        #expect(try run.options.gil.values(of: "--gil") == [.ticks])
+        #expect(try run.options.lock.values(of: "--lock") == [.semaphore])
+        #expect(try run.options.cpus.values(of: "--cpus") == [.all])
+        #expect(run.options.cpuList == nil)
+        #expect(run.options.threads == 2 && run.options.n == nil && run.options.checkInterval == 100)
+        #expect(run.options.repetitions == 5 && run.options.warmup == 1)
+        #expect(run.options.design.switchInterval == 5 && run.options.design.churnN == 0)
+        #expect(run.options.design.calls == nil && run.options.design.cpuThreads == 1)
+        #expect(try run.syscalls.syscalls.values(of: "--syscalls") == [.auto])
+        #expect(!run.syscalls.syscallTable && run.syscalls.ptraceReplyFD == nil)
+        #expect(run.processOptions.processes == 2 && run.processOptions.chunkSize == 8192)
+        #expect(try run.processOptions.gilDuringHash.values(of: "--gil-during-hash") == [.release])
+        #expect(try run.processOptions.sha512Core.values(of: "--sha512-core") == [.swiftCrypto])
+        #expect(run.processOptions.tree == nil && run.processOptions.workerTimeout == 60 && run.processOptions.workerFault == nil)
+        #expect(run.output == nil && !run.quiet)
+    }
+
+    @Test("--mode takes its values space-separated, comma-separated, repeated, or mixed", arguments: [
+        ["--mode", "sequential", "threads", "pool"],
+        ["--mode", "sequential,threads,pool"],
+        ["--mode", "sequential,threads", "--mode", "pool"],
+        ["--mode", "sequential", "--mode", "threads", "--mode", "pool"],
+        ["--mode", " sequential , threads,", ",pool"],
+    ])
+    func modeForms(arguments: [String]) throws {
+        let run = try parse(["run"] + arguments, as: Run.self)
+        #expect(try run.options.mode.values(of: "--mode") == [.sequential, .threads, .pool])
+    }
+
+    @Test("Each word after a list option is one occurrence: its comma-separated values stay together")
+    func occurrences() throws {
+        #expect(try parse(["run", "--mode", "sequential", "threads"], as: Run.self).options.mode == [[.sequential], [.threads]])
+        #expect(try parse(["run", "--mode", "sequential,threads"], as: Run.self).options.mode == [[.sequential, .threads]])
+    }
+
+    @Test("run's other list options, space- and comma-separated alike", arguments: [false, true])
+    func runListOptions(commas: Bool) throws {
+        func list(_ option: String, _ values: String...) -> [String] {
+            commas ? [option, values.joined(separator: ",")] : [option] + values
+        }
+        let run = try parse(
+            ["run"] + list("--gil", "ticks", "interval", "fair", "priority", "none") + list("--lock", "condvar", "semaphore")
+                + list("--cpus", "all", "1") + list("--syscalls", "perf", "none") + list("--gil-during-hash", "release", "hold")
+                + list("--sha512-core", "swift-crypto", "openssl"),
+            as: Run.self)
+        #expect(try run.options.gil.values(of: "--gil") == [.ticks, .interval, .fair, .priority, .none])
+        #expect(try run.options.lock.values(of: "--lock") == [.condvar, .semaphore])
+        #expect(try run.options.cpus.values(of: "--cpus") == [.all, .count(1)])
+        #expect(try run.syscalls.syscalls.values(of: "--syscalls") == [.perf, .none])
+        #expect(try run.processOptions.gilDuringHash.values(of: "--gil-during-hash") == [.release, .hold])
+        #expect(try run.processOptions.sha512Core.values(of: "--sha512-core") == [.swiftCrypto, .openssl])
+    }
+
+    @Test("run's single-valued options")
+    func runScalarOptions() throws {
+        let run = try parse([
+            "run", "--workload", "extension", "--threads", "3", "--n", "1000", "--check-interval", "7", "--cpu-list", "0",
+            "--repeat", "4", "--warmup", "0", "--switch-interval", "2.5", "--churn-n", "10", "--calls", "20", "--cpu-threads", "2",
+            "--syscall-table", "--processes", "3", "--chunk-size", "4096", "--tree", "/tmp/tree", "--worker-timeout", "9",
+            "--output", "out.csv", "--quiet",
+        ], as: Run.self)
+        #expect(run.options.workload == .extension)
+        #expect(run.options.threads == 3 && run.options.n == 1000 && run.options.checkInterval == 7)
+        #expect(run.options.cpuList == "0" && run.options.repetitions == 4 && run.options.warmup == 0)
+        #expect(run.options.design.switchInterval == 2.5 && run.options.design.churnN == 10)
+        #expect(run.options.design.calls == 20 && run.options.design.cpuThreads == 2)
+        #expect(run.syscalls.syscallTable)
+        #expect(run.processOptions.processes == 3 && run.processOptions.chunkSize == 4096)
+        #expect(run.processOptions.tree == "/tmp/tree" && run.processOptions.workerTimeout == 9)
+        #expect(run.output == "out.csv" && run.quiet)
+        let configurations = try run.options.configurations()
+        #expect(configurations.map(\.mode) == [.sequential, .threads])
+        #expect(configurations.allSatisfy { $0.cpus == .list([0]) && $0.calls == 20 })
+    }
+
+    @Test("sweep: the parameter, its values in either form, the configuration options", arguments: [
+        ["--values", "0", "10", "100"], ["--values", "0,10,100"], ["--values", "0,10", "--values", "100"],
+    ])
+    func sweep(values: [String]) throws {
+        let sweep = try parse(
+            ["sweep", "--parameter", "churn-n", "--workload", "extension", "--mode", "threads,sequential", "--syscalls", "none",
+             "--output", "sweep.csv", "--quiet"] + values,
+            as: Sweep.self)
+        #expect(sweep.parameter == .churnN)
+        #expect(Array(sweep.values.joined()) == ["0", "10", "100"])
+        #expect(try sweep.options.mode.values(of: "--mode") == [.threads, .sequential])
+        #expect(try sweep.syscalls.syscalls.values(of: "--syscalls") == [.none])
+        #expect(sweep.output == "sweep.csv" && sweep.quiet)
+        #expect(try sweep.configurations().map(\.churnN) == [0, 0, 10, 10, 100, 100])
+    }
+
+    @Test("compare: the files, the format, metrics and ignored columns in either form, thresholds", arguments: [false, true])
+    func compare(commas: Bool) throws {
+        let lists = commas
+            ? ["--metrics", "wall_s,threads/sequential", "--ignore", "check_interval,gil"]
+            : ["--metrics", "wall_s", "threads/sequential", "--ignore", "check_interval", "gil"]
+        let compare = try parse(
+            ["compare", "base.csv", "current.csv", "--format", "json", "--threshold", "wall_s=15%", "--threshold", "ticks=5",
+             "--alpha", "0.01"] + lists,
+            as: Compare.self)
+        #expect(compare.baseline == "base.csv" && compare.current == "current.csv")
+        #expect(compare.format == .json && compare.alpha == 0.01)
+        #expect(Array(compare.metrics.joined()) == ["wall_s", "threads/sequential"])
+        #expect(Array(compare.ignore.joined()) == [.checkInterval, .gil])
+        #expect(try compare.parsedThresholds() == ["wall_s": 0.15, "ticks": 0.05])
+        let defaults = try parse(["compare", "a.csv", "b.csv"], as: Compare.self)
+        #expect(defaults.format == .text && defaults.metrics.isEmpty && defaults.ignore.isEmpty && defaults.thresholds.isEmpty)
+    }
+
+    @Test("python: interpreters (never split on commas), sizes, switches, --syscalls in either form")
+    func python() throws {
+        let python = try parse([
+            "python", "--python", "python3", "/opt/py,3/bin/python", "--n", "100", "--race-n", "10", "--tree", "t", "--no-hashing",
+            "--no-sweep", "--repeat", "2", "--simulator", "--output", "py.csv", "--syscalls", "perf,none",
+        ], as: PythonCommand.self)
+        #expect(python.python == ["python3", "/opt/py,3/bin/python"])
+        #expect(python.n == 100 && python.raceN == 10 && python.tree == "t" && python.repetitions == 2)
+        #expect(python.noHashing && python.noSweep && python.simulator && python.output == "py.csv")
+        #expect(try python.syscalls.syscalls.values(of: "--syscalls") == [.perf, .none])
+        let defaults = try parse(["python"], as: PythonCommand.self)
+        #expect(defaults.python == ["python3"] && defaults.n == 20_000_000 && defaults.raceN == 1_000_000 && defaults.repetitions == 3)
+    }
+
+    @Test("reproduce: --only in either form, sizes and folders", arguments: [
+        ["--only", "80", "96", "no-gil"], ["--only", "80,96,no-gil"], ["--only", "80,96", "--only", "no-gil"],
+    ])
+    func reproduce(only: [String]) throws {
+        let reproduce = try parse(
+            ["reproduce", "--full", "--n", "1000", "--repeat", "4", "--warmup", "0", "--results", "r", "--plots", "p",
+             "--python", "python3", "--quiet"] + only,
+            as: Reproduce.self)
+        #expect(reproduce.options.selectors == ["80", "96", "no-gil"])
+        #expect(reproduce.options.full && reproduce.options.n == 1000 && reproduce.options.repetitions == 4)
+        #expect(reproduce.options.warmup == 0 && reproduce.options.results == "r" && reproduce.options.plots == "p")
+        #expect(reproduce.options.python == "python3" && reproduce.options.quiet && !reproduce.options.list)
+        #expect(try parse(["reproduce", "--list"], as: Reproduce.self).options.selectors.isEmpty)
+    }
+
+    @Test("syscall-check, plot and corpus")
+    func smallCommands() throws {
+        let check = try parse(["syscall-check", "--calls", "10", "--threads", "2", "--syscalls", "ptrace"], as: SyscallCheck.self)
+        #expect(check.calls == 10 && check.threads == 2)
+        #expect(try check.syscalls.syscalls.values(of: "--syscalls") == [.ptrace])
+        let plot = try parse(["plot", "run.csv", "--out", "p", "--timeline", "t.csv"], as: Plot.self)
+        #expect(plot.file == "run.csv" && plot.out == "p" && plot.timeline == "t.csv")
+        #expect(try parse(["plot", "run.csv"], as: Plot.self).out == "plots")
+        let corpus = try parse(["corpus", "--seed", "7", "--files", "10", "--path", "c"], as: CorpusCommand.self)
+        #expect(corpus.seed == 7 && corpus.files == 10 && corpus.path == "c")
+    }
+
+    @Test("Bad values, in either form, and empty lists are usage errors (64) that name the option", arguments: [
+        (["run", "--mode", "sideways"], "unknown --mode 'sideways'; expected one of: sequential, threads, processes, pool"),
+        (["run", "--mode", "sequential,sideways"], "unknown --mode 'sideways'"),
+        (["run", "--mode", "sequential", "sideways"], "unknown --mode 'sideways'"),
+        (["run", "--mode", ","], "--mode needs a value: one of sequential, threads, processes, pool"),
+        (["run", "--mode"], "Missing value for '--mode <mode>'"),
+        (["run", "--gil", "ticks,fifo"], "unknown --gil 'fifo'; expected one of: ticks, interval, fair, priority, none"),
+        (["run", "--gil", ","], "--gil needs a value"),
+        (["run", "--lock", "spin"], "unknown --lock 'spin'; expected one of: condvar, semaphore"),
+        (["run", "--lock", " , "], "--lock needs a value: one of condvar, semaphore"),
+        (["run", "--cpus", "0"], "--cpus takes 'all' or a positive count, not '0'"),
+        (["run", "--cpus", "all,x"], "--cpus takes 'all' or a positive count, not 'x'"),
+        (["run", "--cpus", ","], "--cpus needs a value"),
+        (["run", "--syscalls", "perf,dtrace"], "unknown --syscalls 'dtrace'; expected one of: auto, perf, ptrace, none"),
+        (["run", "--syscalls", ","], "--syscalls needs a value: one of auto, perf, ptrace, none"),
+        (["run", "--gil-during-hash", "keep"], "unknown --gil-during-hash 'keep'; expected one of: release, hold"),
+        (["run", "--gil-during-hash", ","], "--gil-during-hash needs a value: one of release, hold"),
+        (["run", "--sha512-core", "swift-crypto", "md5"], "unknown --sha512-core 'md5'; expected one of: swift-crypto, openssl"),
+        (["run", "--sha512-core", ","], "--sha512-core needs a value: one of swift-crypto, openssl"),
+        (["run", "--workload", "nope"], "The value 'nope' is invalid for '--workload <workload>'"),
+        (["sweep", "--parameter", "speed", "--values", "1", "--output", "x.csv"], "The value 'speed' is invalid for '--parameter <parameter>'"),
+        (["sweep", "--parameter", "n", "--values", ",", "--output", "x.csv"], "--values needs at least one value"),
+        (["sweep", "--parameter", "n", "--values", "1", "--mode", "bad", "--output", "x.csv"], "unknown --mode 'bad'"),
+        (["sweep", "--parameter", "n", "--output", "x.csv"], "Missing expected argument '--values <values> ...'"),
+        (["compare", "a.csv", "b.csv", "--metrics", "wall_s,nope"], "--metrics names unknown metric 'nope'"),
+        (["compare", "a.csv", "b.csv", "--ignore", "check_interval", "wall_s"], "--ignore takes configuration columns"),
+        (["compare", "a.csv", "b.csv", "--format", "xml"], "The value 'xml' is invalid for '--format <format>'"),
+        (["python", "--syscalls", "dtrace"], "unknown --syscalls 'dtrace'"),
+        (["reproduce", "--only", "80,99"], "--only 99: no experiment reproduces it"),
+        (["syscall-check", "--syscalls", ","], "--syscalls needs a value"),
+    ])
+    func badValues(arguments: [String], message: String) throws {
+        let failure = try #require(parseFailure(arguments), "\(arguments) parsed")
+        #expect(failure.status == 64)
+        #expect(failure.message.contains(message), "\(failure.message)")
+    }
+}
