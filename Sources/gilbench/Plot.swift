@@ -28,8 +28,11 @@ struct Plot: ParsableCommand {
             let timelinePath = timeline ?? (FileManager.default.fileExists(atPath: sibling) ? sibling : nil)
             var events: [GILEventRecorder.Event]?
             if let timelinePath {
-                guard let text = try? String(contentsOfFile: timelinePath, encoding: .utf8) else {
-                    throw GilBenchError(.unreadableInput, "cannot read \(timelinePath)")
+                let text: String
+                do {
+                    text = try FileIO.readText(timelinePath)
+                } catch {
+                    throw GilBenchError(.unreadableInput, "cannot read \(timelinePath)", errno: error)
                 }
                 events = try GILTimelineFile.parse(text, path: timelinePath)
             }

@@ -158,10 +158,15 @@ public final class Reproduction {
                 var counting: SyscallCounting?
                 if experiment.countsSystemCalls {
                     var why: [String] = []
-                    if case .count(let c)? = try? SyscallCounting.prepare([.perf], notify: { why.append($0) }), c.counters == [.perf] {
-                        counting = c
-                        configurations = c.expand(configurations)
-                    } else {
+                    do {
+                        if case .count(let c) = try SyscallCounting.prepare([.perf], notify: { why.append($0) }), c.counters == [.perf] {
+                            counting = c
+                            configurations = c.expand(configurations)
+                        }
+                    } catch {
+                        why.insert(error.description, at: 0)
+                    }
+                    if counting == nil {
                         skipped[experiment.id] = why.first ?? "the perf system-call counter cannot be used here"
                         continue
                     }

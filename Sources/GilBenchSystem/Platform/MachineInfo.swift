@@ -68,15 +68,15 @@ public struct MachineInfo: Sendable, Equatable {
         if let executable = Bundle.main.executableURL { directory = executable.resolvingSymlinksInPath().deletingLastPathComponent() }
         for _ in 0..<8 {
             let git = directory.appendingPathComponent(".git")
-            if let head = try? String(contentsOf: git.appendingPathComponent("HEAD"), encoding: .utf8)
+            if let head = try? FileIO.readText(git.appendingPathComponent("HEAD").path)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             {
                 guard head.hasPrefix("ref: ") else { return String(head.prefix(12)) }
                 let ref = String(head.dropFirst(5))
-                if let commit = try? String(contentsOf: git.appendingPathComponent(ref), encoding: .utf8) {
+                if let commit = try? FileIO.readText(git.appendingPathComponent(ref).path) {
                     return String(commit.trimmingCharacters(in: .whitespacesAndNewlines).prefix(12))
                 }
-                if let packed = try? String(contentsOf: git.appendingPathComponent("packed-refs"), encoding: .utf8) {
+                if let packed = try? FileIO.readText(git.appendingPathComponent("packed-refs").path) {
                     for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) {
                         return String(line.prefix(12))
                     }
