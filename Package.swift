@@ -73,6 +73,7 @@ let package = Package(
             dependencies: [
                 "GilBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
 

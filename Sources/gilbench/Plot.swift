@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GilBench
+import SystemPackage
 
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,7 +33,7 @@ struct Plot: ParsableCommand {
                 do {
                     text = try FileIO.readText(timelinePath)
                 } catch {
-                    throw GilBenchError(.unreadableInput, "cannot read \(timelinePath)", errno: error)
+                    throw GilBenchError(.unreadableInput, "cannot read \(timelinePath)", errno: error as? Errno)
                 }
                 events = try GILTimelineFile.parse(text, path: timelinePath)
             }
