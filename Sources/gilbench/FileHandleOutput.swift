@@ -3,16 +3,12 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import GilBench
 
 enum FileHandleOutput {
+    /// Writes `string` to `fd`; output to a closed terminal or pipe is dropped, as `print` does.
     static func write(_ string: String, to fd: Int32) {
-        var bytes = Array(string.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n <= 0 { if errno == EINTR { continue }; return }
-            offset += n
-        }
+        try? FileIO.write(Array(string.utf8), to: fd)
     }
 
     static var stderrIsTerminal: Bool { isatty(2) != 0 }

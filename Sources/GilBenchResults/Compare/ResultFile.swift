@@ -40,9 +40,9 @@ public struct ResultFile: Sendable {
     public init(path: String) throws(GilBenchError) {
         let bytes: [UInt8]
         do {
-            bytes = try ResultFile.readAll(path)
+            bytes = try FileIO.read(path)
         } catch {
-            throw GilBenchError(.unreadableInput, "cannot read \(path)", errno: error.rawValue)
+            throw GilBenchError(.unreadableInput, "cannot read \(path)", errno: error)
         }
         try self.init(path: path, text: String(decoding: bytes, as: UTF8.self))
     }
@@ -99,29 +99,6 @@ public struct ResultFile: Sendable {
             rows.append(Row(line: record.line, record: row, result: ResultRow(record: row)))
         }
         self.rows = rows
-    }
-
-    /// The whole file, read with EINTR retried.
-    private static func readAll(_ path: String) throws(Errno) -> [UInt8] {
-        let fd: FileDescriptor
-        do {
-            fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-        } catch {
-            throw error as! Errno
-        }
-        defer { try? fd.close() }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n: Int
-            do {
-                n = try buffer.withUnsafeMutableBytes { try fd.read(into: $0, retryOnInterrupt: true) }
-            } catch {
-                throw error as! Errno
-            }
-            if n == 0 { return bytes }
-            bytes.append(contentsOf: buffer[..<n])
-        }
     }
 }
 

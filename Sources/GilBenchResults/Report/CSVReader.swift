@@ -14,13 +14,13 @@ public enum CSVReader {
     /// - Throws: `GilBenchError` `.unreadableInput` when the file cannot be read, `.badInput` (with
     ///   the file and line) when it is not a gilbench CSV or a row is malformed.
     public static func read(path: String) throws(GilBenchError) -> [ResultRow] {
-        let data: Data
+        let text: String
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            text = try FileIO.readText(path)
         } catch {
-            throw GilBenchError(.unreadableInput, "cannot read \(path)", errno: ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { Errno(rawValue: Int32($0.code)) })
+            throw GilBenchError(.unreadableInput, "cannot read \(path)", errno: error)
         }
-        return try parse(String(decoding: data, as: UTF8.self), path: path)
+        return try parse(text, path: path)
     }
 
     /// Parses CSV text; `path` names the source in messages.
