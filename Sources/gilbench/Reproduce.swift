@@ -91,7 +91,7 @@ struct Reproduce: ParsableCommand {
             print(ReproduceListing.verdicts(outcome.findings), terminator: "")
             print("\(outcome.rows) rows in \(outcome.csvPath); report: \(outcome.reportPath); \(outcome.plotPaths.count) plots in \(options.plots)")
             if let stopped = outcome.stopped {
-                let runnable = selected.filter(\.isAvailable).count
+                let runnable = selected.count
                 let what = stopped.code == .interrupted ? "interrupted" : "stopped: \(stopped)"
                 throw GilBenchError(
                     stopped.code,
@@ -107,8 +107,7 @@ enum ReproduceListing {
         var table: [[String]] = [["slides", "experiment", "configurations", "what it shows"]]
         for e in experiments {
             let slides = e.slides.isEmpty ? "beyond" : e.slides.map(String.init).joined(separator: ",")
-            table.append([slides, e.id, e.isAvailable ? String(e.configurations(scale).count) : "-", e.title])
-            if let reason = e.unavailableReason { table.append(["", "", "", "not available in this build: \(reason)"]) }
+            table.append([slides, e.id, String(e.configurations(scale).count), e.title])
         }
         return leftAligned(table)
     }

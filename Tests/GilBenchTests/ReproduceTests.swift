@@ -51,7 +51,7 @@ struct ReproduceTests {
         for e in Catalogue.experiments {
             #expect(!e.claims.isEmpty, "\(e.id)")
             let configurations = e.configurations(.quick)
-            if e.isAvailable {
+            do {
                 #expect(!configurations.isEmpty, "\(e.id)")
                 for c in configurations {
                     #expect(c.experiment == e.id)
@@ -110,17 +110,6 @@ struct ReproduceTests {
         #expect(findings[1].observation?.figure.hasPrefix("1.70 s for 2 × count(1,000)") == true)
         // Rows of another experiment are not read.
         #expect(Catalogue.noGIL.findings(rows).allSatisfy { if case .notMeasured = $0.verdict { true } else { false } })
-    }
-
-    @Test("Experiments not in this build are reported as not available, never measured")
-    func unavailable() {
-        let missing = Experiment(
-            id: "missing", slides: [80], title: "t", paragraph: "p", unavailableReason: "the `x` workload (issue 9) is not in this build",
-            configurations: { _ in [RunConfiguration()] }, claims: [Claim(reference: .init(80, "sequential"), claim: "c", criterion: Criterion("r", .atLeast(1)), observe: { _ in Observation(figure: "f", ratio: 2) })])
-        let findings = missing.findings([])
-        #expect(findings.count == 1)
-        #expect(findings.first?.verdict == .notAvailable(reason: "the `x` workload (issue 9) is not in this build"))
-        #expect(!missing.isAvailable)
     }
 
     @Test("The report sets each 2009 figure beside ours, states every criterion, and links the plots relatively")

@@ -155,8 +155,6 @@ public enum Verdict: Sendable, Equatable {
     case reported(ratio: Double)
     /// The experiment ran but the rows needed for the ratio are missing (interrupted, or a counter was unavailable).
     case notMeasured(reason: String)
-    /// The capability is not in this build, or the experiment was not selected.
-    case notAvailable(reason: String)
 
     /// Decides the verdict of `criterion` on `observation`.
     public static func decide(_ criterion: Criterion, _ observation: Observation?, missing: String = "no rows for it in this run") -> Verdict {
@@ -172,7 +170,6 @@ public enum Verdict: Sendable, Equatable {
         case .notReproduced(let r): "**not reproduced**: \(criterion.shown(r)) fails \(criterion.text)"
         case .reported(let r): "reported: \(criterion.ratio) = \(Criterion.number(r)) (no threshold)"
         case .notMeasured(let why): "not measured (\(why)); criterion: \(criterion.text)"
-        case .notAvailable(let why): "not available in this build (\(why)); criterion: \(criterion.text)"
         }
     }
 
@@ -183,7 +180,6 @@ public enum Verdict: Sendable, Equatable {
         case .notReproduced: "not reproduced"
         case .reported: "reported"
         case .notMeasured: "not measured"
-        case .notAvailable: "not available"
         }
     }
 }
@@ -197,8 +193,6 @@ public struct Experiment: Sendable {
     public var title: String
     /// A short plain paragraph for the report: what the experiment does and what to look for.
     public var paragraph: String
-    /// Why it cannot run in this build, or nil when it can.
-    public var unavailableReason: String?
     /// The configurations to run at a scale.
     public var configurations: @Sendable (ExperimentScale) -> [RunConfiguration]
     public var claims: [Claim]
@@ -208,7 +202,7 @@ public struct Experiment: Sendable {
     public var countsSystemCalls: Bool
 
     public init(
-        id: String, slides: [Int], title: String, paragraph: String, unavailableReason: String? = nil,
+        id: String, slides: [Int], title: String, paragraph: String,
         recordsTimeline: Bool = false, countsSystemCalls: Bool = false,
         configurations: @escaping @Sendable (ExperimentScale) -> [RunConfiguration] = { _ in [] }, claims: [Claim]
     ) {
@@ -216,23 +210,17 @@ public struct Experiment: Sendable {
         self.slides = slides
         self.title = title
         self.paragraph = paragraph
-        self.unavailableReason = unavailableReason
         self.recordsTimeline = recordsTimeline
         self.countsSystemCalls = countsSystemCalls
         self.configurations = configurations
         self.claims = claims
     }
 
-    public var isAvailable: Bool { unavailableReason == nil }
-
     /// The verdict on each claim from this experiment's rows (all rows of a run may be given; only
     /// those of this experiment are read).
     public func findings(_ rows: [ResultRow], ran: Bool = true) -> [Finding] {
         let summary = Summary(rows: rows.filter { $0.key.experiment == id })
         return claims.map { claim in
-            if let reason = unavailableReason {
-                return Finding(experiment: self, claim: claim, observation: nil, verdict: .notAvailable(reason: reason))
-            }
             guard ran else {
                 return Finding(experiment: self, claim: claim, observation: nil, verdict: .notMeasured(reason: "not selected with --only"))
             }

@@ -149,7 +149,7 @@ public final class Reproduction {
         /// only: ptrace would re-run the whole command traced, and its timings are not comparable.
         /// Without perf an experiment that counts them is skipped, with why.
         public init(_ options: Options) {
-            let runnable = options.selected.filter(\.isAvailable)
+            let runnable = options.selected
             runnableCount = runnable.count
             steps = []
             skipped = [:]
@@ -312,7 +312,7 @@ public final class Reproduction {
             if let why = skipped[experiment.id] {
                 for i in findings.indices { findings[i].verdict = .notMeasured(reason: why) }
             }
-            if isSelected, experiment.isAvailable, !measured.completed.contains(experiment.id), let stopped = measured.stopped {
+            if isSelected, !measured.completed.contains(experiment.id), let stopped = measured.stopped {
                 for i in findings.indices where rows.allSatisfy({ $0.key.experiment != experiment.id }) {
                     findings[i].verdict = .notMeasured(reason: stopped.code == .interrupted ? "interrupted before it ran" : "the run failed before it: \(stopped)")
                 }

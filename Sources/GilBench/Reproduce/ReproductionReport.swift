@@ -55,7 +55,7 @@ public struct ReproductionReport {
             """
         if let stopped {
             let verb = stopped.code == .interrupted ? "was interrupted" : "stopped on an error (\(stopped))"
-            md += "\n> **This run \(verb)** after \(completed.count) of \(options.selected.filter(\.isAvailable).count) experiments "
+            md += "\n> **This run \(verb)** after \(completed.count) of \(options.selected.count) experiments "
             md += "(\(completed.isEmpty ? "none finished" : "finished: " + completed.joined(separator: ", "))). "
             md += "The rows it measured are kept; claims it did not reach say so.\n"
         }
@@ -159,9 +159,6 @@ public struct ReproductionReport {
     func section(_ experiment: Experiment) -> String {
         let slides = experiment.slides.isEmpty ? "beyond the 2009 slides" : (experiment.slides.count == 1 ? "slide " : "slides ") + experiment.slides.map(String.init).joined(separator: "-")
         var md = "## \(experiment.title) (\(slides))\n\n\(experiment.paragraph)\n\n"
-        if let reason = experiment.unavailableReason {
-            return md + "*Not available in this build: \(reason).*\n"
-        }
         let rows = self.rows.filter { $0.key.experiment == experiment.id }
         guard !rows.isEmpty else {
             let selected = options.selected.contains { $0.id == experiment.id }
