@@ -98,7 +98,6 @@ public struct ReproductionReport {
             - **not reproduced**: it does not. The figure is kept; nothing is tuned away.
             - **reported**: measured, with no threshold to meet.
             - **not measured**: the experiment did not run in this invocation, or a figure it needs is missing.
-            - **not available in this build**: the capability it needs is not built in yet; nothing is faked.
 
             Thresholds follow the project's acceptance criteria (threads/sequential at least 1.3 on two CPUs, \
             between 0.85 and 1.3 on one, processes and pools at most 0.6, futex calls at least 10,000 times the \
@@ -151,7 +150,7 @@ public struct ReproductionReport {
     func verdictCounts() -> String {
         var counts: [String: Int] = [:]
         for f in findings { counts[f.verdict.status, default: 0] += 1 }
-        let order = ["reproduced", "not reproduced", "reported", "not measured", "not available"]
+        let order = ["reproduced", "not reproduced", "reported", "not measured"]
         return "In all: " + order.compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", ") + "."
     }
 
