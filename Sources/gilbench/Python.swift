@@ -53,11 +53,7 @@ struct PythonCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let counting: SyscallCounting
-            switch try syscalls.prepare() {
-            case .run(let c): counting = c
-            case .finished(let status): throw ExitCode(status)
-            }
+            let counting = try syscalls.counting()
             let writer = try output.map { path throws(GilBenchError) in try CSVWriter(path: path) }
             let session = Session(writer: writer)
             let hashTree: String? = noHashing ? nil : (tree ?? {

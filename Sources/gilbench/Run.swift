@@ -116,20 +116,13 @@ struct Run: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let counting: SyscallCounting
-            switch try syscalls.prepare() {
-            case .run(let c): counting = c
-            case .finished(let status): throw ExitCode(status)
-            }
+            let counting = try syscalls.counting()
             let configurations = counting.expand(try processOptions.apply(to: options.configurations(), corpusNote: { printError($0) }))
             let writer = try output.map { path throws(GilBenchError) in try CSVWriter(path: path) }
             let session = Session(writer: writer)
             try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.mode.rawValue) \(c.gil.rawValue) cpus=\(c.cpus)" }
             print("run \(session.runID) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores, \(session.machine.kernel)")
-            print(Summary(rows: session.rows).render(), terminator: "")
-            let syscallSummary = SyscallReport.render(session.rows)
-            if !syscallSummary.isEmpty { print("\n" + syscallSummary, terminator: "") }
-            if syscalls.syscallTable { print("\n" + counting.tables(for: configurations), terminator: "") }
+            printSummaries(session, configurations, counting: counting, syscallTable: syscalls.syscallTable)
             if let output { print("\(session.rows.count) rows appended to \(output)") }
             for warning in session.warnings { printError("gilbench: warning: \(warning)") }
         }

@@ -32,11 +32,8 @@ public enum IOLatencyWorkload {
         .local requests x
         .global stop
         .native recv send
-        loop:
-            LOAD_FAST requests
-            LOAD_CONST 0
-            COMPARE_OP >
-            POP_JUMP_IF_FALSE end
+
+        """ + Programs.countingLoop("requests", body: """
             LOAD_CONST 0
             CALL_NATIVE recv
             STORE_FAST x
@@ -49,17 +46,12 @@ public enum IOLatencyWorkload {
             BINARY_ADD
             CALL_NATIVE send
             POP_TOP
-            LOAD_FAST requests
-            LOAD_CONST 1
-            INPLACE_SUBTRACT
-            STORE_FAST requests
-            JUMP_ABSOLUTE loop
-        end:
+            """, exit: """
             LOAD_CONST 1
             STORE_GLOBAL stop
             LOAD_CONST 0
             RETURN_VALUE
-        """
+            """)
 
     public static let cpuSource = """
         # def spin(n):
@@ -67,18 +59,11 @@ public enum IOLatencyWorkload {
         #         n -= 1
         .local n
         .global stop
-        loop:
+
+        """ + Programs.countingLoop("n", test: """
             LOAD_GLOBAL stop
             POP_JUMP_IF_TRUE end
-            LOAD_FAST n
-            LOAD_CONST 1
-            INPLACE_SUBTRACT
-            STORE_FAST n
-            JUMP_ABSOLUTE loop
-        end:
-            LOAD_FAST n
-            RETURN_VALUE
-        """
+            """)
 
     package static func plan(for configuration: RunConfiguration) throws(GilBenchError) -> WorkloadPlan {
         let channel = try Channel()
