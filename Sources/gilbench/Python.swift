@@ -20,10 +20,10 @@ struct PythonCommand: ParsableCommand {
     var python: [String] = ["python3"]
 
     @Option(help: "Countdown start value per task.")
-    var n: Int = 20_000_000
+    var n: Int = Workload.countdown.defaultN
 
     @Option(help: "Increments and decrements per thread for the race.")
-    var raceN: Int = 1_000_000
+    var raceN: Int = Workload.race.defaultN
 
     @Option(help: "Tree the hashing experiments hash (default: gilbench's corpus, if generated).")
     var tree: String?

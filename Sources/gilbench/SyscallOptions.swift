@@ -58,8 +58,8 @@ struct SyscallOptions: ParsableArguments {
 
     /// ``prepare()`` for a command about to measure: the counting to measure with; when the command
     /// already ran traced in a child, throws `ExitCode` with the child's exit status.
-    func counting() throws -> SyscallCounting {
-        switch try prepare() {
+    func counting(names: [String] = CountedSyscall.names) throws -> SyscallCounting {
+        switch try prepare(names: names) {
         case .run(let counting): return counting
         case .finished(let status): throw ExitCode(status)
         }
