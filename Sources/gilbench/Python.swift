@@ -40,8 +40,7 @@ struct PythonCommand: ParsableCommand {
     @Flag(help: "Also run the simulator's matching GIL design on the countdown and print its error per ratio.")
     var simulator = false
 
-    @Option(help: "Append one CSV row per repetition to this file.")
-    var output: String?
+    @OptionGroup var outputOptions: OutputOptions
 
     @OptionGroup var syscalls: SyscallOptions
 
@@ -54,8 +53,7 @@ struct PythonCommand: ParsableCommand {
     func run() throws {
         try reporting {
             let counting = try syscalls.counting()
-            let writer = try output.map { path throws(GilBenchError) in try CSVWriter(path: path) }
-            let session = Session(writer: writer)
+            let session = try outputOptions.session()
             let hashTree: String? = noHashing ? nil : (tree ?? {
                 let corpus = Corpus()
                 let path = corpus.defaultLocation()
@@ -108,7 +106,7 @@ struct PythonCommand: ParsableCommand {
                 print("\nsimulator against the real interpreter (error = (simulator - real) / real):")
                 print(fidelity.render(), terminator: "")
             }
-            if let output { print("\(session.rows.count) rows appended to \(output)") }
+            outputOptions.printAppended(session)
             if measured == 0 { throw GilBenchError(.runFailed, "no interpreter could be measured") }
         }
     }

@@ -114,8 +114,7 @@ struct Run: ParsableCommand {
     @OptionGroup var syscalls: SyscallOptions
     @OptionGroup var processOptions: ProcessOptions
 
-    @Option(help: "Append one CSV row per repetition to this file.")
-    var output: String?
+    @OptionGroup var outputOptions: OutputOptions
 
     @Flag(help: "No progress on stderr.")
     var quiet = false
@@ -124,12 +123,11 @@ struct Run: ParsableCommand {
         try reporting {
             let counting = try syscalls.counting()
             let configurations = counting.expand(try processOptions.apply(to: options.configurations(), corpusNote: { printError($0) }))
-            let writer = try output.map { path throws(GilBenchError) in try CSVWriter(path: path) }
-            let session = Session(writer: writer)
+            let session = try outputOptions.session()
             try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.mode.rawValue) \(c.gil.rawValue) cpus=\(c.cpus)" }
             print("run \(session.runID) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores, \(session.machine.kernel)")
             printSummaries(session, configurations, counting: counting, syscallTable: syscalls.syscallTable)
-            if let output { print("\(session.rows.count) rows appended to \(output)") }
+            outputOptions.printAppended(session)
             for warning in session.warnings { printError("gilbench: warning: \(warning)") }
         }
     }

@@ -80,7 +80,7 @@ struct ParsingTests {
         #expect(try run.processOptions.gilDuringHash.values(of: "--gil-during-hash") == [.release])
         #expect(try run.processOptions.sha512Core.values(of: "--sha512-core") == [.swiftCrypto])
         #expect(run.processOptions.tree == nil && run.processOptions.workerTimeout == 60 && run.processOptions.workerFault == nil)
-        #expect(run.output == nil && !run.quiet)
+        #expect(run.outputOptions.output == nil && !run.quiet)
     }
 
     @Test("--mode takes its values space-separated, comma-separated, repeated, or mixed", arguments: [
@@ -135,7 +135,7 @@ struct ParsingTests {
         #expect(run.syscalls.syscallTable)
         #expect(run.processOptions.processes == 3 && run.processOptions.chunkSize == 4096)
         #expect(run.processOptions.tree == "/tmp/tree" && run.processOptions.workerTimeout == 9)
-        #expect(run.output == "out.csv" && run.quiet)
+        #expect(run.outputOptions.output == "out.csv" && run.quiet)
         let configurations = try run.options.configurations()
         #expect(configurations.map(\.mode) == [.sequential, .threads])
         #expect(configurations.allSatisfy { $0.cpus == .list([0]) && $0.calls == 20 })
@@ -183,7 +183,7 @@ struct ParsingTests {
         ], as: PythonCommand.self)
         #expect(python.python == ["python3", "/opt/py,3/bin/python"])
         #expect(python.n == 100 && python.raceN == 10 && python.tree == "t" && python.repetitions == 2)
-        #expect(python.noHashing && python.noSweep && python.simulator && python.output == "py.csv")
+        #expect(python.noHashing && python.noSweep && python.simulator && python.outputOptions.output == "py.csv")
         #expect(try python.syscalls.syscalls.values(of: "--syscalls") == [.perf, .none])
         let defaults = try parse(["python"], as: PythonCommand.self)
         #expect(defaults.python == ["python3"] && defaults.n == 20_000_000 && defaults.raceN == 1_000_000 && defaults.repetitions == 3)
