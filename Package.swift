@@ -9,6 +9,12 @@ import PackageDescription
 //   GilBenchResults    typed result rows, CSV at the edge, summaries, compare, plots
 //   GilBench           the reproduction of the talk on top; re-exports the layers below
 //   gilbench           the command line, thin over GilBench
+// The packages' products the targets use.
+let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
+let histogram = Target.Dependency.product(name: "Histogram", package: "hdrhistogram-swift")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
 let package = Package(
     name: "gilbench",
     products: [
@@ -31,64 +37,23 @@ let package = Package(
         ),
 
         // MARK: Core: the simulator.
-        .target(
-            name: "GilBenchSimulator",
-            dependencies: [
-                "CGilBench",
-                .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ]
-        ),
+        .target(name: "GilBenchSimulator", dependencies: ["CGilBench", systemPackage, histogram]),
 
         // MARK: System: measuring runs on this machine.
-        .target(
-            name: "GilBenchSystem",
-            dependencies: [
-                "CGilBench",
-                "GilBenchSimulator",
-                .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
-        ),
+        .target(name: "GilBenchSystem", dependencies: ["CGilBench", "GilBenchSimulator", systemPackage, crypto]),
 
         // MARK: Results: rows, files, tables, comparisons and plots.
-        .target(
-            name: "GilBenchResults",
-            dependencies: [
-                "GilBenchSimulator",
-                "GilBenchSystem",
-                .product(name: "SystemPackage", package: "swift-system"),
-            ]
-        ),
+        .target(name: "GilBenchResults", dependencies: ["GilBenchSimulator", "GilBenchSystem", systemPackage]),
 
         // MARK: The reproduction of the talk, and the library's front door.
-        .target(
-            name: "GilBench",
-            dependencies: ["GilBenchSimulator", "GilBenchSystem", "GilBenchResults"]
-        ),
+        .target(name: "GilBench", dependencies: ["GilBenchSimulator", "GilBenchSystem", "GilBenchResults"]),
 
         // MARK: Tool: a thin command line over the library.
-        .executableTarget(
-            name: "gilbench",
-            dependencies: [
-                "GilBench",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "SystemPackage", package: "swift-system"),
-            ]
-        ),
+        .executableTarget(name: "gilbench", dependencies: ["GilBench", argumentParser, systemPackage]),
 
         // MARK: Tests
-        .testTarget(
-            name: "GilBenchTests",
-            dependencies: ["GilBench", "CGilBench"]
-        ),
-        .testTarget(
-            name: "gilbenchCLITests",
-            dependencies: [
-                "gilbench",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
+        .testTarget(name: "GilBenchTests", dependencies: ["GilBench", "CGilBench"]),
+        .testTarget(name: "gilbenchCLITests", dependencies: ["gilbench", argumentParser]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -114,6 +114,22 @@ int gb_perf_control(int fd, gb_perf_control_op op, const char *filter) {
 
 void gb_syscall_marker(long code) { (void)syscall(GB_MARKER_SYSCALL, GB_MARKER_MAGIC, code); }
 
+// The parent's side of a spawn: the close-on-exec `report` pipe closes without data when the child's
+// exec succeeded (then 0), or carries the errno of what failed before it (then the child is reaped with
+// waitpid's `wait_options`, and that errno is returned; ECHILD if it was 0). Closes `report`.
+static int gb_await_exec(int report, pid_t child, int wait_options) {
+    int error = 0;
+    ssize_t n;
+    do {
+        n = read(report, &error, sizeof(error));
+    } while (n < 0 && errno == EINTR);
+    close(report);
+    if (n != (ssize_t)sizeof(error)) return 0;
+    int status;
+    while (waitpid(child, &status, wait_options) < 0 && errno == EINTR) {}
+    return error != 0 ? error : ECHILD;
+}
+
 int gb_spawn_traced(const char *path, char *const argv[], int keep_fd) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return -errno;
@@ -138,19 +154,8 @@ int gb_spawn_traced(const char *path, char *const argv[], int keep_fd) {
         _exit(127);
     }
     close(report[1]);
-    int error = 0;
-    ssize_t n;
-    do {
-        n = read(report[0], &error, sizeof(error));
-    } while (n < 0 && errno == EINTR);
-    close(report[0]);
-    if (n == (ssize_t)sizeof(error)) {
-        // The child failed before exec: reap it and report its errno.
-        int status;
-        while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR) {}
-        return -error;
-    }
-    return pid;
+    int error = gb_await_exec(report[0], pid, __WALL);
+    return error != 0 ? -error : pid;
 }
 
 int gb_ptrace(int request, int pid, unsigned long data) {
@@ -238,18 +243,8 @@ int gb_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, 
         close(report[0]);
         return -forkError;
     }
-    // Parent: the report pipe closes without data when exec succeeded.
-    int childError = 0;
-    ssize_t n;
-    do {
-        n = read(report[0], &childError, sizeof(childError));
-    } while (n < 0 && errno == EINTR);
-    close(report[0]);
-    if (n == (ssize_t)sizeof(childError)) {
-        int status;
-        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
-        return -(childError != 0 ? childError : ECHILD);
-    }
+    int error = gb_await_exec(report[0], child, 0);
+    if (error != 0) return -error;
     *pid = child;
     return 0;
 }

@@ -7,7 +7,7 @@ extension SHA512Core: ExpressibleByArgument {}
 /// Options of worker processes and of the hashing workload (issue 4), shared by `run` and `sweep`.
 struct ProcessOptions: ParsableArguments {
     @Option(help: "Worker processes in processes and pool modes (each runs its own interpreter and GIL).")
-    var processes: Int = 2
+    var processes: Int = defaultConfiguration.processes
 
     @Option(commaSeparated: "gil-during-hash", help: "Hashing in threads: release or hold the GIL while a chunk is hashed (release: as hashlib does; hold: pure Python).")
     var gilDuringHash: [[GILDuringHash]] = [[.release]]
@@ -16,13 +16,13 @@ struct ProcessOptions: ParsableArguments {
     var sha512Core: [[SHA512Core]] = [[.swiftCrypto]]
 
     @Option(help: "Hashing: bytes read and hashed at a time.")
-    var chunkSize: Int = 8192
+    var chunkSize: Int = defaultConfiguration.chunkSize
 
     @Option(help: "Hashing: the directory to hash (default: the corpus of `gilbench corpus`, generated on first use).")
     var tree: String?
 
     @Option(help: "Seconds a busy worker may stay silent before it is declared hung and killed.")
-    var workerTimeout: Double = 60
+    var workerTimeout: Double = defaultConfiguration.workerTimeoutSeconds
 
     @Option(help: .hidden)
     var workerFault: String?
@@ -122,10 +122,10 @@ struct CorpusCommand: ParsableCommand {
             """)
 
     @Option(help: "Seed of the generator.")
-    var seed: UInt64 = 1
+    var seed: UInt64 = Corpus().seed
 
     @Option(help: "Number of files.")
-    var files: Int = 3000
+    var files: Int = Corpus().files
 
     @Option(help: "Where to write it (default: see above).")
     var path: String?

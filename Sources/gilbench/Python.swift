@@ -20,10 +20,10 @@ struct PythonCommand: ParsableCommand {
     var python: [String] = ["python3"]
 
     @Option(help: "Countdown start value per task.")
-    var n: Int = 20_000_000
+    var n: Int = Workload.countdown.defaultN
 
     @Option(help: "Increments and decrements per thread for the race.")
-    var raceN: Int = 1_000_000
+    var raceN: Int = Workload.race.defaultN
 
     @Option(help: "Tree the hashing experiments hash (default: gilbench's corpus, if generated).")
     var tree: String?
@@ -40,8 +40,7 @@ struct PythonCommand: ParsableCommand {
     @Flag(help: "Also run the simulator's matching GIL design on the countdown and print its error per ratio.")
     var simulator = false
 
-    @Option(help: "Append one CSV row per repetition to this file.")
-    var output: String?
+    @OptionGroup var outputOptions: OutputOptions
 
     @OptionGroup var syscalls: SyscallOptions
 
@@ -53,13 +52,8 @@ struct PythonCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let counting: SyscallCounting
-            switch try syscalls.prepare() {
-            case .run(let c): counting = c
-            case .finished(let status): throw ExitCode(status)
-            }
-            let writer = try output.map { path throws(GilBenchError) in try CSVWriter(path: path) }
-            let session = Session(writer: writer)
+            let counting = try syscalls.counting()
+            let session = try outputOptions.session()
             let hashTree: String? = noHashing ? nil : (tree ?? {
                 let corpus = Corpus()
                 let path = corpus.defaultLocation()
@@ -112,7 +106,7 @@ struct PythonCommand: ParsableCommand {
                 print("\nsimulator against the real interpreter (error = (simulator - real) / real):")
                 print(fidelity.render(), terminator: "")
             }
-            if let output { print("\(session.rows.count) rows appended to \(output)") }
+            outputOptions.printAppended(session)
             if measured == 0 { throw GilBenchError(.runFailed, "no interpreter could be measured") }
         }
     }

@@ -17,10 +17,10 @@ struct ReproduceOptions: ParsableArguments {
     var n: Int?
 
     @Option(name: .customLong("repeat"), help: "Measured repetitions per configuration (medians need at least 3).")
-    var repetitions: Int = 3
+    var repetitions: Int = ExperimentScale.quick.repetitions
 
     @Option(help: "Unrecorded warm-up runs per configuration.")
-    var warmup: Int = 1
+    var warmup: Int = ExperimentScale.quick.warmup
 
     @Option(help: "Folder for the CSV and REPORT.md.")
     var results: String = "results"

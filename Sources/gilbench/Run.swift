@@ -7,6 +7,10 @@ extension LockKind: ExpressibleByArgument {}
 extension GILDesign: ExpressibleByArgument {}
 extension CPUSelection: ExpressibleByArgument {}
 
+/// A configuration as the library makes it: the options' defaults are its fields, so that the command
+/// line and the library agree on them.
+let defaultConfiguration = RunConfiguration()
+
 /// The options that define configurations, shared by `run` and `sweep`.
 struct ConfigurationOptions: ParsableArguments {
     @Option(help: "Workload: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -16,13 +20,13 @@ struct ConfigurationOptions: ParsableArguments {
     var mode: [[ExecutionMode]] = [[.sequential, .threads]]
 
     @Option(help: "Tasks, each in its own thread in threads mode (sequential mode runs them one after another; processes and pool modes spread them over --processes workers).")
-    var threads: Int = 2
+    var threads: Int = defaultConfiguration.tasks
 
     @Option(help: "Countdown start value (iterations per task; default 20000000); race: updates per thread (default 1000000); long-tick: range length (default 100000000).")
     var n: Int?
 
     @Option(help: "Ticks between GIL releases (Python 2's sys.setcheckinterval).")
-    var checkInterval: Int = 100
+    var checkInterval: Int = defaultConfiguration.checkInterval
 
     @Option(commaSeparated: "gil", help: "GIL design(s): \(CommaSeparated.choices(GILDesign.self)).")
     var gil: [[GILDesign]] = [[.ticks]]
@@ -39,10 +43,10 @@ struct ConfigurationOptions: ParsableArguments {
     var cpuList: String?
 
     @Option(name: .customLong("repeat"), help: "Measured repetitions per configuration.")
-    var repetitions: Int = 5
+    var repetitions: Int = defaultConfiguration.repetitions
 
     @Option(help: "Unrecorded warm-up runs per configuration.")
-    var warmup: Int = 1
+    var warmup: Int = defaultConfiguration.warmup
 
     @OptionGroup var design: DesignOptions
 
@@ -57,23 +61,25 @@ struct ConfigurationOptions: ParsableArguments {
             }
             selections = [s]
         }
+        // What every configuration shares; the loops vary the CPUs, the GIL design, its lock and the mode.
+        var base = RunConfiguration()
+        base.workload = workload
+        base.tasks = threads
+        base.n = n ?? workload.defaultN
+        base.checkInterval = checkInterval
+        base.repetitions = repetitions
+        base.warmup = warmup
+        design.apply(to: &base)
         var out: [RunConfiguration] = []
         for cpu in selections {
             for g in gils {
                 for l in (g == .ticks ? locks : [locks[0]]) {
                     for m in modes {
-                        var c = RunConfiguration()
-                        c.workload = workload
-                        c.mode = m
+                        var c = base
+                        c.cpus = cpu
                         c.gil = g
                         c.lock = l
-                        c.tasks = threads
-                        c.n = n ?? workload.defaultN
-                        c.checkInterval = checkInterval
-                        c.cpus = cpu
-                        c.repetitions = repetitions
-                        c.warmup = warmup
-                        design.apply(to: &c)
+                        c.mode = m
                         out.append(c)
                     }
                 }
@@ -108,29 +114,20 @@ struct Run: ParsableCommand {
     @OptionGroup var syscalls: SyscallOptions
     @OptionGroup var processOptions: ProcessOptions
 
-    @Option(help: "Append one CSV row per repetition to this file.")
-    var output: String?
+    @OptionGroup var outputOptions: OutputOptions
 
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
     func run() throws {
         try reporting {
-            let counting: SyscallCounting
-            switch try syscalls.prepare() {
-            case .run(let c): counting = c
-            case .finished(let status): throw ExitCode(status)
-            }
+            let counting = try syscalls.counting()
             let configurations = counting.expand(try processOptions.apply(to: options.configurations(), corpusNote: { printError($0) }))
-            let writer = try output.map { path throws(GilBenchError) in try CSVWriter(path: path) }
-            let session = Session(writer: writer)
+            let session = try outputOptions.session()
             try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.mode.rawValue) \(c.gil.rawValue) cpus=\(c.cpus)" }
             print("run \(session.runID) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores, \(session.machine.kernel)")
-            print(Summary(rows: session.rows).render(), terminator: "")
-            let syscallSummary = SyscallReport.render(session.rows)
-            if !syscallSummary.isEmpty { print("\n" + syscallSummary, terminator: "") }
-            if syscalls.syscallTable { print("\n" + counting.tables(for: configurations), terminator: "") }
-            if let output { print("\(session.rows.count) rows appended to \(output)") }
+            printSummaries(session, configurations, counting: counting, syscallTable: syscalls.syscallTable)
+            outputOptions.printAppended(session)
             for warning in session.warnings { printError("gilbench: warning: \(warning)") }
         }
     }

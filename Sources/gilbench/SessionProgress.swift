@@ -1,4 +1,21 @@
+import ArgumentParser
 import GilBench
+
+/// `--output` as `run` and `python` take it: an optional CSV file their session appends its rows to.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Append one CSV row per repetition to this file.")
+    var output: String?
+
+    /// A session that appends each row to `--output` as it is measured, if given.
+    func session() throws(GilBenchError) -> Session {
+        Session(writer: try output.map { path throws(GilBenchError) in try CSVWriter(path: path) })
+    }
+
+    /// Says how many rows `session` appended to `--output`, if given.
+    func printAppended(_ session: Session) {
+        if let output { print("\(session.rows.count) rows appended to \(output)") }
+    }
+}
 
 /// Runs `configurations` in `session` with `counting`'s measurements, showing progress on stderr when it
 /// is a terminal; on failure prints the table of what was measured before rethrowing. Shared by `run`
@@ -18,4 +35,13 @@ func runShowingProgress(
         throw error
     }
     if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
+}
+
+/// Prints the table of medians of `session`'s rows, the system-call summary when calls were counted and,
+/// with `syscallTable` (`--syscall-table`), the table of calls per configuration. Shared by `run` and `sweep`.
+func printSummaries(_ session: Session, _ configurations: [RunConfiguration], counting: SyscallCounting, syscallTable: Bool) {
+    print(Summary(rows: session.rows).render(), terminator: "")
+    let syscallSummary = SyscallReport.render(session.rows)
+    if !syscallSummary.isEmpty { print("\n" + syscallSummary, terminator: "") }
+    if syscallTable { print("\n" + counting.tables(for: configurations), terminator: "") }
 }

@@ -42,20 +42,13 @@ struct Sweep: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let counting: SyscallCounting
-            switch try syscalls.prepare() {
-            case .run(let c): counting = c
-            case .finished(let status): throw ExitCode(status)
-            }
+            let counting = try syscalls.counting()
             let configurations = counting.expand(try self.configurations())
             let writer = try CSVWriter(path: output)
             let session = Session(writer: writer)
             try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.sweepParameter?.column.rawValue ?? "") \(c.mode.rawValue) \(c.gil.rawValue)" }
             print("sweep \(session.runID) of \(parameter.rawValue) over \(values.joined().joined(separator: ",")) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores")
-            print(Summary(rows: session.rows).render(), terminator: "")
-            let syscallSummary = SyscallReport.render(session.rows)
-            if !syscallSummary.isEmpty { print("\n" + syscallSummary, terminator: "") }
-            if syscalls.syscallTable { print("\n" + counting.tables(for: configurations), terminator: "") }
+            printSummaries(session, configurations, counting: counting, syscallTable: syscalls.syscallTable)
             print("\(session.rows.count) rows appended to \(output)")
         }
     }

@@ -27,11 +27,7 @@ struct SyscallCheck: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let counting: SyscallCounting
-            switch try syscalls.prepare(names: CountedSyscall.names + ["getppid"]) {
-            case .run(let c): counting = c
-            case .finished(let status): throw ExitCode(status)
-            }
+            let counting = try syscalls.counting(names: CountedSyscall.names + ["getppid"])
             guard let probe = try counting.makeProbe() else {
                 print("counter=none")
                 return

@@ -4,7 +4,7 @@ import GilBench
 extension SyscallCounterRequest: ExpressibleByArgument {}
 
 /// `--syscalls` and `--syscall-table`: counting system calls around each measured region (issue 3).
-/// Any command that runs a ``Session`` can include this group and call ``prepare()``.
+/// Any command that runs a ``Session`` can include this group and call ``counting()`` (or ``prepare()``).
 struct SyscallOptions: ParsableArguments {
     @Option(
         commaSeparated: "syscalls",
@@ -53,6 +53,15 @@ struct SyscallOptions: ParsableArguments {
                 printError("gilbench: ptrace system-call counter unavailable: \(error); system-call columns left empty")
                 return .run(.none())
             }
+        }
+    }
+
+    /// ``prepare()`` for a command about to measure: the counting to measure with; when the command
+    /// already ran traced in a child, throws `ExitCode` with the child's exit status.
+    func counting(names: [String] = CountedSyscall.names) throws -> SyscallCounting {
+        switch try prepare(names: names) {
+        case .run(let counting): return counting
+        case .finished(let status): throw ExitCode(status)
         }
     }
 }

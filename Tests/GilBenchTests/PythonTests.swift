@@ -19,15 +19,13 @@ struct PythonTests {
         ("GILBENCH-RESULT impl", "garbled result"),
         ("", "its last line: (nothing)"),
     ])
-    func refusesGarbage(output: String, fragment: String) {
-        do {
-            _ = try PythonInterpreter.resultFields(from: output, interpreter: "py")
-            Issue.record("accepted \(output)")
-        } catch {
-            #expect(error.code == .runFailed)
-            #expect(error.message.hasPrefix("py "), "\(error.message)")
-            #expect(error.message.contains(fragment), "\(error.message)")
+    func refusesGarbage(output: String, fragment: String) throws {
+        let error = try #require(throws: GilBenchError.self, "accepted \(output)") {
+            try PythonInterpreter.resultFields(from: output, interpreter: "py")
         }
+        #expect(error.code == .runFailed)
+        #expect(error.message.hasPrefix("py "), "\(error.message)")
+        #expect(error.message.contains(fragment), "\(error.message)")
     }
 
     @Test("Engines are named by implementation and version, with the GIL design gilbench models")

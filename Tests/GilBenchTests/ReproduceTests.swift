@@ -149,13 +149,7 @@ struct ReproduceTests {
 
     @Test("The real interpreter's section is rendered from its typed result: the fidelity table, or why it could not run")
     func realInterpreterSection() throws {
-        let python = Engine.interpreter(name: "cpython-3.11.7", gil: .interval)
-        let rows = [
-            TwinFinderTests.row(.sequential, wall: 1, engine: python, gil: .interval, experiment: "python"),
-            TwinFinderTests.row(.threads, wall: 1.2, engine: python, gil: .interval, experiment: "python"),
-            TwinFinderTests.row(.sequential, wall: 2, gil: .interval, experiment: "python-sim"),
-            TwinFinderTests.row(.threads, wall: 2.6, gil: .interval, experiment: "python-sim"),
-        ]
+        let rows = TwinFinderTests.pythonAndSimulatorRows()
         let measured = RealInterpreterComparison(
             python: "python3",
             result: .success(.init(engine: "cpython-3.11.7", design: .interval, rows: rows, fidelity: Fidelity(rows: rows))))

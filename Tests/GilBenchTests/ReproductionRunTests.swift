@@ -19,14 +19,19 @@ struct ReproductionRunTests {
             wallSeconds: c.mode == .sequential ? 1.0 : 1.5, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
     }
 
+    /// A reproduction of the `selected` experiments at the tiniest scale, writing into `dir`.
+    static func reproduction(_ selected: [String], in dir: String, command: String) throws -> Reproduction {
+        let options = Reproduction.Options(
+            scale: ExperimentScale(countdownN: 10, repetitions: 3, warmup: 0, isFull: false), selected: try Catalogue.select(selected),
+            resultsDirectory: dir + "/results", plotsDirectory: dir + "/plots", command: command)
+        return try Reproduction(options)
+    }
+
     @Test("Rows, plots and the report are written; verdicts follow the measurements")
     func fullRun() throws {
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let options = Reproduction.Options(
-            scale: ExperimentScale(countdownN: 10, repetitions: 3, warmup: 0, isFull: false), selected: try Catalogue.select(["80", "98"]),
-            resultsDirectory: dir + "/results", plotsDirectory: dir + "/plots", command: "gilbench reproduce --only 80 98")
-        let reproduction = try Reproduction(options)
+        let reproduction = try Self.reproduction(["80", "98"], in: dir, command: "gilbench reproduce --only 80 98")
         var seen: [String] = []
         let outcome = try reproduction.run(measure: { c, e in Self.fake(c, e) }, interrupted: { false }, progress: { seen.append($0.experiment) })
         #expect(outcome.stopped == nil)
@@ -50,10 +55,7 @@ struct ReproductionRunTests {
     func interruptedRun() throws {
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let options = Reproduction.Options(
-            scale: ExperimentScale(countdownN: 10, repetitions: 3, warmup: 0, isFull: false), selected: try Catalogue.select(["80", "no-gil"]),
-            resultsDirectory: dir + "/results", plotsDirectory: dir + "/plots", command: "gilbench reproduce")
-        let reproduction = try Reproduction(options)
+        let reproduction = try Self.reproduction(["80", "no-gil"], in: dir, command: "gilbench reproduce")
         var calls = 0
         let outcome = try reproduction.run(measure: { c, e in calls += 1; return Self.fake(c, e) }, interrupted: { calls >= 4 })
         #expect(outcome.stopped?.code == .interrupted)

@@ -106,6 +106,18 @@ struct TwinFinderTests {
         return r
     }
 
+    /// The slides' countdown sequential and in threads on cpython-3.11.7 (1 s and 1.2 s) and on the
+    /// simulator's interval GIL under the label `python-sim`, with `n` (2 s and 2.6 s).
+    static func pythonAndSimulatorRows(simulatorN n: Int = 1000) -> [ResultRow] {
+        let python = Engine.interpreter(name: "cpython-3.11.7", gil: .interval)
+        return [
+            row(.sequential, wall: 1, engine: python, gil: .interval, experiment: "python"),
+            row(.threads, wall: 1.2, engine: python, gil: .interval, experiment: "python"),
+            row(.sequential, wall: 2, gil: .interval, n: n, experiment: "python-sim"),
+            row(.threads, wall: 2.6, gil: .interval, n: n, experiment: "python-sim"),
+        ]
+    }
+
     @Test("A twin changes what it is asked to and ignores only the columns named")
     func twinOfKey() throws {
         let summary = Summary(rows: [
@@ -157,13 +169,8 @@ struct TwinFinderTests {
 
     @Test("Fidelity pairs a real interpreter's ratio with the simulator's of the same name, workload, CPUs and GIL design")
     func fidelityTwins() throws {
-        let python = Engine.interpreter(name: "cpython-3.11.7", gil: .interval)
-        let rows = [
-            Self.row(.sequential, wall: 1, engine: python, gil: .interval, experiment: "python"),
-            Self.row(.threads, wall: 1.2, engine: python, gil: .interval, experiment: "python"),
-            // The simulator on other sizes under another label: still the twin.
-            Self.row(.sequential, wall: 2, gil: .interval, n: 50, experiment: "python-sim"),
-            Self.row(.threads, wall: 2.6, gil: .interval, n: 50, experiment: "python-sim"),
+        // The simulator on other sizes under another label: still the twin.
+        let rows = Self.pythonAndSimulatorRows(simulatorN: 50) + [
             // Another design is not.
             Self.row(.sequential, wall: 2, gil: .ticks, experiment: "python-sim"),
             Self.row(.threads, wall: 8, gil: .ticks, experiment: "python-sim"),

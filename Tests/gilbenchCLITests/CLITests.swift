@@ -17,6 +17,31 @@ func runGilbench(_ arguments: [String]) throws -> (status: Int32, stdout: String
     return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
 }
 
+/// Runs gilbench and expects it to refuse: exit status `status` (64, a usage error, unless told),
+/// `fragment` in what it printed on stderr, and no crash. Returns the result for further checks.
+@discardableResult
+func expectRefusal(
+    _ arguments: [String], status: Int32 = 64, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation
+) throws -> (status: Int32, stdout: String, stderr: String) {
+    let result = try runGilbench(arguments)
+    #expect(result.status == status, "\(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.stderr.contains(fragment), "\(result.stderr)", sourceLocation: sourceLocation)
+    #expect(!result.stderr.contains("Fatal error"), sourceLocation: sourceLocation)
+    return result
+}
+
+/// Runs gilbench with `--output` to a fresh temporary CSV file and expects exit status 0. Returns the
+/// result and the rows the file holds (by column); the file is removed.
+func runWritingCSV(
+    _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation
+) throws -> (result: (status: Int32, stdout: String, stderr: String), rows: [[String: String]]) {
+    let path = NSTemporaryDirectory() + "gilbench-cli-\(UUID().uuidString).csv"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let result = try runGilbench(arguments + ["--output", path])
+    #expect(result.status == 0, "\(result.stderr)", sourceLocation: sourceLocation)
+    return (result, try readCSV(path))
+}
+
 /// The folder that holds the test bundle and the built executables.
 var productsDirectory: URL {
     for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
@@ -27,19 +52,9 @@ var productsDirectory: URL {
 
 @Suite("gilbench run, end to end")
 struct RunCommandTests {
-    @Test("Bad input gets one clear line and exit status 64", arguments: [
-        (["run", "--workload", "nope"], "nope"),
-        (["run", "--n=-5"], "--n must be 0 or more"),
-        (["run", "--check-interval", "0"], "--check-interval must be at least 1"),
-        (["run", "--cpus", "64"], "asks for more CPUs"),
-        (["run", "--cpu-list", "0,99"], "CPU 99"),
-        (["run", "--mode", "sideways"], "unknown --mode 'sideways'"),
-    ])
+    @Test("Bad input gets one clear line and exit status 64", arguments: badCommandLines)
     func badInput(arguments: [String], fragment: String) throws {
-        let result = try runGilbench(arguments)
-        #expect(result.status == 64)
-        #expect(result.stderr.contains(fragment), "\(result.stderr)")
-        #expect(!result.stderr.contains("Fatal error"))
+        try expectRefusal(arguments, fragment)
     }
 }
 
@@ -85,21 +100,13 @@ struct SyscallCommandTests {
 
     @Test("run with perf,none fills the columns for perf rows and leaves them empty otherwise", .enabled(if: perfWorks, "needs perf"))
     func runColumns() throws {
-        let path = "/tmp/gilbench-syscalls-\(getpid()).csv"
-        defer { unlink(path) }
-        let result = try runGilbench([
+        let (result, rows) = try runWritingCSV([
             "run", "--mode", "threads", "--n", "20000", "--repeat", "1", "--warmup", "0",
-            "--syscalls", "perf,none", "--syscall-table", "--output", path, "--quiet",
+            "--syscalls", "perf,none", "--syscall-table", "--quiet",
         ])
-        #expect(result.status == 0, "\(result.stderr)")
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        let counter = try #require(header.firstIndex(of: "syscall_counter"))
-        let total = try #require(header.firstIndex(of: "syscalls_total"))
-        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows.count == 2)
-        #expect(rows.contains { $0[counter] == "perf" && Int($0[total]) ?? 0 > 0 })
-        #expect(rows.contains { $0[counter] == "" && $0[total] == "" })
+        #expect(rows.contains { $0["syscall_counter"] == "perf" && Int($0["syscalls_total"] ?? "") ?? 0 > 0 })
+        #expect(rows.contains { $0["syscall_counter"] == "" && $0["syscalls_total"] == "" })
         #expect(result.stdout.contains("wall perf/none"))
         #expect(result.stdout.contains("% total"))
     }
@@ -126,8 +133,6 @@ struct SyscallCommandTests {
 
     @Test("An unknown --syscalls value is a usage error")
     func badCounter() throws {
-        let result = try runGilbench(["run", "--syscalls", "dtrace"])
-        #expect(result.status == 64)
-        #expect(result.stderr.contains("unknown --syscalls 'dtrace'"))
+        try expectRefusal(["run", "--syscalls", "dtrace"], "unknown --syscalls 'dtrace'")
     }
 }

@@ -151,9 +151,7 @@ struct CompareCommandTests {
     func unreadable(kind: String) throws {
         let base = try CompareFixture.runs().baseline
         let path = kind == "missing" ? CompareFixture.path("does-not-exist.csv") : CompareFixture.directory.path
-        let result = try runGilbench(["compare", base, path])
-        #expect(result.status == 66)
-        #expect(result.stderr.contains("cannot read \(path): "), "\(result.stderr)")
+        let result = try expectRefusal(["compare", base, path], status: 66, "cannot read \(path): ")
         #expect(result.stderr.contains(kind == "missing" ? "No such file or directory" : "Is a directory"), "\(result.stderr)")
     }
 
@@ -167,9 +165,7 @@ struct CompareCommandTests {
         (["--ignore", "wall_s"], "--ignore takes configuration columns"),
     ])
     func badOptions(extra: [String], fragment: String) throws {
-        let result = try runGilbench(["compare", "a.csv", "b.csv"] + extra)
-        #expect(result.status == 64)
-        #expect(result.stderr.contains(fragment), "\(result.stderr)")
+        try expectRefusal(["compare", "a.csv", "b.csv"] + extra, fragment)
     }
 
     @Test("--metrics and --threshold shape the comparison")

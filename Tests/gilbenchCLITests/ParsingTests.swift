@@ -20,6 +20,45 @@ func parseFailure(_ arguments: [String]) -> (message: String, status: Int32)? {
     }
 }
 
+/// Command lines gilbench refuses, with what its message says. Each is refused by the parser with
+/// exit status 64 (`ParsingTests`) and, end to end, by the built binary (`RunCommandTests`).
+let badCommandLines: [([String], String)] = [
+    (["run", "--mode", "sideways"], "unknown --mode 'sideways'; expected one of: sequential, threads, processes, pool"),
+    (["run", "--mode", "sequential,sideways"], "unknown --mode 'sideways'"),
+    (["run", "--mode", "sequential", "sideways"], "unknown --mode 'sideways'"),
+    (["run", "--mode", ","], "--mode needs a value: one of sequential, threads, processes, pool"),
+    (["run", "--mode"], "Missing value for '--mode <mode>'"),
+    (["run", "--gil", "ticks,fifo"], "unknown --gil 'fifo'; expected one of: ticks, interval, fair, priority, none"),
+    (["run", "--gil", ","], "--gil needs a value"),
+    (["run", "--lock", "spin"], "unknown --lock 'spin'; expected one of: condvar, semaphore"),
+    (["run", "--lock", " , "], "--lock needs a value: one of condvar, semaphore"),
+    (["run", "--cpus", "0"], "--cpus takes 'all' or a positive count, not '0'"),
+    (["run", "--cpus", "all,x"], "--cpus takes 'all' or a positive count, not 'x'"),
+    (["run", "--cpus", ","], "--cpus needs a value"),
+    (["run", "--syscalls", "perf,dtrace"], "unknown --syscalls 'dtrace'; expected one of: auto, perf, ptrace, none"),
+    (["run", "--syscalls", ","], "--syscalls needs a value: one of auto, perf, ptrace, none"),
+    (["run", "--gil-during-hash", "keep"], "unknown --gil-during-hash 'keep'; expected one of: release, hold"),
+    (["run", "--gil-during-hash", ","], "--gil-during-hash needs a value: one of release, hold"),
+    (["run", "--sha512-core", "swift-crypto", "md5"], "unknown --sha512-core 'md5'; expected one of: swift-crypto, openssl"),
+    (["run", "--sha512-core", ","], "--sha512-core needs a value: one of swift-crypto, openssl"),
+    (["run", "--workload", "nope"], "The value 'nope' is invalid for '--workload <workload>'"),
+    // Values of the right type that a run cannot take.
+    (["run", "--cpus", "64"], "asks for more CPUs"),
+    (["run", "--cpu-list", "0,99"], "CPU 99"),
+    (["run", "--n=-5"], "--n must be 0 or more"),
+    (["run", "--check-interval", "0"], "--check-interval must be at least 1"),
+    (["sweep", "--parameter", "speed", "--values", "1", "--output", "x.csv"], "The value 'speed' is invalid for '--parameter <parameter>'"),
+    (["sweep", "--parameter", "n", "--values", ",", "--output", "x.csv"], "--values needs at least one value"),
+    (["sweep", "--parameter", "n", "--values", "1", "--mode", "bad", "--output", "x.csv"], "unknown --mode 'bad'"),
+    (["sweep", "--parameter", "n", "--output", "x.csv"], "Missing expected argument '--values <values> ...'"),
+    (["compare", "a.csv", "b.csv", "--metrics", "wall_s,nope"], "--metrics names unknown metric 'nope'"),
+    (["compare", "a.csv", "b.csv", "--ignore", "check_interval", "wall_s"], "--ignore takes configuration columns"),
+    (["compare", "a.csv", "b.csv", "--format", "xml"], "The value 'xml' is invalid for '--format <format>'"),
+    (["python", "--syscalls", "dtrace"], "unknown --syscalls 'dtrace'"),
+    (["reproduce", "--only", "80,99"], "--only 99: no experiment reproduces it"),
+    (["syscall-check", "--syscalls", ","], "--syscalls needs a value"),
+]
+
 @Suite("Parsing: the typed values of every subcommand's options")
 struct ParsingTests {
     @Test("run's defaults")
@@ -41,7 +80,7 @@ struct ParsingTests {
         #expect(try run.processOptions.gilDuringHash.values(of: "--gil-during-hash") == [.release])
         #expect(try run.processOptions.sha512Core.values(of: "--sha512-core") == [.swiftCrypto])
         #expect(run.processOptions.tree == nil && run.processOptions.workerTimeout == 60 && run.processOptions.workerFault == nil)
-        #expect(run.output == nil && !run.quiet)
+        #expect(run.outputOptions.output == nil && !run.quiet)
     }
 
     @Test("--mode takes its values space-separated, comma-separated, repeated, or mixed", arguments: [
@@ -96,7 +135,7 @@ struct ParsingTests {
         #expect(run.syscalls.syscallTable)
         #expect(run.processOptions.processes == 3 && run.processOptions.chunkSize == 4096)
         #expect(run.processOptions.tree == "/tmp/tree" && run.processOptions.workerTimeout == 9)
-        #expect(run.output == "out.csv" && run.quiet)
+        #expect(run.outputOptions.output == "out.csv" && run.quiet)
         let configurations = try run.options.configurations()
         #expect(configurations.map(\.mode) == [.sequential, .threads])
         #expect(configurations.allSatisfy { $0.cpus == .list([0]) && $0.calls == 20 })
@@ -144,7 +183,7 @@ struct ParsingTests {
         ], as: PythonCommand.self)
         #expect(python.python == ["python3", "/opt/py,3/bin/python"])
         #expect(python.n == 100 && python.raceN == 10 && python.tree == "t" && python.repetitions == 2)
-        #expect(python.noHashing && python.noSweep && python.simulator && python.output == "py.csv")
+        #expect(python.noHashing && python.noSweep && python.simulator && python.outputOptions.output == "py.csv")
         #expect(try python.syscalls.syscalls.values(of: "--syscalls") == [.perf, .none])
         let defaults = try parse(["python"], as: PythonCommand.self)
         #expect(defaults.python == ["python3"] && defaults.n == 20_000_000 && defaults.raceN == 1_000_000 && defaults.repetitions == 3)
@@ -177,37 +216,7 @@ struct ParsingTests {
         #expect(corpus.seed == 7 && corpus.files == 10 && corpus.path == "c")
     }
 
-    @Test("Bad values, in either form, and empty lists are usage errors (64) that name the option", arguments: [
-        (["run", "--mode", "sideways"], "unknown --mode 'sideways'; expected one of: sequential, threads, processes, pool"),
-        (["run", "--mode", "sequential,sideways"], "unknown --mode 'sideways'"),
-        (["run", "--mode", "sequential", "sideways"], "unknown --mode 'sideways'"),
-        (["run", "--mode", ","], "--mode needs a value: one of sequential, threads, processes, pool"),
-        (["run", "--mode"], "Missing value for '--mode <mode>'"),
-        (["run", "--gil", "ticks,fifo"], "unknown --gil 'fifo'; expected one of: ticks, interval, fair, priority, none"),
-        (["run", "--gil", ","], "--gil needs a value"),
-        (["run", "--lock", "spin"], "unknown --lock 'spin'; expected one of: condvar, semaphore"),
-        (["run", "--lock", " , "], "--lock needs a value: one of condvar, semaphore"),
-        (["run", "--cpus", "0"], "--cpus takes 'all' or a positive count, not '0'"),
-        (["run", "--cpus", "all,x"], "--cpus takes 'all' or a positive count, not 'x'"),
-        (["run", "--cpus", ","], "--cpus needs a value"),
-        (["run", "--syscalls", "perf,dtrace"], "unknown --syscalls 'dtrace'; expected one of: auto, perf, ptrace, none"),
-        (["run", "--syscalls", ","], "--syscalls needs a value: one of auto, perf, ptrace, none"),
-        (["run", "--gil-during-hash", "keep"], "unknown --gil-during-hash 'keep'; expected one of: release, hold"),
-        (["run", "--gil-during-hash", ","], "--gil-during-hash needs a value: one of release, hold"),
-        (["run", "--sha512-core", "swift-crypto", "md5"], "unknown --sha512-core 'md5'; expected one of: swift-crypto, openssl"),
-        (["run", "--sha512-core", ","], "--sha512-core needs a value: one of swift-crypto, openssl"),
-        (["run", "--workload", "nope"], "The value 'nope' is invalid for '--workload <workload>'"),
-        (["sweep", "--parameter", "speed", "--values", "1", "--output", "x.csv"], "The value 'speed' is invalid for '--parameter <parameter>'"),
-        (["sweep", "--parameter", "n", "--values", ",", "--output", "x.csv"], "--values needs at least one value"),
-        (["sweep", "--parameter", "n", "--values", "1", "--mode", "bad", "--output", "x.csv"], "unknown --mode 'bad'"),
-        (["sweep", "--parameter", "n", "--output", "x.csv"], "Missing expected argument '--values <values> ...'"),
-        (["compare", "a.csv", "b.csv", "--metrics", "wall_s,nope"], "--metrics names unknown metric 'nope'"),
-        (["compare", "a.csv", "b.csv", "--ignore", "check_interval", "wall_s"], "--ignore takes configuration columns"),
-        (["compare", "a.csv", "b.csv", "--format", "xml"], "The value 'xml' is invalid for '--format <format>'"),
-        (["python", "--syscalls", "dtrace"], "unknown --syscalls 'dtrace'"),
-        (["reproduce", "--only", "80,99"], "--only 99: no experiment reproduces it"),
-        (["syscall-check", "--syscalls", ","], "--syscalls needs a value"),
-    ])
+    @Test("Bad values, in either form, and empty lists are usage errors (64) that name the option", arguments: badCommandLines)
     func badValues(arguments: [String], message: String) throws {
         let failure = try #require(parseFailure(arguments), "\(arguments) parsed")
         #expect(failure.status == 64)

@@ -32,11 +32,7 @@ func readCSV(_ path: String) throws -> [[String: String]] {
 struct ProcessesCLITests {
     @Test("Countdown in 2 processes: CPU time of the workers and their GIL counters are in the row")
     func countdownInProcesses() throws {
-        let csv = NSTemporaryDirectory() + "gilbench-proc-\(getpid()).csv"
-        defer { try? FileManager.default.removeItem(atPath: csv) }
-        let result = try runGilbench(["run", "--mode", "sequential", "processes", "pool", "--processes", "2", "--n", "1000000", "--repeat", "1", "--warmup", "0", "--output", csv])
-        #expect(result.status == 0, "\(result.stderr)")
-        let rows = try readCSV(csv)
+        let (_, rows) = try runWritingCSV(["run", "--mode", "sequential", "processes", "pool", "--processes", "2", "--n", "1000000", "--repeat", "1", "--warmup", "0"])
         #expect(rows.count == 3)
         let sequentialCPU = Double(rows[0]["user_s"] ?? "") ?? 0
         for row in rows.dropFirst() {
@@ -83,9 +79,7 @@ struct ProcessesCLITests {
         (["--gil-during-hash", "keep"], "unknown --gil-during-hash 'keep'; expected one of: release, hold"),
     ])
     func badHashingOption(arguments: [String], message: String) throws {
-        let result = try runGilbench(["run", "--workload", "hashing", "--repeat", "1", "--warmup", "0"] + arguments)
-        #expect(result.status == 64)
-        #expect(result.stderr.contains(message), "\(result.stderr)")
+        try expectRefusal(["run", "--workload", "hashing", "--repeat", "1", "--warmup", "0"] + arguments, message)
     }
 
     @Test("An empty tree is a clear error", arguments: [false, true])
@@ -93,9 +87,9 @@ struct ProcessesCLITests {
         let tree = NSTemporaryDirectory() + "gilbench-empty-\(getpid())"
         try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: tree) }
-        let result = try runGilbench(["run", "--workload", "hashing", "--tree", missing ? tree + "/nope" : tree, "--repeat", "1", "--warmup", "0"])
-        #expect(result.status == (missing ? 66 : 65))
-        #expect(result.stderr.contains(missing ? "cannot read the tree" : "holds no regular file"), "\(result.stderr)")
+        try expectRefusal(
+            ["run", "--workload", "hashing", "--tree", missing ? tree + "/nope" : tree, "--repeat", "1", "--warmup", "0"],
+            status: missing ? 66 : 65, missing ? "cannot read the tree" : "holds no regular file")
     }
 
     @Test("A worker that fails is named with how it failed; the run ends, no worker is left, rows measured stay", arguments: [
@@ -158,8 +152,6 @@ struct ProcessesCLITests {
         (["run", "--worker-timeout", "0"], "--worker-timeout must be a positive number"),
     ])
     func badOptions(arguments: [String], fragment: String) throws {
-        let result = try runGilbench(arguments)
-        #expect(result.status == 64)
-        #expect(result.stderr.contains(fragment), "\(result.stderr)")
+        try expectRefusal(arguments, fragment)
     }
 }

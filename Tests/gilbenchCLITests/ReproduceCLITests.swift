@@ -18,6 +18,20 @@ func runCSV(in folder: String) -> String? {
     return files.first { $0.hasSuffix(".csv") && !$0.hasSuffix("-timeline.csv") }.map { folder + "/" + $0 }
 }
 
+/// Runs `gilbench reproduce --only <only>` on a small countdown (20,000), 3 repetitions and no
+/// warm-up, quietly, into `folder`'s `results` and `plots`, and expects it to succeed.
+@discardableResult
+func reproduceQuietly(
+    only: String, into folder: String, sourceLocation: SourceLocation = #_sourceLocation
+) throws -> (status: Int32, stdout: String, stderr: String) {
+    let result = try runGilbench([
+        "reproduce", "--only", only, "--n", "20000", "--repeat", "3", "--warmup", "0",
+        "--results", folder + "/results", "--plots", folder + "/plots", "--quiet",
+    ])
+    #expect(result.status == 0, "\(result.stderr)", sourceLocation: sourceLocation)
+    return result
+}
+
 @Suite("gilbench reproduce and plot, end to end", .serialized)
 struct ReproduceCommandTests {
     @Test("--list prints every slide of the catalogue and says what this build cannot run")
@@ -38,20 +52,14 @@ struct ReproduceCommandTests {
         (["reproduce", "--repeat", "0"], "--repeat must be at least 1"),
     ])
     func badInput(arguments: [String], fragment: String) throws {
-        let result = try runGilbench(arguments)
-        #expect(result.status == 64)
-        #expect(result.stderr.contains(fragment), "\(result.stderr)")
+        try expectRefusal(arguments, fragment)
     }
 
     @Test("--only 80 runs the countdown alone, writes rows, report and plots; plot redraws the same SVG from the CSV")
     func onlyCountdown() throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let result = try runGilbench([
-            "reproduce", "--only", "80", "--n", "20000", "--repeat", "3", "--warmup", "0",
-            "--results", folder + "/results", "--plots", folder + "/plots", "--quiet",
-        ])
-        #expect(result.status == 0, "\(result.stderr)")
+        let result = try reproduceQuietly(only: "80", into: folder)
         #expect(result.stderr.isEmpty)
         let csv = try #require(runCSV(in: folder + "/results"))
         let rows = lines(csv)
@@ -74,12 +82,8 @@ struct ReproduceCommandTests {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try "a,b\n1,2\n".write(toFile: folder + "/other.csv", atomically: true, encoding: .utf8)
-        let other = try runGilbench(["plot", folder + "/other.csv", "--out", folder])
-        #expect(other.status == 65)
-        #expect(other.stderr.contains("not a gilbench CSV"))
-        let missing = try runGilbench(["plot", folder + "/missing.csv"])
-        #expect(missing.status == 66)
-        #expect(missing.stderr.contains("cannot read"))
+        try expectRefusal(["plot", folder + "/other.csv", "--out", folder], status: 65, "not a gilbench CSV")
+        try expectRefusal(["plot", folder + "/missing.csv"], status: 66, "cannot read")
     }
 
     @Test("Ctrl-C keeps the rows measured, writes the report, says how far it got, and exits 130")
@@ -121,11 +125,7 @@ struct ReproduceCompareTests {
     func compareItself() throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let result = try runGilbench([
-            "reproduce", "--only", "98", "--n", "20000", "--repeat", "3", "--warmup", "0",
-            "--results", folder + "/results", "--plots", folder + "/plots", "--quiet",
-        ])
-        #expect(result.status == 0, "\(result.stderr)")
+        try reproduceQuietly(only: "98", into: folder)
         let csv = try #require(runCSV(in: folder + "/results"))
         #expect(lines(csv).dropFirst().allSatisfy { $0.contains(",failed-acquisitions,") })
         let compared = try runGilbench(["compare", csv, csv])

@@ -25,12 +25,8 @@ public struct BarChart: Sendable {
         }
     }
 
-    public var title: String
-    public var subtitle: String?
-    /// The value axis title, with its unit ("wall time (s)").
-    public var valueTitle: String
-    /// The category axis title.
-    public var categoryTitle: String
+    /// The title, the subtitle, the category axis' title (x) and the value axis' title with its unit (y).
+    public var titles: ChartTitles
     public var bars: [Bar]
     public var logarithmic = false
     /// Horizontal lines across the plot (value, label).
@@ -38,12 +34,13 @@ public struct BarChart: Sendable {
     /// How a bar's value is printed above it.
     public var format: @Sendable (Double) -> String = { PlotScale.label($0) }
 
-    public init(title: String, subtitle: String? = nil, valueTitle: String, categoryTitle: String, bars: [Bar]) {
-        self.title = title
-        self.subtitle = subtitle
-        self.valueTitle = valueTitle
-        self.categoryTitle = categoryTitle
+    public init(_ titles: ChartTitles, bars: [Bar]) {
+        self.titles = titles
         self.bars = bars
+    }
+
+    public init(title: String, subtitle: String? = nil, valueTitle: String, categoryTitle: String, bars: [Bar]) {
+        self.init(ChartTitles(title, subtitle: subtitle, x: categoryTitle, y: valueTitle), bars: bars)
     }
 
     /// Categories and series in first-seen order.
@@ -53,17 +50,17 @@ public struct BarChart: Sendable {
     public func render() -> SVGDocument {
         let categories = self.categories, series = seriesNames
         // Wide enough for the bars and for the title (18 px bold: about 11 px a character).
-        let width = max(560, 130 + Double(categories.count) * max(110, Double(series.count) * 44), Double(title.count) * 11 + 40)
+        let width = max(560, 130 + Double(categories.count) * max(110, Double(series.count) * 44), Double(titles.title.count) * 11 + 40)
         var frame = ChartFrame(width: width, height: 440)
         let longestLines = categories.map { BarChart.wrap($0).count }.max() ?? 1
         frame.bottom = 50 + Double(longestLines) * 17
         if series.count > 1 { frame.top = 84 }
         frame.height = 360 + frame.bottom + (frame.top - 60)
         var svg = SVGDocument(width: frame.width, height: frame.height)
-        frame.drawTitle(&svg, title, subtitle: subtitle)
+        frame.drawTitles(&svg, titles)
         let values = bars.flatMap { [$0.value, $0.min ?? $0.value, $0.max ?? $0.value] } + references.map(\.0)
         let scale = PlotScale(covering: values, from: frame.plotBottom, to: frame.plotTop + 10, logarithmic: logarithmic)
-        frame.drawYAxis(&svg, scale, title: valueTitle + (logarithmic ? ", log scale" : ""))
+        frame.drawYAxis(&svg, scale, title: titles.y + (logarithmic ? ", log scale" : ""))
 
         let groupWidth = (frame.plotRight - frame.plotLeft) / Double(max(categories.count, 1))
         let barWidth = min(70, groupWidth * 0.8 / Double(max(series.count, 1)))
@@ -101,7 +98,7 @@ public struct BarChart: Sendable {
             svg.line(x1: frame.plotLeft, y1: y, x2: frame.plotRight, y2: y, stroke: PlotPalette.reference, width: 1.5, dash: "6 4", data: [("reference", CSVRecord.format(value))])
             svg.text(label, x: frame.plotRight - 4, y: y - 5, size: 12, anchor: .end, fill: "#555")
         }
-        svg.text(categoryTitle, x: (frame.plotLeft + frame.plotRight) / 2, y: frame.height - 12, size: 14, anchor: .middle)
+        svg.text(titles.x, x: (frame.plotLeft + frame.plotRight) / 2, y: frame.height - 12, size: 14, anchor: .middle)
         if series.count > 1 { frame.drawLegendRow(&svg, series.enumerated().map { ($1, PlotPalette.color($0)) }, y: 70) }
         return svg
     }

@@ -32,10 +32,8 @@ public struct LineChart: Sendable {
         }
     }
 
-    public var title: String
-    public var subtitle: String?
-    public var xTitle: String
-    public var yTitle: String
+    /// The title, the subtitle and the titles of the x and y axes.
+    public var titles: ChartTitles
     public var series: [Series]
     public var logarithmicX = false
     public var logarithmicY = false
@@ -43,10 +41,7 @@ public struct LineChart: Sendable {
     public var references: [(Double, String)] = []
 
     public init(title: String, subtitle: String? = nil, xTitle: String, yTitle: String, series: [Series]) {
-        self.title = title
-        self.subtitle = subtitle
-        self.xTitle = xTitle
-        self.yTitle = yTitle
+        titles = ChartTitles(title, subtitle: subtitle, x: xTitle, y: yTitle)
         self.series = series
     }
 
@@ -54,7 +49,7 @@ public struct LineChart: Sendable {
         var frame = ChartFrame(width: 720, height: 460)
         if series.count > 1 { frame.top = 84; frame.height += 24 }
         var svg = SVGDocument(width: frame.width, height: frame.height)
-        frame.drawTitle(&svg, title, subtitle: subtitle)
+        frame.drawTitles(&svg, titles)
         // A log x axis cannot show 0: such points are drawn at the axis' left end and labelled.
         let xs = series.flatMap { $0.points.map(\.x) }
         let ys = series.flatMap { $0.points.flatMap { [$0.y, $0.min ?? $0.y, $0.max ?? $0.y] } } + references.map(\.0)
@@ -66,8 +61,8 @@ public struct LineChart: Sendable {
         let zeroX = frame.plotLeft + 25
         func xPosition(_ x: Double) -> Double { zeroSlot && x == 0 ? zeroX : xScale.position(x) }
         let yScale = PlotScale(covering: ys, from: frame.plotBottom, to: frame.plotTop + 10, logarithmic: logarithmicY)
-        frame.drawYAxis(&svg, yScale, title: yTitle + (logarithmicY ? ", log scale" : ""))
-        frame.drawXAxis(&svg, xScale, title: xTitle + (logarithmicX ? ", log scale" : ""))
+        frame.drawYAxis(&svg, yScale, title: titles.y + (logarithmicY ? ", log scale" : ""))
+        frame.drawXAxis(&svg, xScale, title: titles.x + (logarithmicX ? ", log scale" : ""))
         if zeroSlot {
             svg.line(x1: zeroX, y1: frame.plotTop, x2: zeroX, y2: frame.plotBottom, stroke: PlotPalette.grid)
             svg.text("0", x: zeroX, y: frame.plotBottom + 20, size: 13, anchor: .middle)

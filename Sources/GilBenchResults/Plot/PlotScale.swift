@@ -105,6 +105,11 @@ struct ChartFrame {
     var plotTop: Double { top }
     var plotBottom: Double { height - bottom }
 
+    /// Draws the title (and optional subtitle) of `titles` at the top.
+    func drawTitles(_ svg: inout SVGDocument, _ titles: ChartTitles) {
+        drawTitle(&svg, titles.title, subtitle: titles.subtitle)
+    }
+
     /// Draws the title (and optional subtitle) at the top.
     func drawTitle(_ svg: inout SVGDocument, _ title: String, subtitle: String?) {
         svg.text(title, x: width / 2, y: 26, size: 18, anchor: .middle, weight: "bold")

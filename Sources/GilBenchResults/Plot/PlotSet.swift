@@ -56,39 +56,27 @@ public enum PlotSet {
 
     /// Median wall time per configuration, whiskers from the fastest to the slowest repetition.
     public static func wallPlot(_ experiment: String, _ summary: Summary) -> NamedPlot? {
-        let labels = shortLabels(summary.groups)
-        let bars = zip(summary.groups, labels).compactMap { g, label -> BarChart.Bar? in
-            guard let median = g.median(.wallSeconds) else { return nil }
-            let values = g.values(.wallSeconds)
-            return BarChart.Bar(category: label, value: median, min: values.min(), max: values.max())
-        }
-        guard !bars.isEmpty else { return nil }
-        var chart = BarChart(
-            title: "\(experiment): wall time per configuration",
-            subtitle: "median of \(repetitions(summary)) repetitions; whiskers: fastest to slowest",
-            valueTitle: "wall time (s)", categoryTitle: "configuration", bars: bars)
-        chart.format = { String(format: $0 >= 10 ? "%.1f s" : "%.2f s", $0) }
-        return NamedPlot(fileName: "\(slug(experiment))-wall.svg", caption: "\(experiment): median wall time per configuration with min-max whiskers", svg: chart.render())
+        barPlot(
+            experiment, "wall", caption: "median wall time per configuration with min-max whiskers",
+            ChartTitles(
+                "\(experiment): wall time per configuration",
+                subtitle: "median of \(repetitions(summary)) repetitions; whiskers: fastest to slowest",
+                x: "configuration", y: "wall time (s)"),
+            bars: medianBars(labelled(summary.groups), [(.wallSeconds, "")]),
+            format: { String(format: $0 >= 10 ? "%.1f s" : "%.2f s", $0) })
     }
 
     /// System calls per configuration on a log scale: all calls and futex calls (slides 96-97).
     public static func syscallPlot(_ experiment: String, _ summary: Summary) -> NamedPlot? {
-        let labels = shortLabels(summary.groups)
-        var bars: [BarChart.Bar] = []
-        for (g, label) in zip(summary.groups, labels) {
-            for (column, name) in [(Column.syscallsTotal, "all system calls"), (.syscallsFutex, "futex calls")] {
-                let values = g.values(column)
-                guard values.count == g.rows.count, let median = Statistics.median(values) else { continue }
-                bars.append(BarChart.Bar(category: label, series: name, value: median, min: values.min(), max: values.max()))
-            }
-        }
-        guard !bars.isEmpty else { return nil }
-        var chart = BarChart(
-            title: "\(experiment): system calls per run", subtitle: "counted by the kernel; median of the repetitions",
-            valueTitle: "system calls per run", categoryTitle: "configuration", bars: bars)
-        chart.logarithmic = true
-        chart.format = { PlotScale.label($0.rounded()) }
-        return NamedPlot(fileName: "\(slug(experiment))-syscalls.svg", caption: "\(experiment): system calls per configuration, log scale", svg: chart.render())
+        let columns: [(Column, String)] = [(.syscallsTotal, "all system calls"), (.syscallsFutex, "futex calls")]
+        return barPlot(
+            experiment, "syscalls", caption: "system calls per configuration, log scale",
+            ChartTitles(
+                "\(experiment): system calls per run", subtitle: "counted by the kernel; median of the repetitions",
+                x: "configuration", y: "system calls per run"),
+            // A configuration is drawn only when every repetition was counted.
+            bars: medianBars(labelled(summary.groups), columns, everyRow: true),
+            logarithmic: true, format: { PlotScale.label($0.rounded()) })
     }
 
     /// Failed wake-ups before each contended acquisition succeeded, all rows together (slide 98).
@@ -103,7 +91,7 @@ public enum PlotSet {
             title: "\(experiment): failed wake-ups before the GIL was won",
             subtitle: "\(merged.total) contended acquisitions, all repetitions (condition-variable lock)",
             bucketTitle: "failed wake-ups before the acquisition succeeded",
-            countTitle: "acquisitions", buckets: merged.buckets.map { .init(label: $0.label, count: $0.count) })
+            countTitle: "acquisitions", buckets: merged.buckets)
         return NamedPlot(fileName: "\(slug(experiment))-failed-wakeups.svg", caption: "\(experiment): histogram of failed wake-ups per successful acquisition", svg: chart.render())
     }
 
@@ -139,23 +127,18 @@ public enum PlotSet {
 
     /// Response time of the I/O thread per GIL design and CPU-bound threads (the convoy effect).
     public static func latencyPlot(_ experiment: String, _ summary: Summary) -> NamedPlot? {
-        var bars: [BarChart.Bar] = []
-        for g in summary.groups {
+        let groups = summary.groups.map { g in
             var label = g.key.gil?.rawValue ?? ""
             if let t = g.key.cpuThreads { label += " + \(t) CPU-bound" }
-            for (column, name) in [(Column.latencyP50Us, "p50"), (.latencyP99Us, "p99")] {
-                let values = g.values(column)
-                guard !values.isEmpty, let median = Statistics.median(values) else { continue }
-                bars.append(BarChart.Bar(category: label, series: name, value: median, min: values.min(), max: values.max()))
-            }
+            return (g, label)
         }
-        guard !bars.isEmpty else { return nil }
-        var chart = BarChart(
-            title: "\(experiment): I/O response time per GIL design", subtitle: "median over repetitions of each run's percentile",
-            valueTitle: "response time (µs)", categoryTitle: "GIL design + CPU-bound threads", bars: bars)
-        chart.logarithmic = true
-        chart.format = { $0 >= 100 ? grouped($0) : String(format: "%.1f", $0) }
-        return NamedPlot(fileName: "\(slug(experiment))-latency.svg", caption: "\(experiment): I/O response time per GIL design, log scale", svg: chart.render())
+        return barPlot(
+            experiment, "latency", caption: "I/O response time per GIL design, log scale",
+            ChartTitles(
+                "\(experiment): I/O response time per GIL design", subtitle: "median over repetitions of each run's percentile",
+                x: "GIL design + CPU-bound threads", y: "response time (µs)"),
+            bars: medianBars(groups, [(.latencyP50Us, "p50"), (.latencyP99Us, "p99")]),
+            logarithmic: true, format: { $0 >= 100 ? grouped($0) : String(format: "%.1f", $0) })
     }
 
     /// Median wall time against the check interval, one line per mode and CPU count (log x).
@@ -186,6 +169,40 @@ public enum PlotSet {
     }
 
     // MARK: Helpers
+
+    /// A bar chart of `bars` saved as `<experiment>-<name>.svg`; nil when there are no bars.
+    static func barPlot(
+        _ experiment: String, _ name: String, caption: String, _ titles: ChartTitles, bars: [BarChart.Bar],
+        logarithmic: Bool = false, format: @escaping @Sendable (Double) -> String
+    ) -> NamedPlot? {
+        guard !bars.isEmpty else { return nil }
+        var chart = BarChart(titles, bars: bars)
+        chart.logarithmic = logarithmic
+        chart.format = format
+        return NamedPlot(fileName: "\(slug(experiment))-\(name).svg", caption: "\(experiment): \(caption)", svg: chart.render())
+    }
+
+    /// For each (group, category label) and each (column, series name): a bar of the median of the
+    /// group's values of the column, with a whisker from their min to their max. A group without values
+    /// of a column gets no bar for it; with `everyRow`, neither does one where some row lacks the value.
+    static func medianBars(
+        _ groups: [(Summary.Group, String)], _ columns: [(Column, String)], everyRow: Bool = false
+    ) -> [BarChart.Bar] {
+        var bars: [BarChart.Bar] = []
+        for (g, label) in groups {
+            for (column, name) in columns {
+                let values = g.values(column)
+                guard !everyRow || values.count == g.rows.count, let median = Statistics.median(values) else { continue }
+                bars.append(BarChart.Bar(category: label, series: name, value: median, min: values.min(), max: values.max()))
+            }
+        }
+        return bars
+    }
+
+    /// The groups with their ``shortLabels(_:)``.
+    static func labelled(_ groups: [Summary.Group]) -> [(Summary.Group, String)] {
+        Array(zip(groups, shortLabels(groups)))
+    }
 
     /// Labels naming only what differs between the groups ("threads, 1 CPU").
     public static func shortLabels(_ groups: [Summary.Group]) -> [String] {

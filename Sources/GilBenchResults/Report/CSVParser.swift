@@ -50,6 +50,13 @@ package enum CSVParser {
             return true
         }
 
+        /// At a comma or a line end, ends the field (at a line end, the record too) and returns true.
+        func endsField(at i: inout Int) -> Bool {
+            guard bytes[i] == comma else { return endsRecord(at: &i) }
+            endField()
+            return true
+        }
+
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]
@@ -61,10 +68,7 @@ package enum CSVParser {
                     }
                     state = .quoted
                     quoteLine = line
-                } else if byte == comma {
-                    endField()
-                    state = .fieldStart
-                } else if endsRecord(at: &i) {
+                } else if endsField(at: &i) {
                     state = .fieldStart
                 } else {
                     field.append(byte)
@@ -81,10 +85,7 @@ package enum CSVParser {
                 if byte == quote {
                     field.append(quote)
                     state = .quoted
-                } else if byte == comma {
-                    endField()
-                    state = .fieldStart
-                } else if endsRecord(at: &i) {
+                } else if endsField(at: &i) {
                     state = .fieldStart
                 } else {
                     throw Failure(line: line, message: "text after the closing quote of field \(fields.count + 1)")

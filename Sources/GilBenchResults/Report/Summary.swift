@@ -5,15 +5,10 @@ import Foundation
 /// The table `gilbench run` prints: per configuration the median, min and max of the key
 /// measurements, then the ratios that carry the slides' claims.
 public struct Summary {
-    /// One configuration's repetitions.
+    /// One configuration's repetitions (made by ``Summary/init(rows:)``).
     public struct Group: Sendable {
         public var key: ConfigurationKey
         public var rows: [ResultRow]
-
-        public init(key: ConfigurationKey, rows: [ResultRow]) {
-            self.key = key
-            self.rows = rows
-        }
 
         /// The measured values of a numeric measurement column, one per row that has it.
         public func values(_ column: Column) -> [Double] { rows.compactMap { $0.measurements[column] } }

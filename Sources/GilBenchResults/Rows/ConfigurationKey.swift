@@ -61,6 +61,7 @@ public struct ConfigurationKey: Sendable, Hashable {
     public subscript(cell column: Column) -> String? {
         get {
             if let raw = undecoded[column] { return raw }
+            if let field = Self.integerField(column) { return self[keyPath: field].map(String.init) }
             switch column {
             case .experiment: return experiment
             case .engine: return engineName
@@ -68,18 +69,8 @@ public struct ConfigurationKey: Sendable, Hashable {
             case .mode: return mode?.rawValue
             case .gil: return gil?.rawValue
             case .lock: return lock?.rawValue
-            case .tasks: return tasks.map(String.init)
-            case .threads: return threads.map(String.init)
-            case .processes: return processes.map(String.init)
-            case .cpus: return cpus.map(String.init)
             case .cpuList: return cpuList.map { $0.map(String.init).joined(separator: " ") }
-            case .n: return n.map(String.init)
-            case .checkInterval: return checkInterval.map(String.init)
             case .switchIntervalMs: return switchIntervalMs.map(DecimalText.compact)
-            case .churnN: return churnN.map(String.init)
-            case .calls: return calls.map(String.init)
-            case .cpuThreads: return cpuThreads.map(String.init)
-            case .chunkSize: return chunkSize.map(String.init)
             case .gilDuringHash: return gilDuringHash?.rawValue
             case .sha512Core: return sha512Core?.rawValue
             case .sweepParameter: return sweepParameter?.column.rawValue
@@ -91,33 +82,44 @@ public struct ConfigurationKey: Sendable, Hashable {
             undecoded[column] = nil
             let cell = newValue.flatMap { $0.isEmpty ? nil : $0 }
             let decoded: Bool
-            switch column {
-            case .experiment: experiment = cell; decoded = true
-            case .engine: engineName = cell; decoded = true
-            case .workload: decoded = Self.decode(cell, Workload.init(rawValue:), into: &workload)
-            case .mode: decoded = Self.decode(cell, ExecutionMode.init(rawValue:), into: &mode)
-            case .gil: decoded = Self.decode(cell, GILDesign.init(rawValue:), into: &gil)
-            case .lock: decoded = Self.decode(cell, LockKind.init(rawValue:), into: &lock)
-            case .tasks: decoded = Self.decode(cell, { Int($0) }, into: &tasks)
-            case .threads: decoded = Self.decode(cell, { Int($0) }, into: &threads)
-            case .processes: decoded = Self.decode(cell, { Int($0) }, into: &processes)
-            case .cpus: decoded = Self.decode(cell, { Int($0) }, into: &cpus)
-            case .cpuList: decoded = Self.decode(cell, Self.cpuList(_:), into: &cpuList)
-            case .n: decoded = Self.decode(cell, { Int($0) }, into: &n)
-            case .checkInterval: decoded = Self.decode(cell, { Int($0) }, into: &checkInterval)
-            case .switchIntervalMs: decoded = Self.decode(cell, ResultRow.real(_:), into: &switchIntervalMs)
-            case .churnN: decoded = Self.decode(cell, { Int($0) }, into: &churnN)
-            case .calls: decoded = Self.decode(cell, { Int($0) }, into: &calls)
-            case .cpuThreads: decoded = Self.decode(cell, { Int($0) }, into: &cpuThreads)
-            case .chunkSize: decoded = Self.decode(cell, { Int($0) }, into: &chunkSize)
-            case .gilDuringHash: decoded = Self.decode(cell, GILDuringHash.init(rawValue:), into: &gilDuringHash)
-            case .sha512Core: decoded = Self.decode(cell, SHA512Core.init(rawValue:), into: &sha512Core)
-            case .sweepParameter:
-                decoded = Self.decode(cell, { c in SweepParameter.allCases.first { $0.column.rawValue == c } }, into: &sweepParameter)
-            case .syscallCounter: decoded = Self.decode(cell, SyscallCounterKind.init(rawValue:), into: &syscallCounter)
-            default: decoded = true
+            if let field = Self.integerField(column) {
+                decoded = Self.decode(cell, { Int($0) }, into: &self[keyPath: field])
+            } else {
+                switch column {
+                case .experiment: experiment = cell; decoded = true
+                case .engine: engineName = cell; decoded = true
+                case .workload: decoded = Self.decode(cell, Workload.init(rawValue:), into: &workload)
+                case .mode: decoded = Self.decode(cell, ExecutionMode.init(rawValue:), into: &mode)
+                case .gil: decoded = Self.decode(cell, GILDesign.init(rawValue:), into: &gil)
+                case .lock: decoded = Self.decode(cell, LockKind.init(rawValue:), into: &lock)
+                case .cpuList: decoded = Self.decode(cell, Self.cpuList(_:), into: &cpuList)
+                case .switchIntervalMs: decoded = Self.decode(cell, ResultRow.real(_:), into: &switchIntervalMs)
+                case .gilDuringHash: decoded = Self.decode(cell, GILDuringHash.init(rawValue:), into: &gilDuringHash)
+                case .sha512Core: decoded = Self.decode(cell, SHA512Core.init(rawValue:), into: &sha512Core)
+                case .sweepParameter:
+                    decoded = Self.decode(cell, { c in SweepParameter.allCases.first { $0.column.rawValue == c } }, into: &sweepParameter)
+                case .syscallCounter: decoded = Self.decode(cell, SyscallCounterKind.init(rawValue:), into: &syscallCounter)
+                default: decoded = true
+                }
             }
             if !decoded, let cell { undecoded[column] = cell }
+        }
+    }
+
+    /// The field of a column that holds a whole number; nil for the other columns.
+    private static func integerField(_ column: Column) -> WritableKeyPath<ConfigurationKey, Int?>? {
+        switch column {
+        case .tasks: \.tasks
+        case .threads: \.threads
+        case .processes: \.processes
+        case .cpus: \.cpus
+        case .n: \.n
+        case .checkInterval: \.checkInterval
+        case .churnN: \.churnN
+        case .calls: \.calls
+        case .cpuThreads: \.cpuThreads
+        case .chunkSize: \.chunkSize
+        default: nil
         }
     }
 

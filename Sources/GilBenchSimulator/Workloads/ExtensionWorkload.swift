@@ -14,23 +14,12 @@ public enum ExtensionWorkload {
         #         calls -= 1
         .local calls n
         .native churn
-        loop:
-            LOAD_FAST calls
-            LOAD_CONST 0
-            COMPARE_OP >
-            POP_JUMP_IF_FALSE end
+
+        """ + Programs.countingLoop("calls", body: """
             LOAD_FAST n
             CALL_NATIVE churn
             POP_TOP
-            LOAD_FAST calls
-            LOAD_CONST 1
-            INPLACE_SUBTRACT
-            STORE_FAST calls
-            JUMP_ABSOLUTE loop
-        end:
-            LOAD_FAST calls
-            RETURN_VALUE
-        """
+            """)
 
     /// The native `churn(n)`: releases the GIL, spins `n` times.
     public static let churn = NativeFunction(name: "churn", releasesGIL: true) { n in

@@ -32,11 +32,8 @@ public enum IOLatencyWorkload {
         .local requests x
         .global stop
         .native recv send
-        loop:
-            LOAD_FAST requests
-            LOAD_CONST 0
-            COMPARE_OP >
-            POP_JUMP_IF_FALSE end
+
+        """ + Programs.countingLoop("requests", body: """
             LOAD_CONST 0
             CALL_NATIVE recv
             STORE_FAST x
@@ -49,17 +46,12 @@ public enum IOLatencyWorkload {
             BINARY_ADD
             CALL_NATIVE send
             POP_TOP
-            LOAD_FAST requests
-            LOAD_CONST 1
-            INPLACE_SUBTRACT
-            STORE_FAST requests
-            JUMP_ABSOLUTE loop
-        end:
+            """, exit: """
             LOAD_CONST 1
             STORE_GLOBAL stop
             LOAD_CONST 0
             RETURN_VALUE
-        """
+            """)
 
     public static let cpuSource = """
         # def spin(n):
@@ -67,18 +59,11 @@ public enum IOLatencyWorkload {
         #         n -= 1
         .local n
         .global stop
-        loop:
+
+        """ + Programs.countingLoop("n", test: """
             LOAD_GLOBAL stop
             POP_JUMP_IF_TRUE end
-            LOAD_FAST n
-            LOAD_CONST 1
-            INPLACE_SUBTRACT
-            STORE_FAST n
-            JUMP_ABSOLUTE loop
-        end:
-            LOAD_FAST n
-            RETURN_VALUE
-        """
+            """)
 
     package static func plan(for configuration: RunConfiguration) throws(GilBenchError) -> WorkloadPlan {
         let channel = try Channel()
@@ -182,21 +167,23 @@ final class Channel: Sendable {
 
     private static func readInt(_ fd: Int32) -> Int? {
         var value = 0
-        let size = MemoryLayout<Int>.size
-        var done = 0
-        while done < size {
-            let n = withUnsafeMutableBytes(of: &value) { read(fd, $0.baseAddress! + done, size - done) }
-            if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { return nil }
-        }
-        return value
+        let complete = withUnsafeMutableBytes(of: &value) { bytes in transferAll(bytes) { read(fd, $0, $1) } }
+        return complete ? value : nil
     }
 
     private static func writeInt(_ fd: Int32, _ value: Int) -> Bool {
         var value = value
-        let size = MemoryLayout<Int>.size
+        return withUnsafeMutableBytes(of: &value) { bytes in transferAll(bytes) { write(fd, $0, $1) } }
+    }
+
+    /// Calls `transfer` (a read or a write of up to the count at the pointer) until all of `bytes` is
+    /// moved, again after a signal; false at end of file or on an error.
+    private static func transferAll(
+        _ bytes: UnsafeMutableRawBufferPointer, _ transfer: (UnsafeMutableRawPointer, Int) -> Int
+    ) -> Bool {
         var done = 0
-        while done < size {
-            let n = withUnsafeBytes(of: &value) { write(fd, $0.baseAddress! + done, size - done) }
+        while done < bytes.count {
+            let n = transfer(bytes.baseAddress! + done, bytes.count - done)
             if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { return false }
         }
         return true

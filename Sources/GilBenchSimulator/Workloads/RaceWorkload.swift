@@ -16,26 +16,15 @@ public enum RaceWorkload {
         .local n
         .global x
         .lock lock
-        loop:
-            LOAD_FAST n
-            LOAD_CONST 0
-            COMPARE_OP >
-            POP_JUMP_IF_FALSE end
+
+        """ + Programs.countingLoop("n", body: """
             \(locked ? "LOCK_ACQUIRE lock" : "# (no lock)")
             LOAD_GLOBAL x
             LOAD_CONST 1
             \(operation)
             STORE_GLOBAL x
             \(locked ? "LOCK_RELEASE lock" : "# (no lock)")
-            LOAD_FAST n
-            LOAD_CONST 1
-            INPLACE_SUBTRACT
-            STORE_FAST n
-            JUMP_ABSOLUTE loop
-        end:
-            LOAD_FAST n
-            RETURN_VALUE
-        """
+            """)
     }
 
     /// The incrementing and the decrementing program.

@@ -129,14 +129,3 @@ public final class ChildProcess {
         }
     }
 }
-
-extension ResourceUsage {
-    /// The fields gilbench reports of a `struct rusage`.
-    init(_ usage: rusage) {
-        self.init(
-            userSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
-            systemSeconds: Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6,
-            voluntaryContextSwitches: usage.ru_nvcsw,
-            involuntaryContextSwitches: usage.ru_nivcsw)
-    }
-}

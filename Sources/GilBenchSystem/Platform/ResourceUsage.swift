@@ -19,30 +19,34 @@ public struct ResourceUsage: Sendable, Equatable {
         self.involuntaryContextSwitches = involuntaryContextSwitches
     }
 
+    /// The fields gilbench reports of a `struct rusage`.
+    init(_ usage: rusage) {
+        self.init(
+            userSeconds: Self.seconds(usage.ru_utime), systemSeconds: Self.seconds(usage.ru_stime),
+            voluntaryContextSwitches: usage.ru_nvcsw, involuntaryContextSwitches: usage.ru_nivcsw)
+    }
+
     /// This process, now. `who` is RUSAGE_SELF, or RUSAGE_CHILDREN for reaped children.
     public static func current(_ who: Int32 = RUSAGE_SELF.rawValue) -> ResourceUsage {
         var usage = rusage()
         getrusage(__rusage_who_t(who), &usage)
-        return ResourceUsage(
-            userSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
-            systemSeconds: Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6,
-            voluntaryContextSwitches: usage.ru_nvcsw,
-            involuntaryContextSwitches: usage.ru_nivcsw)
+        return ResourceUsage(usage)
     }
 
-    public static func - (lhs: ResourceUsage, rhs: ResourceUsage) -> ResourceUsage {
+    public static func - (lhs: ResourceUsage, rhs: ResourceUsage) -> ResourceUsage { lhs.combined(with: rhs, -, -) }
+
+    public static func + (lhs: ResourceUsage, rhs: ResourceUsage) -> ResourceUsage { lhs.combined(with: rhs, +, +) }
+
+    /// Field by field: `seconds` of the two CPU times, `count` of the two context-switch counts.
+    private func combined(
+        with other: ResourceUsage, _ seconds: (Double, Double) -> Double, _ count: (Int, Int) -> Int
+    ) -> ResourceUsage {
         ResourceUsage(
-            userSeconds: lhs.userSeconds - rhs.userSeconds,
-            systemSeconds: lhs.systemSeconds - rhs.systemSeconds,
-            voluntaryContextSwitches: lhs.voluntaryContextSwitches - rhs.voluntaryContextSwitches,
-            involuntaryContextSwitches: lhs.involuntaryContextSwitches - rhs.involuntaryContextSwitches)
+            userSeconds: seconds(userSeconds, other.userSeconds),
+            systemSeconds: seconds(systemSeconds, other.systemSeconds),
+            voluntaryContextSwitches: count(voluntaryContextSwitches, other.voluntaryContextSwitches),
+            involuntaryContextSwitches: count(involuntaryContextSwitches, other.involuntaryContextSwitches))
     }
 
-    public static func + (lhs: ResourceUsage, rhs: ResourceUsage) -> ResourceUsage {
-        ResourceUsage(
-            userSeconds: lhs.userSeconds + rhs.userSeconds,
-            systemSeconds: lhs.systemSeconds + rhs.systemSeconds,
-            voluntaryContextSwitches: lhs.voluntaryContextSwitches + rhs.voluntaryContextSwitches,
-            involuntaryContextSwitches: lhs.involuntaryContextSwitches + rhs.involuntaryContextSwitches)
-    }
+    private static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
 }

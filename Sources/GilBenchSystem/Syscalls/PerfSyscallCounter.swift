@@ -152,20 +152,18 @@ public final class PerfSyscallCounter: MeasurementProbe {
 
     /// Why perf_event_open refused `event`, in words a user can act on.
     static func openError(_ error: Errno, event: String, system: SyscallCounterSystem) -> GilBenchError {
-        switch error {
+        let message = switch error {
         case .permissionDenied, .notPermitted:
-            let paranoid = (try? system.readFile("/proc/sys/kernel/perf_event_paranoid").get())?
-                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
-            return GilBenchError(
-                .system,
-                "perf_event_open refused \(event) (kernel.perf_event_paranoid is \(paranoid); run as root or lower it)",
-                errno: error.rawValue)
-        case .noSuchFileOrDirectory:
-            return GilBenchError(.system, "perf_event_open: this kernel has no \(event) event", errno: error.rawValue)
-        case .noFunction:
-            return GilBenchError(.system, "this kernel has no perf_event_open (built without CONFIG_PERF_EVENTS)", errno: error.rawValue)
-        default:
-            return GilBenchError(.system, "perf_event_open failed for \(event)", errno: error.rawValue)
+            "perf_event_open refused \(event) (kernel.perf_event_paranoid is \(paranoid(system)); run as root or lower it)"
+        case .noSuchFileOrDirectory: "perf_event_open: this kernel has no \(event) event"
+        case .noFunction: "this kernel has no perf_event_open (built without CONFIG_PERF_EVENTS)"
+        default: "perf_event_open failed for \(event)"
         }
+        return GilBenchError(.system, message, errno: error)
+    }
+
+    /// The kernel's perf_event_paranoid setting, or "unknown".
+    private static func paranoid(_ system: SyscallCounterSystem) -> String {
+        (try? system.readFile("/proc/sys/kernel/perf_event_paranoid").get())?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
     }
 }

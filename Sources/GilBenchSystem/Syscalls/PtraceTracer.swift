@@ -61,17 +61,12 @@ public enum PtraceTracer {
 
     /// Why the child could not be traced, in words a user can act on.
     static func spawnError(_ error: Errno) -> GilBenchError {
-        switch error {
-        case .notPermitted, .permissionDenied:
-            return GilBenchError(
-                .system,
-                "ptrace refused (already traced, a seccomp or container policy, or kernel.yama.ptrace_scope)",
-                errno: error.rawValue)
-        case .noFunction:
-            return GilBenchError(.system, "this kernel has no ptrace", errno: error.rawValue)
-        default:
-            return GilBenchError(.system, "cannot start a traced copy of gilbench", errno: error.rawValue)
+        let message = switch error {
+        case .notPermitted, .permissionDenied: "ptrace refused (already traced, a seccomp or container policy, or kernel.yama.ptrace_scope)"
+        case .noFunction: "this kernel has no ptrace"
+        default: "cannot start a traced copy of gilbench"
         }
+        return GilBenchError(.system, message, errno: error)
     }
 
     /// The wait-and-resume loop over every traced thread.

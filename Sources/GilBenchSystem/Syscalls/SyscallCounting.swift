@@ -66,25 +66,19 @@ public final class SyscallCounting {
                 return false
             }
         }
+        /// perf when it works; else `fallback`, with a notice of why and of what that means.
+        func perfOr(_ fallback: SyscallCounterKind, _ meaning: String) -> SyscallCounterKind {
+            guard !perfUsable() else { return .perf }
+            notify("perf system-call counter unavailable: \(perfFailure!); \(meaning)")
+            return fallback
+        }
         for request in requests {
             let kind: SyscallCounterKind
             switch request {
             case .none: kind = .none
             case .ptrace: kind = .ptrace
-            case .perf:
-                if perfUsable() {
-                    kind = .perf
-                } else {
-                    notify("perf system-call counter unavailable: \(perfFailure!); system-call columns left empty")
-                    kind = .none
-                }
-            case .auto:
-                if perfUsable() {
-                    kind = .perf
-                } else {
-                    notify("perf system-call counter unavailable: \(perfFailure!); counting with ptrace instead (slow: timings not comparable)")
-                    kind = .ptrace
-                }
+            case .perf: kind = perfOr(.none, "system-call columns left empty")
+            case .auto: kind = perfOr(.ptrace, "counting with ptrace instead (slow: timings not comparable)")
             }
             if !counters.contains(kind) { counters.append(kind) }
         }

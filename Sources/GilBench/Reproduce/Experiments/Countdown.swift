@@ -23,22 +23,13 @@ extension Catalogue {
                 ]
             },
             claims: [
-                Claim(reference: .init(80, "sequential"), claim: "sequential count(n) twice: the baseline the ratios divide by",
-                      criterion: Criterion("slowest/fastest repetition", .atMost(1.25)),
-                      observe: { s in
-                          let g = s.group(sequential)
-                          return Observation(figure: countdownFigure(g), ratio: g?.spread)
-                      }),
+                baselineClaim(.init(80, "sequential"), "sequential count(n) twice: the baseline the ratios divide by", figure: countdownFigure),
                 Claim(reference: .init(80, "threads"), claim: "two threads on two CPUs are slower than sequential", ratio2009: "1.85",
                       criterion: Criterion("threaded/sequential", .atLeast(1.3)),
-                      observe: { s in
-                          Observation(figure: countdownFigure(s.group(threadsAll)), ratio: s.ratio(.wallSeconds, threadsAll, over: sequential))
-                      }),
+                      observe: { s in wallRatio(s, threadsAll) }),
                 Claim(reference: .init(80, "threads-1cpu"), claim: "two threads on one CPU: no such penalty on Linux (OS X showed 1.54)", ratio2009: "1.54",
                       criterion: Criterion("threaded on 1 CPU/sequential", .between(0.85, 1.3)),
-                      observe: { s in
-                          Observation(figure: countdownFigure(s.group(oneCPU)), ratio: s.ratio(.wallSeconds, oneCPU, over: sequential))
-                      }),
+                      observe: { s in wallRatio(s, oneCPU) }),
             ])
     }
 }

@@ -31,30 +31,16 @@ extension Catalogue {
                 ]
             },
             claims: [
-                Claim(reference: .init(148, "sequential"), claim: "sequential hashing: the baseline",
-                      criterion: Criterion("slowest/fastest repetition", .atMost(1.25)),
-                      observe: { s in
-                          let g = s.group(sequential)
-                          return Observation(figure: hashingFigure(g), ratio: g?.spread)
-                      }),
+                baselineClaim(.init(148, "sequential"), "sequential hashing: the baseline", figure: hashingFigure),
                 Claim(reference: .init(150, "pool"), claim: "a pool of two takes about half the time", ratio2009: "0.56",
                       criterion: Criterion("pool/sequential", .atMost(0.6)),
-                      observe: { s in
-                          let p = { (key: ConfigurationKey) in key.mode == .pool }
-                          return Observation(figure: hashingFigure(s.group(p)), ratio: s.ratio(.wallSeconds, p, over: sequential))
-                      }),
+                      observe: { s in wallRatio(s, { $0.mode == .pool }, figure: hashingFigure) }),
                 Claim(reference: nil, claim: "two threads that release the GIL while hashing also gain",
                       criterion: Criterion("threads (GIL released)/sequential", .atMost(0.65)),
-                      observe: { s in
-                          let t = { (key: ConfigurationKey) in key.mode == .threads && key.gilDuringHash == .release }
-                          return Observation(figure: hashingFigure(s.group(t)), ratio: s.ratio(.wallSeconds, t, over: sequential))
-                      }),
+                      observe: { s in wallRatio(s, { $0.mode == .threads && $0.gilDuringHash == .release }, figure: hashingFigure) }),
                 Claim(reference: nil, claim: "two threads that hold the GIL while hashing gain nothing",
                       criterion: Criterion("threads (GIL held)/sequential", .atLeast(0.95)),
-                      observe: { s in
-                          let t = { (key: ConfigurationKey) in key.mode == .threads && key.gilDuringHash == .hold }
-                          return Observation(figure: hashingFigure(s.group(t)), ratio: s.ratio(.wallSeconds, t, over: sequential))
-                      }),
+                      observe: { s in wallRatio(s, { $0.mode == .threads && $0.gilDuringHash == .hold }, figure: hashingFigure) }),
             ])
     }
 }

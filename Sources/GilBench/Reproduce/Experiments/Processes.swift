@@ -22,10 +22,7 @@ extension Catalogue {
             claims: [
                 Claim(reference: .init(133, "processes"), claim: "two processes take about half the sequential time", ratio2009: "0.51",
                       criterion: Criterion("processes/sequential", .atMost(0.6)),
-                      observe: { s in
-                          let p = { (key: ConfigurationKey) in key.mode == .processes }
-                          return Observation(figure: countdownFigure(s.group(p)), ratio: s.ratio(.wallSeconds, p, over: sequential))
-                      }),
+                      observe: { s in wallRatio(s, { $0.mode == .processes }) }),
             ])
     }
 }

@@ -29,4 +29,45 @@ extension Catalogue {
         if n * tasks > 0 { s += ", \(grouped(w * 1e9 / (n * tasks))) ns/iteration" }
         return s
     }
+
+    /// The figure of the group matching `wanted` (the countdown's by default), with its median wall
+    /// time over the sequential run's as the ratio.
+    static func wallRatio(
+        _ s: Summary, _ wanted: (ConfigurationKey) -> Bool, figure: (Summary.Group?) -> String = countdownFigure
+    ) -> Observation {
+        Observation(figure: figure(s.group(wanted)), ratio: s.ratio(.wallSeconds, wanted, over: sequential))
+    }
+
+    // MARK: Claims and experiments
+
+    /// The claim that the sequential run is a baseline: its repetitions agree (slowest/fastest at most
+    /// 1.25), so the ratios that divide by it mean something. `figure` prints the sequential group.
+    static func baselineClaim(
+        _ reference: SlideReference.Key, _ claim: String, figure: @escaping @Sendable (Summary.Group?) -> String
+    ) -> Claim {
+        Claim(reference: reference, claim: claim,
+              criterion: Criterion("slowest/fastest repetition", .atMost(1.25)),
+              observe: { s in
+                  let g = s.group(sequential)
+                  return Observation(figure: figure(g), ratio: g?.spread)
+              })
+    }
+
+    /// An experiment beyond the slides: the countdown sequential and in two threads under `design`,
+    /// with one claim on threaded/sequential decided by `rule`.
+    static func designExperiment(
+        _ design: GILDesign, id: String, title: String, paragraph: String, claim: String, _ rule: Criterion.Rule
+    ) -> Experiment {
+        Experiment(
+            id: id, slides: [], title: title, paragraph: paragraph,
+            configurations: { scale in
+                [ExecutionMode.sequential, .threads].map { mode in
+                    scale.configuration(id) { $0.gil = design; $0.mode = mode }
+                }
+            },
+            claims: [
+                Claim(reference: nil, claim: claim, criterion: Criterion("threaded/sequential", rule),
+                      observe: { s in wallRatio(s, threadsAll) }),
+            ])
+    }
 }

@@ -17,6 +17,33 @@ extension Catalogue {
         return "\(grouped(c.total)) calls, \(grouped(c.futex)) of them futex"
     }
 
+    /// The futex calls of the group matching `wanted` over those of the group matching `base` (at
+    /// least 1, as `base` may make none), with the first group's figure.
+    static func futexRatio(
+        _ s: Summary, _ wanted: (ConfigurationKey) -> Bool, over base: (ConfigurationKey) -> Bool
+    ) -> Observation {
+        let c = calls(s, wanted), q = calls(s, base)
+        return Observation(figure: callsFigure(c), ratio: c.flatMap { c in q.map { c.futex / max($0.futex, 1) } })
+    }
+
+    /// A slide's two claims on two threads on `cpus` CPUs (the runs matching `wanted`): the calls other
+    /// than futex ("unix") barely change, and the futex ("mach") calls `explode` over the sequential
+    /// run's by at least `atLeast`.
+    static func threadCallClaims(
+        slide: Int, cpus: Int, _ wanted: @escaping @Sendable (ConfigurationKey) -> Bool, explode: String, ratio2009: String,
+        atLeast: Double
+    ) -> [Claim] {
+        let on = cpus == 1 ? "1 CPU" : "\(cpus) CPUs"
+        return [
+            Claim(reference: .init(slide, "threads-\(cpus)cpu-unix"), claim: "threads on \(on): other calls barely change",
+                  criterion: Criterion("non-futex calls, threads on \(on)", .atMost(1000)),
+                  observe: { s in let c = calls(s, wanted); return Observation(figure: callsFigure(c), ratio: c.map { $0.total - $0.futex }) }),
+            Claim(reference: .init(slide, "threads-\(cpus)cpu-mach"), claim: "threads on \(on): futex calls \(explode)", ratio2009: ratio2009,
+                  criterion: Criterion("futex calls threads on \(on)/sequential", .atLeast(atLeast)),
+                  observe: { s in futexRatio(s, wanted, over: sequential) }),
+        ]
+    }
+
     static var syscalls: Experiment {
         Experiment(
             id: "syscalls", slides: [96, 97], title: "System calls: the GIL's signalling, counted by the kernel",
@@ -41,28 +68,13 @@ extension Catalogue {
                       observe: { s in let c = calls(s, sequential); return Observation(figure: callsFigure(c), ratio: c?.total) }),
                 Claim(reference: .init(96, "sequential-mach"), claim: "sequential: almost no futex (mach) calls", criterion: Criterion("futex calls, sequential", .atMost(100)),
                       observe: { s in let c = calls(s, sequential); return Observation(figure: callsFigure(c), ratio: c?.futex) }),
-                Claim(reference: .init(96, "threads-1cpu-unix"), claim: "threads on 1 CPU: other calls barely change", criterion: Criterion("non-futex calls, threads on 1 CPU", .atMost(1000)),
-                      observe: { s in let c = calls(s, oneCPU); return Observation(figure: callsFigure(c), ratio: c.map { $0.total - $0.futex }) }),
-                Claim(reference: .init(96, "threads-1cpu-mach"), claim: "threads on 1 CPU: futex calls explode", ratio2009: "28,000",
-                      criterion: Criterion("futex calls threads on 1 CPU/sequential", .atLeast(1000)),
-                      observe: { s in
-                          let c = calls(s, oneCPU), q = calls(s, sequential)
-                          return Observation(figure: callsFigure(c), ratio: c.flatMap { c in q.map { c.futex / max($0.futex, 1) } })
-                      }),
-                Claim(reference: .init(97, "threads-2cpu-unix"), claim: "threads on 2 CPUs: other calls barely change", criterion: Criterion("non-futex calls, threads on 2 CPUs", .atMost(1000)),
-                      observe: { s in let c = calls(s, threadsAll); return Observation(figure: callsFigure(c), ratio: c.map { $0.total - $0.futex }) }),
-                Claim(reference: .init(97, "threads-2cpu-mach"), claim: "threads on 2 CPUs: futex calls explode further", ratio2009: "81,000",
-                      criterion: Criterion("futex calls threads on 2 CPUs/sequential", .atLeast(10000)),
-                      observe: { s in
-                          let c = calls(s, threadsAll), q = calls(s, sequential)
-                          return Observation(figure: callsFigure(c), ratio: c.flatMap { c in q.map { c.futex / max($0.futex, 1) } })
-                      }),
-                Claim(reference: nil, claim: "two CPUs signal far more than one", ratio2009: "2.9",
-                      criterion: Criterion("futex calls 2 CPUs/1 CPU", .atLeast(10)),
-                      observe: { s in
-                          let two = calls(s, threadsAll), one = calls(s, oneCPU)
-                          return Observation(figure: callsFigure(two), ratio: two.flatMap { t in one.map { t.futex / max($0.futex, 1) } })
-                      }),
-            ])
+            ]
+                + threadCallClaims(slide: 96, cpus: 1, oneCPU, explode: "explode", ratio2009: "28,000", atLeast: 1000)
+                + threadCallClaims(slide: 97, cpus: 2, threadsAll, explode: "explode further", ratio2009: "81,000", atLeast: 10000)
+                + [
+                    Claim(reference: nil, claim: "two CPUs signal far more than one", ratio2009: "2.9",
+                          criterion: Criterion("futex calls 2 CPUs/1 CPU", .atLeast(10)),
+                          observe: { s in futexRatio(s, threadsAll, over: oneCPU) }),
+                ])
     }
 }
