@@ -10,6 +10,18 @@ public struct WaitHistogram: Sendable, Equatable {
         _ = histogram.record(Swift.max(1, nanoseconds))
     }
 
+    /// Records `count` waits of `nanoseconds` at once (a histogram read back from another process).
+    /// - Returns: false when `nanoseconds` is beyond the histogram's range (nothing recorded).
+    package mutating func record(nanoseconds: UInt64, count: UInt64) -> Bool {
+        histogram.record(Swift.max(1, nanoseconds), count: count)
+    }
+
+    /// Every recorded value (the highest of its bucket) with its count, lowest first: what
+    /// ``record(nanoseconds:count:)`` needs to rebuild the histogram elsewhere.
+    package var recordedValues: [(nanoseconds: UInt64, count: UInt64)] {
+        histogram.recordedValues().map { ($0.value, $0.count) }
+    }
+
     public mutating func merge(_ other: WaitHistogram) {
         histogram.add(other.histogram)
     }
