@@ -203,12 +203,15 @@ extension GILCounters {
         c.failedAcquisitions = try r.readOptionalInt("failed acquisitions")
         c.waitNanoseconds = try r.readUInt64("GIL wait")
         c.forcedSwitches = try r.readOptionalInt("forced switches")
+        // Both histograms count acquisitions that waited: together at most all acquisitions each.
         if try r.readBool("GIL wait histogram presence") {
             var histogram = WaitHistogram()
+            var left = c.acquisitions
             for _ in 0..<(try r.readInt("GIL wait histogram values", in: 0...limit)) {
                 let nanoseconds = try r.readUInt64("GIL wait value")
-                let count = try r.readUInt64("GIL wait count")
-                guard histogram.record(nanoseconds: nanoseconds, count: count) else {
+                let count = try r.readInt("GIL wait count", in: 1...max(left, 1))
+                left -= count
+                guard histogram.record(nanoseconds: nanoseconds, count: UInt64(count)) else {
                     throw WireError("GIL wait of \(nanoseconds) ns is beyond the histogram's range")
                 }
             }
@@ -216,9 +219,11 @@ extension GILCounters {
         }
         if try r.readBool("failed wake-up histogram presence") {
             var histogram = FailedWakeupHistogram()
-            let buckets = try r.readInt("failed wake-up buckets", in: 0...histogram.counts.count)
-            for bucket in 0..<buckets {
-                histogram.record(bucket: bucket, count: try r.readInt("failed wake-up count", in: 0...Int.max))
+            var left = c.acquisitions
+            for bucket in 0..<(try r.readInt("failed wake-up buckets", in: 0...histogram.counts.count)) {
+                let count = try r.readInt("failed wake-up count", in: 0...left)
+                left -= count
+                histogram.record(bucket: bucket, count: count)
             }
             c.failedWakeupHistogram = histogram
         }
