@@ -37,6 +37,18 @@ final class CheckedGIL<Inner: GlobalInterpreterLock>: GlobalInterpreterLock, @un
 enum DesignUnderTest: String, CaseIterable, CustomTestStringConvertible {
     case ticksSemaphore, ticksCondvar, interval, fair, priority
     var testDescription: String { rawValue }
+
+    /// The design's settings, with intervals short enough that threads switch often under stress.
+    var settings: InterpreterSettings {
+        let gil: GILDesign = switch self {
+        case .ticksSemaphore, .ticksCondvar: .ticks
+        case .interval: .interval
+        case .fair: .fair
+        case .priority: .priority
+        }
+        return InterpreterSettings(
+            gil: gil, lock: self == .ticksCondvar ? .condvar : .semaphore, checkInterval: 3, switchIntervalMilliseconds: 0.01)
+    }
 }
 
 /// Runs `tasks` in one thread each under `gil`, as the runner does, and waits for them.
@@ -53,6 +65,17 @@ func runThreads<G: GlobalInterpreterLock>(_ gil: G, _ tasks: [InterpretedTask], 
     for thread in threads { thread.join() }
 }
 
+/// Runs `tasks` in one thread each under the GIL the factory hands it; returns its counters.
+struct ThreadedRun: GILBody {
+    let tasks: [InterpretedTask]
+    var shared = SharedState(globals: 0, locks: 0)
+
+    func run<G: GlobalInterpreterLock>(_ gil: G) throws -> GILCounters {
+        try runThreads(gil, tasks, shared: shared)
+        return gil.counters()
+    }
+}
+
 /// Two CPU-bound threads and two that call a GIL-releasing native function in a loop, so that
 /// every path of a design (tick switches, blocking releases, returns from blocking) is taken.
 func stressTasks() -> [InterpretedTask] {
@@ -61,24 +84,26 @@ func stressTasks() -> [InterpretedTask] {
     return [countdown, calls, countdown, calls]
 }
 
-func stress<G: GlobalInterpreterLock>(_ design: G) throws -> (violations: Int, entries: Int, counters: GILCounters) {
-    let checked = CheckedGIL(design)
-    try runThreads(checked, stressTasks(), shared: SharedState(globals: 0, locks: 0))
-    return (checked.violations.load(ordering: .relaxed), checked.entries.load(ordering: .relaxed), checked.counters())
+/// Runs `tasks` in one thread each under the GIL the factory hands it, wrapped in a ``CheckedGIL``.
+struct CheckedRun: GILBody {
+    var tasks = stressTasks()
+
+    func run<G: GlobalInterpreterLock>(_ gil: G) throws -> (violations: Int, entries: Int, counters: GILCounters) {
+        let checked = CheckedGIL(gil)
+        try runThreads(checked, tasks, shared: SharedState(globals: 0, locks: 0))
+        return (checked.violations.load(ordering: .relaxed), checked.entries.load(ordering: .relaxed), checked.counters())
+    }
+}
+
+func stress(_ design: DesignUnderTest, recordWaits: Bool = false) throws -> (violations: Int, entries: Int, counters: GILCounters) {
+    try design.settings.withGIL(recordWaits: recordWaits, CheckedRun())
 }
 
 @Suite("GIL designs")
 struct GILDesignTests {
     @Test("At most one thread runs interpreter code at any moment, under stress", arguments: DesignUnderTest.allCases)
     func mutualExclusion(design: DesignUnderTest) throws {
-        let result: (violations: Int, entries: Int, counters: GILCounters)
-        switch design {
-        case .ticksSemaphore: result = try stress(TickGIL(lock: SemaphoreLock(), checkInterval: 3))
-        case .ticksCondvar: result = try stress(TickGIL(lock: ConditionVariableLock(), checkInterval: 3))
-        case .interval: result = try stress(IntervalGIL(switchIntervalMilliseconds: 0.01))
-        case .fair: result = try stress(FairGIL(checkInterval: 3))
-        case .priority: result = try stress(PriorityGIL(switchIntervalMilliseconds: 0.01))
-        }
+        let result = try stress(design)
         #expect(result.violations == 0)
         #expect(result.entries > 100_000)
         // The threads really took turns, so the exclusion was put to the test.
@@ -90,27 +115,45 @@ struct GILDesignTests {
     func checkerCatchesNoGIL() throws {
         // Without a GIL the threads overlap as soon as two CPUs run them; on one CPU they overlap
         // whenever the kernel preempts one inside its loop. Long enough for either to happen.
-        let checked = CheckedGIL(NoGIL())
         let task = InterpretedTask(program: Programs.countdown, arguments: [2_000_000])
-        try runThreads(checked, [task, task, task, task], shared: SharedState(globals: 0, locks: 0))
-        #expect(checked.violations.load(ordering: .relaxed) > 0)
+        let none = InterpreterSettings(gil: .none, lock: .semaphore, checkInterval: 100)
+        #expect(try none.withGIL(CheckedRun(tasks: [task, task, task, task])).violations > 0)
     }
 
     @Test("Every design keeps the counters: acquisitions, hand-offs, waits and a wait histogram", arguments: DesignUnderTest.allCases)
     func countersAreKept(design: DesignUnderTest) throws {
-        let counters: GILCounters
-        switch design {
-        case .ticksSemaphore: counters = try stress(TickGIL(lock: SemaphoreLock(), checkInterval: 3, recordWaits: true)).counters
-        case .ticksCondvar: counters = try stress(TickGIL(lock: ConditionVariableLock(), checkInterval: 3, recordWaits: true)).counters
-        case .interval: counters = try stress(IntervalGIL(switchIntervalMilliseconds: 0.01, recordWaits: true)).counters
-        case .fair: counters = try stress(FairGIL(checkInterval: 3, recordWaits: true)).counters
-        case .priority: counters = try stress(PriorityGIL(switchIntervalMilliseconds: 0.01, recordWaits: true)).counters
-        }
+        let counters = try stress(design, recordWaits: true).counters
         #expect(counters.acquisitions > counters.handoffs)
         #expect(counters.waitNanoseconds > 0)
         #expect((counters.waitSamples?.count ?? 0) > 0)
         #expect(design == .ticksSemaphore ? counters.failedAcquisitions == nil : counters.failedAcquisitions != nil)
         #expect([.interval, .priority].contains(design) ? counters.forcedSwitches != nil : counters.forcedSwitches == nil)
+    }
+
+    @Test("The factory builds the design the settings name, with a wait histogram exactly when asked",
+          arguments: GILDesign.allCases, LockKind.allCases)
+    func factoryBuildsTheNamedDesign(design: GILDesign, lock: LockKind) throws {
+        struct Built: GILBody {
+            func run<G: GlobalInterpreterLock>(_ gil: G) -> (type: String, counters: GILCounters) {
+                var thread = InterpreterThread(id: 0)
+                gil.acquire(&thread)
+                gil.release(&thread)
+                return (String(describing: G.self), gil.counters())
+            }
+        }
+        let settings = InterpreterSettings(gil: design, lock: lock, checkInterval: 100)
+        let expected = switch design {
+        case .ticks: lock == .semaphore ? "TickGIL<SemaphoreLock>" : "TickGIL<ConditionVariableLock>"
+        case .interval: "IntervalGIL"
+        case .fair: "FairGIL"
+        case .priority: "PriorityGIL"
+        case .none: "NoGIL"
+        }
+        let recording = settings.withGIL(recordWaits: true, Built())
+        #expect(recording.type == expected)
+        #expect(recording.counters.acquisitions == 1)
+        #expect(recording.counters.waitSamples?.count == 0)  // recorded, and nobody waited
+        #expect(settings.withGIL(Built()).counters.waitSamples == nil)
     }
 
     @Test("interval: a waiter's drop request forces the holder off at its next tick, and another thread takes it")

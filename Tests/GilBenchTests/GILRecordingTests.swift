@@ -22,27 +22,17 @@ struct GILRecordingTests {
         #expect(FailedWakeupHistogram(cell: cell) == nil)
     }
 
-    /// Two countdown threads under a recording TickGIL on the condition-variable lock.
-    static func recordedRun(n: Int = 200_000) throws -> (GILEventRecorder, TickGIL<ConditionVariableLock>) {
+    /// Two countdown threads under a recording ticks GIL on the condition-variable lock.
+    static func recordedRun(n: Int = 200_000) throws -> (GILEventRecorder, GILCounters) {
         let recorder = GILEventRecorder(capacity: 1_000_000)
-        let gil = TickGIL(lock: ConditionVariableLock(), checkInterval: 100, recorder: recorder)
-        let shared = SharedState(globals: 0, locks: 0)
-        var threads: [NativeThread] = []
-        for id in 0..<2 {
-            threads.append(try NativeThread.spawn {
-                var thread = InterpreterThread(id: id)
-                gil.acquire(&thread)
-                _ = VirtualMachine.run(Programs.countdown, arguments: [n], gil: gil, thread: &thread, shared: shared)
-                gil.release(&thread)
-            })
-        }
-        for t in threads { t.join() }
-        return (recorder, gil)
+        let settings = InterpreterSettings(gil: .ticks, lock: .condvar, checkInterval: 100)
+        let task = InterpretedTask(program: Programs.countdown, arguments: [n])
+        return (recorder, try settings.withGIL(recorder: recorder, ThreadedRun(tasks: [task, task])))
     }
 
     @Test("The recorded events never show two holders at once, and match the GIL's own counters")
     func timelineInvariant() throws {
-        let (recorder, gil) = try Self.recordedRun()
+        let (recorder, counters) = try Self.recordedRun()
         let events = recorder.events()
         #expect(recorder.dropped == 0)
         var holder: Int?
@@ -63,7 +53,6 @@ struct GILRecordingTests {
                 break
             }
         }
-        let counters = gil.counters()
         #expect(acquisitions == counters.acquisitions)
         #expect(failed == counters.failedAcquisitions)
         // Every contended acquisition is in the histogram; the failures it holds add up within bucket bounds.
@@ -75,7 +64,7 @@ struct GILRecordingTests {
         #expect(parsed.map(\.kind) == events.map(\.kind))
     }
 
-    @Test("The interval and fair designs record the same invariant: one holder at a time, counts as their counters", arguments: ["interval", "fair"])
+    @Test("The interval, fair and priority designs record the same invariant: one holder at a time, counts as their counters", arguments: ["interval", "fair", "priority"])
     func otherDesigns(design: String) throws {
         var configuration = RunConfiguration()
         configuration.gil = GILDesign(rawValue: design)!

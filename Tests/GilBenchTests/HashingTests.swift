@@ -15,8 +15,7 @@ func hashThroughInterpreter(
 ) throws -> [FileOutcome] {
     try core.checkAvailable()  // openssl: CI installs libssl3, so a missing libcrypto fails the test
     let job = HashingJob(files: files, chunkSize: chunkSize, gilDuringHash: hold, threads: threads, core: core)
-    let plan = WorkloadPlan(tasks: job.tasks(), shared: SharedState(globals: 0, locks: 0))
-    _ = try Runner.runInThreads(plan, gil: TickGIL(lock: SemaphoreLock(), checkInterval: 100))
+    _ = try InterpreterSettings(gil: .ticks, lock: .semaphore, checkInterval: 100).withGIL(ThreadedRun(tasks: job.tasks()))
     return job.outcomes
 }
 

@@ -5,12 +5,17 @@ import Testing
 struct InterpreterTests {
     @Test("The countdown runs n iterations: 8 instructions and 2 ticks each, as CPython 2.7 counts them")
     func countdownCounts() throws {
-        let gil = TickGIL(lock: SemaphoreLock(), checkInterval: 100)
-        var thread = InterpreterThread(id: 0)
-        let shared = SharedState(globals: 0, locks: 0)
-        gil.acquire(&thread)
-        let result = VirtualMachine.run(Programs.countdown, arguments: [1000], gil: gil, thread: &thread, shared: shared)
-        gil.release(&thread)
+        struct Countdown: GILBody {
+            func run<G: GlobalInterpreterLock>(_ gil: G) -> (result: Int, thread: InterpreterThread, counters: GILCounters) {
+                var thread = InterpreterThread(id: 0)
+                gil.acquire(&thread)
+                let result = VirtualMachine.run(
+                    Programs.countdown, arguments: [1000], gil: gil, thread: &thread, shared: SharedState(globals: 0, locks: 0))
+                gil.release(&thread)
+                return (result, thread, gil.counters())
+            }
+        }
+        let (result, thread, counters) = InterpreterSettings(gil: .ticks, lock: .semaphore, checkInterval: 100).withGIL(Countdown())
         #expect(result == 0)
         // 1000 iterations of 9 instructions (LOAD_FAST, LOAD_CONST, COMPARE_OP, POP_JUMP_IF_FALSE,
         // LOAD_FAST, LOAD_CONST, INPLACE_SUBTRACT, STORE_FAST, JUMP_ABSOLUTE), then the final test
@@ -20,7 +25,7 @@ struct InterpreterTests {
         // RETURN_VALUE ticks never (the program ends).
         #expect(thread.ticks == 2000)
         // Every 101st tick releases and re-takes the GIL (the ticker counts 100 down to -1).
-        #expect(gil.counters().acquisitions == 1 + 2000 / 101)
+        #expect(counters.acquisitions == 1 + 2000 / 101)
     }
 
     @Test("The text form assembles labels, names, constants and comparisons")

@@ -28,6 +28,8 @@ struct WorkerFrameTests {
         counters.failedAcquisitions = nil
         counters.waitNanoseconds = 99
         result.gil = counters
+        var histograms = WorkerFrameTests.countersWithHistograms
+        histograms.forcedSwitches = 2
         result.values = [0, -3]
         result.files = [.digest(Array(repeating: 7, count: 64)), .unreadable("Permission denied")]
         result.bytes = 123
@@ -44,6 +46,30 @@ struct WorkerFrameTests {
         #expect(try WorkerRequest(frame: frames[0]) == requests[0])
         #expect(try WorkerRequest(frame: frames[1]) == requests[1])
         #expect(try WorkerResult(frame: frames[2]) == result)
+        // The histograms travel too, bucket for bucket.
+        result.gil = histograms
+        let decoded = try #require(try WorkerResult(frame: result.frame).gil)
+        #expect(decoded == histograms)
+        #expect(decoded.failedWakeupHistogram?.counts == histograms.failedWakeupHistogram?.counts)
+        for p in [50.0, 90, 99, 100] {
+            #expect(decoded.waitSamples?.value(atPercentile: p) == histograms.waitSamples?.value(atPercentile: p))
+        }
+    }
+
+    /// Counters with both histograms filled, as a worker's ticks GIL on the condition-variable lock reports.
+    static var countersWithHistograms: GILCounters {
+        var counters = GILCounters()
+        counters.acquisitions = 40
+        counters.handoffs = 3
+        counters.failedAcquisitions = 9
+        counters.waitNanoseconds = 2_100_000
+        var waits = WaitHistogram()
+        for ns: UInt64 in [900, 1_500, 1_500, 40_000, 2_000_000] { waits.record(nanoseconds: ns) }
+        counters.waitSamples = waits
+        var failed = FailedWakeupHistogram()
+        for failures in [0, 1, 3, 3, 200] { failed.record(failures: failures) }
+        counters.failedWakeupHistogram = failed
+        return counters
     }
 
     @Test("Bad bytes are errors with a message", arguments: [
@@ -92,6 +118,7 @@ struct WorkerFrameTests {
         var result = WorkerResult()
         result.files = [.digest(Array(repeating: 1, count: 64)), .unreadable("gone")]
         result.values = [1, 2, 3]
+        result.gil = WorkerFrameTests.countersWithHistograms
         let valid = WorkerRequest.hash(paths: ["a", "b"], chunkSize: 10, gilDuringHash: .release, core: .swiftCrypto, WorkerFrameTests.settings).frame.bytes
             + result.frame.bytes
         var random = SplitMix64(seed: 42)

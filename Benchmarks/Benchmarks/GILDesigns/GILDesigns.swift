@@ -19,26 +19,32 @@ let benchmarks: @Sendable () -> Void = {
         ]
     )
 
-    // MARK: The designs: one line each.
-    designs("ticks-semaphore") { TickGIL(lock: SemaphoreLock(), checkInterval: 100) }
-    designs("ticks-condvar") { TickGIL(lock: ConditionVariableLock(), checkInterval: 100) }
-    designs("interval") { IntervalGIL(switchIntervalMilliseconds: 5) }
-    designs("fair") { FairGIL(checkInterval: 100) }
-    designs("priority") { PriorityGIL(switchIntervalMilliseconds: 5) }
-    designs("none") { NoGIL() }
+    // MARK: The designs: one line each, built by the GIL factory as every run builds them.
+    designs("ticks-semaphore", InterpreterSettings(gil: .ticks, lock: .semaphore, checkInterval: 100))
+    designs("ticks-condvar", InterpreterSettings(gil: .ticks, lock: .condvar, checkInterval: 100))
+    designs("interval", InterpreterSettings(gil: .interval, lock: .semaphore, checkInterval: 100, switchIntervalMilliseconds: 5))
+    designs("fair", InterpreterSettings(gil: .fair, lock: .semaphore, checkInterval: 100))
+    designs("priority", InterpreterSettings(gil: .priority, lock: .semaphore, checkInterval: 100, switchIntervalMilliseconds: 5))
+    designs("none", InterpreterSettings(gil: .none, lock: .semaphore, checkInterval: 100))
 }
 
 /// Registers the benchmarks of one design.
-func designs<G: GlobalInterpreterLock>(_ name: String, _ makeGIL: @escaping @Sendable () -> G) {
-    uncontended(name, makeGIL)
-    handoff(name, makeGIL)
+func designs(_ name: String, _ settings: InterpreterSettings) {
+    // A fresh GIL for every run of a benchmark, specialised for its design (``GILBody``).
+    Benchmark("uncontended-acquire-release-\(name)", configuration: .init(scalingFactor: .mega)) { benchmark in
+        settings.withGIL(Uncontended(benchmark: benchmark))
+    }
+    Benchmark("two-thread-handoff-\(name)", configuration: .init(scalingFactor: .kilo, maxIterations: 30)) { benchmark in
+        settings.withGIL(Handoff(benchmark: benchmark))
+    }
 }
 
 /// One thread takes and gives the GIL back, as a thread does around a blocking call
 /// (`Py_BEGIN_ALLOW_THREADS`) with nobody waiting. Scaled: ns per acquire/release pair.
-func uncontended<G: GlobalInterpreterLock>(_ name: String, _ makeGIL: @escaping @Sendable () -> G) {
-    Benchmark("uncontended-acquire-release-\(name)", configuration: .init(scalingFactor: .mega)) { benchmark in
-        let gil = makeGIL()
+struct Uncontended: GILBody {
+    let benchmark: Benchmark
+
+    func run<G: GlobalInterpreterLock>(_ gil: G) {
         var thread = InterpreterThread(id: 0)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
@@ -54,9 +60,10 @@ func uncontended<G: GlobalInterpreterLock>(_ name: String, _ makeGIL: @escaping 
 /// the other and releases. A thread that re-takes the GIL out of turn (the releasing thread usually
 /// wins the race against the woken one, slide 98) releases it and tries again, so each scaled
 /// iteration is one completed hand-off, failed attempts included. Scaled: ns per hand-off.
-func handoff<G: GlobalInterpreterLock>(_ name: String, _ makeGIL: @escaping @Sendable () -> G) {
-    Benchmark("two-thread-handoff-\(name)", configuration: .init(scalingFactor: .kilo, maxIterations: 30)) { benchmark in
-        let gil = makeGIL()
+struct Handoff: GILBody {
+    let benchmark: Benchmark
+
+    func run<G: GlobalInterpreterLock>(_ gil: G) {
         let rounds = benchmark.scaledIterations.count / 2
         let turn = Atomic<Int>(0)
         benchmark.startMeasurement()

@@ -22,27 +22,33 @@ let benchmarks: @Sendable () -> Void = {
         ]
     )
 
-    let program = Programs.countdown
-    let ticksPerLoop = 2
-    let shared = SharedState(globals: 0, locks: 0)
-
     // The countdown under each design, holding the GIL as the sequential mode does: the ticks design
     // releases and re-takes its lock every 100 ticks, the no-GIL design never.
-    func countdown<G: GlobalInterpreterLock>(_ name: String, _ makeGIL: @escaping @Sendable () -> G) {
+    for (name, settings) in [
+        ("ticks-semaphore", InterpreterSettings(gil: .ticks, lock: .semaphore, checkInterval: 100)),
+        ("none", InterpreterSettings(gil: .none, lock: .semaphore, checkInterval: 100)),
+    ] {
         Benchmark("countdown-ns-per-tick-\(name)") { benchmark in
-            let gil = makeGIL()
-            var thread = InterpreterThread(id: 0)
-            gil.acquire(&thread)
-            let loops = benchmark.scaledIterations.count / ticksPerLoop
-            benchmark.startMeasurement()
-            let result = VirtualMachine.run(program, arguments: [loops], gil: gil, thread: &thread, shared: shared)
-            benchmark.stopMeasurement()
-            gil.release(&thread)
-            blackHole(result)
-            precondition(thread.ticks == UInt64(loops * ticksPerLoop), "the countdown ticked \(thread.ticks) times")
+            settings.withGIL(Countdown(benchmark: benchmark))
         }
     }
+}
 
-    countdown("ticks-semaphore") { TickGIL(lock: SemaphoreLock(), checkInterval: 100) }
-    countdown("none") { NoGIL() }
+/// The countdown on one thread, under the GIL the factory built, specialised for its design.
+struct Countdown: GILBody {
+    static let ticksPerLoop = 2
+    let benchmark: Benchmark
+
+    func run<G: GlobalInterpreterLock>(_ gil: G) {
+        let shared = SharedState(globals: 0, locks: 0)
+        var thread = InterpreterThread(id: 0)
+        gil.acquire(&thread)
+        let loops = benchmark.scaledIterations.count / Countdown.ticksPerLoop
+        benchmark.startMeasurement()
+        let result = VirtualMachine.run(Programs.countdown, arguments: [loops], gil: gil, thread: &thread, shared: shared)
+        benchmark.stopMeasurement()
+        gil.release(&thread)
+        blackHole(result)
+        precondition(thread.ticks == UInt64(loops * Countdown.ticksPerLoop), "the countdown ticked \(thread.ticks) times")
+    }
 }

@@ -1,6 +1,6 @@
 /// The counts every lock-based GIL design keeps of its acquisitions: how many, how many changed the
 /// holder (hand-offs), and how long the contended ones waited (in total and, when asked, in a
-/// histogram).
+/// histogram), and what every design logs of an acquisition to its ``GILEventRecorder``.
 ///
 /// Not synchronised: each design updates it where its own lock already orders the accesses (with
 /// its mutex held, or while holding the GIL itself).
@@ -16,8 +16,9 @@ struct AcquisitionTally {
         histogram = recordWaits ? WaitHistogram() : nil
     }
 
-    /// Counts an acquisition by thread `holder` that waited `waited` nanoseconds (0: it did not wait).
-    mutating func record(holder: Int, waited: UInt64) {
+    /// Counts an acquisition by thread `holder` that waited `waited` nanoseconds (0: it did not wait),
+    /// and logs it to `recorder`, if any: the wait (stamped when it began) and the acquisition.
+    mutating func record(holder: Int, waited: UInt64, logTo recorder: GILEventRecorder?) {
         acquisitions += 1
         if lastHolder != holder {
             if lastHolder >= 0 { handoffs += 1 }
@@ -26,6 +27,11 @@ struct AcquisitionTally {
         if waited > 0 {
             waitNanoseconds &+= waited
             histogram?.record(nanoseconds: waited)
+        }
+        if let recorder {
+            let now = MonotonicClock.nanoseconds()
+            if waited > 0 { recorder.record(.waiting, thread: holder, at: now &- waited) }
+            recorder.record(.acquired, thread: holder, at: now)
         }
     }
 

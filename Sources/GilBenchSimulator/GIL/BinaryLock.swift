@@ -1,5 +1,3 @@
-import CGilBench
-
 /// The lock kinds CPython 2's `Python/thread_pthread.h` builds its GIL from.
 public enum LockKind: String, Sendable, CaseIterable, Codable {
     /// A pthread mutex, a condition variable and a `locked` flag (thread_pthread.h without USE_SEMAPHORES).
@@ -103,29 +101,19 @@ public final class ConditionVariableLock: BinaryLock, @unchecked Sendable {
 /// same atomic attempt, so the lock behaves the same. A waiter woken by `sem_post` that loses the
 /// race to the releasing thread goes back to sleep inside glibc/the kernel, where we cannot count it:
 /// ``failedWakeups`` is nil.
-public final class SemaphoreLock: BinaryLock, @unchecked Sendable {
-    // @unchecked Sendable: the semaphore is only used through sem_* calls, which synchronise.
-    private let semaphore: UnsafeMutablePointer<sem_t>
+public final class SemaphoreLock: BinaryLock, Sendable {
+    private let semaphore = Semaphore(value: 1)
 
-    public init() {
-        guard let semaphore = gb_sem_create(1) else { fatalError("sem_init failed") }
-        self.semaphore = semaphore
-    }
-
-    deinit { gb_sem_destroy(semaphore) }
+    public init() {}
 
     public func acquire() -> UInt64 {
-        if gb_sem_trywait(semaphore) == 0 { return 0 }
+        if semaphore.tryWait() { return 0 }
         let start = MonotonicClock.nanoseconds()
-        let status = gb_sem_wait(semaphore)
-        precondition(status == 0, "sem_wait failed: \(-status)")
+        semaphore.wait()
         return MonotonicClock.nanoseconds() &- start
     }
 
-    public func release() {
-        let status = gb_sem_post(semaphore)
-        precondition(status == 0, "sem_post failed: \(-status)")
-    }
+    public func release() { semaphore.post() }
 
     public var failedWakeups: Int? { nil }
 }

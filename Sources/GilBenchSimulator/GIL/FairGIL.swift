@@ -62,12 +62,7 @@ public final class FairGIL: GlobalInterpreterLock, @unchecked Sendable {
             waited = MonotonicClock.nanoseconds() &- start
         }
         locked = true
-        tally.record(holder: thread.id, waited: waited)
-        if let recorder {
-            let now = MonotonicClock.nanoseconds()
-            if waited > 0 { recorder.record(.waiting, thread: thread.id, at: now &- waited) }
-            recorder.record(.acquired, thread: thread.id, at: now)
-        }
+        tally.record(holder: thread.id, waited: waited, logTo: recorder)
         state.unlock()
     }
 

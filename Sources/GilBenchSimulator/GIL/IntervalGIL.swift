@@ -23,9 +23,11 @@ import Synchronization
 /// Departures: signals, pending calls, GC and async exceptions are not simulated; `last_holder` is
 /// written only when the GIL is taken (CPython also stores it in `drop_gil` for sub-interpreters);
 /// the FORCE_SWITCHING wait is a loop on `last_holder` (CPython waits once and tolerates a spurious
-/// wake-up); counters and a wait histogram are kept, under the mutex that already guards `locked`.
+/// wake-up); counters and, when asked, a wait histogram are kept (``AcquisitionTally``, as the other
+/// designs), under the mutex that already guards `locked`; forced switches are counted at
+/// `_Py_HandlePending`'s drop (the `forced_switches` column).
 public final class IntervalGIL: GlobalInterpreterLock, @unchecked Sendable {
-    // @unchecked Sendable: `locked`, `switchNumber` and the counters are guarded by `gil.mutex`;
+    // @unchecked Sendable: `locked`, `switchNumber`, `tally` and `failed` are guarded by `gil.mutex`;
     // `lastHolder` is written with both mutexes held and read with `switchLock.mutex` or `gil.mutex`
     // held; `dropRequest` and `forced` are atomics.
     private let gil = MutexAndCondition()
@@ -38,11 +40,10 @@ public final class IntervalGIL: GlobalInterpreterLock, @unchecked Sendable {
     /// The switch interval in nanoseconds (CPython keeps microseconds; at least 1 µs as there).
     public let intervalNanoseconds: UInt64
 
-    private var acquisitions = 0
+    private var tally: AcquisitionTally
     private var failed = 0
-    private var waitNanoseconds: UInt64 = 0
+    /// Written by the holder without the mutex (at its check point), hence atomic.
     private let forced = Atomic<Int>(0)
-    private var histogram: WaitHistogram?
     /// Off by default: logs waits, acquisitions, releases and failed wake-ups for the timeline plot.
     public let recorder: GILEventRecorder?
 
@@ -54,7 +55,7 @@ public final class IntervalGIL: GlobalInterpreterLock, @unchecked Sendable {
         precondition(switchIntervalMilliseconds > 0)
         self.recorder = recorder
         intervalNanoseconds = max(1_000, UInt64(switchIntervalMilliseconds * 1e6))
-        histogram = recordWaits ? WaitHistogram() : nil
+        tally = AcquisitionTally(recordWaits: recordWaits)
     }
 
     public func acquire(_ thread: inout InterpreterThread) { takeGIL(thread.id) }
@@ -130,31 +131,14 @@ public final class IntervalGIL: GlobalInterpreterLock, @unchecked Sendable {
         switchLock.signal()
         switchLock.unlock()
         if dropRequest.load(ordering: .relaxed) { dropRequest.store(false, ordering: .relaxed) }
-        acquisitions += 1
-        if waited > 0 {
-            waitNanoseconds &+= waited
-            histogram?.record(nanoseconds: waited)
-        }
-        if let recorder {
-            let now = MonotonicClock.nanoseconds()
-            if waited > 0 { recorder.record(.waiting, thread: id, at: now &- waited) }
-            recorder.record(.acquired, thread: id, at: now)
-        }
+        tally.record(holder: id, waited: waited, logTo: recorder)
         gil.unlock()
     }
 
     public func counters() -> GILCounters {
         gil.lock()
         defer { gil.unlock() }
-        var c = GILCounters()
-        c.acquisitions = acquisitions
-        // switch_number counts exactly the acquisitions by a thread other than the last holder,
-        // less the very first acquisition.
-        c.handoffs = Int(switchNumber) - (switchNumber > 0 ? 1 : 0)
-        c.failedAcquisitions = failed
-        c.waitNanoseconds = waitNanoseconds
-        c.forcedSwitches = forced.load(ordering: .relaxed)
-        c.waitSamples = histogram
-        return c
+        // The tally's hand-offs are switch_number's bumps less the very first acquisition.
+        return tally.counters(failedAcquisitions: failed, forcedSwitches: forced.load(ordering: .relaxed))
     }
 }

@@ -9,6 +9,11 @@ import Musl
 /// Beazley's 2010 proposal ("Understanding the Python GIL", PyCon 2010; bpo-7946): the Python 3
 /// GIL with priorities for I/O-bound threads.
 ///
+/// Built on CPython 3.2+'s `Python/ceval_gil.c`, as ``IntervalGIL``: a `locked` flag under a mutex,
+/// the timed wait for the switch interval, `switch_number`, and the drop request (`gil_drop_request`)
+/// the holder checks at every eval-breaker check point (``tick(_:)``) and obeys as
+/// `_Py_HandlePending` does: drop the GIL, then take it back.
+///
 /// - A thread is *CPU-bound* once it has been forced off the GIL by a drop request, and *I/O-bound*
 ///   once it has given the GIL up for blocking I/O (``releaseForBlocking(_:)``). A new thread starts
 ///   CPU-bound.
@@ -30,7 +35,9 @@ import Musl
 ///
 /// Departure from the talk: Beazley sketched the policy, not code; the queues, direct hand-off,
 /// the bounded spin and the start-as-CPU-bound rule are our choices. Spurious wake-ups count as
-/// failed acquisitions.
+/// failed acquisitions. Counters and, when asked, a wait histogram are kept in an
+/// ``AcquisitionTally`` and events logged to a ``GILEventRecorder`` as the other designs do, under
+/// the mutex.
 public final class PriorityGIL: GlobalInterpreterLock, @unchecked Sendable {
     // @unchecked Sendable: every `var` below is guarded by `state.mutex`; `dropRequest` and
     // `queued` are atomics.
@@ -54,13 +61,21 @@ public final class PriorityGIL: GlobalInterpreterLock, @unchecked Sendable {
     private var failed = 0
     private var forced = 0
 
+    /// Off by default: logs waits, acquisitions, releases and failed wake-ups for the timeline plot.
+    public let recorder: GILEventRecorder?
+
     /// - Parameters:
     ///   - switchIntervalMilliseconds: how long a waiter waits before it requests a drop (default 5 ms).
     ///   - recordWaits: keep a histogram of contended waits.
     ///   - spinMicroseconds: how long a preempting I/O-bound thread spins for its hand-off before it
     ///     sleeps (default 100 µs; 0 never spins).
-    public init(switchIntervalMilliseconds: Double = 5, recordWaits: Bool = false, spinMicroseconds: Double = 100) {
+    ///   - recorder: where to log GIL events (nil, the default: no log).
+    public init(
+        switchIntervalMilliseconds: Double = 5, recordWaits: Bool = false, spinMicroseconds: Double = 100,
+        recorder: GILEventRecorder? = nil
+    ) {
         precondition(switchIntervalMilliseconds > 0 && spinMicroseconds >= 0)
+        self.recorder = recorder
         intervalNanoseconds = max(1_000, UInt64(switchIntervalMilliseconds * 1e6))
         spinNanoseconds = UInt64(spinMicroseconds * 1e3)
         tally = AcquisitionTally(recordWaits: recordWaits)
@@ -127,13 +142,14 @@ public final class PriorityGIL: GlobalInterpreterLock, @unchecked Sendable {
                     dropRequest.store(true, ordering: .relaxed)
                 } else if signalled {
                     failed += 1
+                    recorder?.record(.failedWakeup, thread: id)
                 }
             }
             waited = MonotonicClock.nanoseconds() &- start
         }
         locked = true
         holderIsIOBound = isIOBound
-        tally.record(holder: id, waited: waited)
+        tally.record(holder: id, waited: waited, logTo: recorder)
         state.unlock()
     }
 
@@ -163,6 +179,7 @@ public final class PriorityGIL: GlobalInterpreterLock, @unchecked Sendable {
     private func drop(_ id: Int, forced wasForced: Bool, forIO: Bool = false) {
         if forIO { state.lockSpinning() } else { state.lock() }
         precondition(locked, "PriorityGIL released while not held")
+        recorder?.record(.released, thread: id)
         if forIO { ioBound.insert(id) }
         if wasForced { ioBound.remove(id) }  // forced off: CPU-bound from now on
         dropRequest.store(false, ordering: .relaxed)

@@ -33,16 +33,9 @@ public final class TickGIL<Lock: BinaryLock>: GlobalInterpreterLock, @unchecked 
     }
 
     public func acquire(_ thread: inout InterpreterThread) {
-        let waited: UInt64
-        if let recorder {
-            waited = lock.acquire(recording: recorder, thread: thread.id)
-            let now = MonotonicClock.nanoseconds()
-            if waited > 0 { recorder.record(.waiting, thread: thread.id, at: now &- waited) }
-            recorder.record(.acquired, thread: thread.id, at: now)
-        } else {
-            waited = lock.acquire()
-        }
-        tally.record(holder: thread.id, waited: waited)
+        // The lock logs failed wake-ups as they happen; the wait and the acquisition follow.
+        let waited = if let recorder { lock.acquire(recording: recorder, thread: thread.id) } else { lock.acquire() }
+        tally.record(holder: thread.id, waited: waited, logTo: recorder)
     }
 
     public func release(_ thread: inout InterpreterThread) {

@@ -10,6 +10,28 @@ public struct WaitHistogram: Sendable, Equatable {
         _ = histogram.record(Swift.max(1, nanoseconds))
     }
 
+    /// Records `count` waits of `nanoseconds` at once (a histogram read back from another process).
+    /// - Returns: false when `nanoseconds` is beyond the histogram's range (nothing recorded).
+    package mutating func record(nanoseconds: UInt64, count: UInt64) -> Bool {
+        histogram.record(Swift.max(1, nanoseconds), count: count)
+    }
+
+    /// A value in each non-empty bucket with the bucket's count, lowest first: what
+    /// ``record(nanoseconds:count:)`` needs to rebuild the same histogram elsewhere. The lowest and
+    /// highest values recorded, which percentiles are clamped to, are kept exactly.
+    package var recordedValues: [(nanoseconds: UInt64, count: UInt64)] {
+        var values = histogram.recordedValues().map { (nanoseconds: $0.value, count: $0.count) }
+        guard let only = values.first else { return [] }
+        let lowest = histogram.min, highest = histogram.maxRecorded
+        if values.count == 1 {
+            values = [(lowest, 1)] + (only.count > 1 ? [(highest, only.count - 1)] : [])
+        } else {
+            values[0].nanoseconds = lowest
+            values[values.count - 1].nanoseconds = highest
+        }
+        return values
+    }
+
     public mutating func merge(_ other: WaitHistogram) {
         histogram.add(other.histogram)
     }

@@ -1,4 +1,3 @@
-import CGilBench
 import Synchronization
 
 /// What the threads of one run share: global variables and user-level locks.
@@ -12,13 +11,14 @@ public final class SharedState: @unchecked Sendable {
     // the pointer itself never changes after init.
     private let globals: UnsafeMutablePointer<Atomic<Int>>
     private let globalCount: Int
-    private let locks: [UserLock]
+    /// The user-level locks (Python's `threading.Lock`): semaphores, as CPython 2's on Linux.
+    private let locks: [Semaphore]
 
     public init(globals: Int, locks: Int) {
         globalCount = globals
         self.globals = .allocate(capacity: max(globals, 1))
         for i in 0..<globals { (self.globals + i).initialize(to: Atomic(0)) }
-        self.locks = (0..<locks).map { _ in UserLock() }
+        self.locks = (0..<locks).map { _ in Semaphore(value: 1) }
     }
 
     deinit {
@@ -32,24 +32,5 @@ public final class SharedState: @unchecked Sendable {
     /// The value of global `index` (read it after the threads have been joined).
     public func global(_ index: Int) -> Int { load(global: index) }
 
-    func lock(_ index: Int) -> UserLock { locks[index] }
-}
-
-/// A user-level lock (Python's `threading.Lock`): a semaphore, as CPython 2's on Linux.
-final class UserLock: @unchecked Sendable {
-    // @unchecked Sendable: used only through sem_* calls, which synchronise.
-    private let semaphore: UnsafeMutablePointer<sem_t>
-
-    init() {
-        guard let semaphore = gb_sem_create(1) else { fatalError("sem_init failed") }
-        self.semaphore = semaphore
-    }
-
-    deinit { gb_sem_destroy(semaphore) }
-
-    func tryAcquire() -> Bool { gb_sem_trywait(semaphore) == 0 }
-
-    func acquire() { precondition(gb_sem_wait(semaphore) == 0, "sem_wait") }
-
-    func release() { precondition(gb_sem_post(semaphore) == 0, "sem_post") }
+    func lock(_ index: Int) -> Semaphore { locks[index] }
 }

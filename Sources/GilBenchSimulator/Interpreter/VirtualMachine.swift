@@ -168,14 +168,14 @@ public enum VirtualMachine {
                 // threading.Lock.acquire(): try without blocking; if taken, release the GIL while
                 // blocking (Py_BEGIN_ALLOW_THREADS around PyThread_acquire_lock), as CPython does.
                 let lock = shared.lock(arg)
-                if !lock.tryAcquire() {
+                if !lock.tryWait() {
                     gil.releaseForBlocking(&thread)
-                    lock.acquire()
+                    lock.wait()
                     gil.acquireAfterBlocking(&thread)
                 }
                 tick()
             case .lockRelease:
-                shared.lock(arg).release()
+                shared.lock(arg).post()
                 tick()
             case .returnValue:
                 let result = pop()

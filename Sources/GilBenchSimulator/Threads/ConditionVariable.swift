@@ -4,7 +4,8 @@ import Glibc
 import Musl
 #endif
 
-/// A pthread condition variable on the monotonic clock, used with a mutex owned by someone else.
+/// A pthread condition variable on the monotonic clock, used with a mutex owned by someone else
+/// (``MutexAndCondition``'s, or a GIL's).
 ///
 /// The hand-off GIL designs (``FairGIL``, ``PriorityGIL``) give each waiting thread its own
 /// condition, all used with the GIL's one mutex, so that a release wakes exactly the thread it

@@ -1,4 +1,3 @@
-import CGilBench
 import Synchronization
 
 /// Slide 90: one instruction that runs for a long time while another thread waits for the GIL.
@@ -45,17 +44,13 @@ public enum LongTickWorkload {
         let finished = Atomic<UInt64>(0)
         let asked = Atomic<UInt64>(0)
         let got = Atomic<UInt64>(0)
-        let startSignal: Signal
-        let waiterSignal: Signal
-
-        init() throws(GilBenchError) {
-            startSignal = try Signal()
-            waiterSignal = try Signal()
-        }
+        /// One-shot signals between the two tasks.
+        let startSignal = Semaphore(value: 0)
+        let waiterSignal = Semaphore(value: 0)
     }
 
     package static func plan(for configuration: RunConfiguration) throws(GilBenchError) -> WorkloadPlan {
-        let timeline = try Timeline()
+        let timeline = Timeline()
         let handshake = configuration.mode == .threads
         let waitForWaiter = NativeFunction(name: "wait_for_waiter", releasesGIL: true) { _ in
             if handshake { timeline.waiterSignal.wait() }
@@ -104,21 +99,4 @@ public enum LongTickWorkload {
                 return outcome
             })
     }
-}
-
-/// A one-shot signal between threads: a POSIX semaphore starting at 0.
-final class Signal: @unchecked Sendable {
-    // @unchecked Sendable: used only through sem_* calls, which synchronise.
-    private let semaphore: UnsafeMutablePointer<sem_t>
-
-    init() throws(GilBenchError) {
-        guard let semaphore = gb_sem_create(0) else { throw GilBenchError(.system, "cannot create a semaphore") }
-        self.semaphore = semaphore
-    }
-
-    deinit { gb_sem_destroy(semaphore) }
-
-    func post() { precondition(gb_sem_post(semaphore) == 0, "sem_post") }
-
-    func wait() { precondition(gb_sem_wait(semaphore) == 0, "sem_wait") }
 }

@@ -14,9 +14,7 @@ extension Runner {
 
     /// Builds the requests for `configuration` (scans the tree for hashing, outside the measured region).
     static func processPlan(_ configuration: RunConfiguration) throws(GilBenchError) -> ProcessPlan {
-        let settings = InterpreterSettings(
-            gil: configuration.gil, lock: configuration.lock, checkInterval: configuration.checkInterval,
-            switchIntervalMilliseconds: configuration.switchIntervalMilliseconds)
+        let settings = configuration.interpreterSettings
         let k = configuration.processes
         switch configuration.workload {
         case .countdown:
@@ -68,14 +66,15 @@ extension Runner {
     /// a perf counter with `inherit`, see them all) and closes after the last was reaped. CPU time and
     /// context switches are the parent's own (RUSAGE_SELF) plus each worker's (wait4).
     static func measureInProcesses(
-        _ configuration: RunConfiguration, probes: [any MeasurementProbe]
+        _ configuration: RunConfiguration, probes: [any MeasurementProbe], workerExecutable: String
     ) throws(GilBenchError) -> RunMeasurement {
         let plan = try processPlan(configuration)
         for probe in probes { try probe.begin() }
         let before = ResourceUsage.current()
         let start = MonotonicClock.nanoseconds()
         let pool = try WorkerPool(
-            count: configuration.processes, timeout: configuration.workerTimeoutSeconds, fault: configuration.workerFault)
+            count: configuration.processes, executable: workerExecutable, timeout: configuration.workerTimeoutSeconds,
+            fault: configuration.workerFault)
         let results = try pool.run(plan.requests, costs: plan.costs, window: plan.window)
         let workersUsage = try pool.finish()
         let wall = MonotonicClock.nanoseconds() &- start
@@ -96,22 +95,43 @@ extension GILCounters {
     /// The counters of several independent GILs added up (one per worker process); nil when none
     /// was reported. A count that any GIL cannot see stays nil.
     package static func sum(_ all: [GILCounters], expected: Int) -> GILCounters? {
-        guard !all.isEmpty, all.count == expected else { return nil }
-        var total = GILCounters()
-        total.failedAcquisitions = 0
-        total.forcedSwitches = all.allSatisfy { $0.forcedSwitches != nil } ? 0 : nil
-        for c in all {
-            total.acquisitions += c.acquisitions
-            total.handoffs += c.handoffs
-            total.failedAcquisitions = zip(total.failedAcquisitions, c.failedAcquisitions).map { $0 + $1 }
-            total.waitNanoseconds &+= c.waitNanoseconds
-            if let f = c.forcedSwitches { total.forcedSwitches? += f }
+        guard let first = all.first, all.count == expected else { return nil }
+        return all.dropFirst().reduce(into: first) { $0.add($1) }
+    }
+
+    /// Adds the counts of another GIL; a count that either cannot see becomes nil.
+    mutating func add(_ other: GILCounters) {
+        acquisitions += other.acquisitions
+        handoffs += other.handoffs
+        failedAcquisitions = both(failedAcquisitions, other.failedAcquisitions) { $0 + $1 }
+        waitNanoseconds &+= other.waitNanoseconds
+        forcedSwitches = both(forcedSwitches, other.forcedSwitches) { $0 + $1 }
+        waitSamples = both(waitSamples, other.waitSamples) { a, b in
+            var merged = a
+            merged.merge(b)
+            return merged
         }
-        return total
+        failedWakeupHistogram = both(failedWakeupHistogram, other.failedWakeupHistogram) { a, b in
+            var merged = a
+            merged.merge(b)
+            return merged
+        }
+    }
+
+    /// Counters of the same shape with nothing counted: what this GIL could see is 0 (or empty),
+    /// what it cannot stays nil.
+    package var nothingCounted: GILCounters {
+        var none = GILCounters()
+        none.failedAcquisitions = failedAcquisitions.map { _ in 0 }
+        none.forcedSwitches = forcedSwitches.map { _ in 0 }
+        none.waitSamples = waitSamples.map { _ in WaitHistogram() }
+        none.failedWakeupHistogram = failedWakeupHistogram.map { _ in FailedWakeupHistogram() }
+        return none
     }
 }
 
-private func zip(_ a: Int?, _ b: Int?) -> (Int, Int)? {
+/// `combine(a, b)` when both are there, else nil.
+private func both<T>(_ a: T?, _ b: T?, _ combine: (T, T) -> T) -> T? {
     guard let a, let b else { return nil }
-    return (a, b)
+    return combine(a, b)
 }

@@ -8,10 +8,20 @@ public enum Runner {
     /// - Parameters:
     ///   - configuration: what to run.
     ///   - probes: extra measurements taken around the region (system-call counters, ...).
-    ///   - events: where the GIL logs its events for a timeline (designs that support it); nil: no log.
+    ///   - events: where the GIL logs its events for a timeline (sequential and threads modes; the
+    ///     GILs of worker processes log none); nil: no log.
     /// - Throws: `GilBenchError` for bad configurations or when the system refuses a thread or CPU set.
     public static func measure(
         _ configuration: RunConfiguration, probes: [any MeasurementProbe] = [], events: GILEventRecorder? = nil
+    ) throws(GilBenchError) -> RunMeasurement {
+        try measure(configuration, probes: probes, events: events, workerExecutable: WorkerPool.executable)
+    }
+
+    /// ``measure(_:probes:events:)`` with worker processes started from `workerExecutable` (a gilbench
+    /// binary), for callers that are not gilbench themselves, such as the tests.
+    package static func measure(
+        _ configuration: RunConfiguration, probes: [any MeasurementProbe] = [], events: GILEventRecorder? = nil,
+        workerExecutable: String
     ) throws(GilBenchError) -> RunMeasurement {
         try configuration.validate()
         let allowed = try CPUAffinity.current()
@@ -20,26 +30,25 @@ public enum Runner {
             // Workers inherit the affinity set here.
             try CPUAffinity.set(cpus)
             defer { try? CPUAffinity.set(allowed) }
-            return try measureInProcesses(configuration, probes: probes)
+            return try measureInProcesses(configuration, probes: probes, workerExecutable: workerExecutable)
         }
         let plan = try WorkloadPlan.make(for: configuration)
         try CPUAffinity.set(cpus)
         defer { try? CPUAffinity.set(allowed) }
-        switch (configuration.gil, configuration.lock) {
         // Every design records its waits in a histogram: a record costs tens of nanoseconds and only
         // follows a contended wait, which costs microseconds (DocC article "GIL designs").
-        case (.ticks, .semaphore):
-            return try execute(plan, gil: TickGIL(lock: SemaphoreLock(), checkInterval: configuration.checkInterval, recordWaits: true, recorder: events), configuration, probes)
-        case (.ticks, .condvar):
-            return try execute(plan, gil: TickGIL(lock: ConditionVariableLock(), checkInterval: configuration.checkInterval, recordWaits: true, recorder: events), configuration, probes)
-        case (.interval, _):
-            return try execute(plan, gil: IntervalGIL(switchIntervalMilliseconds: configuration.switchIntervalMilliseconds, recordWaits: true, recorder: events), configuration, probes)
-        case (.fair, _):
-            return try execute(plan, gil: FairGIL(checkInterval: configuration.checkInterval, recordWaits: true, recorder: events), configuration, probes)
-        case (.priority, _):
-            return try execute(plan, gil: PriorityGIL(switchIntervalMilliseconds: configuration.switchIntervalMilliseconds, recordWaits: true), configuration, probes)
-        case (.none, _):
-            return try execute(plan, gil: NoGIL(), configuration, probes)
+        return try configuration.interpreterSettings.withGIL(
+            recordWaits: true, recorder: events, Execution(plan: plan, configuration: configuration, probes: probes))
+    }
+
+    /// ``execute(_:gil:_:_:)`` as the body the GIL factory runs with the configuration's design.
+    struct Execution: GILBody {
+        let plan: WorkloadPlan
+        let configuration: RunConfiguration
+        let probes: [any MeasurementProbe]
+
+        func run<G: GlobalInterpreterLock>(_ gil: G) throws(GilBenchError) -> RunMeasurement {
+            try Runner.execute(plan, gil: gil, configuration, probes)
         }
     }
 
@@ -54,7 +63,7 @@ public enum Runner {
         let threads: [InterpreterThread]
         switch configuration.mode {
         case .sequential:
-            threads = [runSequentially(plan, gil: gil)]
+            threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared)]
         case .threads:
             do {
                 threads = try runInThreads(plan, gil: gil)
@@ -78,13 +87,16 @@ public enum Runner {
         return measurement
     }
 
-    /// Every task, one after another, on the calling thread, holding the GIL throughout except where
-    /// the design releases it at a tick (no one else wants it).
-    static func runSequentially<G: GlobalInterpreterLock>(_ plan: WorkloadPlan, gil: G) -> InterpreterThread {
+    /// Every task, one after another, on the calling thread (interpreter thread 0), holding the GIL
+    /// throughout except where the design releases it at a tick (no one else wants it) or around
+    /// blocking work. `value` gets each task's return value.
+    static func runSequentially<G: GlobalInterpreterLock>(
+        _ tasks: [InterpretedTask], gil: G, shared: SharedState, value: (Int) -> Void = { _ in }
+    ) -> InterpreterThread {
         var thread = InterpreterThread(id: 0)
         gil.acquire(&thread)
-        for task in plan.tasks {
-            _ = VirtualMachine.run(task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: plan.shared)
+        for task in tasks {
+            value(VirtualMachine.run(task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: shared))
         }
         gil.release(&thread)
         return thread

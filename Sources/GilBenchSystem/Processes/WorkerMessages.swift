@@ -1,23 +1,4 @@
 import GilBenchSimulator
-/// How a worker builds its interpreter: the same GIL design, lock and check interval as the parent's
-/// configuration (each worker has its own GIL: no contention between workers).
-public struct InterpreterSettings: Sendable, Equatable {
-    public var gil: GILDesign
-    public var lock: LockKind
-    public var checkInterval: Int
-    public var switchIntervalMilliseconds: Double
-
-    public init(gil: GILDesign, lock: LockKind, checkInterval: Int, switchIntervalMilliseconds: Double = 5) {
-        self.gil = gil
-        self.lock = lock
-        self.checkInterval = checkInterval
-        self.switchIntervalMilliseconds = switchIntervalMilliseconds
-    }
-
-    /// The designs in wire order (a byte each).
-    static let designs: [GILDesign] = [.ticks, .none, .interval, .fair, .priority]
-}
-
 /// A task the parent sends a worker.
 public enum WorkerRequest: Sendable, Equatable {
     /// Run count(n) once per element of `runs`, one after another, in the worker's interpreter.
@@ -45,8 +26,11 @@ public struct WorkerResult: Sendable, Equatable {
 // MARK: Encoding (payloads of ``WorkerFrame``)
 
 extension InterpreterSettings {
+    /// The designs in wire order (a byte each).
+    static let wireDesigns: [GILDesign] = [.ticks, .none, .interval, .fair, .priority]
+
     func encode(into w: inout WireWriter) {
-        w.write(UInt8(InterpreterSettings.designs.firstIndex(of: gil)!))
+        w.write(UInt8(InterpreterSettings.wireDesigns.firstIndex(of: gil)!))
         w.write(UInt8(lock == .semaphore ? 0 : 1))
         w.write(checkInterval)
         w.write(switchIntervalMilliseconds.bitPattern)
@@ -54,8 +38,8 @@ extension InterpreterSettings {
 
     static func decode(_ r: inout WireReader) throws(WireError) -> InterpreterSettings {
         let design = Int(try r.readUInt8("GIL design"))
-        guard design < designs.count else { throw WireError("unknown GIL design \(design)") }
-        let gil = designs[design]
+        guard design < wireDesigns.count else { throw WireError("unknown GIL design \(design)") }
+        let gil = wireDesigns[design]
         let lock: LockKind
         switch try r.readUInt8("lock kind") {
         case 0: lock = .semaphore
@@ -138,13 +122,7 @@ extension WorkerResult {
         w.write(ticks)
         w.write(instructions)
         w.write(gil != nil)
-        if let gil {
-            w.write(gil.acquisitions)
-            w.write(gil.handoffs)
-            w.write(optional: gil.failedAcquisitions)
-            w.write(gil.waitNanoseconds)
-            w.write(optional: gil.forcedSwitches)
-        }
+        gil?.encode(into: &w)
         w.write(values.count)
         for v in values { w.write(v) }
         w.write(files.count)
@@ -170,15 +148,7 @@ extension WorkerResult {
         let limit = frame.payload.count
         ticks = try r.readUInt64("ticks")
         instructions = try r.readUInt64("instructions")
-        if try r.readBool("GIL counters presence") {
-            var c = GILCounters()
-            c.acquisitions = try r.readInt("GIL acquisitions", in: 0...Int.max)
-            c.handoffs = try r.readInt("GIL hand-offs", in: 0...Int.max)
-            c.failedAcquisitions = try r.readOptionalInt("failed acquisitions")
-            c.waitNanoseconds = try r.readUInt64("GIL wait")
-            c.forcedSwitches = try r.readOptionalInt("forced switches")
-            gil = c
-        }
+        if try r.readBool("GIL counters presence") { gil = try GILCounters.decode(&r, limit: limit) }
         let valueCount = try r.readInt("value count", in: 0...limit)
         for _ in 0..<valueCount { values.append(try r.readInt("value")) }
         let fileCount = try r.readInt("file count", in: 0...limit)
@@ -196,6 +166,68 @@ extension WorkerResult {
         }
         bytes = try r.readInt("bytes", in: 0...Int.max)
         try r.finish("result")
+    }
+}
+
+extension GILCounters {
+    /// Every counter, the two histograms included, so that a worker's GIL reports what a threaded
+    /// run's does.
+    func encode(into w: inout WireWriter) {
+        w.write(acquisitions)
+        w.write(handoffs)
+        w.write(optional: failedAcquisitions)
+        w.write(waitNanoseconds)
+        w.write(optional: forcedSwitches)
+        w.write(waitSamples != nil)
+        if let waitSamples {
+            let values = waitSamples.recordedValues
+            w.write(values.count)
+            for (nanoseconds, count) in values {
+                w.write(nanoseconds)
+                w.write(count)
+            }
+        }
+        w.write(failedWakeupHistogram != nil)
+        if let failedWakeupHistogram {
+            let buckets = failedWakeupHistogram.buckets
+            w.write(buckets.count)
+            for bucket in buckets { w.write(bucket.count) }
+        }
+    }
+
+    /// Reads what ``encode(into:)`` wrote; `limit` bounds the element counts (the payload's size).
+    static func decode(_ r: inout WireReader, limit: Int) throws(WireError) -> GILCounters {
+        var c = GILCounters()
+        c.acquisitions = try r.readInt("GIL acquisitions", in: 0...Int.max)
+        c.handoffs = try r.readInt("GIL hand-offs", in: 0...Int.max)
+        c.failedAcquisitions = try r.readOptionalInt("failed acquisitions")
+        c.waitNanoseconds = try r.readUInt64("GIL wait")
+        c.forcedSwitches = try r.readOptionalInt("forced switches")
+        // Both histograms count acquisitions that waited: together at most all acquisitions each.
+        if try r.readBool("GIL wait histogram presence") {
+            var histogram = WaitHistogram()
+            var left = c.acquisitions
+            for _ in 0..<(try r.readInt("GIL wait histogram values", in: 0...limit)) {
+                let nanoseconds = try r.readUInt64("GIL wait value")
+                let count = try r.readInt("GIL wait count", in: 1...max(left, 1))
+                left -= count
+                guard histogram.record(nanoseconds: nanoseconds, count: UInt64(count)) else {
+                    throw WireError("GIL wait of \(nanoseconds) ns is beyond the histogram's range")
+                }
+            }
+            c.waitSamples = histogram
+        }
+        if try r.readBool("failed wake-up histogram presence") {
+            var histogram = FailedWakeupHistogram()
+            var left = c.acquisitions
+            for bucket in 0..<(try r.readInt("failed wake-up buckets", in: 0...histogram.counts.count)) {
+                let count = try r.readInt("failed wake-up count", in: 0...left)
+                left -= count
+                histogram.record(bucket: bucket, count: count)
+            }
+            c.failedWakeupHistogram = histogram
+        }
+        return c
     }
 }
 

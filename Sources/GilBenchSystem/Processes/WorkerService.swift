@@ -104,13 +104,8 @@ public enum WorkerService {
             var result = WorkerResult()
             result.files = Array(all.files[start..<(start + paths.count)])
             result.bytes = bytesPerFile[start..<(start + paths.count)].reduce(0, +)
-            if let gil = all.gil {
-                // Nothing of its own to count, in the same shape as the first result's counters.
-                var none = GILCounters()
-                none.failedAcquisitions = gil.failedAcquisitions == nil ? nil : 0
-                none.forcedSwitches = gil.forcedSwitches == nil ? nil : 0
-                result.gil = none
-            }
+            // Nothing of its own to count, in the same shape as the first result's counters.
+            result.gil = all.gil?.nothingCounted
             results.append(result)
             start += paths.count
         }
@@ -127,10 +122,7 @@ public enum WorkerService {
             let program = Programs.countdown
             let tasks = runs.map { InterpretedTask(program: program, arguments: [$0]) }
             let shared = SharedState(globals: program.globalNames.count, locks: program.lockCount)
-            var values: [Int] = []
-            var result = run(tasks, shared: shared, settings) { values.append($0) }
-            result.values = values
-            return result
+            return settings.withGIL(recordWaits: true, InterpreterRun(tasks: tasks, shared: shared, keepsValues: true))
         case .hash(let paths, let chunkSize, let gilDuringHash, let core, let settings):
             return try hash(paths: paths, chunkSize: chunkSize, gilDuringHash: gilDuringHash, core: core, settings).0
         }
@@ -145,46 +137,32 @@ public enum WorkerService {
             files: paths.map { HashInput(path: $0, size: 0) }, chunkSize: chunkSize, gilDuringHash: gilDuringHash,
             threads: 1, core: core)
         let program = job.program
-        var result = run(job.tasks(), shared: SharedState(globals: program.globalNames.count, locks: 0), settings) { _ in }
+        let shared = SharedState(globals: program.globalNames.count, locks: 0)
+        var result = settings.withGIL(recordWaits: true, InterpreterRun(tasks: job.tasks(), shared: shared, keepsValues: false))
         result.files = job.outcomes
         result.bytes = job.bytesHashed
         return (result, job.bytesPerFile)
     }
 
-    /// Runs `tasks` one after another under a GIL built from `settings`.
-    static func run(
-        _ tasks: [InterpretedTask], shared: SharedState, _ settings: InterpreterSettings, value: (Int) -> Void
-    ) -> WorkerResult {
-        switch (settings.gil, settings.lock) {
-        case (.ticks, .semaphore):
-            return run(tasks, shared: shared, gil: TickGIL(lock: SemaphoreLock(), checkInterval: settings.checkInterval), value: value)
-        case (.ticks, .condvar):
-            return run(tasks, shared: shared, gil: TickGIL(lock: ConditionVariableLock(), checkInterval: settings.checkInterval), value: value)
-        case (.interval, _):
-            return run(tasks, shared: shared, gil: IntervalGIL(switchIntervalMilliseconds: settings.switchIntervalMilliseconds), value: value)
-        case (.fair, _):
-            return run(tasks, shared: shared, gil: FairGIL(checkInterval: settings.checkInterval), value: value)
-        case (.priority, _):
-            return run(tasks, shared: shared, gil: PriorityGIL(switchIntervalMilliseconds: settings.switchIntervalMilliseconds), value: value)
-        case (.none, _):
-            return run(tasks, shared: shared, gil: NoGIL(), value: value)
-        }
-    }
+    /// Runs `tasks` one after another in one interpreter thread (``Runner/runSequentially``): the
+    /// body the GIL factory runs in a worker. The worker's GIL is built as a threaded run's is (waits
+    /// recorded), so its counters have the same shape.
+    struct InterpreterRun: GILBody {
+        let tasks: [InterpretedTask]
+        let shared: SharedState
+        /// Whether the result carries each task's return value (countdown) or none (hashing).
+        let keepsValues: Bool
 
-    static func run<G: GlobalInterpreterLock>(
-        _ tasks: [InterpretedTask], shared: SharedState, gil: G, value: (Int) -> Void
-    ) -> WorkerResult {
-        var thread = InterpreterThread(id: 0)
-        gil.acquire(&thread)
-        for task in tasks {
-            value(VirtualMachine.run(task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: shared))
+        func run<G: GlobalInterpreterLock>(_ gil: G) -> WorkerResult {
+            var result = WorkerResult()
+            let thread = Runner.runSequentially(tasks, gil: gil, shared: shared) { value in
+                if keepsValues { result.values.append(value) }
+            }
+            result.ticks = thread.ticks
+            result.instructions = thread.instructions
+            result.gil = gil.counters()
+            return result
         }
-        gil.release(&thread)
-        var result = WorkerResult()
-        result.ticks = thread.ticks
-        result.instructions = thread.instructions
-        result.gil = G.self == NoGIL.self ? nil : gil.counters()
-        return result
     }
 
     private static func inject(_ fault: WorkerFault, output: Int32) {

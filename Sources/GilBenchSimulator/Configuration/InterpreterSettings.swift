@@ -1,0 +1,30 @@
+/// What builds an interpreter's GIL: the design, the lock under it and its intervals.
+///
+/// A run in threads shares one GIL built from these settings; in processes and pool modes each
+/// worker builds its own from the same settings (sent in every request), so both modes build the
+/// same GIL the same way: ``withGIL(recordWaits:recorder:_:)``.
+public struct InterpreterSettings: Sendable, Equatable {
+    public var gil: GILDesign
+    /// The binary lock the ticks design is built on (the other designs ignore it).
+    public var lock: LockKind
+    /// Ticks between GIL checks (ticks and fair designs; Python 2's `sys.setcheckinterval`).
+    public var checkInterval: Int
+    /// Milliseconds a waiter waits before it asks for the GIL (interval and priority designs;
+    /// Python 3's `sys.setswitchinterval`).
+    public var switchIntervalMilliseconds: Double
+
+    public init(gil: GILDesign, lock: LockKind, checkInterval: Int, switchIntervalMilliseconds: Double = 5) {
+        self.gil = gil
+        self.lock = lock
+        self.checkInterval = checkInterval
+        self.switchIntervalMilliseconds = switchIntervalMilliseconds
+    }
+}
+
+extension RunConfiguration {
+    /// The settings the configuration's GIL is built from.
+    public var interpreterSettings: InterpreterSettings {
+        InterpreterSettings(
+            gil: gil, lock: lock, checkInterval: checkInterval, switchIntervalMilliseconds: switchIntervalMilliseconds)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import GilBench
+
+/// The gilbench executable the build put beside this test binary: worker processes run
+/// `gilbench worker`, and the test binary is not gilbench.
+func gilbenchExecutable() throws -> String {
+    let testBinary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+    let path = (testBinary as NSString).deletingLastPathComponent + "/gilbench"
+    try #require(FileManager.default.isExecutableFile(atPath: path), "no gilbench executable at \(path)")
+    return path
+}
+
+@Suite("GIL counters across modes", .serialized)
+struct GILCountersAcrossModesTests {
+    /// The GIL's columns that do not depend on whether any acquisition had to wait.
+    static let counterColumns: [Column] = [
+        .gilAcquisitions, .gilHandoffs, .gilFailedAcquisitions, .gilWaitSeconds, .forcedSwitches, .gilFailedWakeupsHistogram,
+    ]
+    /// The wait percentiles: filled when the wait histogram is recorded and holds a wait.
+    static let waitColumns: [Column] = [.gilWaitP50Us, .gilWaitP90Us, .gilWaitP99Us, .gilWaitMaxUs]
+
+    @Test("Threads and worker processes fill the same GIL counters, for every design", arguments: [
+        (GILDesign.ticks, LockKind.semaphore), (.ticks, .condvar), (.interval, .semaphore), (.fair, .semaphore),
+        (.priority, .semaphore), (.none, .semaphore),
+    ])
+    func sameCountersInThreadsAndProcesses(design: GILDesign, lock: LockKind) throws {
+        var configuration = RunConfiguration()
+        configuration.workload = .countdown
+        configuration.gil = design
+        configuration.lock = lock
+        configuration.n = 200_000
+        configuration.tasks = 2
+        configuration.processes = 2
+        configuration.mode = .threads
+        let executable = try gilbenchExecutable()
+        let threads = try Runner.measure(configuration, workerExecutable: executable)
+        configuration.mode = .processes
+        let processes = try Runner.measure(configuration, workerExecutable: executable)
+
+        // The same work, so the same ticks; both report a GIL, with the same counters seen.
+        #expect(threads.ticks == 2 * 2 * 200_000)
+        #expect(processes.ticks == threads.ticks)
+        let inThreads = try #require(threads.gil)
+        let inProcesses = try #require(processes.gil)
+        #expect(inThreads.acquisitions >= 2)
+        #expect(inProcesses.acquisitions >= 2)
+        #expect((inThreads.failedAcquisitions == nil) == (inProcesses.failedAcquisitions == nil))
+        #expect((inThreads.forcedSwitches == nil) == (inProcesses.forcedSwitches == nil))
+        #expect((inThreads.failedWakeupHistogram == nil) == (inProcesses.failedWakeupHistogram == nil))
+        // Waits are recorded in both modes (a worker's GIL has one thread: it never waits).
+        let threadWaits = try #require(inThreads.waitSamples)
+        let processWaits = try #require(inProcesses.waitSamples)
+        // Two threads under one GIL wait for it (except with none, where nobody waits).
+        #expect(design == .none ? threadWaits.count == 0 : threadWaits.count > 0)
+
+        // And so the same columns of the row.
+        for column in Self.counterColumns {
+            #expect((threads.record[column] == nil) == (processes.record[column] == nil), "\(column.rawValue)")
+        }
+        for (measurement, waits) in [(threads, threadWaits), (processes, processWaits)] {
+            for column in Self.waitColumns {
+                #expect((measurement.record[column] != nil) == (waits.count > 0), "\(column.rawValue)")
+            }
+        }
+    }
+}
