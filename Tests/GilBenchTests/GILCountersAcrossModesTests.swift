@@ -13,9 +13,11 @@ func gilbenchExecutable() throws -> String {
 
 @Suite("GIL counters across modes", .serialized)
 struct GILCountersAcrossModesTests {
-    /// The GIL's columns that do not depend on whether any acquisition had to wait.
+    /// The GIL's columns that do not depend on whether any acquisition had to wait. (The failed
+    /// wake-ups histogram is compared as a value above: with no contended acquisition, as in a
+    /// worker whose GIL has one thread, it has no bucket to write and its cell is empty.)
     static let counterColumns: [Column] = [
-        .gilAcquisitions, .gilHandoffs, .gilFailedAcquisitions, .gilWaitSeconds, .forcedSwitches, .gilFailedWakeupsHistogram,
+        .gilAcquisitions, .gilHandoffs, .gilFailedAcquisitions, .gilWaitSeconds, .forcedSwitches,
     ]
     /// The wait percentiles: filled when the wait histogram is recorded and holds a wait.
     static let waitColumns: [Column] = [.gilWaitP50Us, .gilWaitP90Us, .gilWaitP99Us, .gilWaitMaxUs]

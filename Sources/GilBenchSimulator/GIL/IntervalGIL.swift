@@ -23,7 +23,7 @@ import Synchronization
 /// Departures: signals, pending calls, GC and async exceptions are not simulated; `last_holder` is
 /// written only when the GIL is taken (CPython also stores it in `drop_gil` for sub-interpreters);
 /// the FORCE_SWITCHING wait is a loop on `last_holder` (CPython waits once and tolerates a spurious
-/// wake-up); counters and, when asked, a wait histogram are kept (``AcquisitionTally``, as the other
+/// wake-up); counters and, when asked, a wait histogram are kept (`AcquisitionTally`, as the other
 /// designs), under the mutex that already guards `locked`; forced switches are counted at
 /// `_Py_HandlePending`'s drop (the `forced_switches` column).
 public final class IntervalGIL: GlobalInterpreterLock, @unchecked Sendable {

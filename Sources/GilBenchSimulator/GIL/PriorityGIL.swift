@@ -36,7 +36,7 @@ import Musl
 /// Departure from the talk: Beazley sketched the policy, not code; the queues, direct hand-off,
 /// the bounded spin and the start-as-CPU-bound rule are our choices. Spurious wake-ups count as
 /// failed acquisitions. Counters and, when asked, a wait histogram are kept in an
-/// ``AcquisitionTally`` and events logged to a ``GILEventRecorder`` as the other designs do, under
+/// `AcquisitionTally` and events logged to a ``GILEventRecorder`` as the other designs do, under
 /// the mutex.
 public final class PriorityGIL: GlobalInterpreterLock, @unchecked Sendable {
     // @unchecked Sendable: every `var` below is guarded by `state.mutex`; `dropRequest` and
