@@ -55,6 +55,19 @@ struct PerfSyscallCounterTests {
         #expect(counts.count("getppid") == 10)
     }
 
+    @Test("One counter serves region after region: each counts its own calls, threads that exited included")
+    func reusedAcrossRegions() throws {
+        let probe = try counter()
+        let first = try SyscallCheckRegion.run(probe, calls: 3000, threads: 3)
+        for _ in 0..<50 { _ = getppid() }
+        let second = try SyscallCheckRegion.run(probe, calls: 700, threads: 0)
+        let third = try SyscallCheckRegion.run(probe, calls: 1000, threads: 2)
+        #expect(first.count("getppid") == 3000)
+        #expect(second.count("getppid") == 700)
+        #expect(second.total == 700 + PerfSyscallCounter.harnessCalls)
+        #expect(third.count("getppid") == 1000)
+    }
+
     @Test("A countdown measured by the runner with the counter fills the syscall columns")
     func runnerFillsColumns() throws {
         var configuration = RunConfiguration()

@@ -51,9 +51,16 @@ public struct PerfSyscallEvents: Sendable {
 ///
 /// All events form one group led by `raw_syscalls:sys_enter`, opened disabled on the calling thread with
 /// `inherit`, so that every thread and process it creates afterwards is counted too (threads that already
-/// existed are not). ``begin()`` enables the group with one ioctl, ``end()`` disables it with one ioctl and
-/// reads each counter once. The region's count therefore includes exactly one call of the harness's own:
-/// the disabling ioctl (its entry fires while the group is still enabled); the enabling ioctl is not counted.
+/// existed are not). ``begin()`` reads each counter and enables the group with one ioctl, ``end()``
+/// disables it with one ioctl and reads each counter again: the region's counts are the differences. The
+/// region's count therefore includes exactly one call of the harness's own: the disabling ioctl (its entry
+/// fires while the group is still enabled); the reads and the enabling ioctl are not counted.
+///
+/// One counter serves every region of a run. Opening is cheap, but closing is not: the kernel
+/// unregisters each tracepoint with an RCU grace period, measured at 36 to 45 ms per event on a 2-core
+/// VM (`strace -r` on `gilbench run --syscalls perf`), so a counter of 7 events costs about 0.25 s to
+/// close. Reading the differences, rather than resetting, also covers the counts of exited threads and
+/// processes, which `PERF_EVENT_IOC_RESET` does not clear (`child_count` in the kernel's perf core).
 ///
 /// Must be created, begun and ended on the thread that will create the workers.
 public final class PerfSyscallCounter: MeasurementProbe {
@@ -62,6 +69,8 @@ public final class PerfSyscallCounter: MeasurementProbe {
 
     private let system: SyscallCounterSystem
     private var descriptors: [(role: Role, fd: Int32)] = []
+    /// Each counter's value when the current region began.
+    private var baseline: [UInt64] = []
     /// The counts of the last region, kept for tables.
     public private(set) var last: SyscallCounts?
 
@@ -99,6 +108,7 @@ public final class PerfSyscallCounter: MeasurementProbe {
 
     public func begin() throws(GilBenchError) {
         guard let leader = descriptors.first?.fd else { return }
+        baseline = try readAll()
         if case .failure(let error) = system.perfControl(leader, GB_PERF_ENABLE, nil) {
             throw GilBenchError(.system, "cannot enable the perf system-call counters", errno: error.rawValue)
         }
@@ -115,12 +125,10 @@ public final class PerfSyscallCounter: MeasurementProbe {
             throw GilBenchError(.system, "cannot disable the perf system-call counters", errno: error.rawValue)
         }
         var counts = SyscallCounts(counter: .perf, total: 0, calls: [:], isComplete: false)
-        for (role, fd) in descriptors {
-            let value: Int
-            switch system.readCounter(fd) {
-            case .success(let v): value = Int(clamping: v)
-            case .failure(let error): throw GilBenchError(.system, "cannot read a perf system-call counter", errno: error.rawValue)
-            }
+        let values = try readAll()
+        for (index, (role, _)) in descriptors.enumerated() {
+            let start = index < baseline.count ? baseline[index] : 0
+            let value = Int(clamping: values[index] &- min(start, values[index]))
             switch role {
             case .total: counts.total = value
             case .named(let name): counts.calls[name] = value
@@ -130,6 +138,18 @@ public final class PerfSyscallCounter: MeasurementProbe {
         }
         last = counts
         return counts
+    }
+
+    /// Every counter's value, in the order of ``descriptors``.
+    private func readAll() throws(GilBenchError) -> [UInt64] {
+        var values: [UInt64] = []
+        for (_, fd) in descriptors {
+            switch system.readCounter(fd) {
+            case .success(let v): values.append(v)
+            case .failure(let error): throw GilBenchError(.system, "cannot read a perf system-call counter", errno: error.rawValue)
+            }
+        }
+        return values
     }
 
     private func open(_ id: UInt64, _ event: String, group: Int32) throws(GilBenchError) -> Int32 {

@@ -1,6 +1,7 @@
 import GilBenchSimulator
-/// System-call counting for a whole run: which counters the configurations use, a fresh probe for every
-/// measurement, and the detailed counts kept for `--syscall-table`.
+/// System-call counting for a whole run: which counters the configurations use, the probe of every
+/// measurement (one perf counter for the whole run: see ``PerfSyscallCounter`` for why), and the
+/// detailed counts kept for `--syscall-table`.
 ///
 /// Made by ``prepare(_:names:countErrors:system:notify:)``, which decides what `--syscalls`
 /// means on this machine: a counter that cannot be used is reported in one line and replaced (auto: perf,
@@ -8,14 +9,15 @@ import GilBenchSimulator
 public final class SyscallCounting {
     /// The counters the configurations are run with (each configuration once per counter, alternating).
     public let counters: [SyscallCounterKind]
-    private let events: PerfSyscallEvents?
+    /// The run's one perf counter, opened by ``prepare(_:names:countErrors:system:notify:)``.
+    private let perfCounter: PerfSyscallCounter?
     private let replyFD: Int32?
     /// Detailed counts of every measurement, warm-ups included, per configuration in order.
     private var measured: [RunConfiguration: [SyscallCounts]] = [:]
 
-    init(counters: [SyscallCounterKind], events: PerfSyscallEvents?, replyFD: Int32?) {
+    init(counters: [SyscallCounterKind], perfCounter: PerfSyscallCounter?, replyFD: Int32?) {
         self.counters = counters
-        self.events = events
+        self.perfCounter = perfCounter
         self.replyFD = replyFD
     }
 
@@ -29,11 +31,11 @@ public final class SyscallCounting {
     }
 
     /// No counting (every syscall column empty).
-    public static func none() -> SyscallCounting { SyscallCounting(counters: [.none], events: nil, replyFD: nil) }
+    public static func none() -> SyscallCounting { SyscallCounting(counters: [.none], perfCounter: nil, replyFD: nil) }
 
     /// This process is the ptrace tracer's child: count with markers and read the tracer's replies.
     public static func tracedChild(replyFD: Int32) -> SyscallCounting {
-        SyscallCounting(counters: [.ptrace], events: nil, replyFD: replyFD)
+        SyscallCounting(counters: [.ptrace], perfCounter: nil, replyFD: replyFD)
     }
 
     /// Resolves `--syscalls`.
@@ -51,15 +53,14 @@ public final class SyscallCounting {
         system: SyscallCounterSystem = .live, notify: (String) -> Void
     ) throws(GilBenchError) -> Preparation {
         var counters: [SyscallCounterKind] = []
-        var events: PerfSyscallEvents?
+        var perfCounter: PerfSyscallCounter?
         var perfFailure: GilBenchError?
         func perfUsable() -> Bool {
-            if events != nil { return true }
+            if perfCounter != nil { return true }
             if perfFailure != nil { return false }
             do {
-                let resolved = try PerfSyscallEvents(names: names, countErrors: countErrors, system: system, notify: notify)
-                _ = try PerfSyscallCounter(events: resolved)  // opens and closes: proves perf_event_open works
-                events = resolved
+                let events = try PerfSyscallEvents(names: names, countErrors: countErrors, system: system, notify: notify)
+                perfCounter = try PerfSyscallCounter(events: events)  // proves perf_event_open works, and is kept
                 return true
             } catch {
                 perfFailure = error
@@ -89,7 +90,9 @@ public final class SyscallCounting {
             }
             return .traceChild
         }
-        return .count(SyscallCounting(counters: counters.isEmpty ? [.none] : counters, events: events, replyFD: nil))
+        // A counter opened for perf, then not used (ptrace asked for), closes here.
+        return .count(SyscallCounting(
+            counters: counters.isEmpty ? [.none] : counters, perfCounter: counters.contains(.perf) ? perfCounter : nil, replyFD: nil))
     }
 
     /// Each configuration once per counter, the counters of one configuration next to each other.
@@ -110,8 +113,7 @@ public final class SyscallCounting {
         case .none:
             return try Runner.measure(configuration)
         case .perf:
-            guard let events else { return try Runner.measure(configuration) }
-            let counter = try PerfSyscallCounter(events: events)
+            guard let counter = perfCounter else { return try Runner.measure(configuration) }
             let measurement = try Runner.measure(configuration, probes: [counter])
             if let counts = counter.last { measured[configuration, default: []].append(counts) }
             return measurement
@@ -130,7 +132,7 @@ public final class SyscallCounting {
     public func makeProbe() throws(GilBenchError) -> (any SyscallProbe)? {
         switch counters.first ?? .none {
         case .none: return nil
-        case .perf: return try events.map { e throws(GilBenchError) in try PerfSyscallCounter(events: e) }
+        case .perf: return perfCounter
         case .ptrace: return replyFD.map { PtraceRegionProbe(replyFD: $0) }
         }
     }
