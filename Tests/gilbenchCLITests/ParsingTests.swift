@@ -57,6 +57,10 @@ let badCommandLines: [([String], String)] = [
     (["python", "--syscalls", "dtrace"], "unknown --syscalls 'dtrace'"),
     (["reproduce", "--only", "80,99"], "--only 99: no experiment reproduces it"),
     (["syscall-check", "--syscalls", ","], "--syscalls needs a value"),
+    (["run", "--max-attempts", "0"], "--max-attempts must be at least 1 (got 0)"),
+    (["sweep", "--parameter", "n", "--values", "1", "--output", "x.csv", "--max-attempts", "0"], "--max-attempts must be at least 1"),
+    (["python", "--max-attempts=-1"], "--max-attempts must be at least 1 (got -1)"),
+    (["reproduce", "--max-attempts", "0"], "--max-attempts must be at least 1"),
 ]
 
 @Suite("Parsing: the typed values of every subcommand's options")

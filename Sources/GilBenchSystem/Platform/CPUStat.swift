@@ -134,19 +134,19 @@ public struct CPUDisturbance: Sendable, Equatable {
 
 /// Samples `/proc/stat` before a measured region (before its clock starts) and after it (after the
 /// clock stopped): nothing is read inside the region.
-struct CPUStatRegion {
-    let stat: CPUStat
+package struct CPUStatRegion {
+    package let stat: CPUStat
     let cpus: [Int]
     let before: CPUStat.Sample?
 
-    init(_ stat: CPUStat = .live, cpus: [Int]) {
+    package init(_ stat: CPUStat = .live, cpus: [Int]) {
         self.stat = stat
         self.cpus = cpus
         before = stat.sample(cpus: cpus)
     }
 
     /// The disturbance since ``init(_:cpus:)``, given the measured processes' CPU time.
-    func end(usage: ResourceUsage) -> CPUDisturbance? {
+    package func end(usage: ResourceUsage) -> CPUDisturbance? {
         CPUDisturbance(
             before: before, after: stat.sample(cpus: cpus), ownCPUSeconds: usage.userSeconds + usage.systemSeconds,
             ticksPerSecond: stat.ticksPerSecond)
