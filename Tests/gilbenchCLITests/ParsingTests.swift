@@ -76,6 +76,8 @@ struct ParsingTests {
         #expect(run.options.cpuList == nil)
         #expect(run.options.threads == 2 && run.options.n == nil && run.options.checkInterval == 100)
         #expect(run.options.repetitions == 5 && run.options.warmup == 1)
+        #expect(run.retry.maxAttempts == 3)
+        #expect(try parse(["run", "--max-attempts", "1"], as: Run.self).retry.maxAttempts == 1)
         #expect(run.options.design.switchInterval == 5 && run.options.design.churnN == 0)
         #expect(run.options.design.calls == nil && run.options.design.cpuThreads == 1)
         #expect(try run.syscalls.syscalls.values(of: "--syscalls") == [.auto])
