@@ -83,6 +83,9 @@ struct Compare: ParsableCommand {
                 options: Comparison.Options(
                     metrics: Array(metrics.joined()), thresholds: try parsedThresholds(), alpha: alpha, ignoredColumns: Set(ignore.joined())))
             print(comparison.render(format), terminator: "")
+            for warning in comparison.repetitionWarnings(baseline: baseline, current: current) {
+                printError("gilbench: warning: \(warning)")
+            }
             return comparison.exitStatus
         }
         if status != .success { throw ExitCode(status.rawValue) }

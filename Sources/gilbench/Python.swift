@@ -43,6 +43,7 @@ struct PythonCommand: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     @OptionGroup var syscalls: SyscallOptions
+    @OptionGroup var retry: RetryOptions
 
     func validate() throws {
         guard n >= 0 else { throw ValidationError("--n must be 0 or more (got \(n))") }
@@ -54,6 +55,7 @@ struct PythonCommand: ParsableCommand {
         try reporting {
             let counting = try syscalls.counting()
             let session = try outputOptions.session()
+            retry.apply(to: session)
             let hashTree: String? = noHashing ? nil : (tree ?? {
                 let corpus = Corpus()
                 let path = corpus.defaultLocation()
@@ -107,6 +109,7 @@ struct PythonCommand: ParsableCommand {
                 print(fidelity.render(), terminator: "")
             }
             outputOptions.printAppended(session)
+            printSpreadWarnings(session.rows)
             if measured == 0 { throw GilBenchError(.runFailed, "no interpreter could be measured") }
         }
     }

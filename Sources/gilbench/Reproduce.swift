@@ -68,6 +68,7 @@ struct Reproduce: ParsableCommand {
             """)
 
     @OptionGroup var options: ReproduceOptions
+    @OptionGroup var retry: RetryOptions
 
     func run() throws {
         try reporting {
@@ -79,6 +80,7 @@ struct Reproduce: ParsableCommand {
             let command = (["gilbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let reproduction = try Reproduction(.init(
                 scale: options.scale, selected: selected, resultsDirectory: options.results, plotsDirectory: options.plots, command: command, python: options.python))
+            retry.apply(to: reproduction.session)
             Interruption.install()
             let showProgress = !options.quiet && FileHandleOutput.stderrIsTerminal
             let outcome = try reproduction.run(progress: { p in

@@ -115,6 +115,7 @@ struct Run: ParsableCommand {
     @OptionGroup var processOptions: ProcessOptions
 
     @OptionGroup var outputOptions: OutputOptions
+    @OptionGroup var retry: RetryOptions
 
     @Flag(help: "No progress on stderr.")
     var quiet = false
@@ -124,11 +125,13 @@ struct Run: ParsableCommand {
             let counting = try syscalls.counting()
             let configurations = counting.expand(try processOptions.apply(to: options.configurations(), corpusNote: { printError($0) }))
             let session = try outputOptions.session()
+            retry.apply(to: session)
             try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.mode.rawValue) \(c.gil.rawValue) cpus=\(c.cpus)" }
             print("run \(session.runID) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores, \(session.machine.kernel)")
             printSummaries(session, configurations, counting: counting, syscallTable: syscalls.syscallTable)
             outputOptions.printAppended(session)
             for warning in session.warnings { printError("gilbench: warning: \(warning)") }
+            printSpreadWarnings(session.rows)
         }
     }
 }

@@ -22,6 +22,7 @@ struct Sweep: ParsableCommand {
 
     @OptionGroup var options: ConfigurationOptions
     @OptionGroup var syscalls: SyscallOptions
+    @OptionGroup var retry: RetryOptions
 
     @Option(help: "Append one CSV row per repetition to this file.")
     var output: String
@@ -46,10 +47,12 @@ struct Sweep: ParsableCommand {
             let configurations = counting.expand(try self.configurations())
             let writer = try CSVWriter(path: output)
             let session = Session(writer: writer)
+            retry.apply(to: session)
             try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.sweepParameter?.column.rawValue ?? "") \(c.mode.rawValue) \(c.gil.rawValue)" }
             print("sweep \(session.runID) of \(parameter.rawValue) over \(values.joined().joined(separator: ",")) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores")
             printSummaries(session, configurations, counting: counting, syscallTable: syscalls.syscallTable)
             print("\(session.rows.count) rows appended to \(output)")
+            printSpreadWarnings(session.rows)
         }
     }
 }

@@ -112,6 +112,31 @@ struct ReproduceTests {
         #expect(Catalogue.noGIL.findings(rows).allSatisfy { if case .notMeasured = $0.verdict { true } else { false } })
     }
 
+    @Test("The report's configuration tables mark a kept disturbed repetition and warn of a wide spread")
+    func reportDisturbance() throws {
+        var rows = try CSVReader.parse(sampleCSV)
+        let options = Reproduction.Options(scale: .quick, selected: [Catalogue.countdown], command: "gilbench reproduce --only 80")
+        func report(_ rows: [ResultRow]) -> String {
+            let findings = Catalogue.experiments.flatMap { $0.findings(rows, ran: $0.id == "countdown") }
+            return ReproductionReport(
+                options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", rows: rows, findings: findings,
+                plots: [], completed: ["countdown"], stopped: nil, elapsedSeconds: 3).render()
+        }
+        let plain = report(rows)
+        #expect(!plain.contains("kept a disturbed") && !plain.contains("> Warning:"))
+        let i = try #require(rows.firstIndex { $0.key.mode == .threads })
+        rows[i].measurements.disturbed = 1
+        rows[i].measurements.attempts = 3
+        rows[i].measurements.wallSeconds = 10
+        let md = report(rows)
+        #expect(md.contains("\\* kept a disturbed repetition: steal or foreign CPU above the threshold after 3 attempts"))
+        #expect(md.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.contains(" * |") }.count == 1, "\(md)")
+        #expect(md.contains("> Warning: \(rows[i].key.label): repetitions spread "), "\(md)")
+        #expect(md.split(separator: "\n").filter { $0.hasPrefix("> Warning:") }.count == 1)
+        let findings = { (rows: [ResultRow]) in Catalogue.countdown.findings(rows).map(\.claim.claim) }
+        #expect(findings(rows) == findings(try CSVReader.parse(sampleCSV)), "the claims are unchanged")
+    }
+
     @Test("The report sets each 2009 figure beside ours, states every criterion, and links the plots relatively")
     func reportRendering() throws {
         let rows = try CSVReader.parse(sampleCSV)

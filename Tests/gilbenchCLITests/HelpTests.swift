@@ -20,21 +20,21 @@ let documentedOptions: [String: (command: ParsableCommand.Type, options: [String
     return [
         "run": (Run.self, configuration + syscalls + [
             "--processes <processes>", "--gil-during-hash <gil-during-hash>", "--sha512-core <sha512-core>",
-            "--chunk-size <chunk-size>", "--tree <tree>", "--worker-timeout <worker-timeout>", "--output <output>", "--quiet",
+            "--chunk-size <chunk-size>", "--tree <tree>", "--worker-timeout <worker-timeout>", "--output <output>", "--max-attempts <max-attempts>", "--quiet",
         ] + common),
-        "sweep": (Sweep.self, ["--parameter <parameter>", "--values <values>"] + configuration + syscalls + ["--output <output>", "--quiet"] + common),
+        "sweep": (Sweep.self, ["--parameter <parameter>", "--values <values>"] + configuration + syscalls + ["--output <output>", "--max-attempts <max-attempts>", "--quiet"] + common),
         "compare": (Compare.self, [
             "<baseline>", "<current>", "--format <format>", "--threshold <metric=percent>", "--alpha <alpha>", "--metrics <metrics>",
             "--ignore <column>",
         ] + common),
         "python": (PythonCommand.self, [
             "--python <python>", "--n <n>", "--race-n <race-n>", "--tree <tree>", "--no-hashing", "--no-sweep", "--repeat <repeat>",
-            "--simulator", "--output <output>",
+            "--simulator", "--output <output>", "--max-attempts <max-attempts>",
         ] + syscalls + common),
         "corpus": (CorpusCommand.self, ["--seed <seed>", "--files <files>", "--path <path>"] + common),
         "reproduce": (Reproduce.self, [
             "--full", "--only <only>", "--list", "--n <n>", "--repeat <repeat>", "--warmup <warmup>", "--results <results>",
-            "--plots <plots>", "--python <python>", "--quiet",
+            "--plots <plots>", "--python <python>", "--max-attempts <max-attempts>", "--quiet",
         ] + common),
         "plot": (Plot.self, ["<file>", "--out <out>", "--timeline <timeline>"] + common),
         "syscall-check": (SyscallCheck.self, ["--calls <calls>", "--threads <threads>"] + syscalls + common),

@@ -57,6 +57,10 @@ let badCommandLines: [([String], String)] = [
     (["python", "--syscalls", "dtrace"], "unknown --syscalls 'dtrace'"),
     (["reproduce", "--only", "80,99"], "--only 99: no experiment reproduces it"),
     (["syscall-check", "--syscalls", ","], "--syscalls needs a value"),
+    (["run", "--max-attempts", "0"], "--max-attempts must be at least 1 (got 0)"),
+    (["sweep", "--parameter", "n", "--values", "1", "--output", "x.csv", "--max-attempts", "0"], "--max-attempts must be at least 1"),
+    (["python", "--max-attempts=-1"], "--max-attempts must be at least 1 (got -1)"),
+    (["reproduce", "--max-attempts", "0"], "--max-attempts must be at least 1"),
 ]
 
 @Suite("Parsing: the typed values of every subcommand's options")
@@ -72,6 +76,8 @@ struct ParsingTests {
         #expect(run.options.cpuList == nil)
         #expect(run.options.threads == 2 && run.options.n == nil && run.options.checkInterval == 100)
         #expect(run.options.repetitions == 5 && run.options.warmup == 1)
+        #expect(run.retry.maxAttempts == 3)
+        #expect(try parse(["run", "--max-attempts", "1"], as: Run.self).retry.maxAttempts == 1)
         #expect(run.options.design.switchInterval == 5 && run.options.design.churnN == 0)
         #expect(run.options.design.calls == nil && run.options.design.cpuThreads == 1)
         #expect(try run.syscalls.syscalls.values(of: "--syscalls") == [.auto])

@@ -184,9 +184,11 @@ public struct ReproductionReport {
         var md = "| configuration | runs | wall median | min | max | hand-offs/s | failed/s |\n|---|---|---|---|---|---|---|\n"
         for (g, label) in zip(summary.groups, labels) {
             let w = g.values(.wallSeconds)
-            md += "| \(cell(label)) | \(g.rows.count) | \(g.seconds()) | \(w.min().map(Summary.Group.seconds) ?? "—") | \(w.max().map(Summary.Group.seconds) ?? "—") "
+            md += "| \(cell(g.keptDisturbed ? label + Summary.disturbedMark : label)) | \(g.rows.count) | \(g.seconds()) | \(w.min().map(Summary.Group.seconds) ?? "—") | \(w.max().map(Summary.Group.seconds) ?? "—") "
             md += "| \(Summary.perSecond(g, .gilHandoffs).nonEmpty ?? "—") | \(Summary.perSecond(g, .gilFailedAcquisitions).nonEmpty ?? "—") |\n"
         }
+        if let footnote = summary.disturbedFootnote { md += "\n\\" + footnote + "\n" }
+        for warning in summary.spreadWarnings { md += "\n> Warning: \(warning).\n" }
         return md
     }
 

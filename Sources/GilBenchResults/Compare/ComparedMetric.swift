@@ -39,7 +39,7 @@ public struct ComparedMetric: Sendable, Hashable, Codable {
 
     /// Whether `name` can name a metric: a measurement column or a ratio.
     public static func isKnown(_ name: String) -> Bool {
-        if let column = Column(rawValue: name) { return column.isMeasurement }
+        if let column = Column(rawValue: name) { return column.isMeasurement && !Column.disturbance.contains(column) }
         if name.hasSuffix("/sequential") && !name.hasPrefix("/") { return true }
         if name.hasPrefix("1cpu/"), name.hasSuffix("cpus"), Int(name.dropFirst(5).dropLast(4)) != nil { return true }
         return false

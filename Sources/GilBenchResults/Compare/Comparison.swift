@@ -118,7 +118,7 @@ public struct Comparison: Sendable {
         }
         for group in common {
             let other = afterByKey[group.key]!
-            for column in Column.allCases where column.isMeasurement {
+            for column in Column.allCases where column.isMeasurement && !Column.disturbance.contains(column) {
                 // A column empty in some rows ("not measured") is compared only where every row has it.
                 let x = group.values(column), y = other.values(column)
                 guard x.count == group.rows.count, y.count == other.rows.count else { continue }
@@ -138,6 +138,24 @@ public struct Comparison: Sendable {
                     + (wanted.isEmpty ? "" : " among --metrics \(options.metrics.joined(separator: ","))"))
         }
         self.entries = entries
+    }
+
+    /// The repetitions a side needs for the U test to be worth running: Google Benchmark's `compare.py`
+    /// asks for 9.
+    public static let recommendedRepetitions = 9
+
+    /// One line per side (`baseline`, `current`, named by `names`) whose fewest repetitions of a
+    /// configuration are below ``recommendedRepetitions``; empty when both sides have enough.
+    public func repetitionWarnings(baseline: String, current: String) -> [String] {
+        let sides = [
+            (baseline, entries.map(\.baselineCount).min()),
+            (current, entries.map(\.currentCount).min()),
+        ]
+        return sides.compactMap { name, fewest in
+            guard let fewest, fewest < Comparison.recommendedRepetitions else { return nil }
+            return "\(name) has \(fewest) repetition\(fewest == 1 ? "" : "s") of a configuration, fewer than the "
+                + "\(Comparison.recommendedRepetitions) the U test needs to be reliable (Google Benchmark's compare.py); use --repeat \(Comparison.recommendedRepetitions) or more"
+        }
     }
 
     /// A ratio pair's identity across files: its name and both configurations.

@@ -76,7 +76,7 @@ public struct ResultFile: Sendable {
         for record in data where record.fields[schemaIndex] != String(Column.currentSchemaVersion) {
             throw fail(record.line, "schema_version is '\(record.fields[schemaIndex])'; this gilbench reads version \(Column.currentSchemaVersion) only")
         }
-        let missing = Column.allCases.filter { index[$0.rawValue] == nil }
+        let missing = Column.allCases.filter { index[$0.rawValue] == nil && !Column.disturbance.contains($0) }
         if !missing.isEmpty {
             throw fail(header.line, "missing column\(missing.count == 1 ? "" : "s") \(missing.map(\.rawValue).joined(separator: ", "))")
         }
@@ -88,7 +88,8 @@ public struct ResultFile: Sendable {
         for record in data {
             var row = CSVRecord()
             for column in Column.allCases {
-                let value = record.fields[index[column.rawValue]!]
+                guard let i = index[column.rawValue] else { continue }
+                let value = record.fields[i]
                 if column.isMeasurement, !value.isEmpty {
                     guard let number = Double(value), number.isFinite else {
                         throw fail(record.line, "column \(column.rawValue) holds '\(value)', not a number")

@@ -137,6 +137,12 @@ extension ResultRow.Measurements {
         files = o.files
         bytes = o.bytes
         unreadableFiles = o.unreadableFiles
+        if let d = m.disturbance {
+            stealSeconds = ResultRow.canonical(d.stealSeconds)
+            foreignCPUSeconds = ResultRow.canonical(d.foreignCPUSeconds)
+            disturbed = m.isDisturbed ? 1 : 0
+        }
+        attempts = m.attempts
     }
 
     /// Sets `syscalls_total` and one field per `CountedSyscall/named` call (nil where the counter

@@ -13,6 +13,10 @@ public final class Session {
     public private(set) var rows: [ResultRow] = []
     /// Warnings of the measurements so far, each once, in order.
     public private(set) var warnings: [String] = []
+    /// How many times a repetition is measured at most: a disturbed one (steal or foreign CPU above
+    /// `CPUDisturbance`'s threshold) is measured again until it is not, or this many attempts were
+    /// made; the row keeps the last. 1: never again. Warm-ups are not retried.
+    public var maxAttempts = 3
 
     /// - Parameters:
     ///   - writer: where rows go as they are measured; nil to keep them in memory only.
@@ -42,12 +46,16 @@ public final class Session {
     ///   - configurations: the configurations, measured in turn so that a noisy machine hits all alike.
     ///   - measure: measures one repetition (default: `Runner.measure` without probes); callers
     ///     that count system calls make their probes afresh for each measurement inside it.
-    ///   - progress: called before each measurement with (done, total, configuration).
+    ///   - progress: called before each measurement with (done, total, configuration); a repetition
+    ///     measured again is announced again with the same `done`.
+    ///   - disturbed: whether a measurement was disturbed and is to be measured again (default: its
+    ///     `/proc/stat` samples passed the threshold, `RunMeasurement/isDisturbed`); tests inject one.
     /// - Throws: the first `GilBenchError`; rows measured before it are already written.
     public func run(
         _ configurations: [RunConfiguration],
         measure: (RunConfiguration) throws(GilBenchError) -> RunMeasurement = { c throws(GilBenchError) in try Runner.measure(c) },
-        progress: (Int, Int, RunConfiguration) -> Void = { _, _, _ in }
+        progress: (Int, Int, RunConfiguration) -> Void = { _, _, _ in },
+        disturbed: (RunMeasurement) -> Bool = { $0.isDisturbed }
     ) throws(GilBenchError) {
         for configuration in configurations { try configuration.validate() }
         let rounds = configurations.map(\.repetitions).max() ?? 0
@@ -62,8 +70,14 @@ public final class Session {
         }
         for round in 1...max(rounds, 1) {
             for configuration in configurations where round <= configuration.repetitions {
-                progress(done, total, configuration)
-                let measurement = try measure(configuration)
+                var attempts = 0
+                var measurement: RunMeasurement
+                repeat {
+                    progress(done, total, configuration)
+                    measurement = try measure(configuration)
+                    attempts += 1
+                } while attempts < maxAttempts && disturbed(measurement)
+                measurement.attempts = attempts
                 try record(configuration, repetition: round, measurement)
                 done += 1
             }

@@ -71,6 +71,14 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     case longTickUs = "long_tick_us"
     /// Failed wake-ups per contended acquisition, as `bucket:count;...` (`FailedWakeupHistogram`).
     case gilFailedWakeupsHistogram = "gil_failed_wakeups_histogram"
+    /// Steal time of the repetition's CPUs during its region, seconds (`/proc/stat`).
+    case stealSeconds = "steal_s"
+    /// Busy time of the repetition's CPUs during its region less its own CPU time, seconds.
+    case foreignCPUSeconds = "foreign_cpu_s"
+    /// 1 when steal or foreign CPU passed the threshold (`CPUDisturbance`), 0 otherwise.
+    case disturbed
+    /// How many measurements the repetition took (a disturbed one is measured again).
+    case attempts
 
     // MARK: Machine
     case host
@@ -80,6 +88,10 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     case swiftVersion = "swift_version"
     case gilbenchVersion = "gilbench_version"
     case gitCommit = "git_commit"
+
+    /// The columns that say how disturbed a repetition's machine was, not what it measured: `compare`
+    /// does not compare them, and a file written before they existed reads them as empty.
+    public static let disturbance: [Column] = [.stealSeconds, .foreignCPUSeconds, .disturbed, .attempts]
 
     /// The version written in every row's `schema_version`.
     public static let currentSchemaVersion = 1

@@ -34,6 +34,38 @@ extension Summary.Group {
         guard let lo = v.min(), let hi = v.max(), lo > 0 else { return nil }
         return hi / lo
     }
+
+    /// Whether a row of the group was kept although disturbed (`disturbed` = 1 after its last attempt).
+    public var keptDisturbed: Bool { rows.contains { $0.measurements.isDisturbed } }
+
+    /// The label with ``Summary/disturbedMark`` when ``keptDisturbed``.
+    public var markedLabel: String { keptDisturbed ? label + Summary.disturbedMark : label }
+}
+
+extension Summary {
+    /// The slowest over the fastest repetition's wall time beyond which a configuration's repetitions
+    /// disagree too much for its median to be trusted: the limit `reproduce`'s baseline claims use.
+    public static let spreadLimit = 1.25
+
+    /// What follows a configuration's label when it kept a disturbed repetition.
+    public static let disturbedMark = " *"
+
+    /// The footnote to ``disturbedMark``; nil when no configuration kept a disturbed repetition.
+    /// The attempts are the most any disturbed row took.
+    public var disturbedFootnote: String? {
+        let disturbed = groups.flatMap(\.rows).filter(\.measurements.isDisturbed)
+        guard !disturbed.isEmpty else { return nil }
+        let attempts = disturbed.compactMap(\.measurements.attempts).max() ?? 1
+        return "* kept a disturbed repetition: steal or foreign CPU above the threshold after \(attempts) attempt\(attempts == 1 ? "" : "s")"
+    }
+
+    /// One line per configuration whose repetitions spread beyond ``spreadLimit``, naming it.
+    public var spreadWarnings: [String] {
+        groups.compactMap { g in
+            guard let spread = g.spread, spread > Summary.spreadLimit else { return nil }
+            return "\(g.label): repetitions spread \(String(format: "%.2f", spread))x (slowest/fastest wall), beyond \(Summary.spreadLimit)"
+        }
+    }
 }
 
 /// Formats a count with thousands separators: 9,500,000.

@@ -154,8 +154,9 @@ public struct Summary {
             }
         }
         var table: [[String]] = [["configuration"] + metrics.map(\.0)]
-        for g in groups { table.append([g.label] + metrics.map { $0.1(g) }) }
+        for g in groups { table.append([g.markedLabel] + metrics.map { $0.1(g) }) }
         var text = Summary.align(table)
+        if let footnote = disturbedFootnote { text += footnote + "\n" }
         let ratios = self.ratios
         if !ratios.isEmpty {
             text += "\n"

@@ -142,10 +142,21 @@ extension ResultRow {
         public var raceFinalX: Int?
         public var longTickUs: Double?
         public var failedWakeups: FailedWakeupHistogram?
+        /// Steal time of the repetition's CPUs during its region (`steal_s`).
+        public var stealSeconds: Double?
+        /// Other work's CPU time on the repetition's CPUs during its region (`foreign_cpu_s`).
+        public var foreignCPUSeconds: Double?
+        /// 1 when steal or foreign CPU passed `CPUDisturbance`'s threshold, 0 when not (`disturbed`).
+        public var disturbed: Int?
+        /// How many measurements the repetition took (`attempts`).
+        public var attempts: Int?
         /// Cells that did not decode into their column's type, verbatim.
         public private(set) var undecoded: [Column: String] = [:]
 
         public init() {}
+
+        /// Whether the repetition was kept although disturbed (`disturbed` = 1).
+        public var isDisturbed: Bool { disturbed == 1 }
 
         /// Where a numeric measurement column's value lives.
         private enum Field {
@@ -187,6 +198,10 @@ extension ResultRow {
             case .requestsPerSecond: .real(\.requestsPerSecond)
             case .raceFinalX: .integer(\.raceFinalX)
             case .longTickUs: .real(\.longTickUs)
+            case .stealSeconds: .real(\.stealSeconds)
+            case .foreignCPUSeconds: .real(\.foreignCPUSeconds)
+            case .disturbed: .integer(\.disturbed)
+            case .attempts: .integer(\.attempts)
             default: nil
             }
         }

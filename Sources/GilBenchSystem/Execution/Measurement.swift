@@ -15,6 +15,15 @@ public struct RunMeasurement: Sendable {
     public var syscalls: SyscallCounts?
     /// Things the user should know about this repetition (files that could not be read, ...).
     public var warnings: [String] = []
+    /// Steal and foreign CPU time on the region's CPUs, sampled from `/proc/stat` before the clock
+    /// started and after it stopped; nil when `/proc/stat` could not tell.
+    public var disturbance: CPUDisturbance?
+    /// How many measurements this repetition took (a disturbed one is measured again, see
+    /// `Session.maxAttempts`); this measurement is the last.
+    public var attempts = 1
+
+    /// Whether steal or foreign CPU passed ``CPUDisturbance``'s threshold (false when not known).
+    public var isDisturbed: Bool { disturbance?.isDisturbed(wallSeconds: wallSeconds) ?? false }
 
     public init(wallSeconds: Double, usage: ResourceUsage, ticks: UInt64, instructions: UInt64, gil: GILCounters?,
         outcome: WorkloadOutcome = WorkloadOutcome(), syscalls: SyscallCounts? = nil

@@ -70,6 +70,7 @@ extension Runner {
     ) throws(GilBenchError) -> RunMeasurement {
         let plan = try processPlan(configuration)
         for probe in probes { try probe.begin() }
+        let stat = CPUStatRegion(cpus: (try? CPUAffinity.current()) ?? [])
         let before = ResourceUsage.current()
         let start = MonotonicClock.nanoseconds()
         let pool = try WorkerPool(
@@ -79,6 +80,7 @@ extension Runner {
         let workersUsage = try pool.finish()
         let wall = MonotonicClock.nanoseconds() &- start
         let usage = ResourceUsage.current() - before + workersUsage
+        let disturbance = stat.end(usage: usage)
         var syscalls: SyscallCounts?
         for probe in probes { syscalls = try probe.end() }
         let (outcome, warnings) = plan.report(results)
@@ -87,6 +89,7 @@ extension Runner {
             ticks: results.reduce(0) { $0 &+ $1.ticks }, instructions: results.reduce(0) { $0 &+ $1.instructions },
             gil: GILCounters.sum(results.compactMap(\.gil), expected: results.count), outcome: outcome, syscalls: syscalls)
         measurement.warnings = warnings
+        measurement.disturbance = disturbance
         return measurement
     }
 }

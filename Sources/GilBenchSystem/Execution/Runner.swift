@@ -58,6 +58,7 @@ public enum Runner {
     ) throws(GilBenchError) -> RunMeasurement {
         for probe in probes { try probe.begin() }
         try plan.start()
+        let stat = CPUStatRegion(cpus: (try? CPUAffinity.current()) ?? [])
         let before = ResourceUsage.current()
         let start = MonotonicClock.nanoseconds()
         let threads: [InterpreterThread]
@@ -76,6 +77,7 @@ public enum Runner {
         }
         let wall = MonotonicClock.nanoseconds() &- start
         let usage = ResourceUsage.current() - before
+        let disturbance = stat.end(usage: usage)
         plan.finish()
         var syscalls: SyscallCounts?
         for probe in probes { syscalls = try probe.end() }
@@ -84,6 +86,7 @@ public enum Runner {
             ticks: threads.reduce(0) { $0 &+ $1.ticks }, instructions: threads.reduce(0) { $0 &+ $1.instructions },
             gil: gil.counters(), outcome: plan.report(plan.shared), syscalls: syscalls)
         measurement.warnings = plan.notes()
+        measurement.disturbance = disturbance
         return measurement
     }
 

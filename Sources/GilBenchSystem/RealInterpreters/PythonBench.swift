@@ -112,16 +112,19 @@ public final class PythonBench {
             raceFinalX: fields["race_final_x"].flatMap(Int.init),
             files: fields["files"].flatMap(Int.init), bytes: fields["bytes"].flatMap(Int.init),
             unreadableFiles: c.workload == .hashing ? 0 : nil)
-        return RunMeasurement(wallSeconds: wall, usage: usage.0, ticks: 0, instructions: 0, gil: nil, outcome: outcome, syscalls: usage.1)
+        var measurement = RunMeasurement(wallSeconds: wall, usage: usage.0, ticks: 0, instructions: 0, gil: nil, outcome: outcome, syscalls: usage.1)
+        measurement.disturbance = usage.2
+        return measurement
     }
 
     /// Spawns `interpreter script arguments` with stderr joined to stdout, reads everything it prints,
     /// reaps it and parses its result line.
     static func execute(
         interpreter: PythonInterpreter, script: String, arguments: [String], timeout: Double, probes: [any MeasurementProbe]
-    ) throws(GilBenchError) -> ([String: String], Double, (ResourceUsage, SyscallCounts?)) {
+    ) throws(GilBenchError) -> ([String: String], Double, (ResourceUsage, SyscallCounts?, CPUDisturbance?)) {
         let name = interpreter.path
         for probe in probes { try probe.begin() }
+        let stat = CPUStatRegion(cpus: (try? CPUAffinity.current()) ?? [])
         let start = MonotonicClock.nanoseconds()
         // sh joins the interpreter's stderr to the pipe we read, then execs it (same pid: wait4 sees python).
         let child = try ChildProcess.spawn(
@@ -149,6 +152,7 @@ public final class PythonBench {
             throw GilBenchError(.runFailed, "\(name) could not be reaped")
         }
         let wall = Double(MonotonicClock.nanoseconds() &- start) / 1e9
+        let disturbance = stat.end(usage: usage)
         var counted: SyscallCounts?
         for probe in probes { counted = try probe.end() }
         let text = String(decoding: output, as: UTF8.self)
@@ -167,6 +171,6 @@ public final class PythonBench {
             throw GilBenchError(.runFailed, "\(name) \(arguments.first ?? "") \(termination): \(lastLine)")
         }
         let fields = try PythonInterpreter.resultFields(from: text, interpreter: name)
-        return (fields, wall, (usage, counted))
+        return (fields, wall, (usage, counted, disturbance))
     }
 }

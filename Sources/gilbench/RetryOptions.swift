@@ -1,0 +1,24 @@
+import ArgumentParser
+import GilBench
+
+/// `--max-attempts`, as `run`, `sweep`, `python` and `reproduce` take it: how many times a repetition
+/// disturbed by steal or foreign CPU time is measured at most (`Session/maxAttempts`).
+struct RetryOptions: ParsableArguments {
+    @Option(help: "Measure a repetition disturbed by steal or other processes' CPU time again, up to this many attempts in all (1: never again).")
+    var maxAttempts: Int = 3
+
+    func validate() throws {
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1 (got \(maxAttempts))") }
+    }
+
+    /// Sets `session`'s limit.
+    func apply(to session: Session) {
+        session.maxAttempts = maxAttempts
+    }
+}
+
+/// Prints one warning line on stderr per configuration of `rows` whose repetitions spread beyond
+/// `Summary/spreadLimit`.
+func printSpreadWarnings(_ rows: [ResultRow]) {
+    for warning in Summary(rows: rows).spreadWarnings { printError("gilbench: warning: \(warning)") }
+}
