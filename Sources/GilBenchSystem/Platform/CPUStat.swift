@@ -75,7 +75,7 @@ public struct CPUStat: Sendable {
 
 /// What else ran on a region's CPUs while it was measured, and whether that disturbed it.
 ///
-/// **The rule** (``isDisturbed``): a repetition is disturbed when
+/// **The rule** (`isDisturbed`): a repetition is disturbed when
 /// - its steal time exceeds 5% of its wall time, or its foreign CPU time exceeds 10% of its wall time,
 /// - **and** that time is also at least ``floorTicksPerCPU`` (4) ticks per CPU counted: 40 ms per CPU
 ///   at USER_HZ = 100.
