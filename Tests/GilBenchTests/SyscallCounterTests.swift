@@ -80,6 +80,18 @@ struct PerfSyscallCounterTests {
         #expect(measurement.record[.syscallsFutex] != nil)
         #expect(measurement.record[.syscallsRead] == nil)  // not watched by this counter: empty, not zero
     }
+
+    @Test("A sequential countdown's region holds only the harness's calls: the runner's own bookkeeping (clocks, /proc/stat) stays outside")
+    func sequentialRegionIsQuiet() throws {
+        var configuration = RunConfiguration()
+        configuration.n = 100_000
+        configuration.mode = .sequential
+        let measurement = try Runner.measure(configuration, probes: [counter()])
+        let total = try #require(measurement.syscalls?.total)
+        // getrusage twice, the clock reads (vDSO: none) and the disabling ioctl: a handful.
+        #expect(total <= 6, "\(total) system calls in a sequential countdown's region")
+        #expect(measurement.disturbance != nil)
+    }
 }
 
 /// A fake kernel: every call succeeds with plausible values unless a test makes it fail.

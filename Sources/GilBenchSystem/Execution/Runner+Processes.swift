@@ -69,8 +69,9 @@ extension Runner {
         _ configuration: RunConfiguration, probes: [any MeasurementProbe], workerExecutable: String
     ) throws(GilBenchError) -> RunMeasurement {
         let plan = try processPlan(configuration)
-        for probe in probes { try probe.begin() }
+        // /proc/stat is read outside the probes' region, so that its reads are not counted as the run's calls.
         let stat = CPUStatRegion(cpus: (try? CPUAffinity.current()) ?? [])
+        for probe in probes { try probe.begin() }
         let before = ResourceUsage.current()
         let start = MonotonicClock.nanoseconds()
         let pool = try WorkerPool(
@@ -80,9 +81,9 @@ extension Runner {
         let workersUsage = try pool.finish()
         let wall = MonotonicClock.nanoseconds() &- start
         let usage = ResourceUsage.current() - before + workersUsage
-        let disturbance = stat.end(usage: usage)
         var syscalls: SyscallCounts?
         for probe in probes { syscalls = try probe.end() }
+        let disturbance = stat.end(usage: usage)
         let (outcome, warnings) = plan.report(results)
         var measurement = RunMeasurement(
             wallSeconds: Double(wall) / 1e9, usage: usage,

@@ -56,9 +56,10 @@ public enum Runner {
     static func execute<G: GlobalInterpreterLock>(
         _ plan: WorkloadPlan, gil: G, _ configuration: RunConfiguration, _ probes: [any MeasurementProbe]
     ) throws(GilBenchError) -> RunMeasurement {
+        // /proc/stat is read outside the probes' region, so that its reads are not counted as the run's calls.
+        let stat = CPUStatRegion(cpus: (try? CPUAffinity.current()) ?? [])
         for probe in probes { try probe.begin() }
         try plan.start()
-        let stat = CPUStatRegion(cpus: (try? CPUAffinity.current()) ?? [])
         let before = ResourceUsage.current()
         let start = MonotonicClock.nanoseconds()
         let threads: [InterpreterThread]
@@ -77,10 +78,10 @@ public enum Runner {
         }
         let wall = MonotonicClock.nanoseconds() &- start
         let usage = ResourceUsage.current() - before
-        let disturbance = stat.end(usage: usage)
         plan.finish()
         var syscalls: SyscallCounts?
         for probe in probes { syscalls = try probe.end() }
+        let disturbance = stat.end(usage: usage)
         var measurement = RunMeasurement(
             wallSeconds: Double(wall) / 1e9, usage: usage,
             ticks: threads.reduce(0) { $0 &+ $1.ticks }, instructions: threads.reduce(0) { $0 &+ $1.instructions },

@@ -123,8 +123,9 @@ public final class PythonBench {
         interpreter: PythonInterpreter, script: String, arguments: [String], timeout: Double, probes: [any MeasurementProbe]
     ) throws(GilBenchError) -> ([String: String], Double, (ResourceUsage, SyscallCounts?, CPUDisturbance?)) {
         let name = interpreter.path
-        for probe in probes { try probe.begin() }
+        // /proc/stat is read outside the probes' region, so that its reads are not counted as the run's calls.
         let stat = CPUStatRegion(cpus: (try? CPUAffinity.current()) ?? [])
+        for probe in probes { try probe.begin() }
         let start = MonotonicClock.nanoseconds()
         // sh joins the interpreter's stderr to the pipe we read, then execs it (same pid: wait4 sees python).
         let child = try ChildProcess.spawn(
@@ -152,9 +153,9 @@ public final class PythonBench {
             throw GilBenchError(.runFailed, "\(name) could not be reaped")
         }
         let wall = Double(MonotonicClock.nanoseconds() &- start) / 1e9
-        let disturbance = stat.end(usage: usage)
         var counted: SyscallCounts?
         for probe in probes { counted = try probe.end() }
+        let disturbance = stat.end(usage: usage)
         let text = String(decoding: output, as: UTF8.self)
         let lastLine = text.split(whereSeparator: \.isNewline).last.map { String($0.prefix(160)) } ?? "(nothing)"
         if timedOut {
