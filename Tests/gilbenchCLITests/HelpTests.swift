@@ -39,6 +39,7 @@ let documentedOptions: [String: (command: ParsableCommand.Type, options: [String
         "plot": (Plot.self, ["<file>", "--out <out>", "--timeline <timeline>"] + common),
         "syscall-check": (SyscallCheck.self, ["--calls <calls>", "--threads <threads>"] + syscalls + common),
         "worker": (Worker.self, common),
+        "trace": (Trace.self, configuration + ["--output <output>"] + common),
     ]
 }()
 
