@@ -34,8 +34,9 @@ public enum TraceEventFile {
     /// The name of the instant events of failed wake-ups.
     public static let failedWakeupName = "failed wake-up"
 
-    /// Converts `events` (in time order, as ``GILEventRecorder/events()`` gives them).
+    /// Converts a run's GIL events into a trace.
     /// - Parameters:
+    ///   - events: the recorded events in time order, as `GILEventRecorder.events()` gives them.
     ///   - processName: the name of the one process (pid 1).
     ///   - otherData: written in `otherData` in this order, followed by `unpaired_events`.
     public static func render(
