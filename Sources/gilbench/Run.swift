@@ -128,7 +128,7 @@ struct Run: ParsableCommand {
             retry.apply(to: session)
             try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.mode.rawValue) \(c.gil.rawValue) cpus=\(c.cpus)" }
             print("run \(session.runID) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores, \(session.machine.kernel)")
-            printSummaries(session, configurations, counting: counting, syscallTable: syscalls.syscallTable)
+            printSummaries(session, configurations, syscallTable: syscalls.syscallTable)
             outputOptions.printAppended(session)
             for warning in session.warnings { printError("gilbench: warning: \(warning)") }
             printSpreadWarnings(session.rows)

@@ -202,11 +202,12 @@ extension SyscallCounts {
     }
 }
 
-extension SyscallCounting {
-    /// The `strace -c`-like tables of every counted configuration (`--syscall-table`).
-    public func tables(for configurations: [RunConfiguration]) -> String {
+extension Session {
+    /// The `strace -c`-like tables of every counted configuration (`--syscall-table`), from the
+    /// repetitions the session kept (neither warm-ups nor attempts measured again).
+    public func syscallTables(for configurations: [RunConfiguration]) -> String {
         configurations.filter { $0.syscallCounter != .none }.map { c in
-            SyscallReport.table(label: ConfigurationKey(c).label, recordedCounts(c))
+            SyscallReport.table(label: ConfigurationKey(c).label, keptSyscallCounts[c] ?? [])
         }.joined(separator: "\n")
     }
 }

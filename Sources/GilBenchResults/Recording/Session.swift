@@ -11,6 +11,8 @@ public final class Session {
     private let writer: CSVWriter?
     /// Every row written so far, in order.
     public private(set) var rows: [ResultRow] = []
+    /// The detailed system-call counts of every kept repetition, per configuration in order.
+    public private(set) var keptSyscallCounts: [RunConfiguration: [SyscallCounts]] = [:]
     /// Warnings of the measurements so far, each once, in order.
     public private(set) var warnings: [String] = []
     /// How many times a repetition is measured at most: a disturbed one (steal or foreign CPU above
@@ -45,7 +47,7 @@ public final class Session {
     /// - Parameters:
     ///   - configurations: the configurations, measured in turn so that a noisy machine hits all alike.
     ///   - measure: measures one repetition (default: `Runner.measure` without probes); callers
-    ///     that count system calls make their probes afresh for each measurement inside it.
+    ///     that count system calls pass `SyscallCounting.measure`.
     ///   - progress: called before each measurement with (done, total, configuration); a repetition
     ///     measured again is announced again with the same `done`.
     ///   - disturbed: whether a measurement was disturbed and is to be measured again (default: its
@@ -89,6 +91,7 @@ public final class Session {
         let row = ResultRow(configuration, measurement, machine: machine, runID: runID, timestamp: timestamp, repetition: repetition)
         try writer?.write(row)
         rows.append(row)
+        if let counts = measurement.syscalls { keptSyscallCounts[configuration, default: []].append(counts) }
         for warning in measurement.warnings where !warnings.contains(warning) { warnings.append(warning) }
     }
 }

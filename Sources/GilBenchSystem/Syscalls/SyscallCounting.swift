@@ -1,7 +1,7 @@
 import GilBenchSimulator
 /// System-call counting for a whole run: which counters the configurations use, the probe of every
-/// measurement (one perf counter for the whole run: see ``PerfSyscallCounter`` for why), and the
-/// detailed counts kept for `--syscall-table`.
+/// measurement (one perf counter for the whole run: see ``PerfSyscallCounter`` for why). Each
+/// measurement carries its detailed counts (`RunMeasurement.syscalls`).
 ///
 /// Made by ``prepare(_:names:countErrors:system:notify:)``, which decides what `--syscalls`
 /// means on this machine: a counter that cannot be used is reported in one line and replaced (auto: perf,
@@ -12,8 +12,6 @@ public final class SyscallCounting {
     /// The run's one perf counter, opened by ``prepare(_:names:countErrors:system:notify:)``.
     private let perfCounter: PerfSyscallCounter?
     private let replyFD: Int32?
-    /// Detailed counts of every measurement, warm-ups included, per configuration in order.
-    private var measured: [RunConfiguration: [SyscallCounts]] = [:]
 
     init(counters: [SyscallCounterKind], perfCounter: PerfSyscallCounter?, replyFD: Int32?) {
         self.counters = counters
@@ -114,15 +112,10 @@ public final class SyscallCounting {
             return try Runner.measure(configuration)
         case .perf:
             guard let counter = perfCounter else { return try Runner.measure(configuration) }
-            let measurement = try Runner.measure(configuration, probes: [counter])
-            if let counts = counter.last { measured[configuration, default: []].append(counts) }
-            return measurement
+            return try Runner.measure(configuration, probes: [counter])
         case .ptrace:
             guard let replyFD else { return try Runner.measure(configuration) }
-            let probe = PtraceRegionProbe(replyFD: replyFD)
-            let measurement = try Runner.measure(configuration, probes: [probe])
-            if let counts = probe.last { measured[configuration, default: []].append(counts) }
-            return measurement
+            return try Runner.measure(configuration, probes: [PtraceRegionProbe(replyFD: replyFD)])
         }
     }
 
@@ -135,12 +128,6 @@ public final class SyscallCounting {
         case .perf: return perfCounter
         case .ptrace: return replyFD.map { PtraceRegionProbe(replyFD: $0) }
         }
-    }
-
-    /// The counts of `configuration`'s recorded repetitions (its first `warmup` measurements were the
-    /// warm-ups: `Session` runs every warm-up before any repetition).
-    public func recordedCounts(_ configuration: RunConfiguration) -> [SyscallCounts] {
-        Array((measured[configuration] ?? []).dropFirst(configuration.warmup))
     }
 }
 
