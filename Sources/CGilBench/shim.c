@@ -87,6 +87,18 @@ uint64_t gb_churn(uint64_t iterations) {
     return i;
 }
 
+uint64_t gb_spin(uint64_t iterations) {
+    // xorshift64 (Marsaglia, "Xorshift RNGs", 2003): each step reads the previous one's result, so the
+    // loop is a chain the compiler can neither vectorise nor skip, and the caller keeps the result.
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+    for (uint64_t i = 0; i < iterations; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    return x;
+}
+
 // MARK: System-call counting
 
 int gb_perf_tracepoint_open(uint64_t tracepoint_id, int group_fd) {

@@ -132,11 +132,8 @@ enum ReproduceListing {
     static func verdicts(_ findings: [Finding]) -> String {
         var table: [[String]] = [["slide", "experiment", "verdict", "criterion"]]
         for f in findings {
-            let value: String
-            switch f.verdict {
-            case .reproduced(let r), .notReproduced(let r), .reported(let r): value = "\(f.verdict.status) (\(Criterion.number(r)))"
-            default: value = f.verdict.status
-            }
+            var value = f.verdict.status + (f.verdict.estimate.map { " (\(f.claim.criterion.shown($0)))" } ?? "")
+            if let over = f.overCeiling { value += ", \(over.text()) × ceiling" }
             table.append([f.claim.slide, f.experiment.id, value, f.claim.criterion.text])
         }
         return leftAligned(table)

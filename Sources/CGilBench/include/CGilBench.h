@@ -73,6 +73,11 @@ void gb_ignore_sigpipe(void);
 /// iteration). Stands for a C extension function such as slide 100's churn(n).
 uint64_t gb_churn(uint64_t iterations);
 
+/// `iterations` steps of xorshift64 (three shifts and three exclusive ors, each step on the last's
+/// result), returning the final state: pure arithmetic in registers, no memory traffic and no system
+/// call, for the `spin` workload that measures the machine's own parallel ceiling.
+uint64_t gb_spin(uint64_t iterations);
+
 /// A compiler barrier on a value: keeps `value` alive and its computation in place.
 static inline void gb_keep(int64_t value) { __asm__ volatile("" : : "r"(value) : "memory"); }
 

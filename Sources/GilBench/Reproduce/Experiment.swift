@@ -13,6 +13,9 @@ public struct ExperimentScale: Sendable, Equatable {
     public var warmup: Int
     /// Whether these are the slides' own sizes.
     public var isFull: Bool
+    /// xorshift steps per task of the `machine` experiment's spin: 100,000,000 by default (about a
+    /// quarter of a second per task at 2.5 ns a step), 500,000,000 at the slides' size.
+    public var spinN: Int { isFull ? 500_000_000 : 100_000_000 }
 
     public init(countdownN: Int, repetitions: Int, warmup: Int, isFull: Bool) {
         self.countdownN = countdownN
@@ -77,6 +80,26 @@ public struct Criterion: Sendable, Equatable {
         }
     }
 
+    /// Where `estimate` lies against the rule: `true` when all of its interval meets it, `false` when
+    /// none does, nil when the interval straddles a threshold. Without an interval its value decides.
+    public func judge(_ estimate: Estimate) -> Bool? {
+        guard let interval = estimate.interval else { return holds(estimate.value) }
+        switch rule {
+        case .atLeast(let t):
+            return interval.low >= t ? true : interval.high < t ? false : nil
+        case .atMost(let t):
+            return interval.high <= t ? true : interval.low > t ? false : nil
+        case .between(let lo, let hi):
+            if interval.low >= lo && interval.high <= hi { return true }
+            return interval.high < lo || interval.low > hi ? false : nil
+        case .reportOnly:
+            return true
+        }
+    }
+
+    /// `estimate` as the verdict prints it: `1.62 [1.55, 1.70]`, or the value alone.
+    public func shown(_ estimate: Estimate) -> String { estimate.text(shown) }
+
     /// `value` as the verdict prints it: compact, with more digits when it would print as a threshold
     /// it is not equal to (1.2504 fails <= 1.25 is shown as 1.2504, not 1.25).
     public func shown(_ value: Double) -> String {
@@ -110,11 +133,35 @@ public struct Observation: Sendable, Equatable {
     public var figure: String
     /// The value of the criterion's ratio; nil when it could not be computed (then the claim is not measured).
     public var ratio: Double?
+    /// The ratio's bootstrap 95% interval when it was taken pair by pair (``PairedRatio``); nil for
+    /// figures that are not (a spread, a count, a share of runs): those are judged on their value.
+    public var interval: Interval?
+    /// The configurations the ratio was read from: those that `reproduce` measures again when the
+    /// interval cannot decide the verdict.
+    public var configurations: [ConfigurationKey]
+    /// The ratio repetition by repetition (for the ratio against the machine's ceiling); empty when
+    /// it was not taken pair by pair.
+    public var pairedRatios: [Double]
 
-    public init(figure: String, ratio: Double?) {
+    public init(figure: String, ratio: Double?, interval: Interval? = nil) {
         self.figure = figure
         self.ratio = ratio
+        self.interval = interval
+        configurations = []
+        pairedRatios = []
     }
+
+    /// The figure with `paired`'s median as the ratio and its interval; no ratio when `paired` is nil.
+    public init(figure: String, paired: PairedRatio?) {
+        self.init(figure: figure, ratio: paired?.value, interval: paired?.estimate.interval)
+        if let paired {
+            configurations = [paired.numerator, paired.denominator]
+            pairedRatios = paired.ratios
+        }
+    }
+
+    /// The ratio with its interval, as the verdict is decided on.
+    public var estimate: Estimate? { ratio.map { Estimate(value: $0, interval: interval) } }
 }
 
 /// One claim of the talk (or beyond it) and how gilbench checks it.
@@ -128,15 +175,19 @@ public struct Claim: Sendable {
     public var criterion: Criterion
     /// Reads the figure and ratio from the experiment's rows (grouped by configuration).
     public var observe: @Sendable (Summary) -> Observation?
+    /// Whether the claim is about parallel gain (a wall-time ratio that two CPUs working at once
+    /// bring down), so that the report also shows its ratio over the machine's ceiling.
+    public var isParallelGain: Bool
 
     public init(
         reference: SlideReference.Key?, claim: String, ratio2009: String? = nil, criterion: Criterion,
-        observe: @escaping @Sendable (Summary) -> Observation? = { _ in nil }
+        isParallelGain: Bool = false, observe: @escaping @Sendable (Summary) -> Observation? = { _ in nil }
     ) {
         self.reference = reference
         self.claim = claim
         self.ratio2009 = ratio2009
         self.criterion = criterion
+        self.isParallelGain = isParallelGain
         self.observe = observe
     }
 
@@ -149,26 +200,44 @@ public struct Claim: Sendable {
 
 /// The verdict on one claim.
 public enum Verdict: Sendable, Equatable {
-    case reproduced(ratio: Double)
-    case notReproduced(ratio: Double)
+    /// The whole interval (or, without one, the value) meets the criterion.
+    case reproduced(Estimate)
+    /// The whole interval (or the value) fails it.
+    case notReproduced(Estimate)
+    /// The interval straddles a threshold: the repetitions cannot decide either way.
+    case inconclusive(Estimate)
     /// Measured and reported; the criterion sets no threshold.
-    case reported(ratio: Double)
+    case reported(Estimate)
     /// The experiment ran but the rows needed for the ratio are missing (interrupted, or a counter was unavailable).
     case notMeasured(reason: String)
 
-    /// Decides the verdict of `criterion` on `observation`.
+    /// Decides the verdict of `criterion` on `observation`: reproduced or not only when its interval
+    /// lies wholly on one side of the threshold (``Criterion/judge(_:)``), else inconclusive.
     public static func decide(_ criterion: Criterion, _ observation: Observation?, missing: String = "no rows for it in this run") -> Verdict {
-        guard let ratio = observation?.ratio, ratio.isFinite else { return .notMeasured(reason: missing) }
-        if criterion.rule == .reportOnly { return .reported(ratio: ratio) }
-        return criterion.holds(ratio) ? .reproduced(ratio: ratio) : .notReproduced(ratio: ratio)
+        guard let estimate = observation?.estimate, estimate.value.isFinite else { return .notMeasured(reason: missing) }
+        if criterion.rule == .reportOnly { return .reported(estimate) }
+        switch criterion.judge(estimate) {
+        case true?: return .reproduced(estimate)
+        case false?: return .notReproduced(estimate)
+        case nil: return .inconclusive(estimate)
+        }
     }
 
-    /// The verdict with its criterion: "reproduced: threaded/sequential 1.62 >= 1.3".
+    /// The ratio with its interval; nil when not measured.
+    public var estimate: Estimate? {
+        switch self {
+        case .reproduced(let e), .notReproduced(let e), .inconclusive(let e), .reported(let e): e
+        case .notMeasured: nil
+        }
+    }
+
+    /// The verdict with its criterion: "reproduced: 1.62 [1.55, 1.70] meets threaded/sequential >= 1.3".
     public func text(_ criterion: Criterion) -> String {
         switch self {
-        case .reproduced(let r): "**reproduced**: \(criterion.shown(r)) meets \(criterion.text)"
-        case .notReproduced(let r): "**not reproduced**: \(criterion.shown(r)) fails \(criterion.text)"
-        case .reported(let r): "reported: \(criterion.ratio) = \(Criterion.number(r)) (no threshold)"
+        case .reproduced(let e): "**reproduced**: \(criterion.shown(e)) meets \(criterion.text)"
+        case .notReproduced(let e): "**not reproduced**: \(criterion.shown(e)) fails \(criterion.text)"
+        case .inconclusive(let e): "**inconclusive**: \(criterion.shown(e)) straddles \(criterion.text)"
+        case .reported(let e): "reported: \(criterion.ratio) = \(e.text(Criterion.number)) (no threshold)"
         case .notMeasured(let why): "not measured (\(why)); criterion: \(criterion.text)"
         }
     }
@@ -178,6 +247,7 @@ public enum Verdict: Sendable, Equatable {
         switch self {
         case .reproduced: "reproduced"
         case .notReproduced: "not reproduced"
+        case .inconclusive: "inconclusive"
         case .reported: "reported"
         case .notMeasured: "not measured"
         }
@@ -217,8 +287,9 @@ public struct Experiment: Sendable {
     }
 
     /// The verdict on each claim from this experiment's rows (all rows of a run may be given; only
-    /// those of this experiment are read).
-    public func findings(_ rows: [ResultRow], ran: Bool = true) -> [Finding] {
+    /// those of this experiment are read). Claims about parallel gain also get their ratio over
+    /// `ceiling` (the machine's, ``Catalogue/ceiling(_:)``) when there is one.
+    public func findings(_ rows: [ResultRow], ran: Bool = true, ceiling: PairedRatio? = nil) -> [Finding] {
         let summary = Summary(rows: rows.filter { $0.key.experiment == id })
         return claims.map { claim in
             guard ran else {
@@ -226,7 +297,11 @@ public struct Experiment: Sendable {
             }
             let observation = summary.groups.isEmpty ? nil : claim.observe(summary)
             let missing = summary.groups.isEmpty ? "no rows: the run stopped before it" : "a figure it needs is missing from the rows"
-            return Finding(experiment: self, claim: claim, observation: observation, verdict: .decide(claim.criterion, observation, missing: missing))
+            var finding = Finding(experiment: self, claim: claim, observation: observation, verdict: .decide(claim.criterion, observation, missing: missing))
+            if claim.isParallelGain, let ceiling, let ratios = observation?.pairedRatios, !ratios.isEmpty {
+                finding.overCeiling = Statistics.bootstrapRatioOfMedians(ratios, over: ceiling.ratios)
+            }
+            return finding
         }
     }
 }
@@ -237,4 +312,8 @@ public struct Finding: Sendable {
     public var claim: Claim
     public var observation: Observation?
     public var verdict: Verdict
+    /// For a claim about parallel gain: its ratio over the machine's ceiling, with the bootstrap 95%
+    /// interval of that quotient (the two were not measured in pairs); 1 means as good as this
+    /// machine allows. Nil for other claims, or without a ceiling.
+    public var overCeiling: Estimate? = nil
 }

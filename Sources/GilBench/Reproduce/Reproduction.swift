@@ -306,9 +306,10 @@ public final class Reproduction {
     /// The verdict on every claim of the catalogue: from the rows for the experiments that ran; not
     /// selected, skipped (with why) or not reached (interrupted or failed before it) for the others.
     static func findings(selected: [Experiment], rows: [ResultRow], skipped: [String: String], measured: Measured) -> [Finding] {
-        Catalogue.experiments.flatMap { experiment -> [Finding] in
+        let ceiling = Catalogue.ceiling(rows)
+        return Catalogue.experiments.flatMap { experiment -> [Finding] in
             let isSelected = selected.contains { $0.id == experiment.id }
-            var findings = experiment.findings(rows, ran: isSelected)
+            var findings = experiment.findings(rows, ran: isSelected, ceiling: ceiling)
             if let why = skipped[experiment.id] {
                 for i in findings.indices { findings[i].verdict = .notMeasured(reason: why) }
             }

@@ -73,6 +73,7 @@ public struct ReproductionReport {
             | gilbench | \(machine.gilbenchVersion)\(machine.gitCommit.isEmpty ? "" : " (commit \(machine.gitCommit))") |
             | sizes | count(\(grouped(Double(options.scale.countdownN)))) per task\(options.scale.isFull ? " (the slides' size)" : "; the slides used 100,000,000 (`--full`)"), \
             \(options.scale.repetitions) repetitions after \(options.scale.warmup) warm-up, medians |
+            | ceiling | \(ceilingCell) |
 
             The 2009 figures come from a 2 GHz dual-core MacBook running OS X 10.5.6 and Python 2.6. Absolute times \
             do not carry across machines, so each claim is judged on a ratio measured here, against a threshold \
@@ -94,10 +95,20 @@ public struct ReproductionReport {
 
             ## How to read the verdicts
 
-            - **reproduced**: the ratio measured here meets the criterion in its row.
-            - **not reproduced**: it does not. The figure is kept; nothing is tuned away.
+            Ratios of two configurations are taken pair by pair: the k-th repetition of one over the k-th of \
+            the other, measured next to each other, so that drift of the machine cancels. Each is shown as \
+            `median [low, high]`: the median of the pairs' ratios and its percentile-bootstrap 95% interval \
+            (\(grouped(Double(Statistics.bootstrapResamples))) resamples, fixed seed).
+
+            - **reproduced**: the whole interval (a figure without one: its value) meets the criterion in its row.
+            - **not reproduced**: the whole interval fails it. The figure is kept; nothing is tuned away.
+            - **inconclusive**: the interval straddles the threshold; `reproduce` measured the claim's \
+            configurations again, within its budget, and still could not decide.
             - **reported**: measured, with no threshold to meet.
             - **not measured**: the experiment did not run in this invocation, or a figure it needs is missing.
+
+            Claims about parallel gain also show their ratio over the machine's ceiling (the table above): 1 \
+            is as good as two CPUs of this machine allow.
 
             Thresholds follow the project's acceptance criteria (threads/sequential at least 1.3 on two CPUs, \
             between 0.85 and 1.3 on one, processes and pools at most 0.6, futex calls at least 10,000 times the \
@@ -105,6 +116,13 @@ public struct ReproductionReport {
 
             """
         return md
+    }
+
+    /// The machine table's ceiling: the `machine` experiment's processes/sequential of spin with its
+    /// interval, or why there is none.
+    var ceilingCell: String {
+        guard let ceiling = Catalogue.ceiling(rows) else { return "not measured (experiment `machine` did not run)" }
+        return "\(ceiling.estimate.text()) (spin: processes/sequential, paired; 0.5 on two idle cores)"
     }
 
     /// The real interpreter's section: per ratio the 2009 figure, the real interpreter, the simulator
@@ -138,19 +156,22 @@ public struct ReproductionReport {
     func row(_ f: Finding) -> String {
         let here = f.observation?.figure ?? "—"
         var ratio = f.claim.criterion.ratio
-        let measured: String
-        switch f.verdict {
-        case .reproduced(let r), .notReproduced(let r), .reported(let r): measured = Criterion.number(r)
-        default: measured = "—"
-        }
+        let measured = f.verdict.estimate.map { f.claim.criterion.shown($0) } ?? "—"
         ratio += ": " + (f.claim.ratio2009.map { "\($0) → " } ?? "") + measured
-        return "| \(f.claim.slide) | \(cell(f.claim.claim)) | \(cell(f.claim.figure2009)) | \(cell(here)) | \(cell(ratio)) | \(cell(f.verdict.text(f.claim.criterion))) |"
+        return "| \(f.claim.slide) | \(cell(f.claim.claim)) | \(cell(f.claim.figure2009)) | \(cell(here)) | \(cell(ratio)) | \(cell(verdictText(f))) |"
+    }
+
+    /// The verdict with its criterion, and for a claim about parallel gain its ratio over the ceiling.
+    func verdictText(_ f: Finding) -> String {
+        let text = f.verdict.text(f.claim.criterion)
+        guard let over = f.overCeiling else { return text }
+        return text + "; \(over.text()) × the machine's ceiling"
     }
 
     func verdictCounts() -> String {
         var counts: [String: Int] = [:]
         for f in findings { counts[f.verdict.status, default: 0] += 1 }
-        let order = ["reproduced", "not reproduced", "reported", "not measured"]
+        let order = ["reproduced", "not reproduced", "inconclusive", "reported", "not measured"]
         return "In all: " + order.compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", ") + "."
     }
 
@@ -173,7 +194,7 @@ public struct ReproductionReport {
         }
         md += configurationTable(Summary(rows: rows)) + "\n"
         for f in findings where f.experiment.id == experiment.id {
-            md += "- \(f.claim.claim): \(f.verdict.text(f.claim.criterion)).\n"
+            md += "- \(f.claim.claim): \(verdictText(f)).\n"
         }
         return md
     }

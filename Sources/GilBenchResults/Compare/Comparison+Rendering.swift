@@ -47,20 +47,20 @@ extension Comparison {
         return out
     }
 
-    static let headers = ["configuration", "metric", "baseline", "current", "change", "threshold", "p", "decision"]
+    static let headers = ["configuration", "metric", "baseline", "current", "change", "current/baseline [95%]", "threshold", "p", "decision"]
 
     func cells(_ e: Entry) -> [String] {
         [
             e.configuration, e.metric,
             Comparison.number(e.baselineMedian), Comparison.number(e.currentMedian),
-            Comparison.percent(e.relativeChange, signed: true), "±" + Comparison.percent(e.threshold, signed: false),
+            Comparison.percent(e.relativeChange, signed: true), e.currentOverBaseline?.text(Comparison.number) ?? "-", "±" + Comparison.percent(e.threshold, signed: false),
             e.pValue.map { String(format: "%.3f", $0) } ?? "-",
             e.decision.rawValue + (e.pValue == nil && e.decision != .unchanged ? " (threshold only)" : ""),
         ]
     }
 
     func renderText() -> String {
-        var text = "baseline \(baselinePath), current \(currentPath): medians over repetitions, U test at alpha \(Comparison.number(alpha))\n"
+        var text = "baseline \(baselinePath), current \(currentPath): medians over repetitions, bootstrap 95% intervals, U test at alpha \(Comparison.number(alpha))\n"
         text += Summary.align([Comparison.headers] + entries.map(cells))
         for note in notes { text += "note: \(note)\n" }
         return text + verdict + "\n"
@@ -88,7 +88,7 @@ extension Comparison {
 
     func renderCSV() -> String {
         let header = ["configuration", "metric", "direction", "baseline_n", "baseline_median", "current_n", "current_median",
-                      "relative_change", "threshold", "p_value", "test", "decision"]
+                      "relative_change", "threshold", "p_value", "test", "decision", "ratio", "ratio_low", "ratio_high"]
         var lines = [header.joined(separator: ",")]
         for e in entries {
             let fields = [
@@ -96,6 +96,9 @@ extension Comparison {
                 String(e.currentCount), CSVRecord.format(e.currentMedian),
                 e.relativeChange.isFinite ? CSVRecord.format(e.relativeChange) : (e.relativeChange > 0 ? "inf" : "-inf"),
                 CSVRecord.format(e.threshold), e.pValue.map(CSVRecord.format) ?? "", e.test?.rawValue ?? "", e.decision.rawValue,
+                e.currentOverBaseline.map { CSVRecord.format($0.value) } ?? "",
+                e.currentOverBaseline?.interval.map { CSVRecord.format($0.low) } ?? "",
+                e.currentOverBaseline?.interval.map { CSVRecord.format($0.high) } ?? "",
             ]
             lines.append(fields.map(CSVRecord.quote).joined(separator: ","))
         }

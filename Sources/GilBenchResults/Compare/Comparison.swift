@@ -57,6 +57,10 @@ public struct Comparison: Sendable {
         public var currentMedian: Double
         /// `(current - baseline) / baseline`; infinite when the baseline is 0 and the current is not.
         public var relativeChange: Double
+        /// The current median over the baseline's with its bootstrap 95% interval (each side
+        /// resampled on its own: two runs are not measured in pairs); nil when the baseline is not
+        /// positive.
+        public var currentOverBaseline: Estimate?
         public var threshold: Double
         /// The U test's two-sided p-value; nil when the threshold alone decided.
         public var pValue: Double?
@@ -172,24 +176,7 @@ public struct Comparison: Sendable {
 
     /// One wall-time ratio per repetition: rows of the two configurations paired by `run_id` and `repeat`.
     static func ratioSamples(_ pair: Summary.RatioPair) -> [Double] {
-        /// A repetition's identity across the two configurations: its run and repetition number.
-        struct Repetition: Hashable {
-            var runID: String?
-            var number: Int?
-            init(_ row: ResultRow) {
-                runID = row.runID
-                number = row.repetition
-            }
-        }
-        var denominators: [Repetition: Double] = [:]
-        for row in pair.denominator.rows {
-            guard let wall = row.wallSeconds else { continue }
-            denominators[Repetition(row)] = wall
-        }
-        return pair.numerator.rows.compactMap { row in
-            guard let wall = row.wallSeconds, let d = denominators[Repetition(row)], d > 0 else { return nil }
-            return wall / d
-        }
+        pair.paired?.ratios ?? []
     }
 
     /// Decides one metric from both sides' repetitions.
@@ -219,6 +206,6 @@ public struct Comparison: Sendable {
         return Entry(
             configuration: configuration, metric: metric.name, direction: metric.direction,
             baselineCount: x.count, baselineMedian: b, currentCount: y.count, currentMedian: c,
-            relativeChange: change, threshold: threshold, pValue: test?.p, test: test?.method, decision: decision)
+            relativeChange: change, currentOverBaseline: Statistics.bootstrapRatioOfMedians(y, over: x), threshold: threshold, pValue: test?.p, test: test?.method, decision: decision)
     }
 }

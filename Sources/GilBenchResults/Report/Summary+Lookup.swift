@@ -9,11 +9,13 @@ extension Summary {
         groups.first { wanted($0.key) }
     }
 
-    /// Median of `column` in the group matching `a` over the one matching `b`; nil when either is
-    /// missing or the denominator is not positive.
-    public func ratio(_ column: Column, _ a: (ConfigurationKey) -> Bool, over b: (ConfigurationKey) -> Bool) -> Double? {
-        guard let x = group(a)?.median(column), let y = group(b)?.median(column), y > 0 else { return nil }
-        return x / y
+    /// `column` of the group matching `a` over that of the group matching `b`, repetition by
+    /// repetition (``PairedRatio``); nil when either group is missing or no pair has both values.
+    public func pairedRatio(
+        _ column: Column, _ a: (ConfigurationKey) -> Bool, over b: (ConfigurationKey) -> Bool, minimumDenominator: Double = 0
+    ) -> PairedRatio? {
+        guard let x = group(a), let y = group(b) else { return nil }
+        return PairedRatio(column, x, over: y, minimumDenominator: minimumDenominator)
     }
 }
 

@@ -64,12 +64,17 @@ public struct Summary {
 
     // MARK: Ratios
 
-    /// A ratio of two configurations' median wall times, named for what it shows.
+    /// A ratio of two configurations' median wall times, named for what it shows, with the same ratio
+    /// taken pair by pair.
     public struct Ratio {
         public var name: String
         public var numerator: String
         public var denominator: String
+        /// The numerator's median wall time over the denominator's.
         public var value: Double
+        /// The median of the repetitions' ratios pair by pair, with its 95% interval (``PairedRatio``);
+        /// nil when no repetition of one has a twin in the other.
+        public var paired: Estimate?
     }
 
     /// threaded/sequential for every threaded group with a sequential twin (same work, GIL, lock,
@@ -77,7 +82,9 @@ public struct Summary {
     public var ratios: [Ratio] {
         ratioPairs.compactMap { pair in
             guard let value = pair.value else { return nil }
-            return Ratio(name: pair.name, numerator: pair.numerator.label, denominator: pair.denominator.label, value: value)
+            return Ratio(
+                name: pair.name, numerator: pair.numerator.label, denominator: pair.denominator.label, value: value,
+                paired: pair.paired?.estimate)
         }
     }
 
@@ -96,6 +103,9 @@ public struct Summary {
             guard let a = numerator.median(.wallSeconds), let b = denominator.median(.wallSeconds), b > 0 else { return nil }
             return a / b
         }
+
+        /// The wall times' ratio repetition by repetition (``PairedRatio``).
+        public var paired: PairedRatio? { PairedRatio(.wallSeconds, numerator, over: denominator) }
     }
 
     /// Every `<mode>/sequential` pair (``sequentialTwin(of:)``), then every `1 cpu/N cpus` pair of
@@ -160,8 +170,10 @@ public struct Summary {
         let ratios = self.ratios
         if !ratios.isEmpty {
             text += "\n"
-            var rt: [[String]] = [["ratio (median wall)", "value", "of", "over"]]
-            for r in ratios { rt.append([r.name, String(format: "%.2f", r.value), r.numerator, r.denominator]) }
+            var rt: [[String]] = [["ratio (wall)", "of medians", "paired [95%]", "of", "over"]]
+            for r in ratios {
+                rt.append([r.name, String(format: "%.2f", r.value), r.paired?.text() ?? "-", r.numerator, r.denominator])
+            }
             text += Summary.align(rt)
         }
         return text

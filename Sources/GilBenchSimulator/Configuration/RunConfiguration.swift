@@ -31,6 +31,9 @@ public enum Workload: String, Sendable, CaseIterable, Codable {
     case longTick = "long-tick"
     /// Slides 147-150: SHA-512 of every file of a tree, read in chunks (`HashingJob`).
     case hashing
+    /// The machine's ceiling: `n` steps of native arithmetic per task with the GIL released
+    /// (``SpinWorkload``), no interpreter loop.
+    case spin
 }
 
 /// How the tasks of a run are executed.

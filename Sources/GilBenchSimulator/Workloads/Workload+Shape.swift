@@ -3,18 +3,20 @@ extension Workload {
     /// Whether `n` means something for the workload (and goes in the `n` column).
     public var usesN: Bool {
         switch self {
-        case .countdown, .race, .raceLocked, .longTick: true
+        case .countdown, .race, .raceLocked, .longTick, .spin: true
         case .extension, .ioLatency, .hashing: false
         }
     }
 
     /// `n` when the user gives none: countdown's 20,000,000 (slide 80), the race's 1,000,000
-    /// updates per thread (slide 43), and a long tick of 100,000,000 range steps (tens of ms).
+    /// updates per thread (slide 43), a long tick of 100,000,000 range steps (tens of ms), and
+    /// 500,000,000 xorshift steps for spin (about a second per task on a 3 GHz core).
     public var defaultN: Int {
         switch self {
         case .countdown: 20_000_000
         case .race, .raceLocked: 1_000_000
         case .longTick: 100_000_000
+        case .spin: 500_000_000
         case .extension, .ioLatency, .hashing: 0
         }
     }
@@ -33,7 +35,7 @@ extension Workload {
         switch self {
         case .race, .raceLocked, .longTick: 2
         case .ioLatency: 1 + cpuThreads
-        case .countdown, .extension, .hashing: nil
+        case .countdown, .extension, .hashing, .spin: nil
         }
     }
 }
@@ -56,8 +58,8 @@ extension RunConfiguration {
         guard cpuThreads >= 0 && cpuThreads <= 1023 else {
             throw GilBenchError(.cpuThreads, "must be between 0 and 1023 (got \(cpuThreads))")
         }
-        if mode == .processes || mode == .pool, workload != .countdown && workload != .hashing {
-            throw GilBenchError(.mode, "\(mode.rawValue) runs the countdown and hashing workloads, not \(workload.rawValue)")
+        if mode == .processes || mode == .pool, ![.countdown, .hashing, .spin].contains(workload) {
+            throw GilBenchError(.mode, "\(mode.rawValue) runs the countdown, hashing and spin workloads, not \(workload.rawValue)")
         }
         if let fixed = workload.fixedTasks(cpuThreads: cpuThreads), tasks != fixed {
             throw GilBenchError(.workload, "\(workload.rawValue) runs \(fixed) interpreter threads, not \(tasks)")

@@ -17,15 +17,17 @@ extension Runner {
         let settings = configuration.interpreterSettings
         let k = configuration.processes
         switch configuration.workload {
-        case .countdown:
+        case .countdown, .spin:
             let runs = Array(repeating: configuration.n, count: configuration.tasks)
+            let request: ([Int]) -> WorkerRequest = configuration.workload == .spin
+                ? { .spin(runs: $0, settings) } : { .countdown(runs: $0, settings) }
             let requests: [WorkerRequest]
             if configuration.mode == .pool {
-                requests = runs.map { .countdown(runs: [$0], settings) }
+                requests = runs.map { request([$0]) }
             } else {
                 // One request per worker: task i goes to worker i mod K.
                 requests = (0..<min(k, runs.count)).map { w in
-                    .countdown(runs: stride(from: w, to: runs.count, by: k).map { runs[$0] }, settings)
+                    request(stride(from: w, to: runs.count, by: k).map { runs[$0] })
                 }
             }
             return ProcessPlan(requests: requests, window: .one, report: { _ in (WorkloadOutcome(), []) })
@@ -56,7 +58,7 @@ extension Runner {
                 return HashingPlan.report(files: files, outcomes: outcomes, bytes: bytes, scanProblems: listing.unreadable)
             })
         case .extension, .ioLatency, .race, .raceLocked, .longTick:
-            throw GilBenchError(.mode, "\(configuration.mode.rawValue) runs the countdown and hashing workloads, not \(configuration.workload.rawValue)")
+            throw GilBenchError(.mode, "\(configuration.mode.rawValue) runs the countdown, hashing and spin workloads, not \(configuration.workload.rawValue)")
         }
     }
 

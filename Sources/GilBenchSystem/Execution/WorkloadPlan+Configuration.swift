@@ -20,6 +20,8 @@ extension WorkloadPlan {
             return try LongTickWorkload.plan(for: configuration)
         case .hashing:
             return try HashingPlan.make(for: configuration)
+        case .spin:
+            return SpinWorkload.plan(for: configuration)
         }
     }
 }

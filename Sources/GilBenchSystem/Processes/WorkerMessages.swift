@@ -3,6 +3,8 @@ import GilBenchSimulator
 public enum WorkerRequest: Sendable, Equatable {
     /// Run count(n) once per element of `runs`, one after another, in the worker's interpreter.
     case countdown(runs: [Int], InterpreterSettings)
+    /// Run spin(n) (``SpinWorkload``) once per element of `runs`, one after another.
+    case spin(runs: [Int], InterpreterSettings)
     /// Hash `paths` in order, reading `chunkSize` bytes at a time.
     case hash(paths: [String], chunkSize: Int, gilDuringHash: GILDuringHash, core: SHA512Core, InterpreterSettings)
 }
@@ -63,12 +65,18 @@ extension WorkerRequest {
         return c1 == c2 && g1 == g2 && k1 == k2 && s1 == s2
     }
 
+    /// Whether the request runs spin rather than the countdown or hashing.
+    var isSpin: Bool {
+        if case .spin = self { return true }
+        return false
+    }
+
     /// The request as a frame.
     public var frame: WorkerFrame {
         var w = WireWriter()
         switch self {
-        case .countdown(let runs, let settings):
-            w.write(UInt8(1))
+        case .countdown(let runs, let settings), .spin(let runs, let settings):
+            w.write(UInt8(isSpin ? 3 : 1))
             settings.encode(into: &w)
             w.write(runs.count)
             for n in runs { w.write(n) }
@@ -91,12 +99,12 @@ extension WorkerRequest {
         var r = WireReader(frame.payload)
         let limit = frame.payload.count
         switch try r.readUInt8("request type") {
-        case 1:
+        case let type where type == 1 || type == 3:
             let settings = try InterpreterSettings.decode(&r)
-            let count = try r.readInt("countdown runs", in: 0...limit)
+            let count = try r.readInt("runs", in: 0...limit)
             var runs: [Int] = []
-            for _ in 0..<count { runs.append(try r.readInt("countdown n", in: 0...Int.max)) }
-            self = .countdown(runs: runs, settings)
+            for _ in 0..<count { runs.append(try r.readInt("n", in: 0...Int.max)) }
+            self = type == 3 ? .spin(runs: runs, settings) : .countdown(runs: runs, settings)
         case 2:
             let settings = try InterpreterSettings.decode(&r)
             let chunkSize = try r.readInt("chunk size", in: 1...(64 << 20))

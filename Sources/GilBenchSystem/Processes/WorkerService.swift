@@ -118,8 +118,8 @@ public enum WorkerService {
     /// Runs one request in this process.
     public static func execute(_ request: WorkerRequest) throws(GilBenchError) -> WorkerResult {
         switch request {
-        case .countdown(let runs, let settings):
-            let program = Programs.countdown
+        case .countdown(let runs, let settings), .spin(let runs, let settings):
+            let program = request.isSpin ? SpinWorkload.program : Programs.countdown
             let tasks = runs.map { InterpretedTask(program: program, arguments: [$0]) }
             let shared = SharedState(globals: program.globalNames.count, locks: program.lockCount)
             return settings.withGIL(recordWaits: true, InterpreterRun(tasks: tasks, shared: shared, keepsValues: true))

@@ -27,7 +27,7 @@ extension Catalogue {
                           let at10 = s.group(every(10)), at100 = s.group(every(100)), at10000 = s.group(every(10_000))
                           return Observation(
                               figure: "\(at10?.seconds() ?? "—") at 10 ticks, \(at100?.seconds() ?? "—") at 100, \(at10000?.seconds() ?? "—") at 10,000",
-                              ratio: s.ratio(.wallSeconds, every(10), over: every(10_000)))
+                              paired: s.pairedRatio(.wallSeconds, every(10), over: every(10_000)))
                       }),
             ])
     }

@@ -47,6 +47,6 @@ extension Catalogue {
         let a = s.group(isAlone)?.median(.latencyP50Us), b = s.group(isBusy)?.median(.latencyP50Us)
         return Observation(
             figure: "p50 \(a.map { grouped($0) } ?? "—") µs alone (\(alone.rawValue)), \(b.map { grouped($0) } ?? "—") µs beside a CPU-bound thread (\(busy.rawValue))",
-            ratio: s.ratio(.latencyP50Us, isBusy, over: isAlone))
+            paired: s.pairedRatio(.latencyP50Us, isBusy, over: isAlone))
     }
 }

@@ -13,6 +13,6 @@ extension Catalogue {
                 Free-threaded Python (PEP 703) has no GIL: the two countdowns run at once on two CPUs and \
                 the threaded run should take about half the sequential time.
                 """,
-            claim: "without a GIL two threads take about half the time", .atMost(0.75))
+            claim: "without a GIL two threads take about half the time", .atMost(0.75), isParallelGain: true)
     }
 }

@@ -30,12 +30,12 @@ extension Catalogue {
         return s
     }
 
-    /// The figure of the group matching `wanted` (the countdown's by default), with its median wall
-    /// time over the sequential run's as the ratio.
+    /// The figure of the group matching `wanted` (the countdown's by default), with its wall time
+    /// over the sequential run's, repetition by repetition (``PairedRatio``), as the ratio.
     static func wallRatio(
         _ s: Summary, _ wanted: (ConfigurationKey) -> Bool, figure: (Summary.Group?) -> String = countdownFigure
     ) -> Observation {
-        Observation(figure: figure(s.group(wanted)), ratio: s.ratio(.wallSeconds, wanted, over: sequential))
+        Observation(figure: figure(s.group(wanted)), paired: s.pairedRatio(.wallSeconds, wanted, over: sequential))
     }
 
     // MARK: Claims and experiments
@@ -54,9 +54,11 @@ extension Catalogue {
     }
 
     /// An experiment beyond the slides: the countdown sequential and in two threads under `design`,
-    /// with one claim on threaded/sequential decided by `rule`.
+    /// with one claim on threaded/sequential decided by `rule` (about parallel gain when
+    /// `isParallelGain`: shown over the machine's ceiling too).
     static func designExperiment(
-        _ design: GILDesign, id: String, title: String, paragraph: String, claim: String, _ rule: Criterion.Rule
+        _ design: GILDesign, id: String, title: String, paragraph: String, claim: String, _ rule: Criterion.Rule,
+        isParallelGain: Bool = false
     ) -> Experiment {
         Experiment(
             id: id, slides: [], title: title, paragraph: paragraph,
@@ -66,7 +68,7 @@ extension Catalogue {
                 }
             },
             claims: [
-                Claim(reference: nil, claim: claim, criterion: Criterion("threaded/sequential", rule),
+                Claim(reference: nil, claim: claim, criterion: Criterion("threaded/sequential", rule), isParallelGain: isParallelGain,
                       observe: { s in wallRatio(s, threadsAll) }),
             ])
     }

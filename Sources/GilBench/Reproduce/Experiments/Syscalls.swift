@@ -18,12 +18,11 @@ extension Catalogue {
     }
 
     /// The futex calls of the group matching `wanted` over those of the group matching `base` (at
-    /// least 1, as `base` may make none), with the first group's figure.
+    /// least 1, as `base` may make none), repetition by repetition, with the first group's figure.
     static func futexRatio(
         _ s: Summary, _ wanted: (ConfigurationKey) -> Bool, over base: (ConfigurationKey) -> Bool
     ) -> Observation {
-        let c = calls(s, wanted), q = calls(s, base)
-        return Observation(figure: callsFigure(c), ratio: c.flatMap { c in q.map { c.futex / max($0.futex, 1) } })
+        Observation(figure: callsFigure(calls(s, wanted)), paired: s.pairedRatio(.syscallsFutex, wanted, over: base, minimumDenominator: 1))
     }
 
     /// A slide's two claims on two threads on `cpus` CPUs (the runs matching `wanted`): the calls other
