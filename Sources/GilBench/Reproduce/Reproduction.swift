@@ -7,7 +7,9 @@ import Foundation
 /// 1. **plan** (``Plan``): the configurations each selected experiment runs, and which cannot run here;
 /// 2. **measure** (`measure(_:measure:interrupted:progress:)`): experiment by experiment, repetitions
 ///    alternating between configurations, every row written to `results/<run>.csv` as it is measured;
-///    then the real interpreter (`--python`, ``RealInterpreterComparison``);
+///    then extra rounds for the claims whose interval straddles their threshold, within a budget
+///    (`measureInconclusive(_:_:measure:interrupted:progress:)`); then the real interpreter
+///    (`--python`, ``RealInterpreterComparison``);
 /// 3. **report** (`report(_:_:start:)`): the findings, the plots and `results/REPORT.md`.
 ///
 /// An interruption (see `Interruption`) or a failed measurement stops the run between measurements;
@@ -98,10 +100,14 @@ public final class Reproduction {
     ) throws(GilBenchError) -> Outcome {
         let start = MonotonicClock.nanoseconds()
         let plan = Plan(options)
-        var measured = self.measure(plan, measure: measure, interrupted: interrupted) { step, done, total in
+        let announce: (Plan.Step, Int, Int) -> Void = { step, done, total in
             progress(Progress(
                 experimentIndex: step.position, experimentCount: plan.runnableCount, experiment: step.experiment.id, done: done, total: total,
                 elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9))
+        }
+        var measured = self.measure(plan, measure: measure, interrupted: interrupted, progress: announce)
+        if measured.stopped == nil {
+            measureInconclusive(plan, &measured, measure: measure, interrupted: interrupted, progress: announce)
         }
         if let python = options.python, measured.stopped == nil {
             measured.realInterpreter = measureRealInterpreter(python)
@@ -127,7 +133,12 @@ public final class Reproduction {
             /// written once and reused.
             /// - Throws: `GilBenchError` when the corpus cannot be written.
             public func prepared() throws(GilBenchError) -> [RunConfiguration] {
-                var configurations = self.configurations
+                try Step.prepared(configurations)
+            }
+
+            /// `configurations` ready to run (see ``prepared()``).
+            static func prepared(_ configurations: [RunConfiguration]) throws(GilBenchError) -> [RunConfiguration] {
+                var configurations = configurations
                 guard configurations.contains(where: { $0.workload == .hashing && $0.tree.isEmpty }) else { return configurations }
                 let corpus = Corpus()
                 let root = corpus.defaultLocation()
@@ -188,6 +199,8 @@ public final class Reproduction {
         public var timeline: [GILEventRecorder.Event]?
         /// The real interpreter beside the simulator (`--python`); nil when none was asked for, or the run stopped.
         public var realInterpreter: RealInterpreterComparison?
+        /// The extra rounds measured for inconclusive claims, by experiment id.
+        public var extraRounds: [String: Int] = [:]
     }
 
     /// Measures the plan's steps in order, each row written as measured. An interruption or a failed
@@ -202,12 +215,7 @@ public final class Reproduction {
             do throws(GilBenchError) {
                 let configurations = try step.prepared()
                 try session.run(
-                    configurations,
-                    measure: { c throws(GilBenchError) in
-                        if interrupted() { throw interruption }
-                        if let counting = step.counting { return try counting.measure(c) }
-                        return try measure(c, nil)
-                    },
+                    configurations, measure: Reproduction.measurer(step, measure: measure, interrupted: interrupted),
                     progress: { done, total, _ in progress(step, done, total) })
                 if step.experiment.recordsTimeline, let configuration = configurations.first(where: { $0.mode == .threads }) {
                     if interrupted() { throw interruption }
@@ -220,6 +228,73 @@ public final class Reproduction {
             }
         }
         return measured
+    }
+
+    /// One measurement of `step`'s configurations: with its system-call counter when it counts them;
+    /// throws `.interrupted` when `interrupted` says so.
+    static func measurer(
+        _ step: Plan.Step, measure: @escaping (RunConfiguration, GILEventRecorder?) throws(GilBenchError) -> RunMeasurement,
+        interrupted: @escaping () -> Bool
+    ) -> (RunConfiguration) throws(GilBenchError) -> RunMeasurement {
+        { c throws(GilBenchError) in
+            if interrupted() { throw GilBenchError(.interrupted, "interrupted") }
+            if let counting = step.counting { return try counting.measure(c) }
+            return try measure(c, nil)
+        }
+    }
+
+    /// At most this many extra rounds for the configurations of inconclusive claims.
+    public static let extraRounds = 3
+    /// The extra rounds may take at most this share of the time the experiments took to measure
+    /// (the summed wall time of the repetitions measured so far): the default `reproduce` stays at
+    /// about a minute.
+    public static let extraTimeShare = 0.2
+
+    /// Measures again the configurations of the claims whose interval straddles their threshold
+    /// (``Verdict/inconclusive(_:)``): one round at a time (each configuration once, next to each
+    /// other, numbered on so that pairs stay pairs), re-judging after each, up to ``extraRounds`` and
+    /// while the rounds fit in ``extraTimeShare`` of the time measured so far (a round's cost is
+    /// guessed from its configurations' median wall times). Only experiments that ran to their end
+    /// get rounds; an interruption or a failure stops the extra rounds, not the run.
+    func measureInconclusive(
+        _ plan: Plan, _ measured: inout Measured,
+        measure: @escaping (RunConfiguration, GILEventRecorder?) throws(GilBenchError) -> RunMeasurement,
+        interrupted: @escaping () -> Bool, progress: (Plan.Step, Int, Int) -> Void
+    ) {
+        let measuredSeconds = session.rows.compactMap(\.wallSeconds).reduce(0, +)
+        let budget = measuredSeconds * Reproduction.extraTimeShare
+        var spent = 0.0
+        for _ in 0..<Reproduction.extraRounds {
+            var measuredAny = false
+            for step in plan.steps where measured.completed.contains(step.experiment.id) {
+                let summary = Summary(rows: session.rows.filter { $0.key.experiment == step.experiment.id })
+                var keys: [ConfigurationKey] = []
+                for finding in step.experiment.findings(session.rows) {
+                    guard case .inconclusive = finding.verdict else { continue }
+                    for key in finding.observation?.configurations ?? [] where !keys.contains(key) { keys.append(key) }
+                }
+                let configurations = keys.compactMap { session.configuration(of: $0) }.map { c -> RunConfiguration in
+                    var once = c
+                    once.repetitions = 1
+                    once.warmup = 0
+                    return once
+                }
+                let cost = keys.compactMap { key in summary.groups.first { $0.key == key }?.median(.wallSeconds) }.reduce(0, +)
+                guard !configurations.isEmpty, spent + cost <= budget else { continue }
+                let before = session.rows.count
+                do throws(GilBenchError) {
+                    try session.run(
+                        configurations, measure: Reproduction.measurer(step, measure: measure, interrupted: interrupted),
+                        progress: { done, total, _ in progress(step, done, total) })
+                } catch {
+                    return
+                }
+                spent += session.rows[before...].compactMap(\.wallSeconds).reduce(0, +)
+                measured.extraRounds[step.experiment.id, default: 0] += 1
+                measuredAny = true
+            }
+            if !measuredAny { return }
+        }
     }
 
     /// The experiment label of the real interpreter's rows and of the simulator's rows beside them.

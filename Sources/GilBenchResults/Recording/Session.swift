@@ -15,6 +15,15 @@ public final class Session {
     public private(set) var keptSyscallCounts: [RunConfiguration: [SyscallCounts]] = [:]
     /// Warnings of the measurements so far, each once, in order.
     public private(set) var warnings: [String] = []
+    /// How many repetitions of each configuration were kept so far: a later ``run(_:measure:progress:disturbed:)``
+    /// of the same configuration numbers its repetitions on from there, so that the k-th of one
+    /// configuration stays paired with the k-th of another measured beside it.
+    private var keptRepetitions: [RunConfiguration: Int] = [:]
+    /// The configuration measured for each row key, to measure it again.
+    private var configurationsByKey: [ConfigurationKey: RunConfiguration] = [:]
+
+    /// The configuration whose rows have `key`; nil when none was measured in this session.
+    public func configuration(of key: ConfigurationKey) -> RunConfiguration? { configurationsByKey[key] }
     /// How many times a repetition is measured at most: a disturbed one (steal or foreign CPU above
     /// `CPUDisturbance`'s threshold) is measured again until it is not, or this many attempts were
     /// made; the row keeps the last. 1: never again. Warm-ups are not retried.
@@ -43,7 +52,8 @@ public final class Session {
         return f.string(from: date) + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
     }
 
-    /// Runs every configuration: `warmup` unrecorded runs each, then `repetitions` rounds.
+    /// Runs every configuration: `warmup` unrecorded runs each, then `repetitions` rounds. Repetitions
+    /// are numbered on from those this session already kept of the same configuration.
     /// - Parameters:
     ///   - configurations: the configurations, measured in turn so that a noisy machine hits all alike.
     ///   - measure: measures one repetition (default: `Runner.measure` without probes); callers
@@ -80,7 +90,7 @@ public final class Session {
                     attempts += 1
                 } while attempts < maxAttempts && disturbed(measurement)
                 measurement.attempts = attempts
-                try record(configuration, repetition: round, measurement)
+                try record(configuration, repetition: (keptRepetitions[configuration] ?? 0) + 1, measurement)
                 done += 1
             }
         }
@@ -91,6 +101,8 @@ public final class Session {
         let row = ResultRow(configuration, measurement, machine: machine, runID: runID, timestamp: timestamp, repetition: repetition)
         try writer?.write(row)
         rows.append(row)
+        keptRepetitions[configuration] = max(keptRepetitions[configuration] ?? 0, repetition)
+        configurationsByKey[row.key] = configuration
         if let counts = measurement.syscalls { keptSyscallCounts[configuration, default: []].append(counts) }
         for warning in measurement.warnings where !warnings.contains(warning) { warnings.append(warning) }
     }
