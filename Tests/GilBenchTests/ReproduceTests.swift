@@ -86,27 +86,30 @@ struct ReproduceTests {
         #expect(between.holds(0.85) && between.holds(1.3) && !between.holds(0.84) && !between.holds(1.31))
         #expect(between.text == "0.85 <= r <= 1.3")
         #expect(Criterion("f", .atLeast(10000)).text == "f >= 10,000")
-        #expect(Verdict.decide(atLeast, Observation(figure: "", ratio: 1.6)) == .reproduced(ratio: 1.6))
-        #expect(Verdict.decide(atLeast, Observation(figure: "", ratio: 1.1)) == .notReproduced(ratio: 1.1))
+        #expect(Verdict.decide(atLeast, Observation(figure: "", ratio: 1.6)) == .reproduced(Estimate(value: 1.6)))
+        #expect(Verdict.decide(atLeast, Observation(figure: "", ratio: 1.1)) == .notReproduced(Estimate(value: 1.1)))
         #expect(Verdict.decide(atLeast, Observation(figure: "", ratio: nil)) == .notMeasured(reason: "no rows for it in this run"))
         #expect(Verdict.decide(atLeast, nil) == .notMeasured(reason: "no rows for it in this run"))
-        #expect(Verdict.decide(Criterion("x", .reportOnly), Observation(figure: "", ratio: 0.7)) == .reported(ratio: 0.7))
-        #expect(Verdict.reproduced(ratio: 1.6).text(atLeast) == "**reproduced**: 1.6 meets threaded/sequential >= 1.3")
-        #expect(Verdict.notReproduced(ratio: 1.12).text(atLeast) == "**not reproduced**: 1.12 fails threaded/sequential >= 1.3")
+        #expect(Verdict.decide(Criterion("x", .reportOnly), Observation(figure: "", ratio: 0.7)) == .reported(Estimate(value: 0.7)))
+        #expect(Verdict.reproduced(Estimate(value: 1.6)).text(atLeast) == "**reproduced**: 1.6 meets threaded/sequential >= 1.3")
+        #expect(Verdict.notReproduced(Estimate(value: 1.12)).text(atLeast) == "**not reproduced**: 1.12 fails threaded/sequential >= 1.3")
     }
 
-    @Test("The countdown's verdicts come from the rows' medians")
+    @Test("The countdown's verdicts come from the rows' ratios pair by pair")
     func countdownVerdicts() throws {
         let rows = try CSVReader.parse(sampleCSV)
         let findings = Catalogue.countdown.findings(rows)
         #expect(findings.count == 3)
-        // Medians: sequential 1.1, threads 1.7, one CPU 1.15.
+        // Walls by repetition: sequential 1.0, 1.2, 1.1; threads 1.6, 1.9, 1.7; one CPU 1.1, 1.2, 1.15.
         guard case .reproduced(let spread) = findings[0].verdict else { Issue.record("\(findings[0].verdict)"); return }
-        #expect(abs(spread - 1.2) < 1e-9)
+        #expect(abs(spread.value - 1.2) < 1e-9)
+        #expect(spread.interval == nil, "a spread is not a paired ratio")
         guard case .reproduced(let threaded) = findings[1].verdict else { Issue.record("\(findings[1].verdict)"); return }
-        #expect(abs(threaded - 1.7 / 1.1) < 1e-9)
+        #expect(abs(threaded.value - 1.9 / 1.2) < 1e-9, "median of 1.6, 1.583 and 1.545")
+        #expect(abs(threaded.interval!.low - 1.7 / 1.1) < 1e-9 && abs(threaded.interval!.high - 1.6) < 1e-9)
         guard case .reproduced(let one) = findings[2].verdict else { Issue.record("\(findings[2].verdict)"); return }
-        #expect(abs(one - 1.15 / 1.1) < 1e-9)
+        #expect(abs(one.value - 1.15 / 1.1) < 1e-9)
+        #expect(findings[1].observation?.configurations.count == 2)
         #expect(findings[1].observation?.figure.hasPrefix("1.70 s for 2 × count(1,000)") == true)
         // Rows of another experiment are not read.
         #expect(Catalogue.noGIL.findings(rows).allSatisfy { if case .notMeasured = $0.verdict { true } else { false } })
@@ -149,7 +152,9 @@ struct ReproduceTests {
             plots: PlotSet.plots(rows: rows), completed: ["countdown"], stopped: nil, elapsedSeconds: 3)
         let md = report.render()
         #expect(md.contains("`gilbench reproduce --only 80`"))
-        #expect(md.contains("| 80 | two threads on two CPUs are slower than sequential | 45.5 s | 1.70 s for 2 × count(1,000), 850,000 ns/iteration | threaded/sequential: 1.85 → 1.55 | **reproduced**: 1.55 meets threaded/sequential >= 1.3 |"))
+        #expect(md.contains("| 80 | two threads on two CPUs are slower than sequential | 45.5 s | 1.70 s for 2 × count(1,000), 850,000 ns/iteration | threaded/sequential: 1.85 → 1.58 [1.55, 1.6] | **reproduced**: 1.58 [1.55, 1.6] meets threaded/sequential >= 1.3 |"))
+        #expect(md.contains("| ceiling | — (experiment `machine` did not run) |"))
+        #expect(md.contains("inconclusive"), "the verdicts are explained")
         #expect(md.contains("![countdown: median wall time per configuration with min-max whiskers](../plots/countdown-wall.svg)"))
         #expect(md.contains("](../plots/countdown-syscalls.svg)"))
         #expect(md.contains("not measured (not selected with --only)"))
@@ -208,8 +213,8 @@ struct VerdictWordingTests {
     @Test("A ratio that rounds to its threshold is printed with enough digits to see why it failed")
     func nearThreshold() {
         let c = Criterion("slowest/fastest repetition", .atMost(1.25))
-        #expect(Verdict.notReproduced(ratio: 1.2504).text(c) == "**not reproduced**: 1.2504 fails slowest/fastest repetition <= 1.25")
-        #expect(Verdict.reproduced(ratio: 1.25).text(c) == "**reproduced**: 1.25 meets slowest/fastest repetition <= 1.25")
-        #expect(Verdict.reproduced(ratio: 1.1).text(c) == "**reproduced**: 1.1 meets slowest/fastest repetition <= 1.25")
+        #expect(Verdict.notReproduced(Estimate(value: 1.2504)).text(c) == "**not reproduced**: 1.2504 fails slowest/fastest repetition <= 1.25")
+        #expect(Verdict.reproduced(Estimate(value: 1.25)).text(c) == "**reproduced**: 1.25 meets slowest/fastest repetition <= 1.25")
+        #expect(Verdict.reproduced(Estimate(value: 1.1)).text(c) == "**reproduced**: 1.1 meets slowest/fastest repetition <= 1.25")
     }
 }

@@ -46,9 +46,63 @@ struct ReproductionRunTests {
         #expect(FileManager.default.fileExists(atPath: dir + "/plots/timeline.svg"))
         #expect(FileManager.default.fileExists(atPath: dir + "/results/\(reproduction.session.runID)-timeline.csv"))
         let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
-        #expect(report.contains("**reproduced**: 1.5 meets threaded/sequential >= 1.3"))
+        #expect(report.contains("**reproduced**: 1.5 [1.5, 1.5] meets threaded/sequential >= 1.3"))
         let threaded = outcome.findings.first { $0.claim.reference == SlideReference.Key(80, "threads") }
-        #expect(threaded?.verdict == .reproduced(ratio: 1.5))
+        #expect(threaded?.verdict == .reproduced(Estimate(value: 1.5, interval: Interval(low: 1.5, high: 1.5))))
+    }
+
+    @Test("The machine's ceiling comes first, fills the machine table, and parallel-gain claims are shown over it")
+    func ceiling() throws {
+        #expect(Catalogue.experiments.first?.id == "machine")
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let reproduction = try Self.reproduction(["processes", "machine"], in: dir, command: "gilbench reproduce --only processes machine")
+        let outcome = try reproduction.run(measure: { c, e in Self.fake(c, e) }, interrupted: { false })
+        #expect(outcome.completed == ["machine", "processes"], "in catalogue order: the machine first")
+        let spin = reproduction.session.rows.filter { $0.key.experiment == "machine" }
+        #expect(spin.allSatisfy { $0.key.workload == .spin } && Set(spin.compactMap(\.key.mode)) == [.sequential, .threads, .processes])
+        // Fake: every parallel run takes 1.5 times the sequential one, so the ceiling is 1.5 and
+        // processes/sequential is exactly at it.
+        #expect(Catalogue.ceiling(reproduction.session.rows)?.value == 1.5)
+        let processes = try #require(outcome.findings.first { $0.claim.reference == SlideReference.Key(133, "processes") })
+        #expect(processes.overCeiling?.value == 1.0)
+        #expect(outcome.findings.filter { $0.overCeiling != nil }.count == 1, "only the claims about parallel gain that ran")
+        let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
+        #expect(report.contains("| ceiling | 1.50 [1.50, 1.50] (spin: processes/sequential, paired; 0.5 on two idle cores) |"))
+        #expect(report.contains("1.00 [1.00, 1.00] × the machine's ceiling"))
+    }
+
+    @Test("An inconclusive claim gets extra rounds of its configurations, numbered on, within the budget")
+    func extraRounds() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let options = Reproduction.Options(
+            scale: ExperimentScale(countdownN: 10, repetitions: 5, warmup: 0, isFull: false), selected: try Catalogue.select(["80"]),
+            resultsDirectory: dir + "/results", plotsDirectory: dir + "/plots", command: "gilbench reproduce --only 80")
+        let reproduction = try Reproduction(options)
+        // Threads on two CPUs over sequential: 1.2, 1.4, 1.35, ... round after round, straddling 1.3.
+        let cycle = [1.2, 1.4, 1.35]
+        var threaded = 0
+        let outcome = try reproduction.run(measure: { c, _ in
+            var wall = 1.0
+            if c.mode == .threads && c.cpus == .all {
+                wall = cycle[threaded % cycle.count]
+                threaded += 1
+            } else if c.mode == .threads {
+                wall = 1.1
+            }
+            return RunMeasurement(wallSeconds: wall, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
+        }, interrupted: { false })
+        let finding = try #require(outcome.findings.first { $0.claim.reference == SlideReference.Key(80, "threads") })
+        #expect(finding.verdict.status == "inconclusive")
+        // 15 rows, then one round of the claim's two configurations: a second would pass a fifth of
+        // the 17.5 s measured (1 + 1.35 s a round).
+        let rows = reproduction.session.rows
+        #expect(rows.count == 17)
+        let extra = rows.suffix(2)
+        #expect(extra.allSatisfy { $0.repetition == 6 } && Set(extra.compactMap(\.key.cpus)) == [2])
+        #expect(rows.filter { $0.key.cpus == 1 }.count == 5, "configurations the claim does not read are not measured again")
+        #expect(finding.observation?.pairedRatios.count == 6)
     }
 
     @Test("An interruption keeps the rows measured, writes the report, and says how far it got")

@@ -121,7 +121,7 @@ public struct ReproductionReport {
     /// The machine table's ceiling: the `machine` experiment's processes/sequential of spin with its
     /// interval, or why there is none.
     var ceilingCell: String {
-        guard let ceiling = Catalogue.ceiling(rows) else { return "not measured (experiment `machine` did not run)" }
+        guard let ceiling = Catalogue.ceiling(rows) else { return "— (experiment `machine` did not run)" }
         return "\(ceiling.estimate.text()) (spin: processes/sequential, paired; 0.5 on two idle cores)"
     }
 

@@ -18,7 +18,8 @@ public final class Session {
     /// How many repetitions of each configuration were kept so far: a later ``run(_:measure:progress:disturbed:)``
     /// of the same configuration numbers its repetitions on from there, so that the k-th of one
     /// configuration stays paired with the k-th of another measured beside it.
-    private var keptRepetitions: [RunConfiguration: Int] = [:]
+    /// By configuration key, as its repetition and warm-up counts do not make another configuration.
+    private var keptRepetitions: [ConfigurationKey: Int] = [:]
     /// The configuration measured for each row key, to measure it again.
     private var configurationsByKey: [ConfigurationKey: RunConfiguration] = [:]
 
@@ -90,7 +91,7 @@ public final class Session {
                     attempts += 1
                 } while attempts < maxAttempts && disturbed(measurement)
                 measurement.attempts = attempts
-                try record(configuration, repetition: (keptRepetitions[configuration] ?? 0) + 1, measurement)
+                try record(configuration, repetition: (keptRepetitions[ConfigurationKey(configuration)] ?? 0) + 1, measurement)
                 done += 1
             }
         }
@@ -101,7 +102,7 @@ public final class Session {
         let row = ResultRow(configuration, measurement, machine: machine, runID: runID, timestamp: timestamp, repetition: repetition)
         try writer?.write(row)
         rows.append(row)
-        keptRepetitions[configuration] = max(keptRepetitions[configuration] ?? 0, repetition)
+        keptRepetitions[ConfigurationKey(configuration), default: 0] = max(keptRepetitions[ConfigurationKey(configuration)] ?? 0, repetition)
         configurationsByKey[row.key] = configuration
         if let counts = measurement.syscalls { keptSyscallCounts[configuration, default: []].append(counts) }
         for warning in measurement.warnings where !warnings.contains(warning) { warnings.append(warning) }
