@@ -154,6 +154,14 @@ struct ComparisonTests {
         #expect(c.exitStatus == .regression)
         #expect(Set(c.regressions.map(\.metric)) == ["wall_s", "threads/sequential"])
         #expect(c.regressions.allSatisfy { $0.configuration.contains("threads") && $0.pValue != nil })
+        // Each change has current/baseline with its bootstrap interval: threads' wall went from 2.0 to 3.0.
+        let wall = try #require(c.regressions.first { $0.metric == "wall_s" }?.currentOverBaseline)
+        #expect(wall.value == 1.5)
+        let interval = try #require(wall.interval)
+        #expect(interval.low > 1.3 && interval.high < 1.7 && interval.low <= 1.5 && interval.high >= 1.5)
+        let text = c.render(.text)
+        #expect(text.contains("current/baseline [95%]") && text.contains("1.500 [\(String(format: "%.3f", interval.low)), \(String(format: "%.3f", interval.high))]"))
+        #expect(c.render(.csv).split(separator: "\n")[0].hasSuffix(",ratio,ratio_low,ratio_high"))
         // Reversed, the same change is an improvement.
         let back = try compare(slow, base)
         #expect(back.exitStatus == .success)

@@ -129,6 +129,15 @@ struct ParsingTests {
         #expect(try run.processOptions.sha512Core.values(of: "--sha512-core") == [.swiftCrypto, .openssl])
     }
 
+    @Test("--workload spin runs in the three modes the machine's ceiling needs")
+    func spinWorkload() throws {
+        let run = try parse(["run", "--workload", "spin", "--mode", "sequential", "threads", "processes", "--n", "1000"], as: Run.self)
+        #expect(run.options.workload == .spin)
+        let configurations = try run.options.configurations()
+        #expect(configurations.map(\.mode) == [.sequential, .threads, .processes])
+        #expect(configurations.allSatisfy { $0.workload == .spin && $0.n == 1000 })
+    }
+
     @Test("run's single-valued options")
     func runScalarOptions() throws {
         let run = try parse([
