@@ -133,7 +133,7 @@ public struct Observation: Sendable, Equatable {
     public var figure: String
     /// The value of the criterion's ratio; nil when it could not be computed (then the claim is not measured).
     public var ratio: Double?
-    /// The ratio's bootstrap 95% interval when it was taken pair by pair (``PairedRatio``); nil for
+    /// The ratio's bootstrap 95% interval when it was taken pair by pair (`PairedRatio`); nil for
     /// figures that are not (a spread, a count, a share of runs): those are judged on their value.
     public var interval: Interval?
     /// The configurations the ratio was read from: those that `reproduce` measures again when the

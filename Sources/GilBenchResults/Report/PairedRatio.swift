@@ -19,8 +19,12 @@ public struct PairedRatio: Sendable {
 
     /// Pairs the rows of two groups and divides `column` of each numerator row by that of its twin.
     /// Pairs where either value is missing, or the denominator is not positive, are left out.
-    /// - Parameter minimumDenominator: a floor for each denominator (a count that may be 0, such as a
-    ///   sequential run's futex calls, is divided as at least 1).
+    /// - Parameters:
+    ///   - column: the measurement divided.
+    ///   - numerator: the configuration on top.
+    ///   - denominator: the configuration below, whose rows are paired with the numerator's.
+    ///   - minimumDenominator: a floor for each denominator (a count that may be 0, such as a
+    ///     sequential run's futex calls, is divided as at least 1).
     /// - Returns: nil when no pair is left.
     public init?(_ column: Column, _ numerator: Summary.Group, over denominator: Summary.Group, minimumDenominator: Double = 0) {
         let ratios = PairedRatio.pairs(numerator.rows, denominator.rows).compactMap { top, bottom -> Double? in

@@ -3,7 +3,7 @@ import GilBenchSimulator
 public enum WorkerRequest: Sendable, Equatable {
     /// Run count(n) once per element of `runs`, one after another, in the worker's interpreter.
     case countdown(runs: [Int], InterpreterSettings)
-    /// Run spin(n) (``SpinWorkload``) once per element of `runs`, one after another.
+    /// Run spin(n) (`SpinWorkload`) once per element of `runs`, one after another.
     case spin(runs: [Int], InterpreterSettings)
     /// Hash `paths` in order, reading `chunkSize` bytes at a time.
     case hash(paths: [String], chunkSize: Int, gilDuringHash: GILDuringHash, core: SHA512Core, InterpreterSettings)
