@@ -23,6 +23,12 @@ public struct NativeFunction: Sendable {
         self.releasesGIL = releasesGIL
         self.body = body
     }
+
+    /// A C function of the shim taking a count (`gb_churn`, `gb_spin`), called with the GIL released;
+    /// a negative argument counts as 0.
+    public static func releasingGIL(_ name: String, _ function: @escaping @Sendable (UInt64) -> UInt64) -> NativeFunction {
+        NativeFunction(name: name, releasesGIL: true) { n in Int(truncatingIfNeeded: function(UInt64(max(n, 0)))) }
+    }
 }
 
 /// A compiled program: instructions plus the tables their arguments index.

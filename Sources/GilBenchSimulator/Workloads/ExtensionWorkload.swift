@@ -22,9 +22,7 @@ public enum ExtensionWorkload {
             """)
 
     /// The native `churn(n)`: releases the GIL, spins `n` times.
-    public static let churn = NativeFunction(name: "churn", releasesGIL: true) { n in
-        Int(truncatingIfNeeded: gb_churn(UInt64(max(n, 0))))
-    }
+    public static let churn = NativeFunction.releasingGIL("churn", gb_churn)
 
     public static var program: Program {
         // The source is a constant of this file; a failure here is a bug caught by the tests.
@@ -32,10 +30,6 @@ public enum ExtensionWorkload {
     }
 
     package static func plan(for configuration: RunConfiguration) -> WorkloadPlan {
-        let program = self.program
-        let task = InterpretedTask(program: program, arguments: [configuration.calls, configuration.churnN])
-        return WorkloadPlan(
-            tasks: Array(repeating: task, count: configuration.tasks),
-            shared: SharedState(globals: 0, locks: 0))
+        .repeating(program, arguments: [configuration.calls, configuration.churnN], count: configuration.tasks)
     }
 }

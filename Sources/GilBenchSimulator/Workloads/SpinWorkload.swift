@@ -20,21 +20,14 @@ public enum SpinWorkload {
         """
 
     /// The native `spin(n)`: releases the GIL and runs `n` xorshift64 steps.
-    public static let spin = NativeFunction(name: "spin", releasesGIL: true) { n in
-        Int(truncatingIfNeeded: gb_spin(UInt64(max(n, 0))))
-    }
+    public static let spin = NativeFunction.releasingGIL("spin", gb_spin)
 
-    public static var program: Program {
-        // The source is a constant of this file; a failure here is a bug caught by the tests.
-        try! Assembler.assemble(source, name: "spin", natives: [spin])
-    }
+    /// The program, assembled once: its source is a constant of this file, so a failure is a bug the
+    /// tests catch.
+    public static let program = try! Assembler.assemble(source, name: "spin", natives: [spin])
 
     /// One task of `n` steps per thread (or per run in sequential mode).
     package static func plan(for configuration: RunConfiguration) -> WorkloadPlan {
-        let program = self.program
-        let task = InterpretedTask(program: program, arguments: [configuration.n])
-        return WorkloadPlan(
-            tasks: Array(repeating: task, count: configuration.tasks),
-            shared: SharedState(globals: 0, locks: 0))
+        .repeating(program, arguments: [configuration.n], count: configuration.tasks)
     }
 }

@@ -38,4 +38,11 @@ public struct WorkloadPlan: Sendable {
         self.finish = finish
         self.notes = notes
     }
+
+    /// `count` tasks running `program` on `arguments`, with no global or lock shared but the program's.
+    package static func repeating(_ program: Program, arguments: [Int], count: Int) -> WorkloadPlan {
+        WorkloadPlan(
+            tasks: Array(repeating: InterpretedTask(program: program, arguments: arguments), count: count),
+            shared: SharedState(globals: program.globalNames.count, locks: program.lockCount))
+    }
 }

@@ -5,11 +5,7 @@ extension WorkloadPlan {
     public static func make(for configuration: RunConfiguration) throws(GilBenchError) -> WorkloadPlan {
         switch configuration.workload {
         case .countdown:
-            let program = Programs.countdown
-            let task = InterpretedTask(program: program, arguments: [configuration.n])
-            return WorkloadPlan(
-                tasks: Array(repeating: task, count: configuration.tasks),
-                shared: SharedState(globals: program.globalNames.count, locks: program.lockCount))
+            return .repeating(Programs.countdown, arguments: [configuration.n], count: configuration.tasks)
         case .extension:
             return ExtensionWorkload.plan(for: configuration)
         case .ioLatency:
