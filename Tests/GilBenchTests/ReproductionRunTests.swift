@@ -103,6 +103,8 @@ struct ReproductionRunTests {
         #expect(extra.allSatisfy { $0.repetition == 6 } && Set(extra.compactMap(\.key.cpus)) == [2])
         #expect(rows.filter { $0.key.cpus == 1 }.count == 5, "configurations the claim does not read are not measured again")
         #expect(finding.observation?.pairedRatios.count == 6)
+        let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
+        #expect(report.contains("*Measured again: 1 extra round of the configurations of its inconclusive claims.*"))
     }
 
     @Test("An interruption keeps the rows measured, writes the report, and says how far it got")

@@ -370,7 +370,8 @@ public final class Reproduction {
         let report = ReproductionReport(
             options: options, machine: session.machine, runID: session.runID, csvFileName: (csvPath as NSString).lastPathComponent,
             rows: session.rows, findings: findings, plots: plots, completed: measured.completed, stopped: measured.stopped,
-            elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9, realInterpreter: measured.realInterpreter)
+            elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9, realInterpreter: measured.realInterpreter,
+            extraRounds: measured.extraRounds)
         let reportPath = (options.resultsDirectory as NSString).appendingPathComponent("REPORT.md")
         try Reproduction.write(report.render(), to: reportPath)
         return Outcome(

@@ -18,13 +18,16 @@ public struct ReproductionReport {
     public var elapsedSeconds: Double
     /// The real interpreter beside the simulator (`--python`); nil when none was asked for.
     public var realInterpreter: RealInterpreterComparison?
+    /// The extra rounds measured for inconclusive claims, by experiment id.
+    public var extraRounds: [String: Int]
 
     public init(
         options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, rows: [ResultRow],
         findings: [Finding], plots: [NamedPlot], completed: [String], stopped: GilBenchError?, elapsedSeconds: Double,
-        realInterpreter: RealInterpreterComparison? = nil
+        realInterpreter: RealInterpreterComparison? = nil, extraRounds: [String: Int] = [:]
     ) {
         self.realInterpreter = realInterpreter
+        self.extraRounds = extraRounds
         self.options = options
         self.machine = machine
         self.runID = runID
@@ -193,6 +196,9 @@ public struct ReproductionReport {
             md += "![\(plot.caption)](\(relativePlotPath(plot.fileName)))\n\n"
         }
         md += configurationTable(Summary(rows: rows)) + "\n"
+        if let rounds = extraRounds[experiment.id] {
+            md += "*Measured again: \(rounds) extra round\(rounds == 1 ? "" : "s") of the configurations of its inconclusive claims.*\n\n"
+        }
         for f in findings where f.experiment.id == experiment.id {
             md += "- \(f.claim.claim): \(verdictText(f)).\n"
         }
