@@ -13,8 +13,8 @@ public struct ExperimentScale: Sendable, Equatable {
     public var warmup: Int
     /// Whether these are the slides' own sizes.
     public var isFull: Bool
-    /// xorshift steps per task of the `machine` experiment's spin: 100,000,000 by default (about a
-    /// quarter of a second per task at 2.5 ns a step), 500,000,000 at the slides' size.
+    /// xorshift steps per task of the `machine` experiment's spin: 100,000,000 by default,
+    /// 500,000,000 at the slides' size.
     public var spinN: Int { isFull ? 500_000_000 : 100_000_000 }
 
     public init(countdownN: Int, repetitions: Int, warmup: Int, isFull: Bool) {

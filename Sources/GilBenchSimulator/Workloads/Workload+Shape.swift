@@ -10,7 +10,7 @@ extension Workload {
 
     /// `n` when the user gives none: countdown's 20,000,000 (slide 80), the race's 1,000,000
     /// updates per thread (slide 43), a long tick of 100,000,000 range steps (tens of ms), and
-    /// 500,000,000 xorshift steps for spin (about a second per task on a 3 GHz core).
+    /// 500,000,000 xorshift steps per task for spin.
     public var defaultN: Int {
         switch self {
         case .countdown: 20_000_000
