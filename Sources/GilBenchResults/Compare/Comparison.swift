@@ -10,7 +10,8 @@ import GilBenchSystem
 /// ``MannWhitney/smallestPValue(_:_:)``), the threshold alone decides, and the entry says so.
 ///
 /// Ratios (`threads/sequential`, `1cpu/2cpus`, ...) are metrics of the numerator's configuration: one
-/// value per repetition, the two configurations' rows paired by `run_id` and `repeat`.
+/// value per repetition, the two configurations' rows paired by `run_id` and `repeat` (``PairedRatio``).
+/// Each entry also carries current/baseline of the medians with its bootstrap 95% interval.
 public struct Comparison: Sendable {
     /// What to compare and how strictly.
     public struct Options: Sendable {
@@ -206,6 +207,7 @@ public struct Comparison: Sendable {
         return Entry(
             configuration: configuration, metric: metric.name, direction: metric.direction,
             baselineCount: x.count, baselineMedian: b, currentCount: y.count, currentMedian: c,
-            relativeChange: change, currentOverBaseline: Statistics.bootstrapRatioOfMedians(y, over: x), threshold: threshold, pValue: test?.p, test: test?.method, decision: decision)
+            relativeChange: change, currentOverBaseline: Statistics.bootstrapRatioOfMedians(y, over: x), threshold: threshold,
+            pValue: test?.p, test: test?.method, decision: decision)
     }
 }
