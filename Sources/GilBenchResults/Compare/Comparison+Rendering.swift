@@ -53,7 +53,7 @@ extension Comparison {
         [
             e.configuration, e.metric,
             Comparison.number(e.baselineMedian), Comparison.number(e.currentMedian),
-            Comparison.percent(e.relativeChange, signed: true), e.currentOverBaseline?.text(Comparison.number) ?? "-", "±" + Comparison.percent(e.threshold, signed: false),
+            Comparison.percent(e.relativeChange, signed: true), e.currentOverBaseline?.text { String(format: "%.3f", $0) } ?? "-", "±" + Comparison.percent(e.threshold, signed: false),
             e.pValue.map { String(format: "%.3f", $0) } ?? "-",
             e.decision.rawValue + (e.pValue == nil && e.decision != .unchanged ? " (threshold only)" : ""),
         ]
