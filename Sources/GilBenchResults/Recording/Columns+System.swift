@@ -90,6 +90,12 @@ extension ConfigurationKey {
         if c.workload == .extension { churnN = c.churnN }
         if c.workload == .extension || c.workload == .ioLatency { calls = c.calls }
         if c.workload == .ioLatency { cpuThreads = c.cpuThreads }
+        if c.mode == .coroutines { yieldEvery = c.yieldEvery }
+        if c.workload == .pipeline {
+            messages = c.messages
+            messageSize = c.messageSize
+            pattern = c.pattern
+        }
         if c.workload == .hashing {
             chunkSize = c.chunkSize
             gilDuringHash = c.gilDuringHash
@@ -134,6 +140,9 @@ extension ResultRow.Measurements {
         latencyP99Us = ResultRow.canonical(o.latencyP99Microseconds)
         latencyMaxUs = ResultRow.canonical(o.latencyMaxMicroseconds)
         requestsPerSecond = ResultRow.canonical(o.requestsPerSecond)
+        messagesPerSecond = ResultRow.canonical(o.messagesPerSecond)
+        messageLatencyP50Us = ResultRow.canonical(o.messageLatencyP50Microseconds)
+        messageLatencyP99Us = ResultRow.canonical(o.messageLatencyP99Microseconds)
         files = o.files
         bytes = o.bytes
         unreadableFiles = o.unreadableFiles

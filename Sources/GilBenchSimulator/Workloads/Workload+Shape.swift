@@ -4,7 +4,7 @@ extension Workload {
     public var usesN: Bool {
         switch self {
         case .countdown, .race, .raceLocked, .longTick: true
-        case .extension, .ioLatency, .hashing: false
+        case .extension, .ioLatency, .hashing, .pipeline: false
         }
     }
 
@@ -15,7 +15,7 @@ extension Workload {
         case .countdown: 20_000_000
         case .race, .raceLocked: 1_000_000
         case .longTick: 100_000_000
-        case .extension, .ioLatency, .hashing: 0
+        case .extension, .ioLatency, .hashing, .pipeline: 0
         }
     }
 
@@ -28,10 +28,19 @@ extension Workload {
         }
     }
 
+    /// Whether the workload's tasks can run as generators (`--mode coroutines`): those whose programs
+    /// are built around ``Programs/countingLoop(_:test:body:exit:yieldEvery:)``, and the pipeline.
+    public var runsAsCoroutines: Bool {
+        switch self {
+        case .countdown, .race, .raceLocked, .pipeline: true
+        case .extension, .ioLatency, .longTick, .hashing: false
+        }
+    }
+
     /// How many interpreter threads the workload runs whatever `--threads` says, or nil.
     public func fixedTasks(cpuThreads: Int) -> Int? {
         switch self {
-        case .race, .raceLocked, .longTick: 2
+        case .race, .raceLocked, .longTick, .pipeline: 2
         case .ioLatency: 1 + cpuThreads
         case .countdown, .extension, .hashing: nil
         }
@@ -56,8 +65,18 @@ extension RunConfiguration {
         guard cpuThreads >= 0 && cpuThreads <= 1023 else {
             throw GilBenchError(.cpuThreads, "must be between 0 and 1023 (got \(cpuThreads))")
         }
-        if mode == .processes || mode == .pool, workload != .countdown && workload != .hashing {
+        if mode == .processes || mode == .pool, workload != .countdown && workload != .hashing,
+           !(mode == .processes && workload == .pipeline) {
             throw GilBenchError(.mode, "\(mode.rawValue) runs the countdown and hashing workloads, not \(workload.rawValue)")
+        }
+        if mode == .coroutines, !workload.runsAsCoroutines {
+            throw GilBenchError(.mode, "coroutines runs the countdown, race, race-locked and pipeline workloads, not \(workload.rawValue)")
+        }
+        guard yieldEvery >= 1 else { throw GilBenchError(.yieldEvery, "must be at least 1 iteration (got \(yieldEvery))") }
+        guard messages >= 1 else { throw GilBenchError(.messages, "must be at least 1 (got \(messages))") }
+        guard messageSize >= 1 && messageSize <= RunConfiguration.maxMessageSize else {
+            throw GilBenchError(
+                .messageSize, "must be between 1 and \(RunConfiguration.maxMessageSize) bytes (16 MiB; got \(messageSize))")
         }
         if let fixed = workload.fixedTasks(cpuThreads: cpuThreads), tasks != fixed {
             throw GilBenchError(.workload, "\(workload.rawValue) runs \(fixed) interpreter threads, not \(tasks)")

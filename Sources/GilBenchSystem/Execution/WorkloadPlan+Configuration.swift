@@ -2,10 +2,13 @@ import GilBenchSimulator
 
 extension WorkloadPlan {
     /// The plan for `configuration`'s workload.
-    public static func make(for configuration: RunConfiguration) throws(GilBenchError) -> WorkloadPlan {
+    /// - Parameter peerExecutable: the gilbench binary a pipeline's consumer process runs (processes mode).
+    public static func make(
+        for configuration: RunConfiguration, peerExecutable: String = WorkerPool.executable
+    ) throws(GilBenchError) -> WorkloadPlan {
         switch configuration.workload {
         case .countdown:
-            let program = Programs.countdown
+            let program = configuration.generatorYieldEvery.map { Programs.countdownGenerator(yieldEvery: $0) } ?? Programs.countdown
             let task = InterpretedTask(program: program, arguments: [configuration.n])
             return WorkloadPlan(
                 tasks: Array(repeating: task, count: configuration.tasks),
@@ -20,6 +23,10 @@ extension WorkloadPlan {
             return try LongTickWorkload.plan(for: configuration)
         case .hashing:
             return try HashingPlan.make(for: configuration)
+        case .pipeline where configuration.mode == .processes:
+            return try PipelinePeer.plan(for: configuration, executable: peerExecutable)
+        case .pipeline:
+            return try PipelineWorkload.plan(for: configuration)
         }
     }
 }
