@@ -138,7 +138,11 @@ public struct RunConfiguration: Sendable, Hashable {
     public var threads: Int { mode == .threads ? tasks : 1 }
 
     /// Worker processes the run starts (1: the run stays in this process).
-    public var processCount: Int { mode == .processes || mode == .pool ? processes : 1 }
+    /// The pipeline's processes mode is always two: the producer's (this one) and the consumer's.
+    public var processCount: Int {
+        guard mode == .processes || mode == .pool else { return 1 }
+        return workload == .pipeline ? 2 : processes
+    }
 
     /// Iterations between yields for the tasks' programs: `yieldEvery` in coroutines mode, nil otherwise.
     public var generatorYieldEvery: Int? { mode == .coroutines ? yieldEvery : nil }

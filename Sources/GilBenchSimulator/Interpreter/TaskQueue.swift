@@ -11,7 +11,8 @@ public final class TaskQueue: @unchecked Sendable {
     /// A queue holding generators 0..<count, in order.
     public init(count: Int) { items = Array(0..<count) }
 
-    var count: Int { items.count - head }
+    /// Tasks in the queue (`len(tasks)`).
+    public var count: Int { items.count - head }
 
     func popLeft() -> Int {
         precondition(count > 0, "pop from an empty deque")

@@ -165,10 +165,7 @@ public enum PipelineWorkload {
     }
 
     /// The plan for threads, sequential and coroutines modes (processes: `PipelinePeer` in GilBenchSystem).
-    package static func plan(for configuration: RunConfiguration) throws(GilBenchError) -> WorkloadPlan {
-        if configuration.mode == .sequential && configuration.pattern == .requestReply {
-            throw GilBenchError(.mode, "sequential cannot run request-reply: the producer would wait for a reply forever")
-        }
+    package static func plan(for configuration: RunConfiguration) -> WorkloadPlan {
         let log = MessageLog(messageSize: configuration.messageSize)
         let coroutines = configuration.mode == .coroutines
         let transport: Transport = coroutines ? .generator : .queue

@@ -72,6 +72,9 @@ extension RunConfiguration {
         if mode == .coroutines, !workload.runsAsCoroutines {
             throw GilBenchError(.mode, "coroutines runs the countdown, race, race-locked and pipeline workloads, not \(workload.rawValue)")
         }
+        if workload == .pipeline && mode == .sequential && pattern == .requestReply {
+            throw GilBenchError(.mode, "sequential cannot run the request-reply pipeline: its producer would wait for a reply forever")
+        }
         guard yieldEvery >= 1 else { throw GilBenchError(.yieldEvery, "must be at least 1 iteration (got \(yieldEvery))") }
         guard messages >= 1 else { throw GilBenchError(.messages, "must be at least 1 (got \(messages))") }
         guard messageSize >= 1 && messageSize <= RunConfiguration.maxMessageSize else {

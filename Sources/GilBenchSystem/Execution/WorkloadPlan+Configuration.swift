@@ -26,7 +26,7 @@ extension WorkloadPlan {
         case .pipeline where configuration.mode == .processes:
             return try PipelinePeer.plan(for: configuration, executable: peerExecutable)
         case .pipeline:
-            return try PipelineWorkload.plan(for: configuration)
+            return PipelineWorkload.plan(for: configuration)
         }
     }
 }
