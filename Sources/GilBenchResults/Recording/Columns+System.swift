@@ -90,7 +90,7 @@ extension ConfigurationKey {
         if c.workload == .extension { churnN = c.churnN }
         if c.workload == .extension || c.workload == .ioLatency { calls = c.calls }
         if c.workload == .ioLatency { cpuThreads = c.cpuThreads }
-        if c.mode == .coroutines { yieldEvery = c.yieldEvery }
+        if c.mode == .coroutines && c.workload != .pipeline { yieldEvery = c.yieldEvery }
         if c.workload == .pipeline {
             messages = c.messages
             messageSize = c.messageSize
