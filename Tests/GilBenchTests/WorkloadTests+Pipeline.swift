@@ -5,13 +5,10 @@ extension WorkloadTests {
     static func pipeline(_ mode: ExecutionMode, _ pattern: MessagePattern, gil: GILDesign = .ticks, messages: Int = 300) -> RunConfiguration {
         var configuration = RunConfiguration()
         configuration.workload = .pipeline
-        configuration.mode = mode
-        configuration.gil = gil
-        configuration.pattern = pattern
-        configuration.messages = messages
-        configuration.messageSize = 100
+        configuration.applyWorkloadShape()  // producer and consumer
+        (configuration.mode, configuration.gil, configuration.pattern) = (mode, gil, pattern)
+        (configuration.messages, configuration.messageSize) = (messages, 100)
         configuration.switchIntervalMilliseconds = 0.5
-        configuration.applyWorkloadShape()
         return configuration
     }
 

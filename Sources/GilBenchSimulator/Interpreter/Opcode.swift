@@ -45,7 +45,7 @@ public enum Opcode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case lockAcquire
     /// Releases user-level lock `arg`.
     case lockRelease
-    /// Pops an item and puts it on message queue `arg` (`q.put(item)`, ``MessageQueue``).
+    /// Pops an item and puts it on message queue `arg` (`q.put(item)`, `MessageQueue`).
     case queuePut
     /// Takes the oldest item off message queue `arg`, waiting with the GIL released while it is
     /// empty (`q.get()`), and pushes it.
@@ -55,9 +55,9 @@ public enum Opcode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Pops a value and suspends the frame, handing the value to whoever resumed it; when the frame
     /// is resumed, the value sent in is pushed (`x = (yield v)`). CPython 2.7's `Python/ceval.c`
     /// YIELD_VALUE: `retval = POP(); f->f_stacktop = stack_pointer; why = WHY_YIELD; goto fast_yield`.
-    /// A program that contains it runs as a generator (see ``GeneratorTable``).
+    /// A program that contains it runs as a generator (see `GeneratorTable`).
     case yieldValue
-    /// Pops a value v, then a generator handle g (an index into the run's ``GeneratorTable``);
+    /// Pops a value v, then a generator handle g (an index into the run's `GeneratorTable`);
     /// resumes g with v (`g.send(v)`; `next(g)` sends 0, our None) and pushes the value g yields, or
     /// jumps to `arg` when g returns instead (StopIteration). CALL_FUNCTION of a generator's
     /// `send`/`next` in CPython 2.7: `Objects/genobject.c` `gen_send_ex`.

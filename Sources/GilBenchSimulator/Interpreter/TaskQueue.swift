@@ -1,5 +1,5 @@
 /// The round-robin scheduler's task queue, slide 160's `tasks = deque([...])`, holding generator
-/// indices (see ``GeneratorTable``): ``Programs/roundRobinScheduler(_:)`` reaches it through the
+/// indices (see `GeneratorTable`): ``Programs/roundRobinScheduler(_:)`` reaches it through the
 /// native calls `len`, `popleft` and `append` (`Modules/_collectionsmodule.c` `deque_len`,
 /// `deque_popleft`, `deque_append`, all run with the GIL held).
 public final class TaskQueue: @unchecked Sendable {

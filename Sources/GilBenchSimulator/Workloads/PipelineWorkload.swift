@@ -3,7 +3,7 @@ import Synchronization
 /// Slides 72-76, 113-125, 136-145 and 157-163: a producer sends `messages` messages of
 /// `messageSize` bytes to a consumer, in one of three models:
 ///
-/// - threads (and sequential): two interpreter threads and two ``MessageQueue``s built as
+/// - threads (and sequential): two interpreter threads and two `MessageQueue`s built as
 ///   `Lib/Queue.py` (`requests`, and `replies` for request-reply); a blocking `get()` releases the GIL;
 /// - processes: the producer here, the consumer in a process of its own with its own GIL, over a
 ///   pipe, each message pickled and unpickled natively (cPickle); see `PipelinePeer` in GilBenchSystem;

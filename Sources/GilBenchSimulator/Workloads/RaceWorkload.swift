@@ -7,7 +7,10 @@
 /// always ends at 0. The final x goes in `race_final_x`.
 public enum RaceWorkload {
     /// The source of one thread's loop; `operation` is BINARY_ADD or BINARY_SUBTRACT.
-    /// - Parameter yieldEvery: nil for threads; for coroutines, the iterations between yields.
+    /// - Parameters:
+    ///   - operation: BINARY_ADD or BINARY_SUBTRACT.
+    ///   - locked: whether a user lock wraps each update (`race-locked`).
+    ///   - yieldEvery: nil for threads; for coroutines, the iterations between yields.
     public static func source(operation: String, locked: Bool, yieldEvery: Int? = nil) -> String {
         """
         # def update(n):

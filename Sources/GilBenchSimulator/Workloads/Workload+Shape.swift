@@ -29,7 +29,7 @@ extension Workload {
     }
 
     /// Whether the workload's tasks can run as generators (`--mode coroutines`): those whose programs
-    /// are built around ``Programs/countingLoop(_:test:body:exit:yieldEvery:)``, and the pipeline.
+    /// are built around `Programs.countingLoop`, and the pipeline.
     public var runsAsCoroutines: Bool {
         switch self {
         case .countdown, .race, .raceLocked, .pipeline: true

@@ -2,7 +2,9 @@ import GilBenchSimulator
 
 extension WorkloadPlan {
     /// The plan for `configuration`'s workload.
-    /// - Parameter peerExecutable: the gilbench binary a pipeline's consumer process runs (processes mode).
+    /// - Parameters:
+    ///   - configuration: what to run.
+    ///   - peerExecutable: the gilbench binary a pipeline's consumer process runs (processes mode).
     public static func make(
         for configuration: RunConfiguration, peerExecutable: String = WorkerPool.executable
     ) throws(GilBenchError) -> WorkloadPlan {

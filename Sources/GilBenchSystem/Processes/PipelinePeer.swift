@@ -9,10 +9,10 @@ import GilBenchSimulator
 /// process, the consumer in a child process (`gilbench pipeline-peer`) with its own interpreter and
 /// GIL, and each message goes over a pipe as multiprocessing's `Connection.send`/`recv` send it:
 /// pickled (`dumps`), written with its length (`send_bytes`), read (`recv_bytes`) and unpickled
-/// (`loads`); see ``PickledConnection``.
+/// (`loads`); see `PickledConnection`.
 ///
 /// The child says it is ready before the producer starts, so its start-up is not part of the run;
-/// when its loop ends it sends its ``MessageLog`` summary, which becomes the run's pipeline columns.
+/// when its loop ends it sends its `MessageLog` summary, which becomes the run's pipeline columns.
 public enum PipelinePeer {
     /// The hidden command a consumer process runs.
     public static let command = "pipeline-peer"
