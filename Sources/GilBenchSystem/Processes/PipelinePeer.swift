@@ -11,14 +11,17 @@ import GilBenchSimulator
 /// pickled (`dumps`), written with its length (`send_bytes`), read (`recv_bytes`) and unpickled
 /// (`loads`); see `PickledConnection`.
 ///
-/// The child says it is ready before the producer starts, so its start-up is not part of the run;
+/// The child says it is ready before the producer starts, so its start-up is not part of the run
+/// (neither of its clock nor of its system-call count, which is the producer's alone);
 /// when its loop ends it sends its `MessageLog` summary, which becomes the run's pipeline columns.
 public enum PipelinePeer {
     /// The hidden command a consumer process runs.
     public static let command = "pipeline-peer"
 
-    /// The plan for `configuration` (processes mode): its one task is the producer; `start` starts
-    /// the consumer process from `executable` and waits until it is ready.
+    /// The plan for `configuration` (processes mode): its one task is the producer. The consumer
+    /// process is started from `executable`, and is ready, when the plan is returned; the plan's
+    /// `finish` reads its summary and reaps it (a plan dropped unfinished closes its pipes, and the
+    /// consumer, reading end of file, exits).
     package static func plan(for configuration: RunConfiguration, executable: String) throws(GilBenchError) -> WorkloadPlan {
         let settings = configuration.interpreterSettings
         let arguments = [
@@ -33,19 +36,19 @@ public enum PipelinePeer {
         let producer = try! Assembler.assemble(
             PipelineWorkload.producerSource(.pipe, configuration.pattern), name: "producer",
             natives: [log.messageFunction] + connection.natives)
+        // The consumer starts here, before the run's probes begin: the region counts the producer's
+        // system calls only, not the consumer's start-up.
+        let child = try ChildProcess.spawn(executable: executable, arguments: arguments)
+        connection.connect(input: child.output, output: child.input)
+        peer.child = child
+        guard connection.receiveFrame() == 1, connection.frame.first == UInt8(ascii: "R") else {
+            peer.end(connection)
+            throw GilBenchError(.runFailed, "the consumer process did not start: \(peer.problem ?? "no answer")")
+        }
         return WorkloadPlan(
             tasks: [InterpretedTask(program: producer, arguments: [configuration.messages])],
             shared: SharedState(globals: 0, locks: 0),
             report: { _ in peer.outcome },
-            start: { () throws(GilBenchError) in
-                let child = try ChildProcess.spawn(executable: executable, arguments: arguments)
-                connection.connect(input: child.output, output: child.input)
-                peer.child = child
-                guard connection.receiveFrame() == 1, connection.frame.first == UInt8(ascii: "R") else {
-                    peer.end(connection)
-                    throw GilBenchError(.runFailed, "the consumer process did not start: \(peer.problem ?? "no answer")")
-                }
-            },
             finish: { peer.end(connection) },
             notes: { peer.problem.map { ["the consumer process failed: \($0)"] } ?? [] })
     }
@@ -121,10 +124,10 @@ public enum PipelinePeer {
     }
 }
 
-/// The consumer process of one run, seen from the producer: started by `start`, ended by `finish`.
+/// The consumer process of one run, seen from the producer: started with the plan, ended by `finish`.
 final class PeerHandle: @unchecked Sendable {
-    // @unchecked Sendable: set by the plan's start, read by its finish, report and notes, which the
-    // runner calls one after another on one thread.
+    // @unchecked Sendable: set when the plan is made, then read by its finish, report and notes,
+    // which the runner calls one after another on one thread.
     var child: ChildProcess?
     var outcome = WorkloadOutcome()
     var problem: String?
