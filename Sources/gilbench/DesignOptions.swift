@@ -15,12 +15,28 @@ struct DesignOptions: ParsableArguments {
     @Option(help: "io-latency: CPU-bound threads beside the thread that answers requests.")
     var cpuThreads: Int = defaultConfiguration.cpuThreads
 
+    @Option(help: "coroutines: loop iterations between two yields of a task (slide 160: 1).")
+    var yieldEvery: Int = defaultConfiguration.yieldEvery
+
+    @Option(help: "pipeline: messages the producer sends.")
+    var messages: Int = defaultConfiguration.messages
+
+    @Option(help: "pipeline: bytes per message (at most 16777216, 16 MiB).")
+    var messageSize: Int = defaultConfiguration.messageSize
+
+    @Option(help: "pipeline: \(MessagePattern.allCases.map(\.rawValue).joined(separator: " or ")) (the consumer answers each message, the producer waits).")
+    var pattern: MessagePattern = defaultConfiguration.pattern
+
     /// Copies the options into `configuration` and fixes its thread count where the workload does.
     func apply(to configuration: inout RunConfiguration) {
         configuration.switchIntervalMilliseconds = switchInterval
         configuration.churnN = churnN
         configuration.calls = calls ?? configuration.workload.defaultCalls
         configuration.cpuThreads = cpuThreads
+        configuration.yieldEvery = yieldEvery
+        configuration.messages = messages
+        configuration.messageSize = messageSize
+        configuration.pattern = pattern
         configuration.applyWorkloadShape()
     }
 }

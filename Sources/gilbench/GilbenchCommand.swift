@@ -25,6 +25,7 @@ struct GilbenchCommand: ParsableCommand {
     /// `worker --help`, goes through the parser.
     static func main() {
         if let status = Worker.serveDirectly(CommandLine.arguments) { Glibc.exit(status) }
+        if let status = PipelinePeer.serveDirectly(CommandLine.arguments) { Glibc.exit(status) }
         main(nil)
     }
 }

@@ -6,6 +6,7 @@ extension ExecutionMode: ExpressibleByArgument {}
 extension LockKind: ExpressibleByArgument {}
 extension GILDesign: ExpressibleByArgument {}
 extension CPUSelection: ExpressibleByArgument {}
+extension MessagePattern: ExpressibleByArgument {}
 
 /// A configuration as the library makes it: the options' defaults are its fields, so that the command
 /// line and the library agree on them.

@@ -22,6 +22,9 @@ extension RunSetting {
         case .cpuList: "--cpu-list"
         case .sweepValues: "--values"
         case .tree: "--tree"
+        case .yieldEvery: "--yield-every"
+        case .messages: "--messages"
+        case .messageSize: "--message-size"
         }
     }
 }

@@ -79,3 +79,27 @@ struct PythonTests {
         #expect(session.rows.first { $0.workload == .race }?.raceFinalX != nil)
     }
 }
+
+@Suite("Python: the tutorial's real twins")
+struct PythonTutorialTests {
+    @Test("python3 runs the coroutine scheduler and every pipeline model and pattern, and reports messages",
+          .enabled(if: (try? PythonInterpreter.locate("python3")) != nil))
+    func tutorialTwins() throws {
+        let bench = try PythonBench(python: "python3")
+        let experiments = PythonExperiment.tutorial(for: bench.interpreter, n: 2_000, messages: 200, sizes: [64], repetitions: 1)
+        #expect(experiments.count == 1 + 3 * 2)
+        #expect(Set(experiments.map(\.configuration)).count == experiments.count, "configurations are distinct")
+        for experiment in experiments {
+            let measurement = try bench.measure(experiment)
+            let record = experiment.configuration.record
+            if experiment.configuration.workload == .pipeline {
+                #expect(measurement.outcome.messagesReceived == 200, "\(experiment.program)")
+                #expect((measurement.outcome.messagesPerSecond ?? 0) > 0, "\(experiment.program)")
+                #expect(measurement.outcome.messageLatencyP99Microseconds != nil, "\(experiment.program)")
+                #expect(record[.messages] == "200" && record[.messageSize] == "64" && record[.n] == nil)
+            } else {
+                #expect(record[.mode] == "coroutines" && record[.n] == "2000")
+            }
+        }
+    }
+}

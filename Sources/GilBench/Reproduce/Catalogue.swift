@@ -14,8 +14,8 @@ import Foundation
 public enum Catalogue {
     /// Every experiment, available or not.
     public static var experiments: [Experiment] {
-        [machine, race, countdown, checkInterval, longTick, syscalls, failedAcquisitions, extensionSpeedup, processes, hashing,
-         intervalGIL, convoy, fairGIL, noGIL]
+        [machine, race, messages, countdown, checkInterval, longTick, syscalls, failedAcquisitions, extensionSpeedup, processes, hashing,
+         coroutines, intervalGIL, convoy, fairGIL, noGIL]
     }
 
     /// Reference figures that are settings rather than measurements, with why no verdict is drawn on them.

@@ -61,9 +61,9 @@ public struct ComparedMetric: Sendable, Hashable, Codable {
             return (.lowerIsBetter, 0.25)
         case .unreadableFiles:
             return (.lowerIsBetter, 0)
-        case .latencyP50Us, .latencyP99Us, .latencyMaxUs, .longTickUs:
+        case .latencyP50Us, .latencyP99Us, .latencyMaxUs, .longTickUs, .messageLatencyP50Us, .messageLatencyP99Us:
             return (.lowerIsBetter, 0.25)
-        case .requestsPerSecond:
+        case .requestsPerSecond, .messagesPerSecond:
             return (.higherIsBetter, 0.10)
         case .instructions, .ticks, .files, .bytes, .raceFinalX:
             return (.informational, 0)

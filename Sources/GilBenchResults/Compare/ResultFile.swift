@@ -76,7 +76,7 @@ public struct ResultFile: Sendable {
         for record in data where record.fields[schemaIndex] != String(Column.currentSchemaVersion) {
             throw fail(record.line, "schema_version is '\(record.fields[schemaIndex])'; this gilbench reads version \(Column.currentSchemaVersion) only")
         }
-        let missing = Column.allCases.filter { index[$0.rawValue] == nil && !Column.disturbance.contains($0) }
+        let missing = Column.allCases.filter { index[$0.rawValue] == nil && !Column.disturbance.contains($0) && !Column.addedLater.contains($0) }
         if !missing.isEmpty {
             throw fail(header.line, "missing column\(missing.count == 1 ? "" : "s") \(missing.map(\.rawValue).joined(separator: ", "))")
         }

@@ -45,6 +45,7 @@ public enum PlotSet {
         let workloads = Set(rows.compactMap { $0.key.workload })
         if workloads.contains(.extension), let p = speedupPlot(experiment, summary) { out.append(p) }
         if workloads.contains(.ioLatency), let p = latencyPlot(experiment, summary) { out.append(p) }
+        if workloads.contains(.pipeline), let p = messagesPlot(experiment, summary) { out.append(p) }
         if let p = checkIntervalPlot(experiment, summary) { out.append(p) }
         if out.isEmpty, let p = wallPlot(experiment, summary) { out.append(p) }
         if let p = syscallPlot(experiment, summary) { out.append(p) }
@@ -64,6 +65,20 @@ public enum PlotSet {
                 x: "configuration", y: "wall time (s)"),
             bars: medianBars(labelled(summary.groups), [(.wallSeconds, "")]),
             format: { String(format: $0 >= 10 ? "%.1f s" : "%.2f s", $0) })
+    }
+
+    /// Pipeline: messages per second per model and message size, on a log scale (models differ by
+    /// orders of magnitude).
+    public static func messagesPlot(_ experiment: String, _ summary: Summary) -> NamedPlot? {
+        let pipeline = summary.groups.filter { $0.key.workload == .pipeline }
+        guard !pipeline.isEmpty else { return nil }
+        return barPlot(
+            experiment, "messages", caption: "messages per second per model and message size, log scale",
+            ChartTitles(
+                "\(experiment): messages per second", subtitle: "median of \(repetitions(summary)) repetitions; whiskers: slowest to fastest",
+                x: "model and message size", y: "messages per second"),
+            bars: medianBars(labelled(pipeline), [(.messagesPerSecond, "")], everyRow: true),
+            logarithmic: true, format: { PlotScale.label($0.rounded()) })
     }
 
     /// System calls per configuration on a log scale: all calls and futex calls (slides 96-97).
@@ -211,7 +226,8 @@ public enum PlotSet {
             (.processes, { "\($0) proc" }), (.cpus, { $0 == "1" ? "1 CPU" : "\($0) CPUs" }), (.checkInterval, { "ci=\($0)" }),
             (.switchIntervalMs, { "\($0) ms" }), (.churnN, { "n=\($0)" }), (.cpuThreads, { "\($0) CPU-bound" }),
             (.gilDuringHash, { $0 == GILDuringHash.hold.rawValue ? "GIL held" : "GIL released" }), (.chunkSize, { "\($0) B" }),
-            (.n, { "n=\($0)" }), (.tasks, { "\($0) tasks" }),
+            (.n, { "n=\($0)" }), (.tasks, { "\($0) tasks" }), (.pattern, { $0 }), (.messageSize, { "\($0) B msg" }),
+            (.yieldEvery, { "yield every \($0)" }),
         ]
         let varying = columns.filter { c, _ in
             // Thread counts matter only between threaded runs: sequential runs have one by construction.

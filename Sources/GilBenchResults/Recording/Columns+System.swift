@@ -73,10 +73,15 @@ extension ConfigurationKey {
         }
         sweepParameter = c.sweepParameter
         syscallCounter = c.syscallCounter.counted
+        if c.workload == .pipeline {
+            messages = c.messages
+            messageSize = c.messageSize
+            pattern = c.pattern
+        }
         if case .interpreter(_, let realGIL) = c.engine {
             // A real interpreter: its own GIL, its own defaults; only what the run set is written.
             gil = realGIL
-            if c.workload != .hashing { n = c.n }
+            if c.workload.usesN { n = c.n }
             if c.sweepParameter == .switchInterval { switchIntervalMs = ResultRow.canonical(c.switchIntervalMilliseconds) }
             if c.sweepParameter == .checkInterval { checkInterval = c.checkInterval }
             if c.workload == .hashing { chunkSize = c.chunkSize }
@@ -90,6 +95,7 @@ extension ConfigurationKey {
         if c.workload == .extension { churnN = c.churnN }
         if c.workload == .extension || c.workload == .ioLatency { calls = c.calls }
         if c.workload == .ioLatency { cpuThreads = c.cpuThreads }
+        if c.mode == .coroutines && c.workload != .pipeline { yieldEvery = c.yieldEvery }
         if c.workload == .hashing {
             chunkSize = c.chunkSize
             gilDuringHash = c.gilDuringHash
@@ -134,6 +140,9 @@ extension ResultRow.Measurements {
         latencyP99Us = ResultRow.canonical(o.latencyP99Microseconds)
         latencyMaxUs = ResultRow.canonical(o.latencyMaxMicroseconds)
         requestsPerSecond = ResultRow.canonical(o.requestsPerSecond)
+        messagesPerSecond = ResultRow.canonical(o.messagesPerSecond)
+        messageLatencyP50Us = ResultRow.canonical(o.messageLatencyP50Microseconds)
+        messageLatencyP99Us = ResultRow.canonical(o.messageLatencyP99Microseconds)
         files = o.files
         bytes = o.bytes
         unreadableFiles = o.unreadableFiles

@@ -34,6 +34,12 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     case sha512Core = "sha512_core"
     case sweepParameter = "sweep_parameter"
     case `repeat`
+    /// Coroutines: loop iterations between yields (`--yield-every`).
+    case yieldEvery = "yield_every"
+    /// Pipeline: messages sent, bytes per message, and `stream` or `request-reply`.
+    case messages
+    case messageSize = "message_size"
+    case pattern
 
     // MARK: Measurements
     case wallSeconds = "wall_s"
@@ -79,6 +85,10 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     case disturbed
     /// How many measurements the repetition took (a disturbed one is measured again).
     case attempts
+    /// Pipeline: messages received per second, and each one's time from sent to received.
+    case messagesPerSecond = "messages_per_s"
+    case messageLatencyP50Us = "message_latency_p50_us"
+    case messageLatencyP99Us = "message_latency_p99_us"
 
     // MARK: Machine
     case host
@@ -104,7 +114,13 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     public static let configuration: [Column] = [
         .experiment, .engine, .workload, .mode, .gil, .lock, .tasks, .threads, .processes, .cpus, .cpuList, .n,
         .checkInterval, .switchIntervalMs, .churnN, .calls, .cpuThreads, .chunkSize, .gilDuringHash, .sha512Core, .sweepParameter,
-        .syscallCounter,
+        .syscallCounter, .yieldEvery, .messages, .messageSize, .pattern,
+    ]
+
+    /// Columns added after schema version 1's first files (the coroutines and pipeline columns):
+    /// a file written before them reads them as empty.
+    public static let addedLater: [Column] = [
+        .yieldEvery, .messages, .messageSize, .pattern, .messagesPerSecond, .messageLatencyP50Us, .messageLatencyP99Us,
     ]
 }
 

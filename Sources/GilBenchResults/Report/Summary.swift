@@ -155,6 +155,7 @@ public struct Summary {
         let optional: [(String, Column)] = [
             ("lat p50 us", .latencyP50Us), ("lat p99 us", .latencyP99Us), ("req/s", .requestsPerSecond),
             ("long tick us", .longTickUs), ("race x", .raceFinalX), ("forced/s", .forcedSwitches),
+            ("msg/s", .messagesPerSecond), ("msg p50 us", .messageLatencyP50Us), ("msg p99 us", .messageLatencyP99Us),
         ]
         for (title, column) in optional where groups.contains(where: { !$0.values(column).isEmpty }) {
             if column == .forcedSwitches {
@@ -162,6 +163,13 @@ public struct Summary {
             } else {
                 metrics.append((title, { Summary.fmt($0.median(column)) }))
             }
+        }
+        if groups.contains(where: { $0.key.messages != nil && !$0.values(.syscallsTotal).isEmpty }) {
+            // Pipeline: this process's counted system calls per message sent.
+            metrics.append(("calls/msg", { g in
+                guard let m = g.key.messages, m > 0, let calls = g.median(.syscallsTotal) else { return "" }
+                return Summary.fmt(calls / Double(m))
+            }))
         }
         var table: [[String]] = [["configuration"] + metrics.map(\.0)]
         for g in groups { table.append([g.markedLabel] + metrics.map { $0.1(g) }) }

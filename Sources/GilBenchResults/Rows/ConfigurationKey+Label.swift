@@ -18,6 +18,8 @@ extension ConfigurationKey {
         if switchIntervalMs != 5, let si = cell(.switchIntervalMs) { parts.append("si=\(si)ms") }
         if let churn = cell(.churnN) { parts.append("churn=\(churn)") }
         if let k = cell(.cpuThreads) { parts.append("cpu thr=\(k)") }
+        if let every = yieldEvery, every != 1 { parts.append("yield-every=\(every)") }
+        if let pattern = cell(.pattern), let size = cell(.messageSize) { parts.append("\(pattern) \(size)B") }
         // A swept column not shown above: n or calls.
         if let swept = sweepParameter?.column, ![.checkInterval, .switchIntervalMs, .churnN, .cpuThreads, .threads].contains(swept) {
             parts.append("\(swept.rawValue)=\(cell(swept) ?? "")")

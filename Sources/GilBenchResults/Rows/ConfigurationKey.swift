@@ -39,6 +39,12 @@ public struct ConfigurationKey: Sendable, Hashable {
     public var sweepParameter: SweepParameter?
     /// The counter that counted the system calls; nil when none did.
     public var syscallCounter: SyscallCounterKind?
+    /// Coroutines: iterations between yields.
+    public var yieldEvery: Int?
+    /// Pipeline: messages, bytes per message, and the pattern.
+    public var messages: Int?
+    public var messageSize: Int?
+    public var pattern: MessagePattern?
     /// Cells that did not decode into their field's type, verbatim, by column.
     public private(set) var undecoded: [Column: String] = [:]
 
@@ -75,6 +81,7 @@ public struct ConfigurationKey: Sendable, Hashable {
             case .sha512Core: return sha512Core?.rawValue
             case .sweepParameter: return sweepParameter?.column.rawValue
             case .syscallCounter: return syscallCounter?.rawValue
+            case .pattern: return pattern?.rawValue
             default: return nil
             }
         }
@@ -99,6 +106,7 @@ public struct ConfigurationKey: Sendable, Hashable {
                 case .sweepParameter:
                     decoded = Self.decode(cell, { c in SweepParameter.allCases.first { $0.column.rawValue == c } }, into: &sweepParameter)
                 case .syscallCounter: decoded = Self.decode(cell, SyscallCounterKind.init(rawValue:), into: &syscallCounter)
+                case .pattern: decoded = Self.decode(cell, MessagePattern.init(rawValue:), into: &pattern)
                 default: decoded = true
                 }
             }
@@ -119,6 +127,9 @@ public struct ConfigurationKey: Sendable, Hashable {
         case .calls: \.calls
         case .cpuThreads: \.cpuThreads
         case .chunkSize: \.chunkSize
+        case .yieldEvery: \.yieldEvery
+        case .messages: \.messages
+        case .messageSize: \.messageSize
         default: nil
         }
     }

@@ -150,6 +150,10 @@ extension ResultRow {
         public var disturbed: Int?
         /// How many measurements the repetition took (`attempts`).
         public var attempts: Int?
+        /// Pipeline: messages received per second, latency p50 and p99 in microseconds.
+        public var messagesPerSecond: Double?
+        public var messageLatencyP50Us: Double?
+        public var messageLatencyP99Us: Double?
         /// Cells that did not decode into their column's type, verbatim.
         public private(set) var undecoded: [Column: String] = [:]
 
@@ -202,6 +206,9 @@ extension ResultRow {
             case .foreignCPUSeconds: .real(\.foreignCPUSeconds)
             case .disturbed: .integer(\.disturbed)
             case .attempts: .integer(\.attempts)
+            case .messagesPerSecond: .real(\.messagesPerSecond)
+            case .messageLatencyP50Us: .real(\.messageLatencyP50Us)
+            case .messageLatencyP99Us: .real(\.messageLatencyP99Us)
             default: nil
             }
         }

@@ -34,6 +34,18 @@ public enum Workload: String, Sendable, CaseIterable, Codable {
     /// The machine's ceiling: `n` steps of native arithmetic per task with the GIL released
     /// (``SpinWorkload``), no interpreter loop.
     case spin
+    /// Slides 72-76, 113-125, 157-163: a producer sends `messages` messages of `messageSize` bytes
+    /// to a consumer through a queue (threads), a pipe (processes) or `send()` (coroutines); see
+    /// ``PipelineWorkload``.
+    case pipeline
+}
+
+/// How the pipeline's two sides talk (`--pattern`).
+public enum MessagePattern: String, Sendable, CaseIterable, Codable {
+    /// The producer sends, the consumer accumulates (total bytes); nobody waits for an answer.
+    case stream
+    /// An actor: the consumer answers each request, and the producer waits for each reply.
+    case requestReply = "request-reply"
 }
 
 /// How the tasks of a run are executed.
@@ -46,6 +58,9 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
     case processes
     /// `processes` worker processes fed small tasks through a queue (multiprocessing.Pool).
     case pool
+    /// All tasks as generators in one thread, resumed in turn by a round-robin scheduler (slide 160);
+    /// the pipeline's producer `send()`s into its consumer generator instead.
+    case coroutines
 }
 
 /// The GIL design a run uses.
@@ -107,6 +122,18 @@ public struct RunConfiguration: Sendable, Hashable {
     public var workerTimeoutSeconds: Double = 60
     /// Processes: a failure to inject into worker 1 (tests only; never a CSV column).
     public var workerFault: WorkerFault? = nil
+    /// Coroutines: loop iterations between two `yield`s of a task (`--yield-every`; slide 160: 1).
+    public var yieldEvery: Int = 1
+    /// Pipeline: messages the producer sends (`--messages`).
+    public var messages: Int = 100_000
+    /// Pipeline: bytes in each message's payload (`--message-size`).
+    public var messageSize: Int = 64
+    /// Pipeline: stream or request-reply (`--pattern`).
+    public var pattern: MessagePattern = .stream
+
+    /// The largest `messageSize` accepted: 16 MiB, so that a message and its pickled copy stay well
+    /// within memory and a pipe transfer stays a few milliseconds.
+    public static let maxMessageSize = 16 << 20
 
     public init() {}
 
@@ -114,7 +141,14 @@ public struct RunConfiguration: Sendable, Hashable {
     public var threads: Int { mode == .threads ? tasks : 1 }
 
     /// Worker processes the run starts (1: the run stays in this process).
-    public var processCount: Int { mode == .processes || mode == .pool ? processes : 1 }
+    /// The pipeline's processes mode is always two: the producer's (this one) and the consumer's.
+    public var processCount: Int {
+        guard mode == .processes || mode == .pool else { return 1 }
+        return workload == .pipeline ? 2 : processes
+    }
+
+    /// Iterations between yields for the tasks' programs: `yieldEvery` in coroutines mode, nil otherwise.
+    public var generatorYieldEvery: Int? { mode == .coroutines ? yieldEvery : nil }
 
     /// Whether the lock kind matters (only the tick design is built on one).
     public var lockColumn: String { gil == .ticks ? lock.rawValue : "" }

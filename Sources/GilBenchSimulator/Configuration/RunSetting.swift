@@ -4,6 +4,7 @@
 public enum RunSetting: Sendable, Hashable, CaseIterable {
     case n, checkInterval, switchInterval, tasks, repetitions, warmup, processes, chunkSize, workerTimeout
     case churnN, calls, cpuThreads, mode, workload, cpuCount, cpuList, sweepValues, tree
+    case yieldEvery, messages, messageSize
 
     /// The setting in words, for messages read outside the command line.
     public var name: String {
@@ -26,6 +27,9 @@ public enum RunSetting: Sendable, Hashable, CaseIterable {
         case .cpuList: "the CPU list"
         case .sweepValues: "the swept values"
         case .tree: "the tree to hash"
+        case .yieldEvery: "the iterations between yields"
+        case .messages: "the number of messages"
+        case .messageSize: "the message size"
         }
     }
 }

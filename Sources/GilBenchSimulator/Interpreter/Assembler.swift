@@ -22,7 +22,8 @@
 ///         RETURN_VALUE
 ///
 /// `.local` names the program's arguments in order (the first is `n` for every workload); `.native`
-/// and `.lock` declare the native functions (resolved from `natives`) and user-level locks it uses.
+/// `.lock` and `.queue` declare the native functions (resolved from `natives`), user-level locks and
+/// message queues it uses.
 public enum Assembler {
     /// Assembles `source`.
     /// - Parameters:
@@ -33,7 +34,7 @@ public enum Assembler {
     public static func assemble(
         _ source: String, name: String, natives available: [NativeFunction] = []
     ) throws(ProgramError) -> Program {
-        var locals: [String] = [], globals: [String] = [], locks: [String] = []
+        var locals: [String] = [], globals: [String] = [], locks: [String] = [], queues: [String] = []
         var natives: [NativeFunction] = []
         var constants: [Int] = []
         var labels: [String: Int] = [:]
@@ -69,6 +70,7 @@ public enum Assembler {
                     case ".local": _ = intern(word, in: &locals)
                     case ".global": _ = intern(word, in: &globals)
                     case ".lock": _ = intern(word, in: &locks)
+                    case ".queue": _ = intern(word, in: &queues)
                     case ".native":
                         guard let function = available.first(where: { $0.name == word }) else {
                             throw ProgramError(line: lineNumber, message: "unknown native function '\(word)'")
@@ -113,7 +115,7 @@ public enum Assembler {
                         throw ProgramError(line: line, message: "unknown comparison '\(operand)'")
                     }
                     argument = op.rawValue
-                case .popJumpIfFalse, .popJumpIfTrue, .jumpAbsolute:
+                case .popJumpIfFalse, .popJumpIfTrue, .jumpAbsolute, .genSend:
                     guard let target = labels[operand] else {
                         throw ProgramError(line: line, message: "unknown label '\(operand)'")
                     }
@@ -128,6 +130,11 @@ public enum Assembler {
                         throw ProgramError(line: line, message: "'\(operand)' is not declared with .lock")
                     }
                     argument = i
+                case .queuePut, .queueGet:
+                    guard let i = queues.firstIndex(of: operand) else {
+                        throw ProgramError(line: line, message: "'\(operand)' is not declared with .queue")
+                    }
+                    argument = i
                 default:
                     argument = 0
                 }
@@ -136,6 +143,6 @@ public enum Assembler {
         }
         return try Program(
             name: name, instructions: code, constants: constants, localNames: locals, globalNames: globals,
-            natives: natives, lockCount: locks.count)
+            natives: natives, lockCount: locks.count, queueCount: queues.count)
     }
 }

@@ -45,8 +45,23 @@ public enum Opcode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case lockAcquire
     /// Releases user-level lock `arg`.
     case lockRelease
+    /// Pops an item and puts it on message queue `arg` (`q.put(item)`, `MessageQueue`).
+    case queuePut
+    /// Takes the oldest item off message queue `arg`, waiting with the GIL released while it is
+    /// empty (`q.get()`), and pushes it.
+    case queueGet
     /// Pops the return value and ends the program.
     case returnValue
+    /// Pops a value and suspends the frame, handing the value to whoever resumed it; when the frame
+    /// is resumed, the value sent in is pushed (`x = (yield v)`). CPython 2.7's `Python/ceval.c`
+    /// YIELD_VALUE: `retval = POP(); f->f_stacktop = stack_pointer; why = WHY_YIELD; goto fast_yield`.
+    /// A program that contains it runs as a generator (see `GeneratorTable`).
+    case yieldValue
+    /// Pops a value v, then a generator handle g (an index into the run's `GeneratorTable`);
+    /// resumes g with v (`g.send(v)`; `next(g)` sends 0, our None) and pushes the value g yields, or
+    /// jumps to `arg` when g returns instead (StopIteration). CALL_FUNCTION of a generator's
+    /// `send`/`next` in CPython 2.7: `Objects/genobject.c` `gen_send_ex`.
+    case genSend
 
     /// Whether the *next* dispatch after this instruction passes the ticker, as in CPython 2.7.
     ///
@@ -60,11 +75,14 @@ public enum Opcode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     ///   POP_JUMP_IF_FALSE/TRUE that follows: that case is handled by the interpreter),
     ///   binary and in-place arithmetic, LOAD_GLOBAL, STORE_GLOBAL, JUMP_ABSOLUTE (`continue`
     ///   because FAST_LOOPS is 0 in a default build), calls, and everything else.
+    /// - YIELD_VALUE leaves the frame (`goto fast_yield`) without passing the ticker; the tick comes
+    ///   when the frame is resumed: `gen_send_ex` calls `PyEval_EvalFrameEx`, whose first step is
+    ///   the loop top and its ticker test. GEN_SEND (a CALL_FUNCTION) ticks after it returns.
     /// So the countdown `while n > 0: n -= 1` ticks twice per iteration (INPLACE_SUBTRACT and
     /// JUMP_ABSOLUTE) in eight instructions, and a check interval of 100 ticks is 50 iterations.
     public var ticks: Bool {
         switch self {
-        case .loadFast, .loadConst, .storeFast, .popTop, .dupTop, .nop, .popJumpIfFalse, .popJumpIfTrue:
+        case .loadFast, .loadConst, .storeFast, .popTop, .dupTop, .nop, .popJumpIfFalse, .popJumpIfTrue, .yieldValue:
             return false
         default:
             return true
@@ -95,6 +113,10 @@ public enum Opcode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .lockAcquire: "LOCK_ACQUIRE"
         case .lockRelease: "LOCK_RELEASE"
         case .returnValue: "RETURN_VALUE"
+        case .queuePut: "QUEUE_PUT"
+        case .queueGet: "QUEUE_GET"
+        case .yieldValue: "YIELD_VALUE"
+        case .genSend: "GEN_SEND"
         }
     }
 
@@ -102,7 +124,7 @@ public enum Opcode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     public var hasArgument: Bool {
         switch self {
         case .nop, .binaryAdd, .binarySubtract, .inplaceAdd, .inplaceSubtract, .popTop, .dupTop,
-             .containsInRange, .returnValue:
+             .containsInRange, .returnValue, .yieldValue:
             return false
         default:
             return true

@@ -33,7 +33,7 @@ public struct NativeFunction: Sendable {
 
 /// A compiled program: instructions plus the tables their arguments index.
 ///
-/// Programs are checked when built (``init(name:instructions:constants:localNames:globalNames:natives:lockCount:)``):
+/// Programs are checked when built (``init(name:instructions:constants:localNames:globalNames:natives:lockCount:queueCount:)``):
 /// every argument is in range and the stack depth is the same on every path into an instruction,
 /// so the interpreter runs without bounds checks on its stack.
 public struct Program: Sendable {
@@ -45,6 +45,8 @@ public struct Program: Sendable {
     public private(set) var natives: [NativeFunction]
     /// How many user-level locks (LOCK_ACQUIRE / LOCK_RELEASE arguments) the program uses.
     public let lockCount: Int
+    /// How many message queues (QUEUE_PUT / QUEUE_GET arguments) the program uses.
+    public let queueCount: Int
     /// The deepest the value stack gets.
     public let maxStackDepth: Int
 
@@ -55,8 +57,10 @@ public struct Program: Sendable {
         localNames: [String] = [],
         globalNames: [String] = [],
         natives: [NativeFunction] = [],
-        lockCount: Int = 0
+        lockCount: Int = 0,
+        queueCount: Int = 0
     ) throws(ProgramError) {
+        self.queueCount = queueCount
         self.name = name
         self.instructions = instructions
         self.constants = constants
@@ -66,7 +70,7 @@ public struct Program: Sendable {
         self.lockCount = lockCount
         self.maxStackDepth = try Program.verify(
             instructions, constants: constants.count, locals: localNames.count, globals: globalNames.count,
-            natives: natives.count, locks: lockCount)
+            natives: natives.count, locks: lockCount, queues: queueCount)
     }
 
     /// The same program with `natives` in its native-function slots. Nothing to verify again: the
@@ -80,7 +84,7 @@ public struct Program: Sendable {
 
     /// Checks every argument and computes the maximum stack depth by walking all paths.
     private static func verify(
-        _ code: [Instruction], constants: Int, locals: Int, globals: Int, natives: Int, locks: Int
+        _ code: [Instruction], constants: Int, locals: Int, globals: Int, natives: Int, locks: Int, queues: Int
     ) throws(ProgramError) -> Int {
         guard !code.isEmpty else { throw ProgramError(line: nil, message: "the program has no instructions") }
         var depthAt = [Int?](repeating: nil, count: code.count)
@@ -106,6 +110,8 @@ public struct Program: Sendable {
             let ins = code[pc]
             var successors = [pc + 1]
             let pops: Int, pushes: Int
+            // GEN_SEND's jump (the generator returned) leaves one value fewer than its fall-through.
+            var jumpDepthAdjustment = 0
             switch ins.opcode {
             case .nop: (pops, pushes) = (0, 0)
             case .loadFast: try index(pc, locals, "local"); (pops, pushes) = (0, 1)
@@ -133,13 +139,21 @@ public struct Program: Sendable {
             case .returnValue:
                 successors = []
                 (pops, pushes) = (1, 0)
+            case .yieldValue: (pops, pushes) = (1, 1)
+            case .queuePut: try index(pc, queues, "queue"); (pops, pushes) = (1, 0)
+            case .queueGet: try index(pc, queues, "queue"); (pops, pushes) = (0, 1)
+            case .genSend:
+                try index(pc, code.count, "jump target")
+                successors.append(Int(ins.argument))
+                (pops, pushes) = (2, 1)
+                jumpDepthAdjustment = -1
             }
             guard depth >= pops else {
                 throw ProgramError(line: nil, message: "instruction \(pc) (\(ins.opcode)) pops an empty stack")
             }
             let after = depth - pops + pushes
             maxDepth = max(maxDepth, depth - pops + pushes, depth)
-            for next in successors { work.append((next, after)) }
+            for (i, next) in successors.enumerated() { work.append((next, i == 0 ? after : after + jumpDepthAdjustment)) }
         }
         return maxDepth
     }

@@ -14,8 +14,12 @@ public final class SharedState: @unchecked Sendable {
     /// The user-level locks (Python's `threading.Lock`): semaphores, as CPython 2's on Linux.
     private let locks: [Semaphore]
 
-    public init(globals: Int, locks: Int) {
+    /// The message queues (Python's `Queue.Queue`).
+    private let queues: [MessageQueue]
+
+    public init(globals: Int, locks: Int, queues: Int = 0) {
         globalCount = globals
+        self.queues = (0..<queues).map { _ in MessageQueue() }
         self.globals = .allocate(capacity: max(globals, 1))
         for i in 0..<globals { (self.globals + i).initialize(to: Atomic(0)) }
         self.locks = (0..<locks).map { _ in Semaphore(value: 1) }
@@ -33,4 +37,6 @@ public final class SharedState: @unchecked Sendable {
     public func global(_ index: Int) -> Int { load(global: index) }
 
     func lock(_ index: Int) -> Semaphore { locks[index] }
+
+    func queue(_ index: Int) -> MessageQueue { queues[index] }
 }

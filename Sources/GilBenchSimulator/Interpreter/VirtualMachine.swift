@@ -17,44 +17,48 @@ public enum VirtualMachine {
     ///   - gil: the GIL design.
     ///   - thread: the thread's state; its ticks and instructions are added to.
     ///   - shared: the run's globals and user locks.
+    ///   - generators: the generators the program may resume with GEN_SEND, by index (their frames
+    ///     are made here, on the same thread and object heap as the program's own).
     @inlinable
     public static func run<G: GlobalInterpreterLock>(
-        _ program: Program, arguments: [Int], gil: G, thread: inout InterpreterThread, shared: SharedState
+        _ program: Program, arguments: [Int], gil: G, thread: inout InterpreterThread, shared: SharedState,
+        generators: [InterpretedTask] = []
     ) -> Int {
         var heap = ObjectHeap()
-        let localCount = max(program.localNames.count, 1)
-        let locals = UnsafeMutablePointer<ObjectRef>.allocate(capacity: localCount)
-        // Departure: CPython starts locals unbound (NULL); ours start as 0, so no program can read garbage.
-        for i in 0..<localCount { locals[i] = heap.int(i < arguments.count ? arguments[i] : 0) }
-        let constants = UnsafeMutablePointer<ObjectRef>.allocate(capacity: max(program.constants.count, 1))
-        for (i, value) in program.constants.enumerated() { constants[i] = heap.int(value) }
-        let stack = UnsafeMutablePointer<ObjectRef>.allocate(capacity: max(program.maxStackDepth, 1))
+        let frame = Frame(program, arguments: arguments, heap: &heap)
+        let table = GeneratorTable(generators.map { Frame($0.program, arguments: $0.arguments, heap: &heap) })
         defer {
+            table.destroy()
+            frame.deallocate()
             heap.destroy()
-            locals.deallocate()
-            constants.deallocate()
-            stack.deallocate()
         }
-        return program.instructions.withUnsafeBufferPointer { code in
-            execute(
-                code: code, constants: constants, natives: program.natives, locals: locals, stack: stack,
-                heap: &heap, gil: gil, thread: &thread, shared: shared)
+        switch execute(frame: frame, heap: &heap, gil: gil, thread: &thread, shared: shared, generators: table) {
+        case .returned(let result), .yielded(let result):
+            // A top-level YIELD_VALUE (nothing to yield to) ends the program as a return would.
+            let value = result.pointee.value
+            heap.decref(result)
+            return value
         }
     }
 
+    /// Runs `frame` from where it stopped until it returns or yields.
     @usableFromInline
     static func execute<G: GlobalInterpreterLock>(
-        code: UnsafeBufferPointer<Instruction>, constants: UnsafeMutablePointer<ObjectRef>, natives: [NativeFunction],
-        locals: UnsafeMutablePointer<ObjectRef>, stack: UnsafeMutablePointer<ObjectRef>, heap: inout ObjectHeap,
-        gil: G, thread: inout InterpreterThread, shared: SharedState
-    ) -> Int {
-        var pc = 0
-        var sp = 0
+        frame: Frame, heap: inout ObjectHeap, gil: G, thread: inout InterpreterThread, shared: SharedState,
+        generators: GeneratorTable
+    ) -> FrameExit {
+        let code = UnsafeBufferPointer(frame.code)
+        let constants = frame.constants, locals = frame.locals, stack = frame.stack
+        let natives = frame.natives
+        var pc = frame.pc
+        var sp = frame.sp
         var instructions: UInt64 = 0
         var ticks: UInt64 = 0
         defer {
             thread.instructions &+= instructions
             thread.ticks &+= ticks
+            frame.pc = pc
+            frame.sp = sp
         }
         @inline(__always) func push(_ v: ObjectRef) { stack[sp] = v; sp &+= 1 }
         @inline(__always) func pop() -> ObjectRef { sp &-= 1; return stack[sp] }
@@ -165,24 +169,189 @@ public enum VirtualMachine {
                 push(heap.int(result))
                 tick()
             case .lockAcquire:
-                // threading.Lock.acquire(): try without blocking; if taken, release the GIL while
-                // blocking (Py_BEGIN_ALLOW_THREADS around PyThread_acquire_lock), as CPython does.
-                let lock = shared.lock(arg)
-                if !lock.tryWait() {
-                    gil.releaseForBlocking(&thread)
-                    lock.wait()
-                    gil.acquireAfterBlocking(&thread)
-                }
+                acquire(shared.lock(arg), releasing: gil, thread: &thread)
+                tick()
+            case .queuePut:
+                let item = pop()
+                shared.queue(arg).put(item.pointee.value) { lock in acquire(lock, releasing: gil, thread: &thread) }
+                heap.decref(item)
+                tick()
+            case .queueGet:
+                let item = shared.queue(arg).get { lock in acquire(lock, releasing: gil, thread: &thread) }
+                push(heap.int(item))
                 tick()
             case .lockRelease:
                 shared.lock(arg).post()
                 tick()
             case .returnValue:
-                let result = pop()
-                let value = result.pointee.value
-                heap.decref(result)
-                return value
+                return .returned(pop())
+            case .yieldValue:
+                // ceval.c YIELD_VALUE: the frame keeps its stack, locals and position (f_stacktop,
+                // f_lasti) for gen_send_ex to resume it; the value goes to the resumer.
+                return .yielded(pop())
+            case .genSend:
+                let sent = pop(), handle = pop()
+                let index = handle.pointee.value
+                heap.decref(handle)
+                // Counted before the generator runs its own instructions, as the resumer's CALL_FUNCTION is.
+                thread.instructions &+= instructions
+                thread.ticks &+= ticks
+                instructions = 0
+                ticks = 0
+                if let yielded = resume(
+                    generator: index, sending: sent, heap: &heap, gil: gil, thread: &thread, shared: shared,
+                    generators: generators)
+                {
+                    push(yielded)
+                } else {
+                    pc = arg
+                }
+                tick()
             }
         }
+    }
+}
+
+extension VirtualMachine {
+    /// threading.Lock.acquire(): try without blocking; if taken, release the GIL while blocking
+    /// (Py_BEGIN_ALLOW_THREADS around PyThread_acquire_lock in `Modules/threadmodule.c`).
+    static func acquire<G: GlobalInterpreterLock>(_ lock: Semaphore, releasing gil: G, thread: inout InterpreterThread) {
+        if !lock.tryWait() {
+            gil.releaseForBlocking(&thread)
+            lock.wait()
+            gil.acquireAfterBlocking(&thread)
+        }
+    }
+
+    /// `Objects/genobject.c` `gen_send_ex` (CPython 2.7): resumes generator `index` with `sent` and
+    /// returns what it yields, or nil when it returns (StopIteration) or has already finished.
+    ///
+    /// As in gen_send_ex, the sent value is pushed onto the generator's value stack unless the
+    /// generator has not started (`f_lasti == -1`: CPython refuses any value but None there; ours
+    /// drops it), and the frame then runs in `PyEval_EvalFrameEx`, whose loop top passes the ticker
+    /// before the first instruction: one tick per resumption.
+    @usableFromInline
+    static func resume<G: GlobalInterpreterLock>(
+        generator index: Int, sending sent: ObjectRef, heap: inout ObjectHeap, gil: G, thread: inout InterpreterThread,
+        shared: SharedState, generators: GeneratorTable
+    ) -> ObjectRef? {
+        guard let frame = generators.frame(index) else {
+            heap.decref(sent)
+            return nil
+        }
+        precondition(!frame.running, "generator already executing")
+        if frame.started {
+            frame.stack[frame.sp] = sent
+            frame.sp &+= 1
+        } else {
+            heap.decref(sent)
+            frame.started = true
+        }
+        thread.ticks &+= 1
+        gil.tick(&thread)
+        frame.running = true
+        let exit = execute(frame: frame, heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
+        frame.running = false
+        switch exit {
+        case .yielded(let value):
+            return value
+        case .returned(let value):
+            // gen_send_ex: a generator that returned can't be rerun, so its frame is released.
+            heap.decref(value)
+            generators.finish(index, heap: &heap)
+            return nil
+        }
+    }
+}
+
+/// How a frame's run ended: RETURN_VALUE or YIELD_VALUE, with the value (a new reference).
+@usableFromInline
+enum FrameExit {
+    case returned(ObjectRef)
+    case yielded(ObjectRef)
+}
+
+/// One activation of a program, CPython's `PyFrameObject`: its code, locals (`f_localsplus`),
+/// value stack (`f_valuestack` up to `f_stacktop`) and position (`f_lasti`), kept between runs so
+/// that a generator can be resumed where it yielded.
+@usableFromInline
+final class Frame {
+    @usableFromInline let code: UnsafeMutableBufferPointer<Instruction>
+    @usableFromInline let constants: UnsafeMutablePointer<ObjectRef>
+    @usableFromInline let locals: UnsafeMutablePointer<ObjectRef>
+    @usableFromInline let localCount: Int
+    @usableFromInline let stack: UnsafeMutablePointer<ObjectRef>
+    @usableFromInline let natives: [NativeFunction]
+    /// The next instruction.
+    @usableFromInline var pc = 0
+    /// The stack depth.
+    @usableFromInline var sp = 0
+    /// Whether a generator frame has been resumed once (`f_lasti != -1`).
+    @usableFromInline var started = false
+    /// `gi_running`.
+    @usableFromInline var running = false
+
+    @usableFromInline
+    init(_ program: Program, arguments: [Int], heap: inout ObjectHeap) {
+        code = .allocate(capacity: max(program.instructions.count, 1))
+        _ = code.initialize(from: program.instructions)
+        localCount = max(program.localNames.count, 1)
+        locals = .allocate(capacity: localCount)
+        // Departure: CPython starts locals unbound (NULL); ours start as 0, so no program can read garbage.
+        for i in 0..<localCount { locals[i] = heap.int(i < arguments.count ? arguments[i] : 0) }
+        constants = .allocate(capacity: max(program.constants.count, 1))
+        for (i, value) in program.constants.enumerated() { constants[i] = heap.int(value) }
+        // One slot more than the program needs: the value a resumed generator is sent.
+        stack = .allocate(capacity: program.maxStackDepth + 1)
+        natives = program.natives
+    }
+
+    /// Frees the frame's memory (its objects belong to the heap, which frees them).
+    @usableFromInline
+    func deallocate() {
+        code.deallocate()
+        locals.deallocate()
+        constants.deallocate()
+        stack.deallocate()
+    }
+
+    /// `frame_dealloc`: drops the references the frame holds, then frees it.
+    func release(heap: inout ObjectHeap) {
+        for i in 0..<localCount { heap.decref(locals[i]) }
+        for i in 0..<sp { heap.decref(stack[i]) }
+        deallocate()
+    }
+}
+
+/// The generators one interpreter thread can resume with GEN_SEND, by index: CPython's generator
+/// objects (`PyGenObject`, whose `gi_frame` is released when the generator finishes).
+///
+/// Departure: a program refers to a generator by its index, an integer, where Python holds a
+/// reference to the generator object. The table belongs to one thread, as generators do in CPython
+/// (a generator is never resumed by two threads at once: `gi_running`).
+@usableFromInline
+final class GeneratorTable {
+    private var frames: [Frame?]
+
+    @usableFromInline
+    init(_ frames: [Frame]) { self.frames = frames }
+
+    @usableFromInline
+    func frame(_ index: Int) -> Frame? { frames.indices.contains(index) ? frames[index] : nil }
+
+    /// Releases generator `index`'s frame; resuming it again raises StopIteration.
+    func finish(_ index: Int, heap: inout ObjectHeap) {
+        frames[index]?.release(heap: &heap)
+        frames[index] = nil
+    }
+
+    /// How many generators have not finished.
+    var alive: Int { frames.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+
+    /// Frees every frame still held (the heap, freed after, owns their objects).
+    @usableFromInline
+    func destroy() {
+        for frame in frames { frame?.deallocate() }
+        frames = []
     }
 }

@@ -7,7 +7,11 @@
 /// always ends at 0. The final x goes in `race_final_x`.
 public enum RaceWorkload {
     /// The source of one thread's loop; `operation` is BINARY_ADD or BINARY_SUBTRACT.
-    public static func source(operation: String, locked: Bool) -> String {
+    /// - Parameters:
+    ///   - operation: BINARY_ADD or BINARY_SUBTRACT.
+    ///   - locked: whether a user lock wraps each update (`race-locked`).
+    ///   - yieldEvery: nil for threads; for coroutines, the iterations between yields.
+    public static func source(operation: String, locked: Bool, yieldEvery: Int? = nil) -> String {
         """
         # def update(n):
         #     while n > 0:
@@ -24,18 +28,19 @@ public enum RaceWorkload {
             \(operation)
             STORE_GLOBAL x
             \(locked ? "LOCK_RELEASE lock" : "# (no lock)")
-            """)
+            """, yieldEvery: yieldEvery)
     }
 
     /// The incrementing and the decrementing program.
-    public static func programs(locked: Bool) -> (increment: Program, decrement: Program) {
+    public static func programs(locked: Bool, yieldEvery: Int? = nil) -> (increment: Program, decrement: Program) {
         // The sources are constants of this file; a failure here is a bug caught by the tests.
-        (try! Assembler.assemble(source(operation: "BINARY_ADD", locked: locked), name: "race+"),
-         try! Assembler.assemble(source(operation: "BINARY_SUBTRACT", locked: locked), name: "race-"))
+        (try! Assembler.assemble(source(operation: "BINARY_ADD", locked: locked, yieldEvery: yieldEvery), name: "race+"),
+         try! Assembler.assemble(source(operation: "BINARY_SUBTRACT", locked: locked, yieldEvery: yieldEvery), name: "race-"))
     }
 
     package static func plan(for configuration: RunConfiguration) -> WorkloadPlan {
-        let (increment, decrement) = programs(locked: configuration.workload == .raceLocked)
+        let (increment, decrement) = programs(
+            locked: configuration.workload == .raceLocked, yieldEvery: configuration.generatorYieldEvery)
         let x = increment.globalNames.firstIndex(of: "x")!
         return WorkloadPlan(
             tasks: [InterpretedTask(program: increment, arguments: [configuration.n]),

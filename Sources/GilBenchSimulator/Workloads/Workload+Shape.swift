@@ -4,7 +4,7 @@ extension Workload {
     public var usesN: Bool {
         switch self {
         case .countdown, .race, .raceLocked, .longTick, .spin: true
-        case .extension, .ioLatency, .hashing: false
+        case .extension, .ioLatency, .hashing, .pipeline: false
         }
     }
 
@@ -17,7 +17,7 @@ extension Workload {
         case .race, .raceLocked: 1_000_000
         case .longTick: 100_000_000
         case .spin: 500_000_000
-        case .extension, .ioLatency, .hashing: 0
+        case .extension, .ioLatency, .hashing, .pipeline: 0
         }
     }
 
@@ -30,10 +30,19 @@ extension Workload {
         }
     }
 
+    /// Whether the workload's tasks can run as generators (`--mode coroutines`): those whose programs
+    /// are built around `Programs.countingLoop`, and the pipeline.
+    public var runsAsCoroutines: Bool {
+        switch self {
+        case .countdown, .race, .raceLocked, .pipeline: true
+        case .extension, .ioLatency, .longTick, .hashing, .spin: false
+        }
+    }
+
     /// How many interpreter threads the workload runs whatever `--threads` says, or nil.
     public func fixedTasks(cpuThreads: Int) -> Int? {
         switch self {
-        case .race, .raceLocked, .longTick: 2
+        case .race, .raceLocked, .longTick, .pipeline: 2
         case .ioLatency: 1 + cpuThreads
         case .countdown, .extension, .hashing, .spin: nil
         }
@@ -58,8 +67,21 @@ extension RunConfiguration {
         guard cpuThreads >= 0 && cpuThreads <= 1023 else {
             throw GilBenchError(.cpuThreads, "must be between 0 and 1023 (got \(cpuThreads))")
         }
-        if mode == .processes || mode == .pool, ![.countdown, .hashing, .spin].contains(workload) {
-            throw GilBenchError(.mode, "\(mode.rawValue) runs the countdown, hashing and spin workloads, not \(workload.rawValue)")
+        if mode == .processes || mode == .pool, ![.countdown, .hashing, .spin].contains(workload),
+           !(mode == .processes && workload == .pipeline) {
+            throw GilBenchError(.mode, "\(mode.rawValue) runs the countdown, hashing and spin workloads (and processes the pipeline), not \(workload.rawValue)")
+        }
+        if mode == .coroutines, !workload.runsAsCoroutines {
+            throw GilBenchError(.mode, "coroutines runs the countdown, race, race-locked and pipeline workloads, not \(workload.rawValue)")
+        }
+        if workload == .pipeline && mode == .sequential && pattern == .requestReply {
+            throw GilBenchError(.mode, "sequential cannot run the request-reply pipeline: its producer would wait for a reply forever")
+        }
+        guard yieldEvery >= 1 else { throw GilBenchError(.yieldEvery, "must be at least 1 iteration (got \(yieldEvery))") }
+        guard messages >= 1 else { throw GilBenchError(.messages, "must be at least 1 (got \(messages))") }
+        guard messageSize >= 1 && messageSize <= RunConfiguration.maxMessageSize else {
+            throw GilBenchError(
+                .messageSize, "must be between 1 and \(RunConfiguration.maxMessageSize) bytes (16 MiB; got \(messageSize))")
         }
         if let fixed = workload.fixedTasks(cpuThreads: cpuThreads), tasks != fixed {
             throw GilBenchError(.workload, "\(workload.rawValue) runs \(fixed) interpreter threads, not \(tasks)")

@@ -15,12 +15,24 @@ public struct WorkloadOutcome: Sendable, Equatable {
     public var files: Int?
     public var bytes: Int?
     public var unreadableFiles: Int?
+    /// Pipeline: messages the consumer received, per second from the first sent to the last
+    /// received, and each one's time from `message()` to `received()` in microseconds.
+    public var messagesReceived: Int?
+    public var messagesPerSecond: Double?
+    public var messageLatencyP50Microseconds: Double?
+    public var messageLatencyP99Microseconds: Double?
 
     public init(
         raceFinalX: Int? = nil, longTickMicroseconds: Double? = nil,
         latencyP50Microseconds: Double? = nil, latencyP99Microseconds: Double? = nil, latencyMaxMicroseconds: Double? = nil,
-        requestsPerSecond: Double? = nil, files: Int? = nil, bytes: Int? = nil, unreadableFiles: Int? = nil
+        requestsPerSecond: Double? = nil, files: Int? = nil, bytes: Int? = nil, unreadableFiles: Int? = nil,
+        messagesReceived: Int? = nil, messagesPerSecond: Double? = nil,
+        messageLatencyP50Microseconds: Double? = nil, messageLatencyP99Microseconds: Double? = nil
     ) {
+        self.messagesReceived = messagesReceived
+        self.messagesPerSecond = messagesPerSecond
+        self.messageLatencyP50Microseconds = messageLatencyP50Microseconds
+        self.messageLatencyP99Microseconds = messageLatencyP99Microseconds
         self.raceFinalX = raceFinalX
         self.longTickMicroseconds = longTickMicroseconds
         self.latencyP50Microseconds = latencyP50Microseconds
@@ -42,6 +54,10 @@ public struct WorkloadOutcome: Sendable, Equatable {
             latencyMaxMicroseconds: other.latencyMaxMicroseconds ?? latencyMaxMicroseconds,
             requestsPerSecond: other.requestsPerSecond ?? requestsPerSecond,
             files: other.files ?? files, bytes: other.bytes ?? bytes,
-            unreadableFiles: other.unreadableFiles ?? unreadableFiles)
+            unreadableFiles: other.unreadableFiles ?? unreadableFiles,
+            messagesReceived: other.messagesReceived ?? messagesReceived,
+            messagesPerSecond: other.messagesPerSecond ?? messagesPerSecond,
+            messageLatencyP50Microseconds: other.messageLatencyP50Microseconds ?? messageLatencyP50Microseconds,
+            messageLatencyP99Microseconds: other.messageLatencyP99Microseconds ?? messageLatencyP99Microseconds)
     }
 }

@@ -23,14 +23,19 @@ public struct WorkloadPlan: Sendable {
     public var finish: @Sendable () -> Void
     /// Warnings for the user, read after the tasks ended (for example files that could not be read).
     public var notes: @Sendable () -> [String]
+    /// Coroutines mode: the program that resumes the tasks, which then run as its generators (task
+    /// i is generator i); nil: the round-robin scheduler of slide 160.
+    public var driver: InterpretedTask?
 
     public init(
         tasks: [InterpretedTask], shared: SharedState,
         report: @escaping @Sendable (SharedState) -> WorkloadOutcome = { _ in WorkloadOutcome() },
         start: @escaping @Sendable () throws(GilBenchError) -> Void = {},
         finish: @escaping @Sendable () -> Void = {},
-        notes: @escaping @Sendable () -> [String] = { [] }
+        notes: @escaping @Sendable () -> [String] = { [] },
+        driver: InterpretedTask? = nil
     ) {
+        self.driver = driver
         self.tasks = tasks
         self.shared = shared
         self.report = report

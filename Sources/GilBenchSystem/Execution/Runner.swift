@@ -26,13 +26,13 @@ public enum Runner {
         try configuration.validate()
         let allowed = try CPUAffinity.current()
         let cpus = try CPUAffinity.resolve(configuration.cpus, allowed: allowed)
-        if configuration.mode == .processes || configuration.mode == .pool {
+        if configuration.mode == .pool || (configuration.mode == .processes && configuration.workload != .pipeline) {
             // Workers inherit the affinity set here.
             try CPUAffinity.set(cpus)
             defer { try? CPUAffinity.set(allowed) }
             return try measureInProcesses(configuration, probes: probes, workerExecutable: workerExecutable)
         }
-        let plan = try WorkloadPlan.make(for: configuration)
+        let plan = try WorkloadPlan.make(for: configuration, peerExecutable: workerExecutable)
         try CPUAffinity.set(cpus)
         defer { try? CPUAffinity.set(allowed) }
         // Every design records its waits in a histogram: a record costs tens of nanoseconds and only
@@ -73,6 +73,11 @@ public enum Runner {
                 plan.finish()
                 throw error
             }
+        case .coroutines:
+            threads = [runAsCoroutines(plan, gil: gil)]
+        case .processes where configuration.workload == .pipeline:
+            // The producer runs here; its consumer is the process the plan starts.
+            threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared)]
         case .processes, .pool:
             preconditionFailure("processes and pool modes are measured by measureInProcesses")
         }
@@ -102,6 +107,22 @@ public enum Runner {
         for task in tasks {
             value(VirtualMachine.run(task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: shared))
         }
+        gil.release(&thread)
+        return thread
+    }
+
+    /// Coroutines mode: every task as a generator in one thread (interpreter thread 0), resumed by
+    /// the plan's driver or by slide 160's round-robin scheduler, itself interpreted. The one thread
+    /// takes the GIL once and keeps it, except where the design releases it at a tick with nobody
+    /// waiting (as CPython's one thread does in `Python/ceval.c`).
+    static func runAsCoroutines<G: GlobalInterpreterLock>(_ plan: WorkloadPlan, gil: G) -> InterpreterThread {
+        var thread = InterpreterThread(id: 0)
+        let driver = plan.driver
+            ?? InterpretedTask(program: Programs.roundRobinScheduler(TaskQueue(count: plan.tasks.count)), arguments: [])
+        gil.acquire(&thread)
+        _ = VirtualMachine.run(
+            driver.program, arguments: driver.arguments, gil: gil, thread: &thread, shared: plan.shared,
+            generators: plan.tasks)
         gil.release(&thread)
         return thread
     }

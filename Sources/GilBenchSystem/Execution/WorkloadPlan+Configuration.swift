@@ -2,10 +2,22 @@ import GilBenchSimulator
 
 extension WorkloadPlan {
     /// The plan for `configuration`'s workload.
-    public static func make(for configuration: RunConfiguration) throws(GilBenchError) -> WorkloadPlan {
+    /// - Parameters:
+    ///   - configuration: what to run.
+    ///   - peerExecutable: the gilbench binary a pipeline's consumer process runs (processes mode).
+    public static func make(
+        for configuration: RunConfiguration, peerExecutable: String = WorkerPool.executable
+    ) throws(GilBenchError) -> WorkloadPlan {
         switch configuration.workload {
         case .countdown:
-            return .repeating(Programs.countdown, arguments: [configuration.n], count: configuration.tasks)
+            let program = configuration.generatorYieldEvery.map { Programs.countdownGenerator(yieldEvery: $0) } ?? Programs.countdown
+            return .repeating(program, arguments: [configuration.n], count: configuration.tasks)
+        case .spin:
+            return SpinWorkload.plan(for: configuration)
+        case .pipeline where configuration.mode == .processes:
+            return try PipelinePeer.plan(for: configuration, executable: peerExecutable)
+        case .pipeline:
+            return PipelineWorkload.plan(for: configuration)
         case .extension:
             return ExtensionWorkload.plan(for: configuration)
         case .ioLatency:
@@ -16,8 +28,14 @@ extension WorkloadPlan {
             return try LongTickWorkload.plan(for: configuration)
         case .hashing:
             return try HashingPlan.make(for: configuration)
+            let program = configuration.generatorYieldEvery.map { Programs.countdownGenerator(yieldEvery: $0) } ?? Programs.countdown
+            return .repeating(program, arguments: [configuration.n], count: configuration.tasks)
         case .spin:
             return SpinWorkload.plan(for: configuration)
+        case .pipeline where configuration.mode == .processes:
+            return try PipelinePeer.plan(for: configuration, executable: peerExecutable)
+        case .pipeline:
+            return PipelineWorkload.plan(for: configuration)
         }
     }
 }

@@ -74,7 +74,9 @@ public final class PythonBench {
     /// - Throws: `GilBenchError` `.runFailed` in one line: missing, crashed, too old, printed garbage.
     public init(python: String) throws(GilBenchError) {
         let path = try PythonInterpreter.locate(python)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-python-\(getpid())")
+        // One folder per bench (its deinit removes it), so that two benches of one process never share one.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gilbench-python-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let script = directory.appendingPathComponent(PythonPrograms.fileName)
@@ -102,6 +104,7 @@ public final class PythonBench {
         var arguments = [experiment.program, String(c.n)]
         arguments.append(experiment.interval.map { DecimalText.compact($0) } ?? "-")
         if c.workload == .hashing { arguments.append(c.tree) }
+        if c.workload == .pipeline { arguments.append(String(c.messageSize)) }
         let allowed = try CPUAffinity.current()
         let cpus = try CPUAffinity.resolve(c.cpus, allowed: allowed)
         try CPUAffinity.set(cpus)
@@ -111,7 +114,10 @@ public final class PythonBench {
         let outcome = WorkloadOutcome(
             raceFinalX: fields["race_final_x"].flatMap(Int.init),
             files: fields["files"].flatMap(Int.init), bytes: fields["bytes"].flatMap(Int.init),
-            unreadableFiles: c.workload == .hashing ? 0 : nil)
+            unreadableFiles: c.workload == .hashing ? 0 : nil,
+            messagesReceived: fields["messages"].flatMap(Int.init), messagesPerSecond: fields["messages_per_s"].flatMap(Double.init),
+            messageLatencyP50Microseconds: fields["message_latency_p50_us"].flatMap(Double.init),
+            messageLatencyP99Microseconds: fields["message_latency_p99_us"].flatMap(Double.init))
         var measurement = RunMeasurement(wallSeconds: wall, usage: usage.0, ticks: 0, instructions: 0, gil: nil, outcome: outcome, syscalls: usage.1)
         measurement.disturbance = usage.2
         return measurement

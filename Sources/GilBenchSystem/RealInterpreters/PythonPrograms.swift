@@ -1,7 +1,10 @@
 import GilBenchSimulator
 /// The Python programs `gilbench python` runs on a real interpreter: the slides' own code.
 ///
-/// Written to a temporary file and run as `python gilbench_programs.py EXPERIMENT N [INTERVAL|-] [TREE]`.
+/// Written to a temporary file and run as `python gilbench_programs.py EXPERIMENT N [INTERVAL|-] [TREE]`;
+/// the tutorial's experiments are `coroutines` (two countdowns of N as generators, slide 160's
+/// round-robin scheduler) and `pipeline-MODEL-PATTERN N SIZE` (MODEL: threads, processes or
+/// coroutines; PATTERN: stream or request-reply; N messages of SIZE bytes).
 /// Works unchanged on Python 2.6+ and 3.x; prints one `GILBENCH-RESULT key=value ...` line.
 public enum PythonPrograms {
     public static let fileName = "gilbench_programs.py"
@@ -81,6 +84,131 @@ def set_interval(value):
     return 'check_interval'
 
 
+def countdown_task(n):
+    # Slide 160: the countdown as a generator task, yielding once per iteration.
+    while n > 0:
+        yield
+        n -= 1
+
+
+def round_robin(tasks):
+    # Slide 160: a task queue, next() on each task in turn until every one has finished.
+    from collections import deque
+    queue = deque(tasks)
+    while queue:
+        t = queue.popleft()
+        try:
+            next(t)
+            queue.append(t)
+        except StopIteration:
+            pass
+
+
+# A message's stamp: the monotonic clock where there is one (Python 3.3+; CLOCK_MONOTONIC, the same
+# in every process of the machine, as gilbench's stamps), else the wall clock.
+clock = getattr(time, 'monotonic', time.time)
+
+
+def latency_fields(latencies, messages, elapsed):
+    # What gilbench's pipeline workload reports: messages per second and the latency percentiles
+    # (time from put or send to get or receive, per message), as gilbench's histogram reads them.
+    ordered = sorted(latencies)
+    def percentile(p):
+        if not ordered:
+            return 0.0
+        rank = int(p / 100.0 * len(ordered) + 0.5)
+        return ordered[min(max(rank, 1), len(ordered)) - 1] * 1e6
+    return {'messages': messages, 'messages_per_s': '%.3f' % (messages / elapsed if elapsed > 0 else 0.0),
+            'message_latency_p50_us': '%.3f' % percentile(50), 'message_latency_p99_us': '%.3f' % percentile(99)}
+
+
+def pipeline_threads(messages, payload, reply):
+    # Slides 72-76: a producer thread and a consumer thread (an actor for request-reply) through
+    # Queue.Queue (queue.Queue on Python 3).
+    try:
+        import queue as queue_module
+    except ImportError:
+        import Queue as queue_module
+    requests = queue_module.Queue()
+    replies = queue_module.Queue()
+    latencies = []
+
+    def consume():
+        total = 0
+        for i in xrange(messages):
+            stamp, data = requests.get()
+            latencies.append(clock() - stamp)
+            total += len(data)
+            if reply:
+                replies.put((stamp, data))
+
+    consumer = threading.Thread(target=consume)
+    consumer.start()
+    start = clock()
+    for i in xrange(messages):
+        requests.put((clock(), payload))
+        if reply:
+            replies.get()
+    consumer.join()
+    return latency_fields(latencies, messages, clock() - start)
+
+
+def pipe_consumer(conn, messages, reply):
+    # The consumer process of pipeline_processes: says it is ready, receives, answers if asked,
+    # and sends its latencies back at the end.
+    conn.send('ready')
+    latencies = []
+    total = 0
+    for i in xrange(messages):
+        stamp, data = conn.recv()
+        latencies.append(clock() - stamp)
+        total += len(data)
+        if reply:
+            conn.send((stamp, data))
+    conn.send(latencies)
+    conn.close()
+
+
+def pipeline_processes(messages, payload, reply):
+    # Slides 113-125 and 136-145: a consumer process fed through multiprocessing.Pipe, every
+    # message pickled and unpickled.
+    import multiprocessing
+    mine, theirs = multiprocessing.Pipe()
+    consumer = multiprocessing.Process(target=pipe_consumer, args=(theirs, messages, reply))
+    consumer.start()
+    mine.recv()
+    start = clock()
+    for i in xrange(messages):
+        mine.send((clock(), payload))
+        if reply:
+            mine.recv()
+    latencies = mine.recv()
+    elapsed = clock() - start
+    consumer.join()
+    return latency_fields(latencies, messages, elapsed)
+
+
+def consumer_coroutine(latencies, reply):
+    # Slides 157-163: a consumer fed by send(); for request-reply it yields back what it received.
+    msg = None
+    while True:
+        msg = (yield (msg if reply else None))
+        latencies.append(clock() - msg[0])
+
+
+def pipeline_coroutines(messages, payload, reply):
+    latencies = []
+    consumer = consumer_coroutine(latencies, reply)
+    next(consumer)
+    start = clock()
+    for i in xrange(messages):
+        consumer.send((clock(), payload))
+    return latency_fields(latencies, messages, clock() - start)
+
+
+PIPELINES = {'threads': pipeline_threads, 'processes': pipeline_processes, 'coroutines': pipeline_coroutines}
+
+
 def run_threads(target, args_list):
     threads = [threading.Thread(target=target, args=args) for args in args_list]
     for t in threads:
@@ -120,6 +248,17 @@ def main(argv):
         for t in threads:
             t.join()
         extra['race_final_x'] = x
+    elif experiment == 'coroutines':
+        round_robin([countdown_task(n), countdown_task(n)])
+    elif experiment.startswith('pipeline-'):
+        # pipeline-MODEL-PATTERN N SIZE: N messages of SIZE bytes (argv[4]).
+        parts = experiment.split('-', 2)
+        if len(parts) != 3 or parts[1] not in PIPELINES or parts[2] not in ('stream', 'request-reply'):
+            print('unknown experiment %r' % experiment, file=sys.stderr)
+            return 2
+        size = int(argv[4]) if len(argv) > 4 else 64
+        extra.update(PIPELINES[parts[1]](n, b'x' * size, parts[2] == 'request-reply'))
+        extra['message_size'] = size
     elif experiment in ('hash-sequential', 'hash-pool'):
         paths = files_under(argv[4])
         if experiment == 'hash-sequential':
