@@ -126,6 +126,11 @@ extension ResultRow.Measurements {
                 gilWaitMaxUs = ResultRow.canonical(samples.max.map { Double($0) / 1000 })
             }
         }
+        if let counted = m.interpreterGIL {
+            gilAcquisitions = counted.acquisitions
+            gilReleases = counted.releases
+            gilProbe = counted.probe
+        }
         if let syscalls = m.syscalls { record(syscalls) }
         let o = m.outcome
         raceFinalX = o.raceFinalX

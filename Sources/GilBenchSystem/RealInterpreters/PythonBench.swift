@@ -1,4 +1,5 @@
 import GilBenchSimulator
+import CGilBench
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -69,32 +70,70 @@ public final class PythonBench {
     private let scriptPath: String
     /// Longest a single run may take before it is killed and reported.
     public var timeoutSeconds: Double = 600
+    /// Whether to count the interpreter's GIL with uprobes (``InterpreterGILCounter``).
+    public var countsGIL = true
+    /// The uprobes, opened at the first measurement on the measuring thread; or why they cannot be.
+    private var gilCounter: Result<InterpreterGILCounter, GilBenchError>?
+
+    /// Why the interpreter's GIL is not counted (one line), or nil when it is (or has not been tried yet).
+    public var gilCountingProblem: String? {
+        if case .failure(let error)? = gilCounter { return error.description }
+        return nil
+    }
 
     /// Identifies the interpreter by running the programs' `identify` experiment.
     /// - Throws: `GilBenchError` `.runFailed` in one line: missing, crashed, too old, printed garbage.
     public init(python: String) throws(GilBenchError) {
-        let path = try PythonInterpreter.locate(python)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-python-\(getpid())")
+        scriptPath = try PythonBench.writeScript()
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let script = directory.appendingPathComponent(PythonPrograms.fileName)
-            try PythonPrograms.source.write(to: script, atomically: true, encoding: .utf8)
-            scriptPath = script.path
+            interpreter = try PythonBench.identify(python, script: scriptPath)
         } catch {
-            throw GilBenchError(.unwritableOutput, "cannot write gilbench's Python programs to \(directory.path)")
+            PythonBench.removeScript(scriptPath)
+            throw error
         }
+    }
+
+    deinit { PythonBench.removeScript(scriptPath) }
+
+    /// What `python` (a name on PATH or a path) is: its implementation, version and the library its
+    /// GIL lives in, from the programs' `identify` experiment.
+    /// - Throws: `GilBenchError` `.runFailed` in one line: missing, crashed, too old, printed garbage.
+    public static func identify(_ python: String) throws(GilBenchError) -> PythonInterpreter {
+        let script = try writeScript()
+        defer { removeScript(script) }
+        return try identify(python, script: script)
+    }
+
+    private static func identify(_ python: String, script: String) throws(GilBenchError) -> PythonInterpreter {
+        let path = try PythonInterpreter.locate(python)
         let probe = PythonInterpreter(path: path, implementation: "python", version: "")
-        let (fields, _, _) = try PythonBench.execute(interpreter: probe, script: scriptPath, arguments: ["identify", "0"], timeout: 60, probes: [])
+        let (fields, _, _) = try PythonBench.execute(interpreter: probe, script: script, arguments: ["identify", "0"], timeout: 60, probes: [])
         let version = fields["version"]!
         let numbers = version.split(separator: ".").compactMap { Int($0) }
         guard numbers.count >= 2, (numbers[0], numbers[1]) >= (2, 6) else {
             throw GilBenchError(.runFailed, "\(python) is Python \(version); gilbench's programs need 2.6 or later")
         }
-        interpreter = PythonInterpreter(
-            path: path, implementation: fields["impl"]!, version: version, implementationVersion: fields["pypy_version"])
+        return PythonInterpreter(
+            path: path, implementation: fields["impl"]!, version: version, implementationVersion: fields["pypy_version"],
+            library: fields["library"])
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: (scriptPath as NSString).deletingLastPathComponent) }
+    /// Writes the programs to a folder of their own under the temporary directory; returns the script's path.
+    private static func writeScript() throws(GilBenchError) -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-python-\(getpid())-\(UUID().uuidString.prefix(8))")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let script = directory.appendingPathComponent(PythonPrograms.fileName)
+            try PythonPrograms.source.write(to: script, atomically: true, encoding: .utf8)
+            return script.path
+        } catch {
+            throw GilBenchError(.unwritableOutput, "cannot write gilbench's Python programs to \(directory.path)")
+        }
+    }
+
+    private static func removeScript(_ script: String) {
+        try? FileManager.default.removeItem(atPath: (script as NSString).deletingLastPathComponent)
+    }
 
     /// Runs `experiment` once and measures it.
     public func measure(_ experiment: PythonExperiment, probes: [any MeasurementProbe] = []) throws(GilBenchError) -> RunMeasurement {
@@ -106,15 +145,28 @@ public final class PythonBench {
         let cpus = try CPUAffinity.resolve(c.cpus, allowed: allowed)
         try CPUAffinity.set(cpus)
         defer { try? CPUAffinity.set(allowed) }
+        let counter = countsGIL ? openGILCounter() : nil
+        try counter?.begin()
         let (fields, wall, usage) = try PythonBench.execute(
             interpreter: interpreter, script: scriptPath, arguments: arguments, timeout: timeoutSeconds, probes: probes)
+        let counted = try counter?.end()
         let outcome = WorkloadOutcome(
             raceFinalX: fields["race_final_x"].flatMap(Int.init),
             files: fields["files"].flatMap(Int.init), bytes: fields["bytes"].flatMap(Int.init),
             unreadableFiles: c.workload == .hashing ? 0 : nil)
         var measurement = RunMeasurement(wallSeconds: wall, usage: usage.0, ticks: 0, instructions: 0, gil: nil, outcome: outcome, syscalls: usage.1)
         measurement.disturbance = usage.2
+        measurement.interpreterGIL = counted
         return measurement
+    }
+
+    /// The GIL counter, opened on this thread (an inherited perf event follows the opening thread's
+    /// children only): reopened when measuring moved to another thread; nil when it cannot be opened.
+    private func openGILCounter() -> InterpreterGILCounter? {
+        if case .success(let counter)? = gilCounter, counter.thread == gb_gettid() { return counter }
+        if case .failure? = gilCounter { return nil }
+        gilCounter = Result { () throws(GilBenchError) in try InterpreterGILCounter(interpreter: interpreter) }
+        return try? gilCounter?.get()
     }
 
     /// Spawns `interpreter script arguments` with stderr joined to stdout, reads everything it prints,

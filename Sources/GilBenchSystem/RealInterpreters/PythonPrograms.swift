@@ -81,6 +81,23 @@ def set_interval(value):
     return 'check_interval'
 
 
+def gil_library():
+    # The file the running interpreter's GIL code lives in, for gilbench's uprobes: the libpython*.so
+    # mapped into this process (/proc/self/maps), else the executable itself (a static build).
+    try:
+        f = open('/proc/self/maps')
+        try:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 6 and os.path.basename(parts[5]).startswith('libpython'):
+                    return parts[5]
+        finally:
+            f.close()
+    except (IOError, OSError):
+        pass
+    return os.path.realpath(sys.executable)
+
+
 def run_threads(target, args_list):
     threads = [threading.Thread(target=target, args=args) for args in args_list]
     for t in threads:
@@ -100,7 +117,7 @@ def main(argv):
         extra['interval_kind'] = set_interval(argv[3])
     start = time.time()
     if experiment == 'identify':
-        pass
+        extra['library'] = gil_library()
     elif experiment == 'sequential':
         count(n)
         count(n)
