@@ -121,6 +121,20 @@ public enum InterpreterDiscovery {
         return found
     }
 
+    /// The interpreters `selection` takes (names or paths) and every decision made: `auto` and `all`
+    /// look on PATH and in pyenv (``find(environment:identify:)``); `none` and names look nowhere.
+    public static func resolve(
+        _ selection: PythonSelection, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> (taken: [String], decisions: [Decision]) {
+        switch selection {
+        case .none: return ([], [])
+        case .named(let names): return (names, choose(selection, from: []))
+        case .auto, .all:
+            let decisions = choose(selection, from: find(environment: environment))
+            return (decisions.filter(\.taken).map(\.path), decisions)
+        }
+    }
+
     /// What `selection` takes of `found`. For ``PythonSelection/named(_:)`` the names are taken as given
     /// (they are identified when measured) and `found` is not consulted.
     public static func choose(_ selection: PythonSelection, from found: [Found]) -> [Decision] {

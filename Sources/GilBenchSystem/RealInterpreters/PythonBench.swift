@@ -14,10 +14,41 @@ public struct PythonExperiment: Sendable, Hashable {
     /// Python 3's switch interval (seconds) or Python 2's check interval (ticks); nil leaves the default.
     public var interval: Double?
 
+    /// The names `python --only` selects twins by: `countdown` (sequential, threads, 1 CPU, processes),
+    /// `sweep` (the check/switch-interval sweep), `race`, `long-tick`, `hashing`.
+    public static let twinNames = ["countdown", "sweep", "race", "long-tick", "hashing"]
+
+    /// This experiment's name among ``twinNames``.
+    public var twin: String {
+        switch configuration.workload {
+        case .countdown: configuration.sweepParameter == nil ? "countdown" : "sweep"
+        case .race, .raceLocked: "race"
+        case .longTick: "long-tick"
+        case .hashing: "hashing"
+        default: configuration.workload.rawValue
+        }
+    }
+
+    /// The size of the long-tick twin: `-1 in xrange(n)` on 2.7 runs about 0.1 s at this n (the
+    /// simulator's default, 100,000,000, would make one run last seconds).
+    public static let longTickN = 10_000_000
+
+    /// The simulator's run of the same experiment under `design` (the GIL the interpreter has): same
+    /// workload, mode, CPUs, sizes and interval; nil without a design, or for hashing (the simulator's
+    /// hashing pool is gilbench's own Swift code, not a model of the interpreter).
+    public func simulatorTwin(design: GILDesign?) -> RunConfiguration? {
+        guard let design, configuration.workload != .hashing else { return nil }
+        var c = configuration
+        c.engine = .simulator
+        c.gil = design
+        return c
+    }
+
     /// The slides' experiments for `interpreter`: countdown sequential, 2 threads, 2 threads on one
     /// CPU, 2 processes, the race, the hashing pool (when `tree` is given) and the interval sweep.
     public static func catalogue(
-        for interpreter: PythonInterpreter, n: Int, raceN: Int, tree: String?, repetitions: Int, sweep: [Double]?
+        for interpreter: PythonInterpreter, n: Int, raceN: Int, longTickN: Int = PythonExperiment.longTickN, tree: String?, repetitions: Int,
+        sweep: [Double]?
     ) -> [PythonExperiment] {
         func make(_ program: String, _ workload: Workload, _ mode: ExecutionMode, cpus: CPUSelection = .all, n: Int, interval: Double? = nil) -> PythonExperiment {
             var c = RunConfiguration()
@@ -37,6 +68,7 @@ public struct PythonExperiment: Sendable, Hashable {
             make("threads", .countdown, .threads, cpus: .count(1), n: n),
             make("processes", .countdown, .processes, n: n),
             make("race", .race, .threads, n: raceN),
+            make("long-tick", .longTick, .threads, n: longTickN),
         ]
         if let tree {
             var sequential = make("hash-sequential", .hashing, .sequential, n: 0)
@@ -150,10 +182,17 @@ public final class PythonBench {
         let (fields, wall, usage) = try PythonBench.execute(
             interpreter: interpreter, script: scriptPath, arguments: arguments, timeout: timeoutSeconds, probes: probes)
         let counted = try counter?.end()
-        let outcome = WorkloadOutcome(
+        var outcome = WorkloadOutcome(
             raceFinalX: fields["race_final_x"].flatMap(Int.init),
             files: fields["files"].flatMap(Int.init), bytes: fields["bytes"].flatMap(Int.init),
             unreadableFiles: c.workload == .hashing ? 0 : nil)
+        outcome.longTickMicroseconds = fields["long_tick_us"].flatMap(Double.init)
+        if let latency = fields["latency_us"].flatMap(Double.init) {
+            // One waiter, one sample: as the simulator's long-tick workload reports it.
+            outcome.latencyP50Microseconds = latency
+            outcome.latencyP99Microseconds = latency
+            outcome.latencyMaxMicroseconds = latency
+        }
         var measurement = RunMeasurement(wallSeconds: wall, usage: usage.0, ticks: 0, instructions: 0, gil: nil, outcome: outcome, syscalls: usage.1)
         measurement.disturbance = usage.2
         measurement.interpreterGIL = counted

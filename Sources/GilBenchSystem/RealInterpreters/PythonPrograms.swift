@@ -98,6 +98,42 @@ def gil_library():
     return os.path.realpath(sys.executable)
 
 
+def long_instruction(n):
+    # Slide 90: one instruction that runs long. On 2.x `-1 in xrange(n)` is one COMPARE_OP whose C
+    # loop (PySequence_Contains through xrange's iterator) never returns to the eval loop. On 3.x
+    # `-1 in range(n)` is O(1) (range_contains), so the twin is one CALL of the builtin sum over
+    # range(n): builtin_sum's C loop (Python/bltinmodule.c) adds machine integers without looking at
+    # the eval breaker, so the GIL cannot be dropped before the call returns.
+    if sys.version_info[0] < 3:
+        return -1 in xrange(n)
+    return sum(range(n))
+
+
+def long_tick(n, extra):
+    # A waiter blocks (GIL released, as in I/O) until the long instruction is about to start, then
+    # needs the GIL back: its delay is the rest of the instruction, whatever the check/switch interval.
+    ready = threading.Event()
+    go = threading.Event()
+    times = {}
+
+    def waiter():
+        ready.set()
+        go.wait()
+        times['got'] = time.time()
+
+    t = threading.Thread(target=waiter)
+    t.start()
+    ready.wait()
+    time.sleep(0.01)  # the waiter is now blocked in go.wait()
+    started = time.time()
+    go.set()
+    long_instruction(n)
+    finished = time.time()
+    t.join()
+    extra['long_tick_us'] = '%.1f' % ((finished - started) * 1e6)
+    extra['latency_us'] = '%.1f' % ((times['got'] - started) * 1e6)
+
+
 def run_threads(target, args_list):
     threads = [threading.Thread(target=target, args=args) for args in args_list]
     for t in threads:
@@ -137,6 +173,8 @@ def main(argv):
         for t in threads:
             t.join()
         extra['race_final_x'] = x
+    elif experiment == 'long-tick':
+        long_tick(n, extra)
     elif experiment in ('hash-sequential', 'hash-pool'):
         paths = files_under(argv[4])
         if experiment == 'hash-sequential':
