@@ -182,7 +182,7 @@ struct ReproduceTests {
         func report(_ real: RealInterpreterComparison) -> String {
             ReproductionReport(
                 options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", rows: rows, findings: [], plots: [],
-                completed: ["countdown"], stopped: nil, elapsedSeconds: 3, realInterpreter: real).render()
+                completed: ["countdown"], stopped: nil, elapsedSeconds: 3, realInterpreters: [real]).render()
         }
         let md = report(measured)
         #expect(md.contains("## The real interpreter beside the simulator\n\n`python3` is cpython-3.11.7. The slides' countdown ran on it"))

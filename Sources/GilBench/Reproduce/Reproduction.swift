@@ -23,12 +23,12 @@ public final class Reproduction {
         public var plotsDirectory: String
         /// The command line as typed, for the report.
         public var command: String
-        /// A real interpreter to measure beside the simulator (`--python`), nil for none.
-        public var python: String? = nil
+        /// The real interpreters to measure beside the simulator (`--python`; the CLI's default is `auto`).
+        public var python: PythonSelection = .none
 
         public init(
             scale: ExperimentScale, selected: [Experiment], resultsDirectory: String = "results", plotsDirectory: String = "plots",
-            command: String, python: String? = nil
+            command: String, python: PythonSelection = .none
         ) {
             self.python = python
             self.scale = scale
@@ -103,8 +103,10 @@ public final class Reproduction {
                 experimentIndex: step.position, experimentCount: plan.runnableCount, experiment: step.experiment.id, done: done, total: total,
                 elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9))
         }
-        if let python = options.python, measured.stopped == nil {
-            measured.realInterpreter = measureRealInterpreter(python)
+        if measured.stopped == nil {
+            let (names, decisions) = InterpreterDiscovery.resolve(options.python)
+            measured.interpreterDecisions = decisions
+            measured.realInterpreters = names.map(measureRealInterpreter)
         }
         return try report(plan, measured, start: start)
     }
@@ -186,8 +188,10 @@ public final class Reproduction {
         public var stopped: GilBenchError?
         /// The GIL timeline of the experiment that records one.
         public var timeline: [GILEventRecorder.Event]?
-        /// The real interpreter beside the simulator (`--python`); nil when none was asked for, or the run stopped.
-        public var realInterpreter: RealInterpreterComparison?
+        /// The real interpreters beside the simulator (`--python`); empty when none was asked for or found, or the run stopped.
+        public var realInterpreters: [RealInterpreterComparison] = []
+        /// What `--python auto` or `all` found, took and skipped, and why.
+        public var interpreterDecisions: [InterpreterDiscovery.Decision] = []
     }
 
     /// Measures the plan's steps in order, each row written as measured. An interruption or a failed
@@ -240,25 +244,29 @@ public final class Reproduction {
                 experiments[i].configuration.experiment = Reproduction.pythonExperiment
                 experiments[i].configuration.warmup = scale.warmup
             }
-            let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
-            try session.run(experiments.map(\.configuration), measure: { c throws(GilBenchError) in try bench.measure(byConfiguration[c]!) })
             let design = bench.interpreter.gilDesign
-            if let design {
-                let simulated = experiments.map { e in
-                    var c = e.configuration
-                    c.engine = .simulator
+            let twins = experiments.compactMap { e in
+                e.simulatorTwin(design: design).map { c in
+                    var c = c
                     c.experiment = Reproduction.pythonSimulatorExperiment
-                    c.gil = design
                     return c
                 }
-                try session.run(simulated)
             }
+            let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
+            // The interpreter's runs and the simulator's twins alternate, repetition by repetition.
+            try session.run(experiments.map(\.configuration) + twins, measure: { c throws(GilBenchError) in
+                guard let experiment = byConfiguration[c] else { return try Runner.measure(c) }
+                return try bench.measure(experiment)
+            })
+            let engine = bench.interpreter.engine
             let rows = session.rows.filter {
-                $0.key.experiment == Reproduction.pythonExperiment || $0.key.experiment == Reproduction.pythonSimulatorExperiment
+                ($0.key.experiment == Reproduction.pythonExperiment && $0.key[cell: .engine] == engine)
+                    || ($0.key.experiment == Reproduction.pythonSimulatorExperiment && $0.gil == design)
             }
             return RealInterpreterComparison(
                 python: python,
-                result: .success(.init(engine: bench.interpreter.engine, design: design, rows: rows, fidelity: Fidelity(rows: rows))))
+                result: .success(.init(
+                    engine: engine, design: design, rows: rows, fidelity: Fidelity(rows: rows), gilCountingProblem: bench.gilCountingProblem)))
         } catch {
             return RealInterpreterComparison(python: python, result: .failure(error))
         }
@@ -295,7 +303,8 @@ public final class Reproduction {
         let report = ReproductionReport(
             options: options, machine: session.machine, runID: session.runID, csvFileName: (csvPath as NSString).lastPathComponent,
             rows: session.rows, findings: findings, plots: plots, completed: measured.completed, stopped: measured.stopped,
-            elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9, realInterpreter: measured.realInterpreter)
+            elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9, realInterpreters: measured.realInterpreters,
+            interpreterDecisions: measured.interpreterDecisions)
         let reportPath = (options.resultsDirectory as NSString).appendingPathComponent("REPORT.md")
         try Reproduction.write(report.render(), to: reportPath)
         return Outcome(
@@ -346,6 +355,16 @@ public struct RealInterpreterComparison: Sendable {
         public var rows: [ResultRow]
         /// The simulator's error on each ratio.
         public var fidelity: Fidelity
+        /// Why its GIL could not be counted with uprobes; nil when it was.
+        public var gilCountingProblem: String? = nil
+
+        public init(engine: String, design: GILDesign?, rows: [ResultRow], fidelity: Fidelity, gilCountingProblem: String? = nil) {
+            self.engine = engine
+            self.design = design
+            self.rows = rows
+            self.fidelity = fidelity
+            self.gilCountingProblem = gilCountingProblem
+        }
     }
 
     public init(python: String, result: Result<Measured, GilBenchError>) {

@@ -16,15 +16,18 @@ public struct ReproductionReport {
     public var completed: [String]
     public var stopped: GilBenchError?
     public var elapsedSeconds: Double
-    /// The real interpreter beside the simulator (`--python`); nil when none was asked for.
-    public var realInterpreter: RealInterpreterComparison?
+    /// The real interpreters beside the simulator (`--python`); empty when none was asked for or found.
+    public var realInterpreters: [RealInterpreterComparison]
+    /// What `--python auto` or `all` found, took and skipped, and why.
+    public var interpreterDecisions: [InterpreterDiscovery.Decision]
 
     public init(
         options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, rows: [ResultRow],
         findings: [Finding], plots: [NamedPlot], completed: [String], stopped: GilBenchError?, elapsedSeconds: Double,
-        realInterpreter: RealInterpreterComparison? = nil
+        realInterpreters: [RealInterpreterComparison] = [], interpreterDecisions: [InterpreterDiscovery.Decision] = []
     ) {
-        self.realInterpreter = realInterpreter
+        self.realInterpreters = realInterpreters
+        self.interpreterDecisions = interpreterDecisions
         self.options = options
         self.machine = machine
         self.runID = runID
@@ -86,7 +89,7 @@ public struct ReproductionReport {
             """
         for f in findings { md += row(f) + "\n" }
         md += "\n" + verdictCounts() + "\n"
-        if let realInterpreter { md += "\n" + section(realInterpreter) }
+        if !realInterpreters.isEmpty || !interpreterDecisions.isEmpty { md += "\n" + realInterpretersSection() }
         for experiment in Catalogue.experiments {
             md += "\n" + section(experiment)
         }
@@ -107,10 +110,24 @@ public struct ReproductionReport {
         return md
     }
 
-    /// The real interpreter's section: per ratio the 2009 figure, the real interpreter, the simulator
+    /// The real interpreters' section: what discovery found, took and skipped, then each interpreter's
+    /// comparison.
+    func realInterpretersSection() -> String {
+        var md = "## The real interpreter beside the simulator\n\n"
+        if !interpreterDecisions.isEmpty {
+            md += "Interpreters found on PATH and in pyenv's versions folder (`--python \(options.python.spelled)`):\n\n"
+            for d in interpreterDecisions { md += "- \(d.taken ? "taken" : "skipped") \(d.engine ?? "?") (`\(d.path)`): \(d.reason)\n" }
+            md += "\n"
+        }
+        if realInterpreters.isEmpty { md += "No interpreter was measured.\n\n" }
+        for real in realInterpreters { md += section(real) }
+        return md
+    }
+
+    /// One real interpreter's comparison: per ratio the 2009 figure, the real interpreter, the simulator
     /// and its error; or one line saying why the interpreter could not be measured.
     func section(_ real: RealInterpreterComparison) -> String {
-        var md = "## The real interpreter beside the simulator\n\n"
+        var md = ""
         switch real.result {
         case .success(let measured):
             md += "`\(real.python)` is \(measured.engine). The slides' countdown ran on it, measured from outside "
@@ -120,6 +137,10 @@ public struct ReproductionReport {
             md += measured.fidelity.entries.isEmpty
                 ? "No ratio could be compared (gilbench has no model of this interpreter's GIL).\n"
                 : measured.fidelity.markdown(slides: ReproductionReport.slideRatios)
+            md += "\nSizes: countdown n = \(grouped(Double(options.scale.countdownN))) per task, \(options.scale.repetitions) repetitions "
+            md += "after \(options.scale.warmup) warm-up, the simulator's runs alternating with the interpreter's. "
+            md += measured.gilCountingProblem.map { "Its GIL was not counted: \($0).\n" }
+                ?? "Its GIL calls are in `gil_acquisitions` and `gil_releases` of its rows (`gil_probe` names the function counted).\n"
         case .failure(let error):
             md += "`\(real.python)` could not be measured: \(error)\n"
         }

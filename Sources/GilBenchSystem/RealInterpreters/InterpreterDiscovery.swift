@@ -12,6 +12,16 @@ public enum PythonSelection: Sendable, Equatable {
     /// These names (looked up on PATH) or paths, as given.
     case named([String])
 
+    /// The selection as `--python` spells it.
+    public var spelled: String {
+        switch self {
+        case .auto: "auto"
+        case .all: "all"
+        case .none: "none"
+        case .named(let names): names.joined(separator: " ")
+        }
+    }
+
     /// The selection the `--python` values spell.
     /// - Throws: `GilBenchError` `.usage` when `auto`, `all` or `none` is mixed with other values.
     public init(arguments: [String]) throws(GilBenchError) {
