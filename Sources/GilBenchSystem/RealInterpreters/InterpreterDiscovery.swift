@@ -109,7 +109,9 @@ public enum InterpreterDiscovery {
 
     /// Every interpreter found, identified; the same file (through symlinks) or the same engine found
     /// twice is kept once, at its first place.
-    /// - Parameter identify: runs one executable's `identify` (``PythonBench/identify(_:)`` but in tests).
+    /// - Parameters:
+    ///   - environment: where `PATH`, `PYENV_ROOT` and `HOME` are read.
+    ///   - identify: runs one executable's `identify` (``PythonBench/identify(_:)`` but in tests).
     public static func find(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         identify: (String) throws(GilBenchError) -> PythonInterpreter = { path throws(GilBenchError) in try PythonBench.identify(path) }
