@@ -146,6 +146,20 @@ struct ELFSymbolTableTests {
         }
     }
 
+    @Test("The extension's library is compiled once with cc, and exports churn where its ELF tables say",
+          .enabled(if: (try? PythonInterpreter.locate("cc")) != nil, "no C compiler"))
+    func churnLibrary() throws {
+        let path = try ChurnLibrary.path()
+        #expect(try ChurnLibrary.path() == path, "cached")
+        #expect(try ELFSymbolTable(path: path).fileOffset(of: "churn") != nil)
+        let error = try #require(throws: GilBenchError.self) {
+            try? FileManager.default.removeItem(atPath: path)
+            return try ChurnLibrary.path(compiler: "no-such-cc-here")
+        }
+        #expect(error.message == "no-such-cc-here: not found on PATH")
+        #expect(try ChurnLibrary.path() == path, "compiled again")
+    }
+
     @Test("PyPy and unknown implementations have nothing to probe: the reason, not a zero")
     func nothingToProbe() throws {
         let pypy = PythonInterpreter(path: "pypy3", implementation: "pypy", version: "3.9.18", implementationVersion: "7.3.15")

@@ -76,7 +76,12 @@ extension ConfigurationKey {
         if case .interpreter(_, let realGIL) = c.engine {
             // A real interpreter: its own GIL, its own defaults; only what the run set is written.
             gil = realGIL
-            if c.workload != .hashing { n = c.n }
+            if c.workload == .extension {
+                churnN = c.churnN
+                calls = c.calls
+            } else if c.workload != .hashing {
+                n = c.n
+            }
             if c.sweepParameter == .switchInterval { switchIntervalMs = ResultRow.canonical(c.switchIntervalMilliseconds) }
             if c.sweepParameter == .checkInterval { checkInterval = c.checkInterval }
             if c.workload == .hashing { chunkSize = c.chunkSize }

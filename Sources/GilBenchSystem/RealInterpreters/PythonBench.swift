@@ -16,7 +16,7 @@ public struct PythonExperiment: Sendable, Hashable {
 
     /// The names `python --only` selects twins by: `countdown` (sequential, threads, 1 CPU, processes),
     /// `sweep` (the check/switch-interval sweep), `race`, `long-tick`, `hashing`.
-    public static let twinNames = ["countdown", "sweep", "race", "long-tick", "hashing"]
+    public static let twinNames = ["countdown", "sweep", "race", "long-tick", "extension", "hashing"]
 
     /// This experiment's name among ``twinNames``.
     public var twin: String {
@@ -24,6 +24,7 @@ public struct PythonExperiment: Sendable, Hashable {
         case .countdown: configuration.sweepParameter == nil ? "countdown" : "sweep"
         case .race, .raceLocked: "race"
         case .longTick: "long-tick"
+        case .extension: "extension"
         case .hashing: "hashing"
         default: configuration.workload.rawValue
         }
@@ -32,6 +33,11 @@ public struct PythonExperiment: Sendable, Hashable {
     /// The size of the long-tick twin: `-1 in xrange(n)` on 2.7 runs about 0.1 s at this n (the
     /// simulator's default, 100,000,000, would make one run last seconds).
     public static let longTickN = 10_000_000
+
+    /// The extension twin's native call lengths (`churn_n`) and calls per thread: the reproduction's
+    /// quick sizes (`Catalogue.churnNs`), so that each is paired with the simulator's.
+    public static let churnNs = [0, 1_000, 10_000, 100_000]
+    public static let extensionCalls = 5_000
 
     /// The simulator's run of the same experiment under `design` (the GIL the interpreter has): same
     /// workload, mode, CPUs, sizes and interval; nil without a design, or for hashing (the simulator's
@@ -70,6 +76,14 @@ public struct PythonExperiment: Sendable, Hashable {
             make("race", .race, .threads, n: raceN),
             make("long-tick", .longTick, .threads, n: longTickN),
         ]
+        for churnN in churnNs {
+            for mode in [ExecutionMode.sequential, .threads] {
+                var e = make("extension-\(mode.rawValue)", .extension, mode, n: 0)
+                e.configuration.churnN = churnN
+                e.configuration.calls = extensionCalls
+                list.append(e)
+            }
+        }
         if let tree {
             var sequential = make("hash-sequential", .hashing, .sequential, n: 0)
             sequential.configuration.tree = tree
@@ -173,6 +187,10 @@ public final class PythonBench {
         var arguments = [experiment.program, String(c.n)]
         arguments.append(experiment.interval.map { DecimalText.compact($0) } ?? "-")
         if c.workload == .hashing { arguments.append(c.tree) }
+        if c.workload == .extension {
+            arguments[1] = String(c.churnN)
+            arguments += [try ChurnLibrary.path(), String(c.calls)]
+        }
         let allowed = try CPUAffinity.current()
         let cpus = try CPUAffinity.resolve(c.cpus, allowed: allowed)
         try CPUAffinity.set(cpus)

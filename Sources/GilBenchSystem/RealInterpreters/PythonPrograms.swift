@@ -134,6 +134,23 @@ def long_tick(n, extra):
     extra['latency_us'] = '%.1f' % ((times['got'] - started) * 1e6)
 
 
+def load_churn(library):
+    # Slides 99-104: a C extension's churn(n). Called through ctypes, which releases the GIL around
+    # every foreign call (Modules/_ctypes/callproc.c, _call_function_pointer: Py_BEGIN_ALLOW_THREADS
+    # unless the library was loaded with PyDLL), as an extension does with Py_BEGIN_ALLOW_THREADS.
+    import ctypes
+    churn = ctypes.CDLL(library).churn
+    churn.argtypes = [ctypes.c_uint64]
+    churn.restype = ctypes.c_uint64
+    return churn
+
+
+def call_churn(churn, calls, n):
+    while calls > 0:
+        churn(n)
+        calls -= 1
+
+
 def run_threads(target, args_list):
     threads = [threading.Thread(target=target, args=args) for args in args_list]
     for t in threads:
@@ -173,6 +190,14 @@ def main(argv):
         for t in threads:
             t.join()
         extra['race_final_x'] = x
+    elif experiment in ('extension-sequential', 'extension-threads'):
+        churn = load_churn(argv[4])
+        calls = int(argv[5])
+        if experiment == 'extension-sequential':
+            call_churn(churn, calls, n)
+            call_churn(churn, calls, n)
+        else:
+            run_threads(call_churn, [(churn, calls, n), (churn, calls, n)])
     elif experiment == 'long-tick':
         long_tick(n, extra)
     elif experiment in ('hash-sequential', 'hash-pool'):
