@@ -108,6 +108,11 @@ struct PythonCommand: ParsableCommand {
                 print("\nsimulator against the real interpreter (error = (simulator - real) / real):")
                 print(fidelity.render(), terminator: "")
             }
+            let claims = ClaimFidelity(rows: session.rows)
+            if !claims.entries.isEmpty {
+                print("\nthe slides' claims on the real interpreter and on the simulator (error on each claim's ratio):")
+                print(claims.render(), terminator: "")
+            }
             outputOptions.printAppended(session)
             printSpreadWarnings(session.rows)
             if measured == 0 && !names.isEmpty { throw GilBenchError(.runFailed, "no interpreter could be measured") }

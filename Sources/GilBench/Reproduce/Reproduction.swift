@@ -230,16 +230,22 @@ public final class Reproduction {
     public static let pythonExperiment = "python"
     public static let pythonSimulatorExperiment = "python-sim"
 
+    /// The twins `reproduce` runs on each real interpreter: `python --only` names. The extension, the
+    /// interval sweep and hashing are left to `gilbench python`, to keep `reproduce` within its budget.
+    public static let pythonTwins = ["countdown", "race", "long-tick"]
+
     /// Runs the slides' countdown on a real interpreter (sequential, 2 threads, 2 threads on one CPU, 2
-    /// processes) and the simulator's matching GIL design on the same sizes, and compares their ratios.
+    /// processes), the race (n = 1,000,000 per thread, as the reproduction's) and the long tick
+    /// (`PythonExperiment.longTickN`), and the simulator's matching GIL design on the same sizes,
+    /// alternating, and compares their ratios and the slides' claims on both.
     /// An interpreter that cannot be measured gives the reason; the run goes on.
     func measureRealInterpreter(_ python: String) -> RealInterpreterComparison {
         do throws(GilBenchError) {
             let bench = try PythonBench(python: python)
             let scale = options.scale
             var experiments = PythonExperiment.catalogue(
-                for: bench.interpreter, n: scale.countdownN, raceN: 0, tree: nil, repetitions: scale.repetitions, sweep: [])
-            experiments = experiments.filter { $0.configuration.workload == .countdown }
+                for: bench.interpreter, n: scale.countdownN, raceN: Workload.race.defaultN, tree: nil, repetitions: scale.repetitions, sweep: [])
+            experiments = experiments.filter { Reproduction.pythonTwins.contains($0.twin) }
             for i in experiments.indices {
                 experiments[i].configuration.experiment = Reproduction.pythonExperiment
                 experiments[i].configuration.warmup = scale.warmup
@@ -266,7 +272,8 @@ public final class Reproduction {
             return RealInterpreterComparison(
                 python: python,
                 result: .success(.init(
-                    engine: engine, design: design, rows: rows, fidelity: Fidelity(rows: rows), gilCountingProblem: bench.gilCountingProblem)))
+                    engine: engine, design: design, rows: rows, fidelity: Fidelity(rows: rows), claims: ClaimFidelity(rows: rows),
+                    gilCountingProblem: bench.gilCountingProblem)))
         } catch {
             return RealInterpreterComparison(python: python, result: .failure(error))
         }
@@ -355,14 +362,19 @@ public struct RealInterpreterComparison: Sendable {
         public var rows: [ResultRow]
         /// The simulator's error on each ratio.
         public var fidelity: Fidelity
+        /// The slides' claims decided on its rows and on the simulator's twins.
+        public var claims: ClaimFidelity
         /// Why its GIL could not be counted with uprobes; nil when it was.
         public var gilCountingProblem: String? = nil
 
-        public init(engine: String, design: GILDesign?, rows: [ResultRow], fidelity: Fidelity, gilCountingProblem: String? = nil) {
+        public init(
+            engine: String, design: GILDesign?, rows: [ResultRow], fidelity: Fidelity, claims: ClaimFidelity? = nil, gilCountingProblem: String? = nil
+        ) {
             self.engine = engine
             self.design = design
             self.rows = rows
             self.fidelity = fidelity
+            self.claims = claims ?? ClaimFidelity(rows: rows)
             self.gilCountingProblem = gilCountingProblem
         }
     }

@@ -137,7 +137,11 @@ public struct ReproductionReport {
             md += measured.fidelity.entries.isEmpty
                 ? "No ratio could be compared (gilbench has no model of this interpreter's GIL).\n"
                 : measured.fidelity.markdown(slides: ReproductionReport.slideRatios)
-            md += "\nSizes: countdown n = \(grouped(Double(options.scale.countdownN))) per task, \(options.scale.repetitions) repetitions "
+            if !measured.claims.entries.isEmpty {
+                md += "\nThe slides' claims decided on its rows and on the simulator's twins, by the same criteria as above:\n\n"
+                md += measured.claims.markdown()
+            }
+            md += "\nSizes: countdown n = \(grouped(Double(options.scale.countdownN))) per task, race n = \(grouped(Double(Workload.race.defaultN))) per thread, long tick n = \(grouped(Double(PythonExperiment.longTickN))), \(options.scale.repetitions) repetitions "
             md += "after \(options.scale.warmup) warm-up, the simulator's runs alternating with the interpreter's. "
             md += measured.gilCountingProblem.map { "Its GIL was not counted: \($0).\n" }
                 ?? "Its GIL calls are in `gil_acquisitions` and `gil_releases` of its rows (`gil_probe` names the function counted).\n"
