@@ -8,7 +8,7 @@ import Foundation
 ///
 /// The real interpreter's rows (and the simulator's twins of them, the same configurations under the
 /// GIL design the interpreter has) are relabelled with the catalogue experiment they are twins of
-/// (``experimentID(of:)``) and decided by that experiment's own claims (`Experiment.findings`), so a
+/// (`experimentIDs(of:)`) and decided by that experiment's own claims (`Experiment.findings`), so a
 /// claim means the same thing for the simulator's reproduction, the real interpreter and its twin.
 public struct ClaimFidelity: Sendable {
     public struct Entry: Sendable {

@@ -16,12 +16,6 @@ public struct InterpreterGILCounts: Sendable, Equatable {
     public var releases: Int
     /// The acquire function counted: the `gil_probe` column.
     public var probe: String
-
-    public init(acquisitions: Int, releases: Int, probe: String) {
-        self.acquisitions = acquisitions
-        self.releases = releases
-        self.probe = probe
-    }
 }
 
 /// Counts a real interpreter's GIL acquisitions and releases over its whole process tree with two
