@@ -226,6 +226,9 @@ public final class Reproduction {
         return measured
     }
 
+    /// The file name of the plot of the simulator's ratios against the real interpreters'.
+    public static let fidelityPlotName = "fidelity.svg"
+
     /// The experiment label of the real interpreter's rows and of the simulator's rows beside them.
     public static let pythonExperiment = "python"
     public static let pythonSimulatorExperiment = "python-sim"
@@ -300,9 +303,15 @@ public final class Reproduction {
     /// - Throws: ``GilBenchError`` `.unwritableOutput` when a file cannot be written.
     func report(_ plan: Plan, _ measured: Measured, start: UInt64) throws(GilBenchError) -> Outcome {
         let findings = Reproduction.findings(selected: options.selected, rows: session.rows, skipped: plan.skipped, measured: measured)
-        let plots = PlotSet.plots(
+        var plots = PlotSet.plots(
             rows: session.rows, timeline: measured.timeline,
             timelineSubtitle: "countdown, 2 threads, 2 CPUs, condition-variable lock, n = \(grouped(Double(Reproduction.timelineN)))")
+        let fidelity = measured.realInterpreters.flatMap { real in (try? real.result.get())?.fidelity.entries ?? [] }
+        if !fidelity.isEmpty {
+            plots.append(NamedPlot(
+                fileName: Reproduction.fidelityPlotName, caption: "The simulator's ratios against the real interpreters', around y = x and its ±10% band",
+                svg: FidelityChart(entries: fidelity, subtitle: "countdown, n = \(grouped(Double(options.scale.countdownN))) per task; one point per ratio").render()))
+        }
         let plotPaths = try PlotSet.write(plots, to: options.plotsDirectory)
         if let timeline = measured.timeline {
             try Reproduction.write(GILTimelineFile.render(timeline), to: (options.resultsDirectory as NSString).appendingPathComponent("\(session.runID)-timeline.csv"))

@@ -120,6 +120,9 @@ public struct ReproductionReport {
             md += "\n"
         }
         if realInterpreters.isEmpty { md += "No interpreter was measured.\n\n" }
+        if let plot = plots.first(where: { $0.fileName == Reproduction.fidelityPlotName }) {
+            md += "![\(plot.caption)](\(relativePlotPath(plot.fileName)))\n\n"
+        }
         for real in realInterpreters { md += section(real) }
         return md
     }

@@ -16,6 +16,10 @@ public struct InterpreterGILCounts: Sendable, Equatable {
     public var releases: Int
     /// The acquire function counted: the `gil_probe` column.
     public var probe: String
+
+    package init(acquisitions: Int, releases: Int, probe: String) {
+        (self.acquisitions, self.releases, self.probe) = (acquisitions, releases, probe)
+    }
 }
 
 /// Counts a real interpreter's GIL acquisitions and releases over its whole process tree with two
