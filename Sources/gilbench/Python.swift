@@ -7,17 +7,26 @@ struct PythonCommand: ParsableCommand {
         abstract: "Run the slides' Python programs on a real interpreter, measured like the simulator.",
         discussion: """
             Runs countdown sequential, 2 threads, 2 threads on one CPU, 2 processes (multiprocessing), \
-            the race, the hashing pool (on --tree, else gilbench's corpus if it was generated) and the \
-            switch/check-interval sweep on each --python, measuring each run from outside: wall and CPU \
-            time, context switches and system calls of the interpreter's whole process tree. Rows carry \
-            engine=<interpreter>-<version>. With --simulator the simulator's matching GIL design runs \
-            the same countdown and the simulator's error against each interpreter is printed per ratio. \
-            An interpreter that is missing, crashes, is too old or prints garbage gets one line and the \
-            run goes on with the others.
+            the race, the long tick, the hashing pool (on --tree, else gilbench's corpus if it was \
+            generated) and the switch/check-interval sweep on each --python, measuring each run from \
+            outside: wall and CPU time, context switches and system calls of the interpreter's whole \
+            process tree, and its GIL's acquisitions and releases with uprobes (gil_probe names the \
+            function counted). --python auto (the default) takes CPython 2.7 and the newest CPython 3 \
+            found on PATH and in pyenv's versions folder; all takes every one found; none, none. Rows \
+            carry engine=<interpreter>-<version>. With --simulator the simulator's matching GIL design \
+            runs the same experiments, alternating with the interpreter's, and the simulator's error \
+            against each interpreter is printed per ratio. An interpreter that is missing, crashes, is \
+            too old or prints garbage gets one line and the run goes on with the others.
             """)
 
-    @Option(parsing: .upToNextOption, help: "Interpreters to measure (a name on PATH or a path).")
-    var python: [String] = ["python3"]
+    @Option(parsing: .upToNextOption, help: "Interpreters to measure: auto, all, none, or names on PATH or paths.")
+    var python: [String] = ["auto"]
+
+    @Option(parsing: .upToNextOption, help: "Run only these experiments: \(PythonExperiment.twinNames.joined(separator: ", ")).")
+    var only: [String] = []
+
+    @Option(help: "Size of the long tick: -1 in xrange(n) on 2.x, sum(range(n)) on 3.x.")
+    var longTickN: Int = PythonExperiment.longTickN
 
     @Option(help: "Countdown start value per task.")
     var n: Int = Workload.countdown.defaultN
@@ -37,7 +46,7 @@ struct PythonCommand: ParsableCommand {
     @Option(name: .customLong("repeat"), help: "Repetitions per experiment.")
     var repetitions: Int = 3
 
-    @Flag(help: "Also run the simulator's matching GIL design on the countdown and print its error per ratio.")
+    @Flag(help: "Also run the simulator's matching GIL design on the same experiments and print its error per ratio.")
     var simulator = false
 
     @OptionGroup var outputOptions: OutputOptions
@@ -48,7 +57,12 @@ struct PythonCommand: ParsableCommand {
     func validate() throws {
         guard n >= 0 else { throw ValidationError("--n must be 0 or more (got \(n))") }
         guard raceN >= 0 else { throw ValidationError("--race-n must be 0 or more (got \(raceN))") }
+        guard longTickN >= 0 else { throw ValidationError("--long-tick-n must be 0 or more (got \(longTickN))") }
         guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1 (got \(repetitions))") }
+        do { _ = try PythonSelection(arguments: python) } catch { throw ValidationError(error.message) }
+        if let unknown = only.first(where: { !PythonExperiment.twinNames.contains($0) }) {
+            throw ValidationError("unknown --only '\(unknown)' (one of \(PythonExperiment.twinNames.joined(separator: ", ")))")
+        }
     }
 
     func run() throws {
@@ -64,43 +78,29 @@ struct PythonCommand: ParsableCommand {
             if !noHashing && hashTree == nil {
                 printError("gilbench: no tree to hash (run `gilbench corpus` or give --tree); hashing experiments skipped")
             }
-            var designs: Set<GILDesign> = []
+            let (names, decisions) = InterpreterDiscovery.resolve(try PythonSelection(arguments: python))
+            for decision in decisions where decision.reason != "named by --python" { printError("gilbench: \(decision.line)") }
             var measured = 0
-            for name in python {
+            for name in names {
                 do {
                     let bench = try PythonBench(python: name)
                     var experiments = PythonExperiment.catalogue(
-                        for: bench.interpreter, n: n, raceN: raceN, tree: hashTree, repetitions: repetitions,
+                        for: bench.interpreter, n: n, raceN: raceN, longTickN: longTickN, tree: hashTree, repetitions: repetitions,
                         sweep: noSweep ? [] : nil)
+                    experiments = experiments.filter { only.isEmpty || only.contains($0.twin) }
                     for i in experiments.indices { experiments[i].configuration.syscallCounter = counting.counters.first ?? .none }
-                    printError("gilbench: \(name) is \(bench.interpreter.engine): \(experiments.count) experiments, \(repetitions) repetitions each")
+                    let twins = simulator ? experiments.compactMap { $0.simulatorTwin(design: bench.interpreter.gilDesign) } : []
+                    printError("gilbench: \(name) is \(bench.interpreter.engine): \(experiments.count) experiments, \(twins.count) simulator twins, \(repetitions) repetitions each")
                     let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
-                    try session.run(experiments.map(\.configuration), measure: { c throws(GilBenchError) in
-                        try bench.measure(byConfiguration[c]!, probes: try counting.makeProbe().map { [$0] } ?? [])
+                    try session.run(experiments.map(\.configuration) + counting.expand(twins), measure: { c throws(GilBenchError) in
+                        guard let experiment = byConfiguration[c] else { return try counting.measure(c) }
+                        return try bench.measure(experiment, probes: try counting.makeProbe().map { [$0] } ?? [])
                     })
-                    if let design = bench.interpreter.gilDesign { designs.insert(design) }
+                    if let problem = bench.gilCountingProblem { printError("gilbench: \(bench.interpreter.engine)'s GIL not counted: \(problem)") }
                     measured += 1
                 } catch {
                     printError("gilbench: \(name): " + ((error as? GilBenchError)?.commandLineMessage ?? "\(error)"))
                 }
-            }
-            if simulator {
-                var simulated: [RunConfiguration] = []
-                for design in GILDesign.allCases where designs.contains(design) {
-                    for (mode, cpus) in [(ExecutionMode.sequential, CPUSelection.all), (.threads, .all), (.threads, .count(1)), (.processes, .all)] {
-                        var c = RunConfiguration()
-                        c.gil = design
-                        c.mode = mode
-                        c.cpus = cpus
-                        c.n = n
-                        c.tasks = 2
-                        c.processes = 2
-                        c.repetitions = repetitions
-                        c.warmup = 0
-                        simulated.append(c)
-                    }
-                }
-                try session.run(counting.expand(simulated), measure: counting.measure)
             }
             if !session.rows.isEmpty { print(Summary(rows: session.rows).render(), terminator: "") }
             let fidelity = Fidelity(rows: session.rows)
@@ -108,9 +108,15 @@ struct PythonCommand: ParsableCommand {
                 print("\nsimulator against the real interpreter (error = (simulator - real) / real):")
                 print(fidelity.render(), terminator: "")
             }
+            let claims = ClaimFidelity(rows: session.rows)
+            if !claims.entries.isEmpty {
+                print("\nthe slides' claims on the real interpreter and on the simulator (error on each claim's ratio):")
+                print(claims.render(), terminator: "")
+            }
             outputOptions.printAppended(session)
             printSpreadWarnings(session.rows)
-            if measured == 0 { throw GilBenchError(.runFailed, "no interpreter could be measured") }
+            if measured == 0 && !names.isEmpty { throw GilBenchError(.runFailed, "no interpreter could be measured") }
+            if names.isEmpty { printError("gilbench: no interpreter to measure (--python \(python.joined(separator: " ")))") }
         }
     }
 }

@@ -28,8 +28,8 @@ struct ReproduceOptions: ParsableArguments {
     @Option(help: "Folder for the SVG plots.")
     var plots: String = "plots"
 
-    @Option(help: "Also run the slides' countdown on this real Python and report the simulator's error against it.")
-    var python: String?
+    @Option(parsing: .upToNextOption, help: "Real interpreters to run the slides' countdown on beside the simulator: auto (CPython 2.7 and the newest 3), all, none, or names/paths.")
+    var python: [String] = ["auto"]
 
     @Flag(help: "No progress on stderr (it is also off when stderr is not a terminal).")
     var quiet = false
@@ -51,6 +51,7 @@ struct ReproduceOptions: ParsableArguments {
     func validate() throws {
         if let n, n < 0 { throw ValidationError("--n must be 0 or more (got \(n))") }
         guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1 (got \(repetitions))") }
+        do { _ = try PythonSelection(arguments: python) } catch { throw ValidationError(error.message) }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more (got \(warmup))") }
         do { _ = try Catalogue.select(selectors) } catch { throw ValidationError(error.commandLineMessage) }
     }
@@ -79,7 +80,7 @@ struct Reproduce: ParsableCommand {
             let selected = try Catalogue.select(options.selectors)
             let command = (["gilbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let reproduction = try Reproduction(.init(
-                scale: options.scale, selected: selected, resultsDirectory: options.results, plotsDirectory: options.plots, command: command, python: options.python))
+                scale: options.scale, selected: selected, resultsDirectory: options.results, plotsDirectory: options.plots, command: command, python: try PythonSelection(arguments: options.python)))
             retry.apply(to: reproduction.session)
             Interruption.install()
             let showProgress = !options.quiet && FileHandleOutput.stderrIsTerminal

@@ -54,7 +54,12 @@ struct PythonTests {
         let py = PythonInterpreter(path: "python3", implementation: "cpython", version: "3.11.7")
         let list = PythonExperiment.catalogue(for: py, n: 1000, raceN: 10, tree: "/tmp", repetitions: 1, sweep: nil)
         let programs = Set(list.map(\.program))
-        #expect(programs == ["sequential", "threads", "processes", "race", "hash-sequential", "hash-pool"])
+        #expect(programs == [
+            "sequential", "threads", "processes", "race", "long-tick", "extension-sequential", "extension-threads", "hash-sequential", "hash-pool",
+        ])
+        #expect(Set(list.map(\.twin)) == Set(PythonExperiment.twinNames))
+        #expect(list.filter { $0.twin == "extension" }.map(\.configuration.churnN) == PythonExperiment.churnNs.flatMap { [$0, $0] })
+        #expect(list.compactMap { $0.simulatorTwin(design: .interval) }.count == list.count - 2, "every twin but hashing's")
         #expect(list.contains { $0.program == "threads" && $0.configuration.cpus == .count(1) })
         #expect(list.filter { $0.configuration.sweepParameter == .switchInterval }.count == 5)
         #expect(Set(list.map(\.configuration)).count == list.count, "configurations are distinct")

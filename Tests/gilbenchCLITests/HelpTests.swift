@@ -28,7 +28,8 @@ let documentedOptions: [String: (command: ParsableCommand.Type, options: [String
             "--ignore <column>",
         ] + common),
         "python": (PythonCommand.self, [
-            "--python <python>", "--n <n>", "--race-n <race-n>", "--tree <tree>", "--no-hashing", "--no-sweep", "--repeat <repeat>",
+            "--python <python>", "--only <only>", "--long-tick-n <long-tick-n>", "--n <n>", "--race-n <race-n>", "--tree <tree>",
+            "--no-hashing", "--no-sweep", "--repeat <repeat>",
             "--simulator", "--output <output>", "--max-attempts <max-attempts>",
         ] + syscalls + common),
         "corpus": (CorpusCommand.self, ["--seed <seed>", "--files <files>", "--path <path>"] + common),
@@ -108,7 +109,8 @@ struct HelpTests {
         ("run", "--gil-during-hash <gil-during-hash>", "(default: release)"),
         ("run", "--sha512-core <sha512-core>", "(default: swift-crypto)"),
         ("run", "--workload <workload>", "default: countdown)"),
-        ("python", "--python <python>", "(default: python3)"),
+        ("python", "--python <python>", "(default: auto)"),
+        ("reproduce", "--python <python>", "(default: auto)"),
         ("syscall-check", "--syscalls <syscalls>", "(default: auto)"),
     ])
     func defaults(name: String, option: String, fragment: String) throws {

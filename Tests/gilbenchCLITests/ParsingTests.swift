@@ -63,6 +63,10 @@ let badCommandLines: [([String], String)] = [
     (["compare", "a.csv", "b.csv", "--ignore", "check_interval", "wall_s"], "--ignore takes configuration columns"),
     (["compare", "a.csv", "b.csv", "--format", "xml"], "The value 'xml' is invalid for '--format <format>'"),
     (["python", "--syscalls", "dtrace"], "unknown --syscalls 'dtrace'"),
+    (["python", "--python", "auto", "python3"], "--python auto cannot be combined with other interpreters (got auto python3)"),
+    (["python", "--only", "countdown", "convoyy"], "unknown --only 'convoyy'"),
+    (["python", "--long-tick-n=-1"], "--long-tick-n must be 0 or more (got -1)"),
+    (["reproduce", "--python", "python2", "none"], "--python none cannot be combined with other interpreters"),
     (["reproduce", "--only", "80,99"], "--only 99: no experiment reproduces it"),
     (["syscall-check", "--syscalls", ","], "--syscalls needs a value"),
     (["run", "--max-attempts", "0"], "--max-attempts must be at least 1 (got 0)"),
@@ -213,7 +217,7 @@ struct ParsingTests {
         #expect(python.noHashing && python.noSweep && python.simulator && python.outputOptions.output == "py.csv")
         #expect(try python.syscalls.syscalls.values(of: "--syscalls") == [.perf, .none])
         let defaults = try parse(["python"], as: PythonCommand.self)
-        #expect(defaults.python == ["python3"] && defaults.n == 20_000_000 && defaults.raceN == 1_000_000 && defaults.repetitions == 3)
+        #expect(defaults.python == ["auto"] && defaults.only.isEmpty && defaults.n == 20_000_000 && defaults.raceN == 1_000_000 && defaults.repetitions == 3)
     }
 
     @Test("reproduce: --only in either form, sizes and folders", arguments: [
@@ -227,8 +231,9 @@ struct ParsingTests {
         #expect(reproduce.options.selectors == ["80", "96", "no-gil"])
         #expect(reproduce.options.full && reproduce.options.n == 1000 && reproduce.options.repetitions == 4)
         #expect(reproduce.options.warmup == 0 && reproduce.options.results == "r" && reproduce.options.plots == "p")
-        #expect(reproduce.options.python == "python3" && reproduce.options.quiet && !reproduce.options.list)
+        #expect(reproduce.options.python == ["python3"] && reproduce.options.quiet && !reproduce.options.list)
         #expect(try parse(["reproduce", "--list"], as: Reproduce.self).options.selectors.isEmpty)
+        #expect(try parse(["reproduce"], as: Reproduce.self).options.python == ["auto"], "real interpreters by default")
     }
 
     @Test("syscall-check, plot and corpus")

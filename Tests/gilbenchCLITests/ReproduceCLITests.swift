@@ -26,7 +26,7 @@ func reproduceQuietly(
 ) throws -> (status: Int32, stdout: String, stderr: String) {
     let result = try runGilbench([
         "reproduce", "--only", only, "--n", "20000", "--repeat", "3", "--warmup", "0",
-        "--results", folder + "/results", "--plots", folder + "/plots", "--quiet",
+        "--results", folder + "/results", "--plots", folder + "/plots", "--quiet", "--python", "none",
     ])
     #expect(result.status == 0, "\(result.stderr)", sourceLocation: sourceLocation)
     return result

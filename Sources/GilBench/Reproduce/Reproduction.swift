@@ -25,12 +25,12 @@ public final class Reproduction {
         public var plotsDirectory: String
         /// The command line as typed, for the report.
         public var command: String
-        /// A real interpreter to measure beside the simulator (`--python`), nil for none.
-        public var python: String? = nil
+        /// The real interpreters to measure beside the simulator (`--python`; the CLI's default is `auto`).
+        public var python: PythonSelection = .none
 
         public init(
             scale: ExperimentScale, selected: [Experiment], resultsDirectory: String = "results", plotsDirectory: String = "plots",
-            command: String, python: String? = nil
+            command: String, python: PythonSelection = .none
         ) {
             self.python = python
             self.scale = scale
@@ -109,8 +109,10 @@ public final class Reproduction {
         if measured.stopped == nil {
             measureInconclusive(plan, &measured, measure: measure, interrupted: interrupted, progress: announce)
         }
-        if let python = options.python, measured.stopped == nil {
-            measured.realInterpreter = measureRealInterpreter(python)
+        if measured.stopped == nil {
+            let (names, decisions) = InterpreterDiscovery.resolve(options.python)
+            measured.interpreterDecisions = decisions
+            measured.realInterpreters = names.map(measureRealInterpreter)
         }
         return try report(plan, measured, start: start)
     }
@@ -197,8 +199,10 @@ public final class Reproduction {
         public var stopped: GilBenchError?
         /// The GIL timeline of the experiment that records one.
         public var timeline: [GILEventRecorder.Event]?
-        /// The real interpreter beside the simulator (`--python`); nil when none was asked for, or the run stopped.
-        public var realInterpreter: RealInterpreterComparison?
+        /// The real interpreters beside the simulator (`--python`); empty when none was asked for or found, or the run stopped.
+        public var realInterpreters: [RealInterpreterComparison] = []
+        /// What `--python auto` or `all` found, took and skipped, and why.
+        public var interpreterDecisions: [InterpreterDiscovery.Decision] = []
         /// The extra rounds measured for inconclusive claims, by experiment id.
         public var extraRounds: [String: Int] = [:]
     }
@@ -297,43 +301,57 @@ public final class Reproduction {
         }
     }
 
+    /// The file name of the plot of the simulator's ratios against the real interpreters'.
+    public static let fidelityPlotName = "fidelity.svg"
+
     /// The experiment label of the real interpreter's rows and of the simulator's rows beside them.
     public static let pythonExperiment = "python"
     public static let pythonSimulatorExperiment = "python-sim"
 
+    /// The twins `reproduce` runs on each real interpreter: `python --only` names. The extension, the
+    /// interval sweep and hashing are left to `gilbench python`, to keep `reproduce` within its budget.
+    public static let pythonTwins = ["countdown", "race", "long-tick"]
+
     /// Runs the slides' countdown on a real interpreter (sequential, 2 threads, 2 threads on one CPU, 2
-    /// processes) and the simulator's matching GIL design on the same sizes, and compares their ratios.
+    /// processes), the race (n = 1,000,000 per thread, as the reproduction's) and the long tick
+    /// (`PythonExperiment.longTickN`), and the simulator's matching GIL design on the same sizes,
+    /// alternating, and compares their ratios and the slides' claims on both.
     /// An interpreter that cannot be measured gives the reason; the run goes on.
     func measureRealInterpreter(_ python: String) -> RealInterpreterComparison {
         do throws(GilBenchError) {
             let bench = try PythonBench(python: python)
             let scale = options.scale
             var experiments = PythonExperiment.catalogue(
-                for: bench.interpreter, n: scale.countdownN, raceN: 0, tree: nil, repetitions: scale.repetitions, sweep: [])
-            experiments = experiments.filter { $0.configuration.workload == .countdown }
+                for: bench.interpreter, n: scale.countdownN, raceN: Workload.race.defaultN, tree: nil, repetitions: scale.repetitions, sweep: [])
+            experiments = experiments.filter { Reproduction.pythonTwins.contains($0.twin) }
             for i in experiments.indices {
                 experiments[i].configuration.experiment = Reproduction.pythonExperiment
                 experiments[i].configuration.warmup = scale.warmup
             }
-            let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
-            try session.run(experiments.map(\.configuration), measure: { c throws(GilBenchError) in try bench.measure(byConfiguration[c]!) })
             let design = bench.interpreter.gilDesign
-            if let design {
-                let simulated = experiments.map { e in
-                    var c = e.configuration
-                    c.engine = .simulator
+            let twins = experiments.compactMap { e in
+                e.simulatorTwin(design: design).map { c in
+                    var c = c
                     c.experiment = Reproduction.pythonSimulatorExperiment
-                    c.gil = design
                     return c
                 }
-                try session.run(simulated)
             }
+            let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
+            // The interpreter's runs and the simulator's twins alternate, repetition by repetition.
+            try session.run(experiments.map(\.configuration) + twins, measure: { c throws(GilBenchError) in
+                guard let experiment = byConfiguration[c] else { return try Runner.measure(c) }
+                return try bench.measure(experiment)
+            })
+            let engine = bench.interpreter.engine
             let rows = session.rows.filter {
-                $0.key.experiment == Reproduction.pythonExperiment || $0.key.experiment == Reproduction.pythonSimulatorExperiment
+                ($0.key.experiment == Reproduction.pythonExperiment && $0.key[cell: .engine] == engine)
+                    || ($0.key.experiment == Reproduction.pythonSimulatorExperiment && $0.gil == design)
             }
             return RealInterpreterComparison(
                 python: python,
-                result: .success(.init(engine: bench.interpreter.engine, design: design, rows: rows, fidelity: Fidelity(rows: rows))))
+                result: .success(.init(
+                    engine: engine, design: design, rows: rows, fidelity: Fidelity(rows: rows), claims: ClaimFidelity(rows: rows),
+                    gilCountingProblem: bench.gilCountingProblem)))
         } catch {
             return RealInterpreterComparison(python: python, result: .failure(error))
         }
@@ -360,9 +378,15 @@ public final class Reproduction {
     /// - Throws: ``GilBenchError`` `.unwritableOutput` when a file cannot be written.
     func report(_ plan: Plan, _ measured: Measured, start: UInt64) throws(GilBenchError) -> Outcome {
         let findings = Reproduction.findings(selected: options.selected, rows: session.rows, skipped: plan.skipped, measured: measured)
-        let plots = PlotSet.plots(
+        var plots = PlotSet.plots(
             rows: session.rows, timeline: measured.timeline,
             timelineSubtitle: "countdown, 2 threads, 2 CPUs, condition-variable lock, n = \(grouped(Double(Reproduction.timelineN)))")
+        let fidelity = measured.realInterpreters.flatMap { real in (try? real.result.get())?.fidelity.entries ?? [] }
+        if !fidelity.isEmpty {
+            plots.append(NamedPlot(
+                fileName: Reproduction.fidelityPlotName, caption: "The simulator's ratios against the real interpreters', around y = x and its ±10% band",
+                svg: FidelityChart(entries: fidelity, subtitle: "countdown, n = \(grouped(Double(options.scale.countdownN))) per task; one point per ratio").render()))
+        }
         let plotPaths = try PlotSet.write(plots, to: options.plotsDirectory)
         if let timeline = measured.timeline {
             try Reproduction.write(GILTimelineFile.render(timeline), to: (options.resultsDirectory as NSString).appendingPathComponent("\(session.runID)-timeline.csv"))
@@ -370,8 +394,8 @@ public final class Reproduction {
         let report = ReproductionReport(
             options: options, machine: session.machine, runID: session.runID, csvFileName: (csvPath as NSString).lastPathComponent,
             rows: session.rows, findings: findings, plots: plots, completed: measured.completed, stopped: measured.stopped,
-            elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9, realInterpreter: measured.realInterpreter,
-            extraRounds: measured.extraRounds)
+            elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9, realInterpreters: measured.realInterpreters,
+            interpreterDecisions: measured.interpreterDecisions, extraRounds: measured.extraRounds)
         let reportPath = (options.resultsDirectory as NSString).appendingPathComponent("REPORT.md")
         try Reproduction.write(report.render(), to: reportPath)
         return Outcome(
@@ -423,6 +447,21 @@ public struct RealInterpreterComparison: Sendable {
         public var rows: [ResultRow]
         /// The simulator's error on each ratio.
         public var fidelity: Fidelity
+        /// The slides' claims decided on its rows and on the simulator's twins.
+        public var claims: ClaimFidelity
+        /// Why its GIL could not be counted with uprobes; nil when it was.
+        public var gilCountingProblem: String? = nil
+
+        public init(
+            engine: String, design: GILDesign?, rows: [ResultRow], fidelity: Fidelity, claims: ClaimFidelity? = nil, gilCountingProblem: String? = nil
+        ) {
+            self.engine = engine
+            self.design = design
+            self.rows = rows
+            self.fidelity = fidelity
+            self.claims = claims ?? ClaimFidelity(rows: rows)
+            self.gilCountingProblem = gilCountingProblem
+        }
     }
 
     public init(python: String, result: Result<Measured, GilBenchError>) {

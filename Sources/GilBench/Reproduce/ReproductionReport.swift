@@ -16,17 +16,21 @@ public struct ReproductionReport {
     public var completed: [String]
     public var stopped: GilBenchError?
     public var elapsedSeconds: Double
-    /// The real interpreter beside the simulator (`--python`); nil when none was asked for.
-    public var realInterpreter: RealInterpreterComparison?
+    /// The real interpreters beside the simulator (`--python`); empty when none was asked for or found.
+    public var realInterpreters: [RealInterpreterComparison]
+    /// What `--python auto` or `all` found, took and skipped, and why.
+    public var interpreterDecisions: [InterpreterDiscovery.Decision]
     /// The extra rounds measured for inconclusive claims, by experiment id.
     public var extraRounds: [String: Int]
 
     public init(
         options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, rows: [ResultRow],
         findings: [Finding], plots: [NamedPlot], completed: [String], stopped: GilBenchError?, elapsedSeconds: Double,
-        realInterpreter: RealInterpreterComparison? = nil, extraRounds: [String: Int] = [:]
+        realInterpreters: [RealInterpreterComparison] = [], interpreterDecisions: [InterpreterDiscovery.Decision] = [],
+        extraRounds: [String: Int] = [:]
     ) {
-        self.realInterpreter = realInterpreter
+        self.realInterpreters = realInterpreters
+        self.interpreterDecisions = interpreterDecisions
         self.extraRounds = extraRounds
         self.options = options
         self.machine = machine
@@ -90,7 +94,7 @@ public struct ReproductionReport {
             """
         for f in findings { md += row(f) + "\n" }
         md += "\n" + verdictCounts() + "\n"
-        if let realInterpreter { md += "\n" + section(realInterpreter) }
+        if !realInterpreters.isEmpty || !interpreterDecisions.isEmpty { md += "\n" + realInterpretersSection() }
         for experiment in Catalogue.experiments {
             md += "\n" + section(experiment)
         }
@@ -128,10 +132,27 @@ public struct ReproductionReport {
         return "\(ceiling.estimate.text()) (spin: processes/sequential, paired; 0.5 on two idle cores)"
     }
 
-    /// The real interpreter's section: per ratio the 2009 figure, the real interpreter, the simulator
+    /// The real interpreters' section: what discovery found, took and skipped, then each interpreter's
+    /// comparison.
+    func realInterpretersSection() -> String {
+        var md = "## The real interpreter beside the simulator\n\n"
+        if !interpreterDecisions.isEmpty {
+            md += "Interpreters found on PATH and in pyenv's versions folder (`--python \(options.python.spelled)`):\n\n"
+            for d in interpreterDecisions { md += "- \(d.taken ? "taken" : "skipped") \(d.engine ?? "?") (`\(d.path)`): \(d.reason)\n" }
+            md += "\n"
+        }
+        if realInterpreters.isEmpty { md += "No interpreter was measured.\n\n" }
+        if let plot = plots.first(where: { $0.fileName == Reproduction.fidelityPlotName }) {
+            md += "![\(plot.caption)](\(relativePlotPath(plot.fileName)))\n\n"
+        }
+        for real in realInterpreters { md += section(real) }
+        return md
+    }
+
+    /// One real interpreter's comparison: per ratio the 2009 figure, the real interpreter, the simulator
     /// and its error; or one line saying why the interpreter could not be measured.
     func section(_ real: RealInterpreterComparison) -> String {
-        var md = "## The real interpreter beside the simulator\n\n"
+        var md = ""
         switch real.result {
         case .success(let measured):
             md += "`\(real.python)` is \(measured.engine). The slides' countdown ran on it, measured from outside "
@@ -141,6 +162,14 @@ public struct ReproductionReport {
             md += measured.fidelity.entries.isEmpty
                 ? "No ratio could be compared (gilbench has no model of this interpreter's GIL).\n"
                 : measured.fidelity.markdown(slides: ReproductionReport.slideRatios)
+            if !measured.claims.entries.isEmpty {
+                md += "\nThe slides' claims decided on its rows and on the simulator's twins, by the same criteria as above:\n\n"
+                md += measured.claims.markdown()
+            }
+            md += "\nSizes: countdown n = \(grouped(Double(options.scale.countdownN))) per task, race n = \(grouped(Double(Workload.race.defaultN))) per thread, long tick n = \(grouped(Double(PythonExperiment.longTickN))), \(options.scale.repetitions) repetitions "
+            md += "after \(options.scale.warmup) warm-up, the simulator's runs alternating with the interpreter's. "
+            md += measured.gilCountingProblem.map { "Its GIL was not counted: \($0).\n" }
+                ?? "Its GIL calls are in `gil_acquisitions` and `gil_releases` of its rows (`gil_probe` names the function counted).\n"
         case .failure(let error):
             md += "`\(real.python)` could not be measured: \(error)\n"
         }

@@ -52,7 +52,7 @@ public struct ComparedMetric: Sendable, Hashable, Codable {
             return (.lowerIsBetter, 0.10)
         case .voluntaryContextSwitches, .involuntaryContextSwitches:
             return (.lowerIsBetter, 0.50)
-        case .gilAcquisitions, .gilHandoffs, .gilFailedAcquisitions, .forcedSwitches:
+        case .gilAcquisitions, .gilReleases, .gilHandoffs, .gilFailedAcquisitions, .forcedSwitches:
             return (.lowerIsBetter, 0.25)
         case .gilWaitSeconds, .gilWaitP50Us, .gilWaitP90Us, .gilWaitP99Us, .gilWaitMaxUs:
             return (.lowerIsBetter, 0.50)

@@ -76,7 +76,7 @@ public struct ResultFile: Sendable {
         for record in data where record.fields[schemaIndex] != String(Column.currentSchemaVersion) {
             throw fail(record.line, "schema_version is '\(record.fields[schemaIndex])'; this gilbench reads version \(Column.currentSchemaVersion) only")
         }
-        let missing = Column.allCases.filter { index[$0.rawValue] == nil && !Column.disturbance.contains($0) && !Column.addedLater.contains($0) }
+        let missing = Column.allCases.filter { index[$0.rawValue] == nil && !Column.addedSinceFirstFiles.contains($0) }
         if !missing.isEmpty {
             throw fail(header.line, "missing column\(missing.count == 1 ? "" : "s") \(missing.map(\.rawValue).joined(separator: ", "))")
         }
@@ -105,12 +105,13 @@ public struct ResultFile: Sendable {
 
 extension Column {
     /// Whether the column holds a measurement (a number, or empty when not measured): the columns
-    /// from `wall_s` up to the machine's, except `syscall_counter` (the name of the counter used) and
-    /// `gil_failed_wakeups_histogram` (a histogram written as text, `FailedWakeupHistogram`).
+    /// from `wall_s` up to the machine's, except `syscall_counter` (the name of the counter used),
+    /// `gil_failed_wakeups_histogram` (a histogram written as text, `FailedWakeupHistogram`) and
+    /// `gil_probe` (the name of the function counted).
     public var isMeasurement: Bool {
         guard let first = Column.allCases.firstIndex(of: .wallSeconds),
               let machine = Column.allCases.firstIndex(of: .host),
               let mine = Column.allCases.firstIndex(of: self) else { return false }
-        return mine >= first && mine < machine && self != .syscallCounter && self != .gilFailedWakeupsHistogram
+        return mine >= first && mine < machine && self != .syscallCounter && self != .gilFailedWakeupsHistogram && self != .gilProbe
     }
 }

@@ -81,7 +81,12 @@ extension ConfigurationKey {
         if case .interpreter(_, let realGIL) = c.engine {
             // A real interpreter: its own GIL, its own defaults; only what the run set is written.
             gil = realGIL
-            if c.workload.usesN { n = c.n }
+            if c.workload == .extension {
+                churnN = c.churnN
+                calls = c.calls
+            } else if c.workload.usesN {
+                n = c.n
+            }
             if c.sweepParameter == .switchInterval { switchIntervalMs = ResultRow.canonical(c.switchIntervalMilliseconds) }
             if c.sweepParameter == .checkInterval { checkInterval = c.checkInterval }
             if c.workload == .hashing { chunkSize = c.chunkSize }
@@ -131,6 +136,11 @@ extension ResultRow.Measurements {
                 gilWaitP99Us = us(99)
                 gilWaitMaxUs = ResultRow.canonical(samples.max.map { Double($0) / 1000 })
             }
+        }
+        if let counted = m.interpreterGIL {
+            gilAcquisitions = counted.acquisitions
+            gilReleases = counted.releases
+            gilProbe = counted.probe
         }
         if let syscalls = m.syscalls { record(syscalls) }
         let o = m.outcome

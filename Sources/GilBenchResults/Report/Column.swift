@@ -89,6 +89,11 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     case messagesPerSecond = "messages_per_s"
     case messageLatencyP50Us = "message_latency_p50_us"
     case messageLatencyP99Us = "message_latency_p99_us"
+    /// Calls of a real interpreter's GIL release function (`drop_gil`, `PyThread_release_lock`), counted by a uprobe.
+    case gilReleases = "gil_releases"
+    /// The function a real interpreter's `gil_acquisitions` counts (`take_gil`, `PyThread_acquire_lock`);
+    /// empty where nothing was probed.
+    case gilProbe = "gil_probe"
 
     // MARK: Machine
     case host
@@ -102,6 +107,10 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     /// The columns that say how disturbed a repetition's machine was, not what it measured: `compare`
     /// does not compare them, and a file written before they existed reads them as empty.
     public static let disturbance: [Column] = [.stealSeconds, .foreignCPUSeconds, .disturbed, .attempts]
+
+    /// The columns added to schema 1 after files were written with it: a file without them reads them as
+    /// empty (the disturbance columns, and the real interpreter's GIL counts from uprobes).
+    public static let addedSinceFirstFiles: [Column] = disturbance + [.gilReleases, .gilProbe]
 
     /// The version written in every row's `schema_version`.
     public static let currentSchemaVersion = 1

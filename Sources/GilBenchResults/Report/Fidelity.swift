@@ -10,12 +10,19 @@ public struct Fidelity: Sendable {
         public var ratio: String
         public var workload: String
         public var engine: String
+        /// The extension's native call length (`churn_n`), for extension ratios.
+        public var churnN: Int? = nil
         /// The simulated GIL design compared with it.
         public var design: String
         public var real: Double
         public var simulated: Double
         /// (simulated - real) / real.
         public var error: Double { (simulated - real) / real }
+        /// The ratio's name, with the workload when it is not the countdown: `threads/sequential (extension, churn n = 1000)`.
+        public var label: String {
+            guard workload != Workload.countdown.rawValue else { return ratio }
+            return "\(ratio) (\(workload)" + (churnN.map { ", churn n = \($0)" } ?? "") + ")"
+        }
     }
 
     public var entries: [Entry]
@@ -25,6 +32,10 @@ public struct Fidelity: Sendable {
     /// experiment label, ...) may differ.
     public static let comparedColumns: Set<Column> = [.engine, .workload, .cpus, .gil]
 
+    /// The sizes a twin of the same size shares: preferred, so that each extension call length (`churn_n`)
+    /// is paired with its own; a twin of another size is taken only when there is none of the same.
+    public static let sizeColumns: Set<Column> = [.n, .churnN, .calls]
+
     /// Pairs each real interpreter's ratios with the simulator's ratio of the same name, workload and
     /// CPU count under the GIL design the interpreter has (`interval` for CPython 3.2+).
     public init(rows: [ResultRow]) {
@@ -33,15 +44,21 @@ public struct Fidelity: Sendable {
         var out: [Entry] = []
         for (pair, value) in ratios where pair.numerator.key.engine != .simulator {
             guard let design = pair.numerator.key.gil else { continue }
-            // The simulator's twin of the real numerator; its pair of the same name is the one compared.
-            let twins = summary.twins(
-                of: pair.numerator.key, changing: { $0.engine = .simulator },
-                ignoring: ConfigurationKey.allColumns(except: Fidelity.comparedColumns))
-            guard let (_, simulated) = ratios.first(where: { candidate, _ in
-                candidate.name == pair.name && twins.contains { $0.key == candidate.numerator.key }
-            }) else { continue }
+            // The simulator's twin of the real numerator (of the same size if there is one); its pair
+            // of the same name is the one compared.
+            func simulatedRatio(_ compared: Set<Column>) -> Double? {
+                let twins = summary.twins(
+                    of: pair.numerator.key, changing: { $0.engine = .simulator },
+                    ignoring: ConfigurationKey.allColumns(except: compared))
+                return ratios.first(where: { candidate, _ in
+                    candidate.name == pair.name && twins.contains { $0.key == candidate.numerator.key }
+                })?.1
+            }
+            guard let simulated = simulatedRatio(Fidelity.comparedColumns.union(Fidelity.sizeColumns)) ?? simulatedRatio(Fidelity.comparedColumns)
+            else { continue }
             out.append(Entry(
                 ratio: pair.name, workload: pair.numerator.key[cell: .workload] ?? "", engine: pair.numerator.key[cell: .engine] ?? "",
+                churnN: pair.numerator.key.workload == .extension ? pair.numerator.key.churnN : nil,
                 design: design.rawValue, real: value, simulated: simulated))
         }
         entries = out
@@ -53,7 +70,7 @@ public struct Fidelity: Sendable {
         var rows = [["ratio (median wall)", "engine", "real", "simulator", "design", "error"]]
         for e in entries {
             rows.append([
-                e.ratio, e.engine, String(format: "%.3f", e.real), String(format: "%.3f", e.simulated), e.design,
+                e.label, e.engine, String(format: "%.3f", e.real), String(format: "%.3f", e.simulated), e.design,
                 String(format: "%+.1f%%", e.error * 100),
             ])
         }
@@ -69,8 +86,8 @@ extension Fidelity {
         var md = "| ratio | 2009 (CPython 2.6) | real interpreter here | simulator here | simulator's error |\n"
         md += "|---|---:|---:|---:|---:|\n"
         for e in entries {
-            let slide = slides[e.ratio].map { String(format: "%.2f", $0) } ?? "–"
-            md += "| \(e.ratio) | \(slide) | \(String(format: "%.2f", e.real)) (\(e.engine)) | "
+            let slide = (e.workload == Workload.countdown.rawValue ? slides[e.ratio] : nil).map { String(format: "%.2f", $0) } ?? "–"
+            md += "| \(e.label) | \(slide) | \(String(format: "%.2f", e.real)) (\(e.engine)) | "
             md += "\(String(format: "%.2f", e.simulated)) (`\(e.design)`) | \(String(format: "%+.1f%%", e.error * 100)) |\n"
         }
         return md

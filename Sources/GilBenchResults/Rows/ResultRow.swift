@@ -60,7 +60,7 @@ public struct ResultRow: Sendable, Equatable {
     public subscript(cell column: Column) -> String? {
         get {
             if Column.configuration.contains(column) { return key[cell: column] }
-            if column.isMeasurement || column == .gilFailedWakeupsHistogram { return measurements[cell: column] }
+            if column.isMeasurement || column == .gilFailedWakeupsHistogram || column == .gilProbe { return measurements[cell: column] }
             if let raw = undecoded[column] { return raw }
             switch column {
             case .schemaVersion: return schemaVersion.map(String.init)
@@ -72,7 +72,7 @@ public struct ResultRow: Sendable, Equatable {
         }
         set {
             if Column.configuration.contains(column) { key[cell: column] = newValue; return }
-            if column.isMeasurement || column == .gilFailedWakeupsHistogram { measurements[cell: column] = newValue; return }
+            if column.isMeasurement || column == .gilFailedWakeupsHistogram || column == .gilProbe { measurements[cell: column] = newValue; return }
             undecoded[column] = nil
             let cell = newValue.flatMap { $0.isEmpty ? nil : $0 }
             switch column {
@@ -154,6 +154,10 @@ extension ResultRow {
         public var messagesPerSecond: Double?
         public var messageLatencyP50Us: Double?
         public var messageLatencyP99Us: Double?
+        /// Calls of a real interpreter's GIL release function (`gil_releases`).
+        public var gilReleases: Int?
+        /// The function a real interpreter's `gil_acquisitions` counts (`gil_probe`).
+        public var gilProbe: String?
         /// Cells that did not decode into their column's type, verbatim.
         public private(set) var undecoded: [Column: String] = [:]
 
@@ -209,6 +213,7 @@ extension ResultRow {
             case .messagesPerSecond: .real(\.messagesPerSecond)
             case .messageLatencyP50Us: .real(\.messageLatencyP50Us)
             case .messageLatencyP99Us: .real(\.messageLatencyP99Us)
+            case .gilReleases: .integer(\.gilReleases)
             default: nil
             }
         }
@@ -228,6 +233,7 @@ extension ResultRow {
             get {
                 if let raw = undecoded[column] { return raw }
                 if column == .gilFailedWakeupsHistogram { return failedWakeups?.cell }
+                if column == .gilProbe { return gilProbe }
                 switch Measurements.field(column) {
                 case .integer(let path)?: return self[keyPath: path].map(String.init)
                 case .real(let path)?: return self[keyPath: path].map(DecimalText.compact)
@@ -238,7 +244,10 @@ extension ResultRow {
                 undecoded[column] = nil
                 let cell = newValue.flatMap { $0.isEmpty ? nil : $0 }
                 let decoded: Bool
-                if column == .gilFailedWakeupsHistogram {
+                if column == .gilProbe {
+                    gilProbe = cell
+                    decoded = true
+                } else if column == .gilFailedWakeupsHistogram {
                     failedWakeups = cell.flatMap(FailedWakeupHistogram.init(cell:))
                     // Only a histogram that writes back as it was read is decoded.
                     decoded = failedWakeups?.cell == cell

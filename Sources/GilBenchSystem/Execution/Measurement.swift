@@ -9,6 +9,8 @@ public struct RunMeasurement: Sendable {
     public var instructions: UInt64
     /// The GIL's counters; nil when the run had no GIL to count.
     public var gil: GILCounters?
+    /// A real interpreter's GIL calls counted by uprobes; nil when not counted.
+    public var interpreterGIL: InterpreterGILCounts?
     /// What the workload reported of its own (the race's `x`, latencies, files hashed, ...).
     public var outcome: WorkloadOutcome
     /// The system calls a probe counted in the region; nil when none counted.

@@ -1,4 +1,5 @@
 import GilBenchSimulator
+import CGilBench
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -13,10 +14,47 @@ public struct PythonExperiment: Sendable, Hashable {
     /// Python 3's switch interval (seconds) or Python 2's check interval (ticks); nil leaves the default.
     public var interval: Double?
 
+    /// The names `python --only` selects twins by: `countdown` (sequential, threads, 1 CPU, processes),
+    /// `sweep` (the check/switch-interval sweep), `race`, `long-tick`, `hashing`.
+    public static let twinNames = ["countdown", "sweep", "race", "long-tick", "extension", "hashing"]
+
+    /// This experiment's name among ``twinNames``.
+    public var twin: String {
+        switch configuration.workload {
+        case .countdown: configuration.sweepParameter == nil ? "countdown" : "sweep"
+        case .race, .raceLocked: "race"
+        case .longTick: "long-tick"
+        case .extension: "extension"
+        case .hashing: "hashing"
+        default: configuration.workload.rawValue
+        }
+    }
+
+    /// The size of the long-tick twin: `-1 in xrange(n)` on 2.7 runs about 0.1 s at this n (the
+    /// simulator's default, 100,000,000, would make one run last seconds).
+    public static let longTickN = 10_000_000
+
+    /// The extension twin's native call lengths (`churn_n`) and calls per thread: the reproduction's
+    /// quick sizes (`Catalogue.churnNs`), so that each is paired with the simulator's.
+    public static let churnNs = [0, 1_000, 10_000, 100_000]
+    public static let extensionCalls = 5_000
+
+    /// The simulator's run of the same experiment under `design` (the GIL the interpreter has): same
+    /// workload, mode, CPUs, sizes and interval; nil without a design, or for hashing (the simulator's
+    /// hashing pool is gilbench's own Swift code, not a model of the interpreter).
+    public func simulatorTwin(design: GILDesign?) -> RunConfiguration? {
+        guard let design, configuration.workload != .hashing else { return nil }
+        var c = configuration
+        c.engine = .simulator
+        c.gil = design
+        return c
+    }
+
     /// The slides' experiments for `interpreter`: countdown sequential, 2 threads, 2 threads on one
     /// CPU, 2 processes, the race, the hashing pool (when `tree` is given) and the interval sweep.
     public static func catalogue(
-        for interpreter: PythonInterpreter, n: Int, raceN: Int, tree: String?, repetitions: Int, sweep: [Double]?
+        for interpreter: PythonInterpreter, n: Int, raceN: Int, longTickN: Int = PythonExperiment.longTickN, tree: String?, repetitions: Int,
+        sweep: [Double]?
     ) -> [PythonExperiment] {
         func make(_ program: String, _ workload: Workload, _ mode: ExecutionMode, cpus: CPUSelection = .all, n: Int, interval: Double? = nil) -> PythonExperiment {
             var c = RunConfiguration()
@@ -36,7 +74,16 @@ public struct PythonExperiment: Sendable, Hashable {
             make("threads", .countdown, .threads, cpus: .count(1), n: n),
             make("processes", .countdown, .processes, n: n),
             make("race", .race, .threads, n: raceN),
+            make("long-tick", .longTick, .threads, n: longTickN),
         ]
+        for churnN in churnNs {
+            for mode in [ExecutionMode.sequential, .threads] {
+                var e = make("extension-\(mode.rawValue)", .extension, mode, n: 0)
+                e.configuration.churnN = churnN
+                e.configuration.calls = extensionCalls
+                list.append(e)
+            }
+        }
         if let tree {
             var sequential = make("hash-sequential", .hashing, .sequential, n: 0)
             sequential.configuration.tree = tree
@@ -69,34 +116,70 @@ public final class PythonBench {
     private let scriptPath: String
     /// Longest a single run may take before it is killed and reported.
     public var timeoutSeconds: Double = 600
+    /// Whether to count the interpreter's GIL with uprobes (``InterpreterGILCounter``).
+    public var countsGIL = true
+    /// The uprobes, opened at the first measurement on the measuring thread; or why they cannot be.
+    private var gilCounter: Result<InterpreterGILCounter, GilBenchError>?
+
+    /// Why the interpreter's GIL is not counted (one line), or nil when it is (or has not been tried yet).
+    public var gilCountingProblem: String? {
+        if case .failure(let error)? = gilCounter { return error.description }
+        return nil
+    }
 
     /// Identifies the interpreter by running the programs' `identify` experiment.
     /// - Throws: `GilBenchError` `.runFailed` in one line: missing, crashed, too old, printed garbage.
     public init(python: String) throws(GilBenchError) {
-        let path = try PythonInterpreter.locate(python)
-        // One folder per bench (its deinit removes it), so that two benches of one process never share one.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "gilbench-python-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        scriptPath = try PythonBench.writeScript()
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let script = directory.appendingPathComponent(PythonPrograms.fileName)
-            try PythonPrograms.source.write(to: script, atomically: true, encoding: .utf8)
-            scriptPath = script.path
+            interpreter = try PythonBench.identify(python, script: scriptPath)
         } catch {
-            throw GilBenchError(.unwritableOutput, "cannot write gilbench's Python programs to \(directory.path)")
+            PythonBench.removeScript(scriptPath)
+            throw error
         }
+    }
+
+    deinit { PythonBench.removeScript(scriptPath) }
+
+    /// What `python` (a name on PATH or a path) is: its implementation, version and the library its
+    /// GIL lives in, from the programs' `identify` experiment.
+    /// - Throws: `GilBenchError` `.runFailed` in one line: missing, crashed, too old, printed garbage.
+    public static func identify(_ python: String) throws(GilBenchError) -> PythonInterpreter {
+        let script = try writeScript()
+        defer { removeScript(script) }
+        return try identify(python, script: script)
+    }
+
+    private static func identify(_ python: String, script: String) throws(GilBenchError) -> PythonInterpreter {
+        let path = try PythonInterpreter.locate(python)
         let probe = PythonInterpreter(path: path, implementation: "python", version: "")
-        let (fields, _, _) = try PythonBench.execute(interpreter: probe, script: scriptPath, arguments: ["identify", "0"], timeout: 60, probes: [])
+        let (fields, _, _) = try PythonBench.execute(interpreter: probe, script: script, arguments: ["identify", "0"], timeout: 60, probes: [])
         let version = fields["version"]!
         let numbers = version.split(separator: ".").compactMap { Int($0) }
         guard numbers.count >= 2, (numbers[0], numbers[1]) >= (2, 6) else {
             throw GilBenchError(.runFailed, "\(python) is Python \(version); gilbench's programs need 2.6 or later")
         }
-        interpreter = PythonInterpreter(
-            path: path, implementation: fields["impl"]!, version: version, implementationVersion: fields["pypy_version"])
+        return PythonInterpreter(
+            path: path, implementation: fields["impl"]!, version: version, implementationVersion: fields["pypy_version"],
+            library: fields["library"])
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: (scriptPath as NSString).deletingLastPathComponent) }
+    /// Writes the programs to a folder of their own under the temporary directory; returns the script's path.
+    private static func writeScript() throws(GilBenchError) -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-python-\(getpid())-\(UUID().uuidString.prefix(8))")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let script = directory.appendingPathComponent(PythonPrograms.fileName)
+            try PythonPrograms.source.write(to: script, atomically: true, encoding: .utf8)
+            return script.path
+        } catch {
+            throw GilBenchError(.unwritableOutput, "cannot write gilbench's Python programs to \(directory.path)")
+        }
+    }
+
+    private static func removeScript(_ script: String) {
+        try? FileManager.default.removeItem(atPath: (script as NSString).deletingLastPathComponent)
+    }
 
     /// Runs `experiment` once and measures it.
     public func measure(_ experiment: PythonExperiment, probes: [any MeasurementProbe] = []) throws(GilBenchError) -> RunMeasurement {
@@ -105,22 +188,46 @@ public final class PythonBench {
         arguments.append(experiment.interval.map { DecimalText.compact($0) } ?? "-")
         if c.workload == .hashing { arguments.append(c.tree) }
         if c.workload == .pipeline { arguments.append(String(c.messageSize)) }
+        if c.workload == .extension {
+            arguments[1] = String(c.churnN)
+            arguments += [try ChurnLibrary.path(), String(c.calls)]
+        }
         let allowed = try CPUAffinity.current()
         let cpus = try CPUAffinity.resolve(c.cpus, allowed: allowed)
         try CPUAffinity.set(cpus)
         defer { try? CPUAffinity.set(allowed) }
+        let counter = countsGIL ? openGILCounter() : nil
+        try counter?.begin()
         let (fields, wall, usage) = try PythonBench.execute(
             interpreter: interpreter, script: scriptPath, arguments: arguments, timeout: timeoutSeconds, probes: probes)
-        let outcome = WorkloadOutcome(
+        let counted = try counter?.end()
+        var outcome = WorkloadOutcome(
             raceFinalX: fields["race_final_x"].flatMap(Int.init),
             files: fields["files"].flatMap(Int.init), bytes: fields["bytes"].flatMap(Int.init),
             unreadableFiles: c.workload == .hashing ? 0 : nil,
             messagesReceived: fields["messages"].flatMap(Int.init), messagesPerSecond: fields["messages_per_s"].flatMap(Double.init),
             messageLatencyP50Microseconds: fields["message_latency_p50_us"].flatMap(Double.init),
             messageLatencyP99Microseconds: fields["message_latency_p99_us"].flatMap(Double.init))
+        outcome.longTickMicroseconds = fields["long_tick_us"].flatMap(Double.init)
+        if let latency = fields["latency_us"].flatMap(Double.init) {
+            // One waiter, one sample: as the simulator's long-tick workload reports it.
+            outcome.latencyP50Microseconds = latency
+            outcome.latencyP99Microseconds = latency
+            outcome.latencyMaxMicroseconds = latency
+        }
         var measurement = RunMeasurement(wallSeconds: wall, usage: usage.0, ticks: 0, instructions: 0, gil: nil, outcome: outcome, syscalls: usage.1)
         measurement.disturbance = usage.2
+        measurement.interpreterGIL = counted
         return measurement
+    }
+
+    /// The GIL counter, opened on this thread (an inherited perf event follows the opening thread's
+    /// children only): reopened when measuring moved to another thread; nil when it cannot be opened.
+    private func openGILCounter() -> InterpreterGILCounter? {
+        if case .success(let counter)? = gilCounter, counter.thread == gb_gettid() { return counter }
+        if case .failure? = gilCounter { return nil }
+        gilCounter = Result { () throws(GilBenchError) in try InterpreterGILCounter(interpreter: interpreter) }
+        return try? gilCounter?.get()
     }
 
     /// Spawns `interpreter script arguments` with stderr joined to stdout, reads everything it prints,

@@ -11,12 +11,16 @@ public struct PythonInterpreter: Sendable, Equatable {
     public var version: String
     /// PyPy's own version, e.g. `7.3.11`.
     public var implementationVersion: String?
+    /// The file its GIL's code lives in, as the running interpreter mapped it: its `libpython*.so`, or
+    /// the executable itself when statically linked; nil when it could not tell.
+    public var library: String?
 
-    package init(path: String, implementation: String, version: String, implementationVersion: String? = nil) {
+    package init(path: String, implementation: String, version: String, implementationVersion: String? = nil, library: String? = nil) {
         self.path = path
         self.implementation = implementation
         self.version = version
         self.implementationVersion = implementationVersion
+        self.library = library
     }
 
     /// The `engine` column: `cpython-3.11.7`, `pypy-7.3.11`.
@@ -30,6 +34,9 @@ public struct PythonInterpreter: Sendable, Equatable {
         guard parts.count >= 2 else { return nil }
         return (parts[0], parts[1]) >= (3, 2) ? .interval : .ticks
     }
+
+    /// The language version's numbers, `[3, 11, 7]`: for ordering versions.
+    public var versionNumbers: [Int] { version.split(separator: ".").compactMap { Int($0) } }
 
     /// Whether it is Python 3 (switch interval) rather than 2 (check interval).
     public var hasSwitchInterval: Bool { version.hasPrefix("3") || (Int(version.prefix(while: \.isNumber)) ?? 0) >= 3 }

@@ -209,6 +209,76 @@ def pipeline_coroutines(messages, payload, reply):
 PIPELINES = {'threads': pipeline_threads, 'processes': pipeline_processes, 'coroutines': pipeline_coroutines}
 
 
+def gil_library():
+    # The file the running interpreter's GIL code lives in, for gilbench's uprobes: the libpython*.so
+    # mapped into this process (/proc/self/maps), else the executable itself (a static build).
+    try:
+        f = open('/proc/self/maps')
+        try:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 6 and os.path.basename(parts[5]).startswith('libpython'):
+                    return parts[5]
+        finally:
+            f.close()
+    except (IOError, OSError):
+        pass
+    return os.path.realpath(sys.executable)
+
+
+def long_instruction(n):
+    # Slide 90: one instruction that runs long. On 2.x `-1 in xrange(n)` is one COMPARE_OP whose C
+    # loop (PySequence_Contains through xrange's iterator) never returns to the eval loop. On 3.x
+    # `-1 in range(n)` is O(1) (range_contains), so the twin is one CALL of the builtin sum over
+    # range(n): builtin_sum's C loop (Python/bltinmodule.c) adds machine integers without looking at
+    # the eval breaker, so the GIL cannot be dropped before the call returns.
+    if sys.version_info[0] < 3:
+        return -1 in xrange(n)
+    return sum(range(n))
+
+
+def long_tick(n, extra):
+    # A waiter blocks (GIL released, as in I/O) until the long instruction is about to start, then
+    # needs the GIL back: its delay is the rest of the instruction, whatever the check/switch interval.
+    ready = threading.Event()
+    go = threading.Event()
+    times = {}
+
+    def waiter():
+        ready.set()
+        go.wait()
+        times['got'] = time.time()
+
+    t = threading.Thread(target=waiter)
+    t.start()
+    ready.wait()
+    time.sleep(0.01)  # the waiter is now blocked in go.wait()
+    started = time.time()
+    go.set()
+    long_instruction(n)
+    finished = time.time()
+    t.join()
+    extra['long_tick_us'] = '%.1f' % ((finished - started) * 1e6)
+    extra['latency_us'] = '%.1f' % ((times['got'] - started) * 1e6)
+
+
+def load_churn(library):
+    # Slides 99-104: a C extension's churn(n). Called through ctypes, which releases the GIL around
+    # every foreign call (Modules/_ctypes/callproc.c, _call_function_pointer: Py_BEGIN_ALLOW_THREADS
+    # unless the library was loaded with PyDLL), as an extension does with Py_BEGIN_ALLOW_THREADS.
+    import ctypes
+    churn = ctypes.CDLL(library).churn
+    churn.argtypes = [ctypes.c_uint64]
+    churn.restype = ctypes.c_uint64
+    return churn
+
+
+def call_churn(churn, calls, n):
+    while calls > 0:
+        churn(n)
+        calls -= 1
+
+
 def run_threads(target, args_list):
     threads = [threading.Thread(target=target, args=args) for args in args_list]
     for t in threads:
@@ -228,7 +298,7 @@ def main(argv):
         extra['interval_kind'] = set_interval(argv[3])
     start = time.time()
     if experiment == 'identify':
-        pass
+        extra['library'] = gil_library()
     elif experiment == 'sequential':
         count(n)
         count(n)
@@ -259,6 +329,16 @@ def main(argv):
         size = int(argv[4]) if len(argv) > 4 else 64
         extra.update(PIPELINES[parts[1]](n, b'x' * size, parts[2] == 'request-reply'))
         extra['message_size'] = size
+    elif experiment in ('extension-sequential', 'extension-threads'):
+        churn = load_churn(argv[4])
+        calls = int(argv[5])
+        if experiment == 'extension-sequential':
+            call_churn(churn, calls, n)
+            call_churn(churn, calls, n)
+        else:
+            run_threads(call_churn, [(churn, calls, n), (churn, calls, n)])
+    elif experiment == 'long-tick':
+        long_tick(n, extra)
     elif experiment in ('hash-sequential', 'hash-pool'):
         paths = files_under(argv[4])
         if experiment == 'hash-sequential':

@@ -1,0 +1,58 @@
+import GilBenchSimulator
+import GilBenchSystem
+import Foundation
+
+/// The simulator against the real interpreters, ratio by ratio: one point per `Fidelity` entry at
+/// (real, simulated), one colour per interpreter, on log axes, around the y = x line and its ±10%
+/// band (dashed: y = 1.1x and y = 0.9x). A point inside the band is a ratio the simulator gets within
+/// 10%.
+///
+/// Each point's `<circle>` carries `data-series` (the engine), `data-ratio`, `data-x` (real),
+/// `data-y` (simulated) and `data-error`.
+public struct FidelityChart: Sendable {
+    public var entries: [Fidelity.Entry]
+    public var subtitle: String?
+
+    public init(entries: [Fidelity.Entry], subtitle: String? = nil) {
+        self.entries = entries
+        self.subtitle = subtitle
+    }
+
+    /// The half-width of the band drawn around y = x.
+    public static let band = 0.10
+
+    public func render() -> SVGDocument {
+        let engines = entries.map(\.engine).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        var frame = ChartFrame(width: 720, height: 560)
+        if engines.count > 1 { frame.top = 84; frame.height += 24 }
+        var svg = SVGDocument(width: frame.width, height: frame.height)
+        frame.drawTitles(&svg, ChartTitles(
+            "The simulator against the real interpreters", subtitle: subtitle,
+            x: "real interpreter's ratio (median wall)", y: "simulator's ratio (median wall)"))
+        let values = entries.flatMap { [$0.real, $0.simulated] }.filter { $0 > 0 }
+        let x = PlotScale(covering: values, from: frame.plotLeft + 10, to: frame.plotRight - 10, logarithmic: true, includesZero: false)
+        let y = PlotScale(covering: values, from: frame.plotBottom, to: frame.plotTop + 10, logarithmic: true, includesZero: false)
+        frame.drawYAxis(&svg, y, title: "simulator's ratio, log scale")
+        frame.drawXAxis(&svg, x, title: "real interpreter's ratio, log scale")
+        // y = x and the band, as lines across the common range of both axes.
+        let lower = max(x.lower, y.lower), upper = min(x.upper, y.upper)
+        for (factor, dash, label) in [(1.0, nil as String?, "y = x"), (1 + FidelityChart.band, "6 4", "+10%"), (1 - FidelityChart.band, "6 4", "−10%")] {
+            let from = max(lower, lower / factor), to = min(upper, upper / factor)
+            guard to > from else { continue }
+            svg.line(
+                x1: x.position(from), y1: y.position(from * factor), x2: x.position(to), y2: y.position(to * factor),
+                stroke: PlotPalette.reference, width: factor == 1 ? 2 : 1.5, dash: dash, data: [("reference", label)])
+            svg.text(label, x: x.position(to) - 4, y: y.position(to * factor) - 6, size: 12, anchor: .end, fill: "#555")
+        }
+        for e in entries where e.real > 0 && e.simulated > 0 {
+            let color = PlotPalette.color(engines.firstIndex(of: e.engine) ?? 0)
+            svg.circle(
+                cx: x.position(e.real), cy: y.position(e.simulated), r: 5, fill: color, stroke: "#fff",
+                data: [("series", e.engine), ("ratio", e.label), ("x", CSVRecord.format(e.real)), ("y", CSVRecord.format(e.simulated)),
+                       ("error", CSVRecord.format(e.error))],
+                title: String(format: "%@ %@: real %.3f, simulator %.3f (%@), error %+.1f%%", e.engine, e.label, e.real, e.simulated, e.design, e.error * 100))
+        }
+        if engines.count > 1 { frame.drawLegendRow(&svg, engines.enumerated().map { ($1, PlotPalette.color($0)) }, y: 70) }
+        return svg
+    }
+}
