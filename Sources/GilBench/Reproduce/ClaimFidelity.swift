@@ -108,7 +108,7 @@ extension Verdict {
     /// The verdict and its ratio in a few characters: `reproduced 1.85`, `not reproduced 0.92`.
     var shortText: String {
         switch self {
-        case .reproduced(let r), .notReproduced(let r), .reported(let r): "\(status) \(Criterion.number(r))"
+        case .reproduced(let r), .notReproduced(let r), .reported(let r), .inconclusive(let r): "\(status) \(r.text(Criterion.number))"
         default: status
         }
     }

@@ -34,12 +34,10 @@ extension Catalogue {
                 Claim(reference: nil, claim: "a coroutine switch costs less than a thread hand-off under the GIL",
                       criterion: Criterion("round trip to an actor, coroutines/threads", .atMost(0.5)),
                       observe: { s in
-                          let threads = s.group { $0.workload == .pipeline && $0.mode == .threads }
-                          let coroutines = s.group { $0.workload == .pipeline && $0.mode == .coroutines }
-                          return Observation(
-                              figure: "\(messageFigure(coroutines)) with send(), \(messageFigure(threads)) through two queues",
-                              ratio: s.ratio(.messagesPerSecond, { $0.workload == .pipeline && $0.mode == .threads },
-                                             over: { $0.workload == .pipeline && $0.mode == .coroutines }))
+                          let isThreads: (ConfigurationKey) -> Bool = { $0.workload == .pipeline && $0.mode == .threads }
+                          let isCoroutines: (ConfigurationKey) -> Bool = { $0.workload == .pipeline && $0.mode == .coroutines }
+                          let figure = "\(messageFigure(s.group(isCoroutines))) with send(), \(messageFigure(s.group(isThreads))) through two queues"
+                          return Observation(figure: figure, paired: s.pairedRatio(.messagesPerSecond, isThreads, over: isCoroutines))
                       }),
                 Claim(reference: nil, claim: "what a switch through slide 160's scheduler adds to each countdown iteration",
                       criterion: Criterion("coroutines/sequential", .reportOnly),
@@ -47,7 +45,7 @@ extension Catalogue {
                           let coroutines = s.group { $0.workload == .countdown && $0.mode == .coroutines }
                           return Observation(
                               figure: "\(countdownFigure(coroutines)) as coroutines, \(countdownFigure(s.group(sequential))) sequential",
-                              ratio: s.ratio(.wallSeconds, { $0.workload == .countdown && $0.mode == .coroutines }, over: sequential))
+                              paired: s.pairedRatio(.wallSeconds, { $0.workload == .countdown && $0.mode == .coroutines }, over: sequential))
                       }),
             ])
     }

@@ -43,7 +43,7 @@ extension Catalogue {
                           let large = { (k: ConfigurationKey) in k.mode == .processes && k.messageSize == messageSizes[1] }
                           return Observation(
                               figure: "\(messageFigure(s.group(large))) at 64 KiB, \(messageFigure(s.group(small))) at 64 B",
-                              ratio: s.ratio(.messagesPerSecond, small, over: large))
+                              paired: s.pairedRatio(.messagesPerSecond, small, over: large))
                       }),
             ])
     }
@@ -56,6 +56,6 @@ extension Catalogue {
         let processes = { (k: ConfigurationKey) in k.mode == .processes && k.messageSize == size }
         return Observation(
             figure: "\(messageFigure(s.group(processes))) between processes, \(messageFigure(s.group(threads))) between threads",
-            ratio: s.ratio(.messagesPerSecond, threads, over: processes))
+            paired: s.pairedRatio(.messagesPerSecond, threads, over: processes))
     }
 }
