@@ -49,10 +49,12 @@ struct SpinWorkloadTests {
     func validation() throws {
         var configuration = RunConfiguration()
         configuration.workload = .spin
-        for mode in ExecutionMode.allCases {
+        for mode in ExecutionMode.allCases where mode != .coroutines {
             configuration.mode = mode
             #expect(throws: Never.self) { try configuration.validate() }
         }
+        configuration.mode = .coroutines
+        #expect(throws: GilBenchError.self, "native work cannot be a generator") { try configuration.validate() }
         #expect(Workload.spin.usesN && Workload.spin.defaultN > 0)
     }
 

@@ -52,7 +52,7 @@ let badCommandLines: [([String], String)] = [
     (["run", "--workload", "pipeline", "--mode", "threads", "--messages", "0"], "--messages must be at least 1 (got 0)"),
     (["run", "--workload", "pipeline", "--mode", "threads", "--message-size", "16777217"],
      "--message-size must be between 1 and 16777216 bytes (16 MiB; got 16777217)"),
-    (["run", "--workload", "pipeline", "--mode", "pool"], "pool runs the countdown and hashing workloads, not pipeline"),
+    (["run", "--workload", "pipeline", "--mode", "pool"], "pool runs the countdown, hashing and spin workloads, not pipeline"),
     (["run", "--workload", "pipeline", "--pattern", "request-reply"], "sequential cannot run the request-reply pipeline"),
     (["run", "--workload", "pipeline", "--pattern", "gossip"], "The value 'gossip' is invalid for '--pattern <pattern>'"),
     (["sweep", "--parameter", "speed", "--values", "1", "--output", "x.csv"], "The value 'speed' is invalid for '--parameter <parameter>'"),

@@ -67,9 +67,11 @@ extension RunConfiguration {
         guard cpuThreads >= 0 && cpuThreads <= 1023 else {
             throw GilBenchError(.cpuThreads, "must be between 0 and 1023 (got \(cpuThreads))")
         }
-        if mode == .processes || mode == .pool, ![.countdown, .hashing, .spin].contains(workload),
-           !(mode == .processes && workload == .pipeline) {
-            throw GilBenchError(.mode, "\(mode.rawValue) runs the countdown, hashing and spin workloads (and processes the pipeline), not \(workload.rawValue)")
+        if mode == .processes, ![.countdown, .hashing, .spin, .pipeline].contains(workload) {
+            throw GilBenchError(.mode, "processes runs the countdown, hashing, spin and pipeline workloads, not \(workload.rawValue)")
+        }
+        if mode == .pool, ![.countdown, .hashing, .spin].contains(workload) {
+            throw GilBenchError(.mode, "pool runs the countdown, hashing and spin workloads, not \(workload.rawValue)")
         }
         if mode == .coroutines, !workload.runsAsCoroutines {
             throw GilBenchError(.mode, "coroutines runs the countdown, race, race-locked and pipeline workloads, not \(workload.rawValue)")
