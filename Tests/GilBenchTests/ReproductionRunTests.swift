@@ -20,9 +20,9 @@ struct ReproductionRunTests {
     }
 
     /// A reproduction of the `selected` experiments at the tiniest scale, writing into `dir`.
-    static func reproduction(_ selected: [String], in dir: String, command: String) throws -> Reproduction {
+    static func reproduction(_ selected: [String], in dir: String, command: String, repetitions: Int = 3) throws -> Reproduction {
         let options = Reproduction.Options(
-            scale: ExperimentScale(countdownN: 10, repetitions: 3, warmup: 0, isFull: false), selected: try Catalogue.select(selected),
+            scale: ExperimentScale(countdownN: 10, repetitions: repetitions, warmup: 0, isFull: false), selected: try Catalogue.select(selected),
             resultsDirectory: dir + "/results", plotsDirectory: dir + "/plots", command: command)
         return try Reproduction(options)
     }
@@ -76,10 +76,7 @@ struct ReproductionRunTests {
     func extraRounds() throws {
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let options = Reproduction.Options(
-            scale: ExperimentScale(countdownN: 10, repetitions: 5, warmup: 0, isFull: false), selected: try Catalogue.select(["80"]),
-            resultsDirectory: dir + "/results", plotsDirectory: dir + "/plots", command: "gilbench reproduce --only 80")
-        let reproduction = try Reproduction(options)
+        let reproduction = try Self.reproduction(["80"], in: dir, command: "gilbench reproduce --only 80", repetitions: 5)
         // Threads on two CPUs over sequential: 1.2, 1.4, 1.35, ... round after round, straddling 1.3.
         let cycle = [1.2, 1.4, 1.35]
         var threaded = 0
@@ -105,6 +102,29 @@ struct ReproductionRunTests {
         #expect(finding.observation?.pairedRatios.count == 6)
         let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
         #expect(report.contains("*Measured again: 1 extra round of the configurations of its inconclusive claims.*"))
+    }
+
+    @Test("Ctrl-C during the extra rounds stops the run as an interruption, keeping every row")
+    func interruptedExtraRounds() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let reproduction = try Self.reproduction(["80"], in: dir, command: "gilbench reproduce --only 80", repetitions: 5)
+        // Threads on two CPUs over sequential straddle 1.3 (1.2, 1.4, 1.35); interrupted after the 15 rows.
+        let cycle = [1.2, 1.4, 1.35]
+        var calls = 0, threaded = 0
+        let outcome = try reproduction.run(measure: { c, _ in
+            calls += 1
+            var wall = c.mode == .threads ? 1.1 : 1.0
+            if c.mode == .threads && c.cpus == .all {
+                wall = cycle[threaded % cycle.count]
+                threaded += 1
+            }
+            return RunMeasurement(wallSeconds: wall, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
+        }, interrupted: { calls >= 15 })
+        #expect(outcome.completed == ["countdown"])
+        #expect(outcome.stopped?.code == .interrupted)
+        #expect(outcome.rows == 15)
+        #expect(outcome.findings.first { $0.claim.reference == SlideReference.Key(80, "threads") }?.verdict.status == "inconclusive")
     }
 
     @Test("An interruption keeps the rows measured, writes the report, and says how far it got")
