@@ -19,6 +19,23 @@ struct ReproductionRunTests {
             wallSeconds: c.mode == .sequential ? 1.0 : 1.5, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
     }
 
+    /// A fake measurement whose threads on two CPUs over sequential go 1.2, 1.4, 1.35, ... round after
+    /// round, so that the countdown's threaded claim straddles its 1.3; threads on one CPU take 1.1.
+    final class Straddling {
+        var calls = 0
+        private var threaded = 0
+
+        func measure(_ c: RunConfiguration) -> RunMeasurement {
+            calls += 1
+            var wall = c.mode == .threads ? 1.1 : 1.0
+            if c.mode == .threads && c.cpus == .all {
+                wall = [1.2, 1.4, 1.35][threaded % 3]
+                threaded += 1
+            }
+            return RunMeasurement(wallSeconds: wall, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
+        }
+    }
+
     /// A reproduction of the `selected` experiments at the tiniest scale, writing into `dir`.
     static func reproduction(_ selected: [String], in dir: String, command: String, repetitions: Int = 3) throws -> Reproduction {
         let options = Reproduction.Options(
@@ -77,19 +94,8 @@ struct ReproductionRunTests {
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let reproduction = try Self.reproduction(["80"], in: dir, command: "gilbench reproduce --only 80", repetitions: 5)
-        // Threads on two CPUs over sequential: 1.2, 1.4, 1.35, ... round after round, straddling 1.3.
-        let cycle = [1.2, 1.4, 1.35]
-        var threaded = 0
-        let outcome = try reproduction.run(measure: { c, _ in
-            var wall = 1.0
-            if c.mode == .threads && c.cpus == .all {
-                wall = cycle[threaded % cycle.count]
-                threaded += 1
-            } else if c.mode == .threads {
-                wall = 1.1
-            }
-            return RunMeasurement(wallSeconds: wall, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
-        }, interrupted: { false })
+        let straddling = Straddling()
+        let outcome = try reproduction.run(measure: { c, _ in straddling.measure(c) }, interrupted: { false })
         let finding = try #require(outcome.findings.first { $0.claim.reference == SlideReference.Key(80, "threads") })
         #expect(finding.verdict.status == "inconclusive")
         // 15 rows, then one round of the claim's two configurations: a second would pass a fifth of
@@ -109,18 +115,9 @@ struct ReproductionRunTests {
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let reproduction = try Self.reproduction(["80"], in: dir, command: "gilbench reproduce --only 80", repetitions: 5)
-        // Threads on two CPUs over sequential straddle 1.3 (1.2, 1.4, 1.35); interrupted after the 15 rows.
-        let cycle = [1.2, 1.4, 1.35]
-        var calls = 0, threaded = 0
-        let outcome = try reproduction.run(measure: { c, _ in
-            calls += 1
-            var wall = c.mode == .threads ? 1.1 : 1.0
-            if c.mode == .threads && c.cpus == .all {
-                wall = cycle[threaded % cycle.count]
-                threaded += 1
-            }
-            return RunMeasurement(wallSeconds: wall, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
-        }, interrupted: { calls >= 15 })
+        // Interrupted once the 15 rows are measured.
+        let straddling = Straddling()
+        let outcome = try reproduction.run(measure: { c, _ in straddling.measure(c) }, interrupted: { straddling.calls >= 15 })
         #expect(outcome.completed == ["countdown"])
         #expect(outcome.stopped?.code == .interrupted)
         #expect(outcome.rows == 15)
