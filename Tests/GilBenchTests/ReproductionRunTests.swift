@@ -19,10 +19,27 @@ struct ReproductionRunTests {
             wallSeconds: c.mode == .sequential ? 1.0 : 1.5, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
     }
 
+    /// A fake measurement whose threads on two CPUs over sequential go 1.2, 1.4, 1.35, ... round after
+    /// round, so that the countdown's threaded claim straddles its 1.3; threads on one CPU take 1.1.
+    final class Straddling {
+        var calls = 0
+        private var threaded = 0
+
+        func measure(_ c: RunConfiguration) -> RunMeasurement {
+            calls += 1
+            var wall = c.mode == .threads ? 1.1 : 1.0
+            if c.mode == .threads && c.cpus == .all {
+                wall = [1.2, 1.4, 1.35][threaded % 3]
+                threaded += 1
+            }
+            return RunMeasurement(wallSeconds: wall, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
+        }
+    }
+
     /// A reproduction of the `selected` experiments at the tiniest scale, writing into `dir`.
-    static func reproduction(_ selected: [String], in dir: String, command: String) throws -> Reproduction {
+    static func reproduction(_ selected: [String], in dir: String, command: String, repetitions: Int = 3) throws -> Reproduction {
         let options = Reproduction.Options(
-            scale: ExperimentScale(countdownN: 10, repetitions: 3, warmup: 0, isFull: false), selected: try Catalogue.select(selected),
+            scale: ExperimentScale(countdownN: 10, repetitions: repetitions, warmup: 0, isFull: false), selected: try Catalogue.select(selected),
             resultsDirectory: dir + "/results", plotsDirectory: dir + "/plots", command: command)
         return try Reproduction(options)
     }
@@ -76,23 +93,9 @@ struct ReproductionRunTests {
     func extraRounds() throws {
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let options = Reproduction.Options(
-            scale: ExperimentScale(countdownN: 10, repetitions: 5, warmup: 0, isFull: false), selected: try Catalogue.select(["80"]),
-            resultsDirectory: dir + "/results", plotsDirectory: dir + "/plots", command: "gilbench reproduce --only 80")
-        let reproduction = try Reproduction(options)
-        // Threads on two CPUs over sequential: 1.2, 1.4, 1.35, ... round after round, straddling 1.3.
-        let cycle = [1.2, 1.4, 1.35]
-        var threaded = 0
-        let outcome = try reproduction.run(measure: { c, _ in
-            var wall = 1.0
-            if c.mode == .threads && c.cpus == .all {
-                wall = cycle[threaded % cycle.count]
-                threaded += 1
-            } else if c.mode == .threads {
-                wall = 1.1
-            }
-            return RunMeasurement(wallSeconds: wall, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
-        }, interrupted: { false })
+        let reproduction = try Self.reproduction(["80"], in: dir, command: "gilbench reproduce --only 80", repetitions: 5)
+        let straddling = Straddling()
+        let outcome = try reproduction.run(measure: { c, _ in straddling.measure(c) }, interrupted: { false })
         let finding = try #require(outcome.findings.first { $0.claim.reference == SlideReference.Key(80, "threads") })
         #expect(finding.verdict.status == "inconclusive")
         // 15 rows, then one round of the claim's two configurations: a second would pass a fifth of
@@ -105,6 +108,20 @@ struct ReproductionRunTests {
         #expect(finding.observation?.pairedRatios.count == 6)
         let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
         #expect(report.contains("*Measured again: 1 extra round of the configurations of its inconclusive claims.*"))
+    }
+
+    @Test("Ctrl-C during the extra rounds stops the run as an interruption, keeping every row")
+    func interruptedExtraRounds() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let reproduction = try Self.reproduction(["80"], in: dir, command: "gilbench reproduce --only 80", repetitions: 5)
+        // Interrupted once the 15 rows are measured.
+        let straddling = Straddling()
+        let outcome = try reproduction.run(measure: { c, _ in straddling.measure(c) }, interrupted: { straddling.calls >= 15 })
+        #expect(outcome.completed == ["countdown"])
+        #expect(outcome.stopped?.code == .interrupted)
+        #expect(outcome.rows == 15)
+        #expect(outcome.findings.first { $0.claim.reference == SlideReference.Key(80, "threads") }?.verdict.status == "inconclusive")
     }
 
     @Test("An interruption keeps the rows measured, writes the report, and says how far it got")

@@ -259,7 +259,8 @@ public final class Reproduction {
     /// other, numbered on so that pairs stay pairs), re-judging after each, up to ``extraRounds`` and
     /// while the rounds fit in ``extraTimeShare`` of the time measured so far (a round's cost is
     /// guessed from its configurations' median wall times). Only experiments that ran to their end
-    /// get rounds; an interruption or a failure stops the extra rounds, not the run.
+    /// get rounds. An interruption or a failure stops the extra rounds and is kept in
+    /// ``Measured/stopped``; the rows measured so far stay.
     func measureInconclusive(
         _ plan: Plan, _ measured: inout Measured,
         measure: @escaping (RunConfiguration, GILEventRecorder?) throws(GilBenchError) -> RunMeasurement,
@@ -291,6 +292,7 @@ public final class Reproduction {
                         configurations, measure: Reproduction.measurer(step, measure: measure, interrupted: interrupted),
                         progress: { done, total, _ in progress(step, done, total) })
                 } catch {
+                    measured.stopped = error
                     return
                 }
                 spent += session.rows[before...].compactMap(\.wallSeconds).reduce(0, +)
