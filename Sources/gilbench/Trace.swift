@@ -30,8 +30,8 @@ struct Trace: ParsableCommand {
         guard configurations.count == 1, var configuration = configurations.first else {
             throw ValidationError("trace runs one configuration: give one --mode, --gil, --lock and --cpus")
         }
-        guard configuration.mode == .threads || configuration.mode == .sequential else {
-            throw ValidationError("trace runs in sequential or threads mode only: the GIL event recorder lives in this process")
+        guard [.threads, .sequential, .coroutines].contains(configuration.mode) else {
+            throw ValidationError("trace runs in sequential, threads or coroutines mode only: the GIL event recorder lives in this process")
         }
         if options.n == nil { configuration.n = min(configuration.n, Trace.defaultN) }
         return configuration

@@ -22,7 +22,9 @@ struct CSVTests {
     func writesHeaderAndRows() throws {
         let path = temporaryPath()
         let session = Session(writer: try CSVWriter(path: path))
-        session.maxAttempts = 1  // a repetition measured again on a busy machine would be announced twice
+        // One attempt per repetition: a repetition disturbed by the tests that run beside this one
+        // would otherwise be measured again, calling progress once more.
+        session.maxAttempts = 1
         var threaded = smallRun()
         threaded.mode = .threads
         var seen = 0

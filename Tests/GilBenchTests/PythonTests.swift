@@ -107,4 +107,18 @@ struct PythonTutorialTests {
             }
         }
     }
+
+    @Test("Each twin's simulator run is valid and lines up with the real row but for engine and gil")
+    func simulatorTwins() throws {
+        let python3 = PythonInterpreter(path: "python3", implementation: "cpython", version: "3.11.7")
+        for experiment in PythonExperiment.tutorial(for: python3, n: 1_000, messages: 50, sizes: [64], repetitions: 1) {
+            let twin = experiment.simulatorTwin
+            try twin.validate()
+            #expect(twin.engine == .simulator && twin.gil == .interval)
+            var real = ConfigurationKey(experiment.configuration), simulated = ConfigurationKey(twin)
+            real.engine = nil
+            simulated.engine = nil
+            #expect(real.matches(simulated, ignoring: [.gil, .lock, .checkInterval, .switchIntervalMs, .yieldEvery]))
+        }
+    }
 }

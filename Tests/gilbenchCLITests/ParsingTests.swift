@@ -73,8 +73,8 @@ let badCommandLines: [([String], String)] = [
     (["sweep", "--parameter", "n", "--values", "1", "--output", "x.csv", "--max-attempts", "0"], "--max-attempts must be at least 1"),
     (["python", "--max-attempts=-1"], "--max-attempts must be at least 1 (got -1)"),
     (["reproduce", "--max-attempts", "0"], "--max-attempts must be at least 1"),
-    (["trace", "--mode", "processes", "--output", "x.json"], "trace runs in sequential or threads mode only"),
-    (["trace", "--mode", "pool", "--output", "x.json"], "trace runs in sequential or threads mode only"),
+    (["trace", "--mode", "processes", "--output", "x.json"], "trace runs in sequential, threads or coroutines mode only"),
+    (["trace", "--mode", "pool", "--output", "x.json"], "trace runs in sequential, threads or coroutines mode only"),
     (["trace", "--gil", "ticks,fair", "--output", "x.json"], "trace runs one configuration"),
     (["trace"], "Missing expected argument '--output <output>'"),
 ]

@@ -75,6 +75,10 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     case requestsPerSecond = "requests_per_s"
     case raceFinalX = "race_final_x"
     case longTickUs = "long_tick_us"
+    /// Pipeline: messages received per second, and each one's time from sent to received.
+    case messagesPerSecond = "messages_per_s"
+    case messageLatencyP50Us = "message_latency_p50_us"
+    case messageLatencyP99Us = "message_latency_p99_us"
     /// Failed wake-ups per contended acquisition, as `bucket:count;...` (`FailedWakeupHistogram`).
     case gilFailedWakeupsHistogram = "gil_failed_wakeups_histogram"
     /// Steal time of the repetition's CPUs during its region, seconds (`/proc/stat`).
@@ -85,10 +89,6 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     case disturbed
     /// How many measurements the repetition took (a disturbed one is measured again).
     case attempts
-    /// Pipeline: messages received per second, and each one's time from sent to received.
-    case messagesPerSecond = "messages_per_s"
-    case messageLatencyP50Us = "message_latency_p50_us"
-    case messageLatencyP99Us = "message_latency_p99_us"
     /// Calls of a real interpreter's GIL release function (`drop_gil`, `PyThread_release_lock`), counted by a uprobe.
     case gilReleases = "gil_releases"
     /// The function a real interpreter's `gil_acquisitions` counts (`take_gil`, `PyThread_acquire_lock`);

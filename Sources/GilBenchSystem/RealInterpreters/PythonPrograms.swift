@@ -122,6 +122,27 @@ def latency_fields(latencies, messages, elapsed):
             'message_latency_p50_us': '%.3f' % percentile(50), 'message_latency_p99_us': '%.3f' % percentile(99)}
 
 
+def produce_messages(send, wait_for_reply, messages, payload):
+    # The producer: send each message stamped, and wait for its answer when asked to.
+    for i in xrange(messages):
+        send((clock(), payload))
+        if wait_for_reply is not None:
+            wait_for_reply()
+
+
+def consume_messages(receive, answer, messages, latencies):
+    # The consumer (an actor when answer is given): receive each message, note its latency, add up
+    # its bytes, and answer with it.
+    total = 0
+    for i in xrange(messages):
+        stamp, data = receive()
+        latencies.append(clock() - stamp)
+        total += len(data)
+        if answer is not None:
+            answer((stamp, data))
+    return total
+
+
 def pipeline_threads(messages, payload, reply):
     # Slides 72-76: a producer thread and a consumer thread (an actor for request-reply) through
     # Queue.Queue (queue.Queue on Python 3).
@@ -132,23 +153,11 @@ def pipeline_threads(messages, payload, reply):
     requests = queue_module.Queue()
     replies = queue_module.Queue()
     latencies = []
-
-    def consume():
-        total = 0
-        for i in xrange(messages):
-            stamp, data = requests.get()
-            latencies.append(clock() - stamp)
-            total += len(data)
-            if reply:
-                replies.put((stamp, data))
-
-    consumer = threading.Thread(target=consume)
+    consumer = threading.Thread(
+        target=consume_messages, args=(requests.get, replies.put if reply else None, messages, latencies))
     consumer.start()
     start = clock()
-    for i in xrange(messages):
-        requests.put((clock(), payload))
-        if reply:
-            replies.get()
+    produce_messages(requests.put, replies.get if reply else None, messages, payload)
     consumer.join()
     return latency_fields(latencies, messages, clock() - start)
 
@@ -158,13 +167,7 @@ def pipe_consumer(conn, messages, reply):
     # and sends its latencies back at the end.
     conn.send('ready')
     latencies = []
-    total = 0
-    for i in xrange(messages):
-        stamp, data = conn.recv()
-        latencies.append(clock() - stamp)
-        total += len(data)
-        if reply:
-            conn.send((stamp, data))
+    consume_messages(conn.recv, conn.send if reply else None, messages, latencies)
     conn.send(latencies)
     conn.close()
 
@@ -178,10 +181,7 @@ def pipeline_processes(messages, payload, reply):
     consumer.start()
     mine.recv()
     start = clock()
-    for i in xrange(messages):
-        mine.send((clock(), payload))
-        if reply:
-            mine.recv()
+    produce_messages(mine.send, mine.recv if reply else None, messages, payload)
     latencies = mine.recv()
     elapsed = clock() - start
     consumer.join()
@@ -201,8 +201,8 @@ def pipeline_coroutines(messages, payload, reply):
     consumer = consumer_coroutine(latencies, reply)
     next(consumer)
     start = clock()
-    for i in xrange(messages):
-        consumer.send((clock(), payload))
+    # For request-reply, send() returns the consumer's answer: nothing more to wait for.
+    produce_messages(consumer.send, None, messages, payload)
     return latency_fields(latencies, messages, clock() - start)
 
 
