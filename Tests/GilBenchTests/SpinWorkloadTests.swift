@@ -21,7 +21,7 @@ struct SpinWorkloadTests {
         #expect(Set((1...100).map { gb_spin(UInt64($0)) }).count == 100, "every step changes the result")
     }
 
-    @Test("spin runs sequentially, in threads and in processes: three instructions per task, and a sequential run is busy for its wall time")
+    @Test("spin runs sequentially, in threads and in processes: three instructions per task, and a sequential run hands the GIL to nobody")
     func threeModes() throws {
         let executable = try gilbenchExecutable()
         var measurements: [ExecutionMode: RunMeasurement] = [:]
@@ -37,11 +37,9 @@ struct SpinWorkloadTests {
             #expect(measurement.instructions == 2 * 3, "\(mode)")
             measurements[mode] = measurement
         }
-        // Sequential: one thread does all the work and never waits, so its CPU time is no more
-        // than its wall time (with the clocks' granularity).
+        // Sequential: one thread, so nobody else ever wants the GIL. (Its CPU time is not compared
+        // with its wall time here: the tests of this process run beside it and share its usage.)
         let sequential = try #require(measurements[.sequential])
-        let cpu = sequential.usage.userSeconds + sequential.usage.systemSeconds
-        #expect(cpu <= sequential.wallSeconds + 0.01)
         #expect(sequential.gil?.handoffs ?? 0 <= 2, "no other thread wants the GIL")
     }
 
