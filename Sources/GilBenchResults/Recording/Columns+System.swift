@@ -79,6 +79,9 @@ extension ConfigurationKey {
             if c.workload == .extension {
                 churnN = c.churnN
                 calls = c.calls
+            } else if c.workload == .ioLatency {
+                calls = c.calls
+                cpuThreads = c.cpuThreads
             } else if c.workload != .hashing {
                 n = c.n
             }
