@@ -56,11 +56,11 @@ struct PythonTests {
         let programs = Set(list.map(\.program))
         #expect(programs == [
             "sequential", "threads", "processes", "race", "long-tick", "convoy", "extension-sequential", "extension-threads", "hash-sequential",
-            "hash-pool",
+            "hash-threads", "hash-pool",
         ])
         #expect(Set(list.map(\.twin)) == Set(PythonExperiment.twinNames))
         #expect(list.filter { $0.twin == "extension" }.map(\.configuration.churnN) == PythonExperiment.churnNs.flatMap { [$0, $0] })
-        #expect(list.compactMap { $0.simulatorTwin(design: .interval) }.count == list.count - 2, "every twin but hashing's")
+        #expect(list.compactMap { $0.simulatorTwin(design: .interval) }.count == list.count - 3, "every twin but hashing's")
         #expect(list.contains { $0.program == "threads" && $0.configuration.cpus == .count(1) })
         #expect(list.filter { $0.configuration.sweepParameter == .switchInterval }.count == 5)
         #expect(Set(list.map(\.configuration)).count == list.count, "configurations are distinct")

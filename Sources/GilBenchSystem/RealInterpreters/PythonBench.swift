@@ -98,10 +98,12 @@ public struct PythonExperiment: Sendable, Hashable {
         if let tree {
             var sequential = make("hash-sequential", .hashing, .sequential, n: 0)
             sequential.configuration.tree = tree
+            var threads = make("hash-threads", .hashing, .threads, n: 0)
+            threads.configuration.tree = tree
             var pool = make("hash-pool", .hashing, .pool, n: 0)
             pool.configuration.tree = tree
             pool.configuration.processes = 2
-            list += [sequential, pool]
+            list += [sequential, threads, pool]
         }
         let values = sweep ?? (interpreter.hasSwitchInterval ? [0.0005, 0.001, 0.005, 0.02, 0.1] : [10, 100, 1000, 10000])
         for value in values {

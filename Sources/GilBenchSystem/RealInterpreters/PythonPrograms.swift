@@ -241,10 +241,15 @@ def main(argv):
         convoy(int(argv[4]), n, int(argv[5]))
     elif experiment == 'long-tick':
         long_tick(n, extra)
-    elif experiment in ('hash-sequential', 'hash-pool'):
+    elif experiment in ('hash-sequential', 'hash-threads', 'hash-pool'):
         paths = files_under(argv[4])
         if experiment == 'hash-sequential':
             digests = [hash_file(p) for p in paths]
+        elif experiment == 'hash-threads':
+            # Slide 150: two threads, every other file each. hashlib releases the GIL while it hashes
+            # a buffer of 2,048 bytes or more (Modules/_hashopenssl.c, HASHLIB_GIL_MINSIZE).
+            digests = []
+            run_threads(lambda part: digests.extend([hash_file(p) for p in part]), [(paths[0::2],), (paths[1::2],)])
         else:
             import multiprocessing
             pool = multiprocessing.Pool(2)
