@@ -149,15 +149,14 @@ struct ELFSymbolTableTests {
     @Test("The extension's library is compiled once with cc, and exports churn where its ELF tables say",
           .enabled(if: (try? PythonInterpreter.locate("cc")) != nil, "no C compiler"))
     func churnLibrary() throws {
-        let path = try ChurnLibrary.path()
-        #expect(try ChurnLibrary.path() == path, "cached")
-        #expect(try ELFSymbolTable(path: path).fileOffset(of: "churn") != nil)
-        let error = try #require(throws: GilBenchError.self) {
-            try? FileManager.default.removeItem(atPath: path)
-            return try ChurnLibrary.path(compiler: "no-such-cc-here")
-        }
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-churn-test-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let error = try #require(throws: GilBenchError.self) { try ChurnLibrary.path(compiler: "no-such-cc-here", cache: cache) }
         #expect(error.message == "no-such-cc-here: not found on PATH")
-        #expect(try ChurnLibrary.path() == path, "compiled again")
+        let path = try ChurnLibrary.path(cache: cache)
+        #expect(path.hasPrefix(cache + "/gilbench-churn-"))
+        #expect(try ChurnLibrary.path(compiler: "no-such-cc-here", cache: cache) == path, "compiled once, then reused")
+        #expect(try ELFSymbolTable(path: path).fileOffset(of: "churn") != nil)
     }
 
     @Test("PyPy and unknown implementations have nothing to probe: the reason, not a zero")

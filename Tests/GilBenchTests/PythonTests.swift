@@ -55,11 +55,12 @@ struct PythonTests {
         let list = PythonExperiment.catalogue(for: py, n: 1000, raceN: 10, tree: "/tmp", repetitions: 1, sweep: nil)
         let programs = Set(list.map(\.program))
         #expect(programs == [
-            "sequential", "threads", "processes", "race", "long-tick", "extension-sequential", "extension-threads", "hash-sequential", "hash-pool",
+            "sequential", "threads", "processes", "race", "long-tick", "convoy", "extension-sequential", "extension-threads", "hash-sequential",
+            "hash-threads", "hash-pool",
         ])
         #expect(Set(list.map(\.twin)) == Set(PythonExperiment.twinNames))
         #expect(list.filter { $0.twin == "extension" }.map(\.configuration.churnN) == PythonExperiment.churnNs.flatMap { [$0, $0] })
-        #expect(list.compactMap { $0.simulatorTwin(design: .interval) }.count == list.count - 2, "every twin but hashing's")
+        #expect(list.compactMap { $0.simulatorTwin(design: .interval) }.count == list.count - 3, "every twin but hashing's")
         #expect(list.contains { $0.program == "threads" && $0.configuration.cpus == .count(1) })
         #expect(list.filter { $0.configuration.sweepParameter == .switchInterval }.count == 5)
         #expect(Set(list.map(\.configuration)).count == list.count, "configurations are distinct")
@@ -82,6 +83,9 @@ struct PythonTests {
             #expect(ResultRow(record: row.record) == row, "a real interpreter's row round-trips")
         }
         #expect(session.rows.first { $0.workload == .race }?.raceFinalX != nil)
+        #expect(session.rows.first { $0.workload == .ioLatency }?.latencyP50Us != nil, "gilbench's client timed the interpreter's answers")
+        #expect(session.rows.first { $0.workload == .longTick }?.longTickUs != nil)
+        #expect(Set(session.rows.compactMap(\.churnN)) == Set(PythonExperiment.churnNs), "each extension row keeps its churn n")
     }
 }
 

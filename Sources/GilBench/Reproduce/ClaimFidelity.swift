@@ -39,6 +39,7 @@ public struct ClaimFidelity: Sendable {
         case (.race?, _): return ["race"]
         case (.longTick?, _): return ["long-tick"]
         case (.extension?, _): return ["extension"]
+        case (.ioLatency?, _): return ["convoy"]
         default: return []
         }
     }
@@ -65,7 +66,7 @@ public struct ClaimFidelity: Sendable {
             let realRows = relabelled(mine), simulatedRows = relabelled(twins)
             for experiment in Catalogue.experiments where realRows.contains(where: { $0.key.experiment == experiment.id }) {
                 let realFindings = experiment.findings(realRows), simulatedFindings = experiment.findings(simulatedRows)
-                for (r, s) in zip(realFindings, simulatedFindings) where r.observation != nil {
+                for (r, s) in zip(realFindings, simulatedFindings) where r.observation?.ratio != nil {
                     out.append(Entry(
                         slide: r.claim.slide, claim: r.claim.claim, criterion: r.claim.criterion, engine: engine, design: design.rawValue,
                         real: r, simulated: s))

@@ -84,6 +84,9 @@ extension ConfigurationKey {
             if c.workload == .extension {
                 churnN = c.churnN
                 calls = c.calls
+            } else if c.workload == .ioLatency {
+                calls = c.calls
+                cpuThreads = c.cpuThreads
             } else if c.workload.usesN {
                 n = c.n
             }

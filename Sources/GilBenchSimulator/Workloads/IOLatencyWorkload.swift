@@ -106,8 +106,9 @@ final class Descriptor: Sendable {
     deinit { close() }
 }
 
-/// The two pipes between the client and the server. Messages are one native-endian Int each.
-final class Channel: Sendable {
+/// The two pipes between the client and the server (or, for a real interpreter, one connected
+/// socket: ``init(socket:)``). Messages are one native-endian Int each.
+package final class Channel: Sendable {
     private let requestRead: Descriptor, requestWrite: Descriptor
     private let responseRead: Descriptor, responseWrite: Descriptor
 
@@ -123,6 +124,21 @@ final class Channel: Sendable {
         signal(SIGPIPE, SIG_IGN)
         requestRead = Descriptor(request[0]); requestWrite = Descriptor(request[1])
         responseRead = Descriptor(response[0]); responseWrite = Descriptor(response[1])
+    }
+
+    /// The client's side of a connected stream socket to a server in another process (`gilbench
+    /// python`'s convoy twin): requests are written to it and answers read from it; this process has
+    /// no server ends. Takes ownership of `fd`.
+    /// - Throws: `GilBenchError` when the descriptor cannot be duplicated.
+    package init(socket fd: Int32) throws(GilBenchError) {
+        let second = dup(fd)
+        guard second >= 0 else {
+            let saved = errno
+            _ = Glibc.close(fd)
+            throw GilBenchError(.system, "cannot duplicate the convoy's socket", errno: saved)
+        }
+        requestWrite = Descriptor(fd); responseRead = Descriptor(second)
+        requestRead = Descriptor(-1); responseWrite = Descriptor(-1)
     }
 
     /// Reads one request; -1 at end of file or on error.
@@ -143,7 +159,7 @@ final class Channel: Sendable {
 
     /// The client: `requests` round trips, each timed from the write to the read of the answer, with
     /// a pause after each.
-    func runClient(requests: Int, pauseNanoseconds: UInt64) -> ClientResult {
+    package func runClient(requests: Int, pauseNanoseconds: UInt64) -> ClientResult {
         var result = ClientResult()
         let start = MonotonicClock.nanoseconds()
         for i in 0..<requests {
@@ -191,16 +207,20 @@ final class Channel: Sendable {
 }
 
 /// What the client measured.
-struct ClientResult: Sendable {
+package struct ClientResult: Sendable {
     var latencies = WaitHistogram()
     var elapsedNanoseconds: UInt64 = 0
+
+    package init() {}
 }
 
 /// The client thread and, once joined, its result.
-final class ClientHandle: Sendable {
+package final class ClientHandle: Sendable {
     private let state = Mutex<(thread: NativeThread?, result: ClientResult?)>((nil, nil))
 
-    func start(_ body: @escaping @Sendable () -> ClientResult) throws(GilBenchError) {
+    package init() {}
+
+    package func start(_ body: @escaping @Sendable () -> ClientResult) throws(GilBenchError) {
         let thread = try NativeThread.spawn { [self] in
             let result = body()
             state.withLock { $0.result = result }
@@ -208,12 +228,12 @@ final class ClientHandle: Sendable {
         state.withLock { $0.thread = thread }
     }
 
-    func join() {
+    package func join() {
         if let thread = state.withLock({ s -> NativeThread? in defer { s.thread = nil }; return s.thread }) { thread.join() }
     }
 
     /// The client's response times and request rate.
-    func outcome() -> WorkloadOutcome {
+    package func outcome() -> WorkloadOutcome {
         var outcome = WorkloadOutcome()
         guard let result = state.withLock({ $0.result }), result.latencies.count > 0 else { return outcome }
         func us(_ value: UInt64?) -> Double? { value.map { Double($0) / 1000 } }

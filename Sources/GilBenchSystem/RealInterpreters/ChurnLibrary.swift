@@ -24,10 +24,13 @@ public enum ChurnLibrary {
         """
 
     /// The compiled library's path, compiling it when it is not there yet.
+    /// - Parameters:
+    ///   - compiler: the C compiler, a name on PATH or a path.
+    ///   - cache: the folder the library's own folder is made in (the temporary directory but in tests).
     /// - Throws: `GilBenchError` `.runFailed` in one line when there is no C compiler or it fails.
-    public static func path(compiler: String = "cc") throws(GilBenchError) -> String {
+    public static func path(compiler: String = "cc", cache: String = FileManager.default.temporaryDirectory.path) throws(GilBenchError) -> String {
         let stamp = String(UInt64(bitPattern: Int64(source.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) })), radix: 16)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-churn-\(stamp)").path
+        let directory = (cache as NSString).appendingPathComponent("gilbench-churn-\(stamp)")
         let library = directory + "/libgilbench_churn.so"
         if FileManager.default.fileExists(atPath: library) { return library }
         let cc = try PythonInterpreter.locate(compiler)

@@ -16,7 +16,7 @@ public struct PythonExperiment: Sendable, Hashable {
 
     /// The names `python --only` selects twins by: `countdown` (sequential, threads, 1 CPU, processes),
     /// `sweep` (the check/switch-interval sweep), `race`, `long-tick`, `hashing`.
-    public static let twinNames = ["countdown", "sweep", "race", "long-tick", "extension", "hashing"]
+    public static let twinNames = ["countdown", "sweep", "race", "long-tick", "extension", "convoy", "hashing"]
 
     /// This experiment's name among ``twinNames``.
     public var twin: String {
@@ -25,6 +25,7 @@ public struct PythonExperiment: Sendable, Hashable {
         case .race, .raceLocked: "race"
         case .longTick: "long-tick"
         case .extension: "extension"
+        case .ioLatency: "convoy"
         case .hashing: "hashing"
         default: configuration.workload.rawValue
         }
@@ -38,6 +39,9 @@ public struct PythonExperiment: Sendable, Hashable {
     /// quick sizes (`Catalogue.churnNs`), so that each is paired with the simulator's.
     public static let churnNs = [0, 1_000, 10_000, 100_000]
     public static let extensionCalls = 5_000
+
+    /// The convoy twin's requests per run: the reproduction's quick size.
+    public static let convoyRequests = 100
 
     /// The simulator's run of the same experiment under `design` (the GIL the interpreter has): same
     /// workload, mode, CPUs, sizes and interval; nil without a design, or for hashing (the simulator's
@@ -76,6 +80,13 @@ public struct PythonExperiment: Sendable, Hashable {
             make("race", .race, .threads, n: raceN),
             make("long-tick", .longTick, .threads, n: longTickN),
         ]
+        for cpuThreads in [0, 1] {
+            var e = make("convoy", .ioLatency, .threads, n: convoyRequests)
+            e.configuration.calls = convoyRequests
+            e.configuration.cpuThreads = cpuThreads
+            e.configuration.applyWorkloadShape()
+            list.append(e)
+        }
         for churnN in churnNs {
             for mode in [ExecutionMode.sequential, .threads] {
                 var e = make("extension-\(mode.rawValue)", .extension, mode, n: 0)
@@ -87,10 +98,12 @@ public struct PythonExperiment: Sendable, Hashable {
         if let tree {
             var sequential = make("hash-sequential", .hashing, .sequential, n: 0)
             sequential.configuration.tree = tree
+            var threads = make("hash-threads", .hashing, .threads, n: 0)
+            threads.configuration.tree = tree
             var pool = make("hash-pool", .hashing, .pool, n: 0)
             pool.configuration.tree = tree
             pool.configuration.processes = 2
-            list += [sequential, pool]
+            list += [sequential, threads, pool]
         }
         let values = sweep ?? (interpreter.hasSwitchInterval ? [0.0005, 0.001, 0.005, 0.02, 0.1] : [10, 100, 1000, 10000])
         for value in values {
@@ -192,6 +205,11 @@ public final class PythonBench {
             arguments[1] = String(c.churnN)
             arguments += [try ChurnLibrary.path(), String(c.calls)]
         }
+        let client = c.workload == .ioLatency ? try ConvoyClient(requests: c.calls) : nil
+        if let client {
+            arguments[1] = String(c.calls)
+            arguments += [String(client.port), String(c.cpuThreads)]
+        }
         let allowed = try CPUAffinity.current()
         let cpus = try CPUAffinity.resolve(c.cpus, allowed: allowed)
         try CPUAffinity.set(cpus)
@@ -201,6 +219,7 @@ public final class PythonBench {
         let (fields, wall, usage) = try PythonBench.execute(
             interpreter: interpreter, script: scriptPath, arguments: arguments, timeout: timeoutSeconds, probes: probes)
         let counted = try counter?.end()
+        let answers = client?.finish()
         var outcome = WorkloadOutcome(
             raceFinalX: fields["race_final_x"].flatMap(Int.init),
             files: fields["files"].flatMap(Int.init), bytes: fields["bytes"].flatMap(Int.init),
@@ -218,6 +237,12 @@ public final class PythonBench {
         var measurement = RunMeasurement(wallSeconds: wall, usage: usage.0, ticks: 0, instructions: 0, gil: nil, outcome: outcome, syscalls: usage.1)
         measurement.disturbance = usage.2
         measurement.interpreterGIL = counted
+        if let answers {
+            measurement.outcome.latencyP50Microseconds = answers.latencyP50Microseconds
+            measurement.outcome.latencyP99Microseconds = answers.latencyP99Microseconds
+            measurement.outcome.latencyMaxMicroseconds = answers.latencyMaxMicroseconds
+            measurement.outcome.requestsPerSecond = answers.requestsPerSecond
+        }
         return measurement
     }
 

@@ -279,6 +279,45 @@ def call_churn(churn, calls, n):
         calls -= 1
 
 
+def convoy(port, requests, cpu_threads):
+    # Beazley 2010 (bpo-7946): one thread answers gilbench's requests (8-byte integers x, answered
+    # with x + 1) over a loopback TCP connection, alone or beside CPU-bound threads; gilbench, the
+    # client, times each answer. recv and sendall release the GIL (Modules/socketmodule.c,
+    # Py_BEGIN_ALLOW_THREADS), so every answer needs the GIL back from a spinning thread.
+    import socket
+    import struct
+    stop = [False]
+
+    def spin():
+        # As the simulator's io-cpu program: while not stop: n -= 1
+        n = 0
+        while not stop[0]:
+            n -= 1
+
+    spinners = [threading.Thread(target=spin) for i in range(cpu_threads)]
+    for t in spinners:
+        t.start()
+    connection = socket.create_connection(('127.0.0.1', port))
+    connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        while requests > 0:
+            data = b''
+            while len(data) < 8:
+                chunk = connection.recv(8 - len(data))
+                if not chunk:
+                    break
+                data += chunk
+            if len(data) < 8:
+                break
+            connection.sendall(struct.pack('=q', struct.unpack('=q', data)[0] + 1))
+            requests -= 1
+    finally:
+        stop[0] = True
+        connection.close()
+        for t in spinners:
+            t.join()
+
+
 def run_threads(target, args_list):
     threads = [threading.Thread(target=target, args=args) for args in args_list]
     for t in threads:
@@ -337,12 +376,19 @@ def main(argv):
             call_churn(churn, calls, n)
         else:
             run_threads(call_churn, [(churn, calls, n), (churn, calls, n)])
+    elif experiment == 'convoy':
+        convoy(int(argv[4]), n, int(argv[5]))
     elif experiment == 'long-tick':
         long_tick(n, extra)
-    elif experiment in ('hash-sequential', 'hash-pool'):
+    elif experiment in ('hash-sequential', 'hash-threads', 'hash-pool'):
         paths = files_under(argv[4])
         if experiment == 'hash-sequential':
             digests = [hash_file(p) for p in paths]
+        elif experiment == 'hash-threads':
+            # Slide 150: two threads, every other file each. hashlib releases the GIL while it hashes
+            # a buffer of 2,048 bytes or more (Modules/_hashopenssl.c, HASHLIB_GIL_MINSIZE).
+            digests = []
+            run_threads(lambda part: digests.extend([hash_file(p) for p in part]), [(paths[0::2],), (paths[1::2],)])
         else:
             import multiprocessing
             pool = multiprocessing.Pool(2)
