@@ -7,8 +7,11 @@ struct PythonCommand: ParsableCommand {
         abstract: "Run the slides' Python programs on a real interpreter, measured like the simulator.",
         discussion: """
             Runs countdown sequential, 2 threads, 2 threads on one CPU, 2 processes (multiprocessing), \
-            the race, the long tick, the hashing pool (on --tree, else gilbench's corpus if it was \
-            generated) and the switch/check-interval sweep on each --python, measuring each run from \
+            the race, the long tick, the convoy, the extension, the hashing pool (on --tree, else \
+            gilbench's corpus if it was generated), the switch/check-interval sweep, the countdown as \
+            two generators under slide 160's scheduler and the pipeline (Queue threads, \
+            multiprocessing.Pipe, send() into a generator; 64 B and 64 KiB messages) on each \
+            --python, measuring each run from \
             outside: wall and CPU time, context switches and system calls of the interpreter's whole \
             process tree, and its GIL's acquisitions and releases with uprobes (gil_probe names the \
             function counted). --python auto (the default) takes CPython 2.7 and the newest CPython 3 \

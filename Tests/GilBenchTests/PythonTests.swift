@@ -56,8 +56,11 @@ struct PythonTests {
         let programs = Set(list.map(\.program))
         #expect(programs == [
             "sequential", "threads", "processes", "race", "long-tick", "convoy", "extension-sequential", "extension-threads", "hash-sequential",
-            "hash-threads", "hash-pool",
+            "hash-threads", "hash-pool", "coroutines",
+            "pipeline-threads-stream", "pipeline-threads-request-reply", "pipeline-processes-stream",
+            "pipeline-processes-request-reply", "pipeline-coroutines-stream", "pipeline-coroutines-request-reply",
         ])
+        #expect(Set(list.filter { $0.twin == "pipeline" }.map(\.configuration.messageSize)) == Set(PythonExperiment.pipelineMessageSizes))
         #expect(Set(list.map(\.twin)) == Set(PythonExperiment.twinNames))
         #expect(list.filter { $0.twin == "extension" }.map(\.configuration.churnN) == PythonExperiment.churnNs.flatMap { [$0, $0] })
         #expect(list.compactMap { $0.simulatorTwin(design: .interval) }.count == list.count - 3, "every twin but hashing's")
@@ -116,7 +119,7 @@ struct PythonTutorialTests {
     func simulatorTwins() throws {
         let python3 = PythonInterpreter(path: "python3", implementation: "cpython", version: "3.11.7")
         for experiment in PythonExperiment.tutorial(for: python3, n: 1_000, messages: 50, sizes: [64], repetitions: 1) {
-            let twin = experiment.simulatorTwin
+            let twin = try #require(experiment.simulatorTwin(design: python3.gilDesign))
             try twin.validate()
             #expect(twin.engine == .simulator && twin.gil == .interval)
             var real = ConfigurationKey(experiment.configuration), simulated = ConfigurationKey(twin)

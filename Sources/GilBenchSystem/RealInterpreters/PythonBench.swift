@@ -16,11 +16,12 @@ public struct PythonExperiment: Sendable, Hashable {
 
     /// The names `python --only` selects twins by: `countdown` (sequential, threads, 1 CPU, processes),
     /// `sweep` (the check/switch-interval sweep), `race`, `long-tick`, `hashing`.
-    public static let twinNames = ["countdown", "sweep", "race", "long-tick", "extension", "convoy", "hashing"]
+    public static let twinNames = ["countdown", "sweep", "race", "long-tick", "extension", "convoy", "hashing", "coroutines", "pipeline"]
 
     /// This experiment's name among ``twinNames``.
     public var twin: String {
         switch configuration.workload {
+        case .countdown where configuration.mode == .coroutines: "coroutines"
         case .countdown: configuration.sweepParameter == nil ? "countdown" : "sweep"
         case .race, .raceLocked: "race"
         case .longTick: "long-tick"
@@ -51,11 +52,20 @@ public struct PythonExperiment: Sendable, Hashable {
         var c = configuration
         c.engine = .simulator
         c.gil = design
+        // The script's n is the pipeline's message count; the simulator's is in `messages`.
+        if c.workload == .pipeline { c.n = c.workload.defaultN }
         return c
     }
 
+    /// The tutorial twins' sizes: the countdown per generator task under slide 160's scheduler, and
+    /// the pipeline's messages at each message size (64 B and 64 KiB, as issue 15 asks).
+    public static let coroutineN = 1_000_000
+    public static let pipelineMessages = 10_000
+    public static let pipelineMessageSizes = [64, 65_536]
+
     /// The slides' experiments for `interpreter`: countdown sequential, 2 threads, 2 threads on one
-    /// CPU, 2 processes, the race, the hashing pool (when `tree` is given) and the interval sweep.
+    /// CPU, 2 processes, the race, the long tick, the convoy, the extension, the hashing pool (when
+    /// `tree` is given), the interval sweep, and the tutorial's coroutines and pipelines.
     public static func catalogue(
         for interpreter: PythonInterpreter, n: Int, raceN: Int, longTickN: Int = PythonExperiment.longTickN, tree: String?, repetitions: Int,
         sweep: [Double]?
@@ -117,6 +127,8 @@ public struct PythonExperiment: Sendable, Hashable {
             }
             list.append(e)
         }
+        list += tutorial(
+            for: interpreter, n: coroutineN, messages: pipelineMessages, sizes: pipelineMessageSizes, repetitions: repetitions)
         return list
     }
 }

@@ -32,14 +32,4 @@ extension PythonExperiment {
         }
         return list
     }
-
-    /// The simulator's run of the same configuration (the `ticks` design for Python 2, `interval` for
-    /// Python 3, as the interpreter's; `ticks` when gilbench has no model of it), to measure beside it.
-    public var simulatorTwin: RunConfiguration {
-        var c = configuration
-        if case .interpreter(_, let gil) = c.engine { c.gil = gil ?? .ticks }
-        c.engine = .simulator
-        if c.workload == .pipeline { c.n = c.workload.defaultN }
-        return c
-    }
 }
