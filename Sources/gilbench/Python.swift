@@ -13,8 +13,8 @@ struct PythonCommand: ParsableCommand {
             multiprocessing.Pipe, send() into a generator; 64 B and 64 KiB messages) on each \
             --python, measuring each run from \
             outside: wall and CPU time, context switches and system calls of the interpreter's whole \
-            process tree, and its GIL's acquisitions and releases with uprobes (gil_probe names the \
-            function counted). --python auto (the default) takes CPython 2.7 and the newest CPython 3 \
+            process tree, and with --count-gil its GIL's acquisitions and releases with uprobes (gil_probe \
+            names the function counted). --python auto (the default) takes CPython 2.7 and the newest CPython 3 \
             found on PATH and in pyenv's versions folder; all takes every one found; none, none. Rows \
             carry engine=<interpreter>-<version>. With --simulator the simulator's matching GIL design \
             runs the same experiments, alternating with the interpreter's, and the simulator's error \
@@ -52,6 +52,13 @@ struct PythonCommand: ParsableCommand {
     @Flag(help: "Also run the simulator's matching GIL design on the same experiments and print its error per ratio.")
     var simulator = false
 
+    @Flag(help: """
+        Count the interpreter's GIL calls with uprobes (gil_acquisitions, gil_releases, gil_probe). A uprobe \
+        traps at every call: CPython 2.7's threaded countdown runs many times slower counted, so use \
+        these runs for counts, and runs without this flag for times and ratios.
+        """)
+    var countGil = false
+
     @OptionGroup var outputOptions: OutputOptions
 
     @OptionGroup var syscalls: SyscallOptions
@@ -87,6 +94,7 @@ struct PythonCommand: ParsableCommand {
             for name in names {
                 do {
                     let bench = try PythonBench(python: name)
+                    bench.countsGIL = countGil
                     var experiments = PythonExperiment.catalogue(
                         for: bench.interpreter, n: n, raceN: raceN, longTickN: longTickN, tree: hashTree, repetitions: repetitions,
                         sweep: noSweep ? [] : nil)

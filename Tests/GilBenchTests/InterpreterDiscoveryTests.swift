@@ -206,6 +206,8 @@ struct ELFSymbolTableTests {
     func countsRealGIL() throws {
         let bin = ((try #require(ELFSymbolTableTests.libpython) as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent + "/bin/python3"
         let bench = try PythonBench(python: bin)
+        #expect(!bench.countsGIL, "off by default: the probes slow the timed runs")
+        bench.countsGIL = true
         let threads = try #require(PythonExperiment.catalogue(for: bench.interpreter, n: 200_000, raceN: 0, tree: nil, repetitions: 1, sweep: [])
             .first { $0.configuration.mode == .threads })
         let counted = try #require(try bench.measure(threads).interpreterGIL, "\(bench.gilCountingProblem ?? "")")

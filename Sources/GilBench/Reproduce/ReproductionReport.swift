@@ -168,8 +168,8 @@ public struct ReproductionReport {
             }
             md += "\nSizes: countdown n = \(grouped(Double(options.scale.countdownN))) per task, race n = \(grouped(Double(Workload.race.defaultN))) per thread, long tick n = \(grouped(Double(PythonExperiment.longTickN))), \(options.scale.repetitions) repetitions "
             md += "after \(options.scale.warmup) warm-up, the simulator's runs alternating with the interpreter's. "
-            md += measured.gilCountingProblem.map { "Its GIL was not counted: \($0).\n" }
-                ?? "Its GIL calls are in `gil_acquisitions` and `gil_releases` of its rows (`gil_probe` names the function counted).\n"
+            md += "Its GIL calls are not counted here: a uprobe traps at every call and would slow the runs timed above "
+                + "(CPython 2.7 takes its lock every 100 ticks); `gilbench python --count-gil` counts them in runs of their own.\n"
         case .failure(let error):
             md += "`\(real.python)` could not be measured: \(error)\n"
         }

@@ -141,8 +141,11 @@ public final class PythonBench {
     private let scriptPath: String
     /// Longest a single run may take before it is killed and reported.
     public var timeoutSeconds: Double = 600
-    /// Whether to count the interpreter's GIL with uprobes (``InterpreterGILCounter``).
-    public var countsGIL = true
+    /// Whether to count the interpreter's GIL with uprobes (``InterpreterGILCounter``). Off by
+    /// default: a uprobe traps into the kernel at every call, and CPython 2.7 takes its lock every 100
+    /// ticks, so its two-thread countdown ran about 20 times slower counted (3.75 s against 0.18 s
+    /// sequential in `reproduce` run 20261130T034926Z-73a2). Counted runs give counts, not timings.
+    public var countsGIL = false
     /// The uprobes, opened at the first measurement on the measuring thread; or why they cannot be.
     private var gilCounter: Result<InterpreterGILCounter, GilBenchError>?
 
