@@ -156,7 +156,7 @@ public struct ReproductionReport {
         switch real.result {
         case .success(let measured):
             md += "`\(real.python)` is \(measured.engine). The slides' countdown ran on it, measured from outside "
-            md += "(wall time from start to exit, CPU time of its whole process tree), and on the simulator's "
+            md += "(wall time of the region its script times around the experiment, CPU time of its whole process tree), and on the simulator's "
             md += "`\(measured.design?.rawValue ?? "-")` design, the GIL it has, with the same sizes. The simulator's error is "
             md += "(simulator − real) / real on each ratio of median wall times.\n\n"
             md += measured.fidelity.entries.isEmpty
