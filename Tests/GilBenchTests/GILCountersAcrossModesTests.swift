@@ -46,7 +46,9 @@ struct GILCountersAcrossModesTests {
         let inThreads = try #require(threads.gil)
         let inProcesses = try #require(processes.gil)
         #expect(inThreads.acquisitions >= 2)
-        #expect(inProcesses.acquisitions >= 2)
+        // A worker starts no thread: CPython 2 never creates its lock there (TickGIL.lockExists), so
+        // the ticks design counts no acquisition; the others take theirs once per worker at least.
+        #expect(design == .ticks ? inProcesses.acquisitions == 0 : inProcesses.acquisitions >= 2)
         #expect((inThreads.failedAcquisitions == nil) == (inProcesses.failedAcquisitions == nil))
         #expect((inThreads.forcedSwitches == nil) == (inProcesses.forcedSwitches == nil))
         #expect((inThreads.failedWakeupHistogram == nil) == (inProcesses.failedWakeupHistogram == nil))

@@ -84,10 +84,11 @@ struct CompareCommandTests {
         let result = try runGilbench(["compare", base, ci1, "--ignore", "check_interval"])
         #expect(result.status == 2, "\(result.stdout)\n\(result.stderr)")
         let verdict = try #require(result.stdout.split(separator: "\n").last)
-        // 100 times as many GIL releases: acquisitions explode, in threads and sequentially alike.
+        // 100 times as many GIL releases: acquisitions explode in threads. (Sequentially there is
+        // no lock to take: CPython 2 creates it when the first thread starts.)
         #expect(verdict.contains("regressions: "))
         #expect(verdict.contains("gil_acquisitions (countdown threads"))
-        #expect(verdict.contains("gil_acquisitions (countdown sequential"))
+        #expect(!verdict.contains("gil_acquisitions (countdown sequential"))
         // The markdown form bolds them.
         let markdown = try runGilbench(["compare", base, ci1, "--ignore", "check_interval", "--format", "markdown"])
         #expect(markdown.status == 2)

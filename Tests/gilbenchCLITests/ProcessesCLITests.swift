@@ -40,7 +40,8 @@ struct ProcessesCLITests {
             #expect(row["threads"] == "1")
             // Two tasks of 1,000,000 iterations, 2 ticks each, run in the workers.
             #expect(row["ticks"] == "4000000")
-            #expect((Int(row["gil_acquisitions"] ?? "") ?? 0) >= 2000000 / 101)
+            // A worker starts no thread, so (as CPython 2) it has no lock to take at its checks.
+            #expect(row["gil_acquisitions"] == "0")
             #expect(row["gil_handoffs"] == "0")
             // The workers' CPU time is counted: the same work as sequential (CPU time, not wall time,
             // so a loaded machine does not change it much), which only the workers did.

@@ -19,6 +19,8 @@ extension InterpreterSettings {
     ///   - recordWaits: every design then keeps a histogram of its contended waits
     ///     (``GILCounters/waitSamples``, empty for ``NoGIL``, which never waits).
     ///   - recorder: where every design logs its GIL events for a timeline; nil: no log.
+    ///   - threadsStarted: whether the run starts threads; without, the `ticks` design has no lock,
+    ///     as CPython 2 creates its GIL only when the first thread starts (``TickGIL/lockExists``).
     ///   - body: what runs under the GIL.
     /// - Returns: what `body` returns.
     /// - Throws: what `body` throws.
@@ -27,17 +29,19 @@ extension InterpreterSettings {
     /// called directly with the concrete design, hence specialised for it.
     @inlinable
     public func withGIL<Body: GILBody>(
-        recordWaits: Bool = false, recorder: GILEventRecorder? = nil, _ body: Body
+        recordWaits: Bool = false, recorder: GILEventRecorder? = nil, threadsStarted: Bool = true, _ body: Body
     ) throws(Body.Failure) -> Body.Output {
         switch gil {
         case .ticks:
             switch lock {
             case .semaphore:
                 return try body.run(TickGIL(
-                    lock: SemaphoreLock(), checkInterval: checkInterval, recordWaits: recordWaits, recorder: recorder))
+                    lock: SemaphoreLock(), checkInterval: checkInterval, recordWaits: recordWaits, recorder: recorder,
+                    lockExists: threadsStarted))
             case .condvar:
                 return try body.run(TickGIL(
-                    lock: ConditionVariableLock(), checkInterval: checkInterval, recordWaits: recordWaits, recorder: recorder))
+                    lock: ConditionVariableLock(), checkInterval: checkInterval, recordWaits: recordWaits, recorder: recorder,
+                    lockExists: threadsStarted))
             }
         case .interval:
             return try body.run(IntervalGIL(
