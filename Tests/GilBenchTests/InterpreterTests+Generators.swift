@@ -156,10 +156,11 @@ extension InterpreterTests {
         let scheduler = Programs.roundRobinScheduler(queue)
         let (_, thread, counters) = drive(scheduler, generators: tasks)
         #expect(queue.count == 0)
-        // Per task: n + 1 resumptions (n yields, then the return), each one tick on entry; 2 ticks per
-        // iteration in the countdown (INPLACE_SUBTRACT, JUMP_ABSOLUTE). The scheduler, per resumption:
-        // len, popleft, GEN_SEND and JUMP_ABSOLUTE, and append after each yield; then the last len.
-        #expect(thread.ticks == UInt64(k * ((n + 1) * (1 + 4) + n + 2 * n) + 1))
+        // Per task: n + 1 resumptions (n yields, then the return), each one tick on entry; 3 ticks per
+        // iteration in the countdown (COMPARE_OP, INPLACE_SUBTRACT, JUMP_ABSOLUTE) and the last
+        // COMPARE_OP. The scheduler, per resumption: len, popleft, GEN_SEND and JUMP_ABSOLUTE, and
+        // append after each yield; then the last len.
+        #expect(thread.ticks == UInt64(k * ((n + 1) * (1 + 4) + n + 3 * n + 1) + 1))
         // The countdown's 9 instructions per iteration plus the yield's 3, its 6 at the end; the
         // scheduler's 13 per yield, 10 per return, and 5 at the end.
         #expect(thread.instructions == UInt64(k * (n * (9 + 3) + 6 + n * 14 + 10) + 5))
