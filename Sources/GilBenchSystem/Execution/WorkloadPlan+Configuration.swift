@@ -28,14 +28,6 @@ extension WorkloadPlan {
             return try LongTickWorkload.plan(for: configuration)
         case .hashing:
             return try HashingPlan.make(for: configuration)
-            let program = configuration.generatorYieldEvery.map { Programs.countdownGenerator(yieldEvery: $0) } ?? Programs.countdown
-            return .repeating(program, arguments: [configuration.n], count: configuration.tasks)
-        case .spin:
-            return SpinWorkload.plan(for: configuration)
-        case .pipeline where configuration.mode == .processes:
-            return try PipelinePeer.plan(for: configuration, executable: peerExecutable)
-        case .pipeline:
-            return PipelineWorkload.plan(for: configuration)
         }
     }
 }
