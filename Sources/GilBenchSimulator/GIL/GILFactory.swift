@@ -1,4 +1,4 @@
-/// Code that runs under a GIL built by ``InterpreterSettings/withGIL(recordWaits:recorder:_:)``.
+/// Code that runs under a GIL built by ``InterpreterSettings/withGIL(recordWaits:recorder:threadsStarted:_:)``.
 ///
 /// ``run(_:)`` is generic over the design so that the interpreter loop it calls is specialised for
 /// each one (each design's ``GlobalInterpreterLock/tick(_:)`` inlined): the factory hands it the
