@@ -1,5 +1,4 @@
 import GilBenchSimulator
-import Synchronization
 
 /// Measures one repetition of a configuration: sets the CPUs, builds the GIL and the workload,
 /// runs the tasks sequentially or in threads, and reads the clocks and counters around them.
@@ -129,18 +128,21 @@ public enum Runner {
 
     /// One thread per task, each taking the GIL before it runs interpreter code, as a Python thread does.
     package static func runInThreads<G: GlobalInterpreterLock>(_ plan: WorkloadPlan, gil: G) throws(GilBenchError) -> [InterpreterThread] {
-        let results = Mutex<[InterpreterThread]>([])
+        // Each thread writes its state into a slot of its own, read only after pthread_join: the join
+        // orders the write before the read (no lock needed, and ThreadSanitizer sees the order).
+        let slots = plan.tasks.indices.map { _ in ThreadSlot() }
         var started: [NativeThread] = []
         var failure: GilBenchError?
         for (index, task) in plan.tasks.enumerated() {
             let shared = plan.shared
+            let slot = slots[index]
             do {
                 started.append(try NativeThread.spawn {
                     var thread = InterpreterThread(id: index)
                     gil.acquire(&thread)
                     _ = VirtualMachine.run(task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: shared)
                     gil.release(&thread)
-                    results.withLock { $0.append(thread) }
+                    slot.thread = thread
                 })
             } catch {
                 failure = error
@@ -149,6 +151,12 @@ public enum Runner {
         }
         for thread in started { thread.join() }
         if let failure { throw failure }
-        return results.withLock { $0.sorted { $0.id < $1.id } }
+        return slots.compactMap(\.thread)
+    }
+
+    /// Where one interpreter thread leaves its final state for ``runInThreads(_:gil:)``.
+    private final class ThreadSlot: @unchecked Sendable {
+        // @unchecked Sendable: written once by its thread before it exits, read after joining it.
+        var thread: InterpreterThread?
     }
 }
