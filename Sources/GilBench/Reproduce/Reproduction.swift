@@ -352,8 +352,7 @@ public final class Reproduction {
             return RealInterpreterComparison(
                 python: python,
                 result: .success(.init(
-                    engine: engine, design: design, rows: rows, fidelity: Fidelity(rows: rows), claims: ClaimFidelity(rows: rows),
-                    gilCountingProblem: bench.gilCountingProblem)))
+                    engine: engine, design: design, rows: rows, fidelity: Fidelity(rows: rows), claims: ClaimFidelity(rows: rows))))
         } catch {
             return RealInterpreterComparison(python: python, result: .failure(error))
         }
@@ -451,18 +450,15 @@ public struct RealInterpreterComparison: Sendable {
         public var fidelity: Fidelity
         /// The slides' claims decided on its rows and on the simulator's twins.
         public var claims: ClaimFidelity
-        /// Why its GIL could not be counted with uprobes; nil when it was.
-        public var gilCountingProblem: String? = nil
 
         public init(
-            engine: String, design: GILDesign?, rows: [ResultRow], fidelity: Fidelity, claims: ClaimFidelity? = nil, gilCountingProblem: String? = nil
+            engine: String, design: GILDesign?, rows: [ResultRow], fidelity: Fidelity, claims: ClaimFidelity? = nil
         ) {
             self.engine = engine
             self.design = design
             self.rows = rows
             self.fidelity = fidelity
             self.claims = claims ?? ClaimFidelity(rows: rows)
-            self.gilCountingProblem = gilCountingProblem
         }
     }
 
