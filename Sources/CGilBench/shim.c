@@ -210,6 +210,27 @@ static int gb_bind_fd(int fd, int target) {
     return dup2(fd, target) == -1 ? -1 : 0;  // dup2 clears FD_CLOEXEC on the new descriptor
 }
 
+/// In a freshly forked child: every signal back to its default disposition and unblocked, death
+/// with the parent (or now, if it already died), and the two pipes bound to standard input and
+/// output. Async-signal-safe calls only. Returns 0, or -1 with errno set.
+static int gb_child_setup(pid_t parent, int stdin_fd, int stdout_fd) {
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof(dfl));
+    dfl.sa_handler = SIG_DFL;
+    for (int signo = 1; signo < NSIG; signo++) {
+        if (signo == SIGKILL || signo == SIGSTOP) continue;
+        (void)sigaction(signo, &dfl, NULL);  // EINVAL for the few numbers glibc reserves
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) return -1;
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return -1;
+    if (getppid() != parent) _exit(127);
+    if (gb_bind_fd(stdin_fd, STDIN_FILENO) != 0) return -1;
+    if (gb_bind_fd(stdout_fd, STDOUT_FILENO) != 0) return -1;
+    return 0;
+}
+
 int gb_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, pid_t *pid) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return -errno;
@@ -223,21 +244,7 @@ int gb_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, 
     if (child == 0) {
         // Child: async-signal-safe calls only (sigaction, prctl, dup2, fcntl, execv, write, _exit).
         int error = 0;
-        struct sigaction dfl;
-        memset(&dfl, 0, sizeof(dfl));
-        dfl.sa_handler = SIG_DFL;
-        for (int signo = 1; signo < NSIG; signo++) {
-            if (signo == SIGKILL || signo == SIGSTOP) continue;
-            (void)sigaction(signo, &dfl, NULL);  // EINVAL for the few numbers glibc reserves
-        }
-        sigset_t none;
-        sigemptyset(&none);
-        if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) goto fail;
-        // Die with the parent; if it already died, leave now rather than run as an orphan.
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) goto fail;
-        if (getppid() != parent) _exit(127);
-        if (gb_bind_fd(stdin_fd, STDIN_FILENO) != 0) goto fail;
-        if (gb_bind_fd(stdout_fd, STDOUT_FILENO) != 0) goto fail;
+        if (gb_child_setup(parent, stdin_fd, stdout_fd) != 0) goto fail;
         // Nothing else of the parent's survives exec (the report pipe is close-on-exec already).
 #ifdef SYS_close_range
         (void)syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
@@ -257,6 +264,30 @@ int gb_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, 
     }
     int error = gb_await_exec(report[0], child, 0);
     if (error != 0) return -error;
+    *pid = child;
+    return 0;
+}
+
+int gb_fork_worker(int stdin_fd, int stdout_fd, pid_t *pid) {
+    pid_t parent = getpid();
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t child = fork();
+    if (child == 0) {
+        if (gb_child_setup(parent, stdin_fd, stdout_fd) != 0) _exit(127);
+        // The child keeps only its two pipes and standard error: other workers' pipes left open
+        // here would hide the end of their input from them.
+#ifdef SYS_close_range
+        if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) _exit(127);
+#else
+        for (int fd = 3; fd < 65536; fd++) (void)close(fd);
+#endif
+        return 1;
+    }
+    int forkError = child < 0 ? errno : 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (child < 0) return -forkError;
     *pid = child;
     return 0;
 }

@@ -55,6 +55,12 @@ int gb_pipe_cloexec(int fds[2]);
 /// otherwise (the child, if any, has been reaped).
 int gb_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, pid_t *pid);
 
+/// Forks a child that keeps only `stdin_fd` and `stdout_fd` (as its standard input and output) and
+/// standard error, with default signal handling, and dies with its parent; it does not exec.
+/// Returns 1 in the child (which must end with _exit), 0 in the parent with `*pid` set, or
+/// -errno when fork fails.
+int gb_fork_worker(int stdin_fd, int stdout_fd, pid_t *pid);
+
 /// wait4(pid, status, options, usage) retried on EINTR. Returns the pid, 0 (WNOHANG, still running) or -errno.
 int gb_wait4(pid_t pid, int *status, int options, struct rusage *usage);
 

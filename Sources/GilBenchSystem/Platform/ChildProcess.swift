@@ -8,7 +8,8 @@ import Musl
 
 /// A child process gilbench started, with a pipe to its standard input and one from its standard output.
 ///
-/// Started by ``spawn(executable:arguments:)`` (fork + execv in C, see `gb_spawn`), reaped by
+/// Started by ``spawn(executable:arguments:)`` (fork + execv in C, see `gb_spawn`) or by
+/// ``fork(running:)`` (fork alone, as multiprocessing), reaped by
 /// ``wait(blocking:)`` with wait4 so that its CPU time and context switches are known.
 public final class ChildProcess {
     public let pid: pid_t
@@ -53,19 +54,11 @@ public final class ChildProcess {
     /// The corresponding C function is `gb_spawn` (fork + execv).
     /// - Throws: `GilBenchError` `.system` when the pipes cannot be made, fork fails or exec fails.
     public static func spawn(executable: String, arguments: [String]) throws(GilBenchError) -> ChildProcess {
-        gb_ignore_sigpipe()
-        var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1]
-        var status = gb_pipe_cloexec(&toChild)
-        guard status == 0 else { throw GilBenchError(.system, "cannot create a pipe to a worker", errno: -status) }
-        status = gb_pipe_cloexec(&fromChild)
-        guard status == 0 else {
-            close(toChild[0]); close(toChild[1])
-            throw GilBenchError(.system, "cannot create a pipe from a worker", errno: -status)
-        }
+        let (toChild, fromChild) = try pipes()
         var pid: pid_t = 0
         let cArguments = arguments.map { strdup($0) } + [nil]
         defer { for a in cArguments { free(a) } }
-        status = executable.withCString { path in
+        let status = executable.withCString { path in
             cArguments.withUnsafeBufferPointer { argv in
                 gb_spawn(path, argv.baseAddress!, toChild[0], fromChild[1], &pid)
             }
@@ -77,6 +70,43 @@ public final class ChildProcess {
             throw GilBenchError(.system, "cannot start worker \(executable)", errno: -status)
         }
         return ChildProcess(pid: pid, input: toChild[1], output: fromChild[0])
+    }
+
+    /// Forks a child that runs `body` with the pipes as its standard input and output, and exits
+    /// with what `body` returns, without exec: as CPython's multiprocessing starts a worker on Linux
+    /// (`Lib/multiprocessing/forking.py` in 2.7, `popen_fork.py` in 3.x: `os.fork()`, then the child
+    /// runs `process_obj._bootstrap()` and `os._exit(code)`). The parent must have no other thread
+    /// running, or one might hold a lock the child then waits for forever.
+    ///
+    /// The corresponding C function is `gb_fork_worker`.
+    /// - Throws: `GilBenchError` `.system` when the pipes cannot be made or fork fails.
+    public static func fork(running body: () -> Int32) throws(GilBenchError) -> ChildProcess {
+        let (toChild, fromChild) = try pipes()
+        var pid: pid_t = 0
+        let status = gb_fork_worker(toChild[0], fromChild[1], &pid)
+        if status == 1 { _exit(body()) }
+        close(toChild[0])
+        close(fromChild[1])
+        guard status == 0 else {
+            close(toChild[1]); close(fromChild[0])
+            throw GilBenchError(.system, "cannot fork a worker", errno: -status)
+        }
+        return ChildProcess(pid: pid, input: toChild[1], output: fromChild[0])
+    }
+
+    /// A pipe to the child and one from it, both close-on-exec, SIGPIPE ignored (a dead child's
+    /// pipe then fails a write with EPIPE instead of killing gilbench).
+    private static func pipes() throws(GilBenchError) -> (toChild: [Int32], fromChild: [Int32]) {
+        gb_ignore_sigpipe()
+        var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1]
+        var status = gb_pipe_cloexec(&toChild)
+        guard status == 0 else { throw GilBenchError(.system, "cannot create a pipe to a worker", errno: -status) }
+        status = gb_pipe_cloexec(&fromChild)
+        guard status == 0 else {
+            close(toChild[0]); close(toChild[1])
+            throw GilBenchError(.system, "cannot create a pipe from a worker", errno: -status)
+        }
+        return (toChild, fromChild)
     }
 
     /// Closes the child's standard input: a worker reading it sees end of file and exits.

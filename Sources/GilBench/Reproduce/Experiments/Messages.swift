@@ -31,11 +31,18 @@ extension Catalogue {
                     }
                 }
             },
-            claims: messageSizes.map { size in
-                Claim(reference: nil, claim: "a \(sizeName(size)) message between processes costs more than between threads",
-                      criterion: Criterion("time per message at \(sizeName(size)), processes/threads", .atLeast(1)),
-                      observe: { s in messageObservation(s, size: size) })
-            } + [
+            claims: [
+                // At 64 B both round trips are two wake-ups across CPUs, and which is cheaper is not
+                // a property of the GIL: `gilbench python --only pipeline` measured request-reply at
+                // 64 B faster between processes than between threads on CPython 2.7 itself
+                // (results/python-tutorial). So the small size is reported, not judged.
+                Claim(reference: nil, claim: "a \(sizeName(messageSizes[0])) message: processes against threads",
+                      criterion: Criterion("time per message at \(sizeName(messageSizes[0])), processes/threads", .reportOnly),
+                      observe: { s in messageObservation(s, size: messageSizes[0]) }),
+                Claim(reference: nil, claim: "a \(sizeName(messageSizes[1])) message between processes costs more than between threads",
+                      criterion: Criterion("time per message at \(sizeName(messageSizes[1])), processes/threads", .atLeast(1)),
+                      observe: { s in messageObservation(s, size: messageSizes[1]) }),
+            ] + [
                 Claim(reference: nil, claim: "how the cost between processes grows with the message's size",
                       criterion: Criterion("time per message between processes, 64 KiB/64 B", .reportOnly),
                       observe: { s in

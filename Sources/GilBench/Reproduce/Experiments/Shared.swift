@@ -55,16 +55,17 @@ extension Catalogue {
 
     /// An experiment beyond the slides: the countdown sequential and in two threads under `design`,
     /// with one claim on threaded/sequential decided by `rule` (about parallel gain when
-    /// `isParallelGain`: shown over the machine's ceiling too).
+    /// `isParallelGain`: shown over the machine's ceiling too). `countdownN` sizes each task (the
+    /// scale's countdown by default).
     static func designExperiment(
         _ design: GILDesign, id: String, title: String, paragraph: String, claim: String, _ rule: Criterion.Rule,
-        isParallelGain: Bool = false
+        isParallelGain: Bool = false, countdownN: @escaping @Sendable (ExperimentScale) -> Int = \.countdownN
     ) -> Experiment {
         Experiment(
             id: id, slides: [], title: title, paragraph: paragraph,
             configurations: { scale in
                 [ExecutionMode.sequential, .threads].map { mode in
-                    scale.configuration(id) { $0.gil = design; $0.mode = mode }
+                    scale.configuration(id) { $0.gil = design; $0.mode = mode; $0.n = countdownN(scale) }
                 }
             },
             claims: [
