@@ -98,16 +98,16 @@ struct ReproductionRunTests {
         let outcome = try reproduction.run(measure: { c, _ in straddling.measure(c) }, interrupted: { false })
         let finding = try #require(outcome.findings.first { $0.claim.reference == SlideReference.Key(80, "threads") })
         #expect(finding.verdict.status == "inconclusive")
-        // 15 rows, then one round of the claim's two configurations: a second would pass a fifth of
+        // 15 rows, then two rounds of the claim's two configurations: a third would pass a third of
         // the 17.5 s measured (1 + 1.35 s a round).
         let rows = reproduction.session.rows
-        #expect(rows.count == 17)
-        let extra = rows.suffix(2)
-        #expect(extra.allSatisfy { $0.repetition == 6 } && Set(extra.compactMap(\.key.cpus)) == [2])
+        #expect(rows.count == 19)
+        let extra = rows.suffix(4)
+        #expect(extra.map(\.repetition) == [6, 6, 7, 7] && Set(extra.compactMap(\.key.cpus)) == [2])
         #expect(rows.filter { $0.key.cpus == 1 }.count == 5, "configurations the claim does not read are not measured again")
-        #expect(finding.observation?.pairedRatios.count == 6)
+        #expect(finding.observation?.pairedRatios.count == 7)
         let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
-        #expect(report.contains("*Measured again: 1 extra round of the configurations of its inconclusive claims.*"))
+        #expect(report.contains("*Measured again: 2 extra rounds of the configurations of its inconclusive claims.*"))
     }
 
     @Test("Ctrl-C during the extra rounds stops the run as an interruption, keeping every row")

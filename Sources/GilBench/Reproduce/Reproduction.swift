@@ -251,8 +251,9 @@ public final class Reproduction {
     public static let extraRounds = 3
     /// The extra rounds may take at most this share of the time the experiments took to measure
     /// (the summed wall time of the repetitions measured so far): the default `reproduce` stays at
-    /// about a minute.
-    public static let extraTimeShare = 0.2
+    /// about a minute, and a claim near its threshold gets the pairs it needs to be decided (with 3
+    /// pairs the interval spans them all, so one disturbed pair is enough to leave it undecided).
+    public static let extraTimeShare = 1.0 / 3
 
     /// Measures again the configurations of the claims whose interval straddles their threshold
     /// (``Verdict/inconclusive(_:)``): one round at a time (each configuration once, next to each
