@@ -180,6 +180,12 @@ struct TwinFinderTests {
         let entry = try #require(fidelity.entries.first)
         #expect(entry.ratio == "threads/sequential" && entry.engine == "cpython-3.11.7" && entry.design == "interval")
         #expect(abs(entry.real - 1.2) < 1e-12 && abs(entry.simulated - 1.3) < 1e-12)
+        // 1.3 against 1.2 is +8.3%: within the 10% target, so no ratio is named as missed.
+        #expect(fidelity.missed.isEmpty && fidelity.missedLine.isEmpty)
+        var worse = fidelity
+        worse.entries[0].simulated = 1.5
+        #expect(worse.missedLine.hasPrefix("beyond the ±10% target: threads/sequential on cpython-3.11.7 (+25.0%)."))
+        #expect(worse.markdown(slides: [:]).contains("\nBeyond the ±10% target: threads/sequential on cpython-3.11.7 (+25.0%)."))
         // Without a simulator run of its design there is nothing to compare.
         #expect(Fidelity(rows: Array(rows.prefix(2)) + rows.suffix(2)).entries.isEmpty)
     }

@@ -28,7 +28,7 @@ public struct FidelityChart: Sendable {
         var svg = SVGDocument(width: frame.width, height: frame.height)
         frame.drawTitles(&svg, ChartTitles(
             "The simulator against the real interpreters", subtitle: subtitle,
-            x: "real interpreter's ratio (median wall)", y: "simulator's ratio (median wall)"))
+            x: "real interpreter's ratio (wall, paired)", y: "simulator's ratio (wall, paired)"))
         let values = entries.flatMap { [$0.real, $0.simulated] }.filter { $0 > 0 }
         let x = PlotScale(covering: values, from: frame.plotLeft + 10, to: frame.plotRight - 10, logarithmic: true, includesZero: false)
         let y = PlotScale(covering: values, from: frame.plotBottom, to: frame.plotTop + 10, logarithmic: true, includesZero: false)
