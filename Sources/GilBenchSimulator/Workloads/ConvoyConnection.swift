@@ -47,7 +47,7 @@ package enum LoopbackConnection {
     /// client's end is the accepted one, the server's end the connecting one, as with a real
     /// interpreter. Both close-on-exec, both with `TCP_NODELAY`.
     /// - Throws: `GilBenchError` `.system` when a socket call fails.
-    static func connectedPair() throws(GilBenchError) -> (client: Int32, server: Int32) {
+    package static func connectedPair() throws(GilBenchError) -> (client: Int32, server: Int32) {
         let (listener, port) = try listen()
         defer { close(listener) }
         let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -96,17 +96,17 @@ package enum LoopbackConnection {
 ///   0, or -1 when the client has gone. Departure: `struct.pack` runs here with the GIL released,
 ///   and a partial send is retried without re-taking the GIL (CPython re-takes it between chunks);
 ///   neither happens to matter for 8 bytes.
-final class AnsweringSocket: Sendable {
+package final class AnsweringSocket: Sendable {
     /// The request's size: one native-endian 64-bit integer, `struct` format `=q`.
-    static let requestBytes = MemoryLayout<Int>.size
+    package static let requestBytes = MemoryLayout<Int>.size
 
     private let socket: Descriptor
     /// The request's bytes received so far (`data`), written by `recv` and read by `unpack`.
     private let request = Mutex<Int>(0)
 
-    init(socket fd: Int32) { socket = Descriptor(fd) }
+    package init(socket fd: Int32) { socket = Descriptor(fd) }
 
-    var natives: [NativeFunction] {
+    package var natives: [NativeFunction] {
         [NativeFunction(name: "recv", releasesGIL: true) { count in self.receive(count) },
          NativeFunction(name: "unpack", releasesGIL: false) { _ in self.request.withLock { $0 } },
          NativeFunction(name: "sendall", releasesGIL: true) { value in self.sendAll(value) }]
@@ -114,7 +114,7 @@ final class AnsweringSocket: Sendable {
 
     /// One `recv(2)` of at most `count` bytes (clamped to 1...8), stored after the `8 - count`
     /// bytes already received.
-    func receive(_ count: Int) -> Int {
+    package func receive(_ count: Int) -> Int {
         let wanted = min(max(count, 1), Self.requestBytes)
         var bytes = 0
         var got: Int
@@ -147,5 +147,5 @@ final class AnsweringSocket: Sendable {
 
     /// Shuts the connection down both ways: a client waiting for an answer sees end of file, and
     /// so does a server waiting in `recv`.
-    func shutDown() { socket.shutDown() }
+    package func shutDown() { socket.shutDown() }
 }
