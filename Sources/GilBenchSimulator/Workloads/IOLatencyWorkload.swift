@@ -8,7 +8,7 @@ import Synchronization
 /// The convoy effect (Beazley 2010, bpo-7946): an I/O thread answering requests beside CPU-bound threads.
 ///
 /// Task 0, the server, runs the Python twin's answering loop (`convoy` in gilbench's Python
-/// programs) on one loopback TCP connection (``LoopbackConnection``): it receives each 8-byte
+/// programs) on one loopback TCP connection (`LoopbackConnection`): it receives each 8-byte
 /// request with `recv(8 - received)` until it has 8 bytes, and answers `x + 1` with `sendall`.
 /// `recv` and `sendall` release the GIL around their system calls, as `Modules/socketmodule.c`
 /// `sock_call_ex` does (`AnsweringSocket`). Tasks 1...K count down until the server sets the
@@ -143,7 +143,7 @@ final class Descriptor: Sendable {
     deinit { close() }
 }
 
-/// The client's end of the convoy's connection (``LoopbackConnection``): requests are written to
+/// The client's end of the convoy's connection (`LoopbackConnection`): requests are written to
 /// it and answers read from it, whether the server is the simulator's `io-server` program or a real
 /// interpreter (`ConvoyClient`). Messages are one native-endian Int each.
 package final class Channel: Sendable {
