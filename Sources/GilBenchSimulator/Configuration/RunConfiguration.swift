@@ -20,7 +20,7 @@ public enum Workload: String, Sendable, CaseIterable, Codable {
     case countdown
     /// Slides 99-104: a loop calling native `churn(churnN)` `calls` times, the GIL released around it.
     case `extension`
-    /// One thread answers requests on a pipe (blocking reads release the GIL) beside `cpuThreads`
+    /// One thread answers requests on a loopback TCP connection (recv and sendall release the GIL) beside `cpuThreads`
     /// CPU-bound threads; a client outside the interpreter measures response times (convoy effect).
     case ioLatency = "io-latency"
     /// Slide 43: two threads run `x = x + 1` and `x = x - 1` on a global `n` times each.

@@ -7,13 +7,17 @@ import Synchronization
 
 /// The convoy effect (Beazley 2010, bpo-7946): an I/O thread answering requests beside CPU-bound threads.
 ///
-/// Task 0, the server, loops `x = recv(); send(x + 1)` on two pipes; both calls block in `read` or
-/// `write` with the GIL released, as socket calls do under `Py_BEGIN_ALLOW_THREADS`. Tasks 1...K
-/// count down until the server sets the global `stop`. A client thread outside the interpreter
-/// sends `calls` requests, one at a time with a pause of ``pauseNanoseconds`` after each answer
-/// (as requests arriving from a network: the server really blocks in `recv`, so a CPU-bound thread
-/// takes the GIL meanwhile), and measures each response time (write of the request to read of the
-/// answer): `latency_p50_us`, `latency_p99_us`, `latency_max_us`, `requests_per_s`.
+/// Task 0, the server, runs the Python twin's answering loop (`convoy` in gilbench's Python
+/// programs) on one loopback TCP connection (`LoopbackConnection`): it receives each 8-byte
+/// request with `recv(8 - received)` until it has 8 bytes, and answers `x + 1` with `sendall`.
+/// `recv` and `sendall` release the GIL around their system calls, as `Modules/socketmodule.c`
+/// `sock_call_ex` does (`AnsweringSocket`). Tasks 1...K count down until the server sets the
+/// global `stop`. A client thread outside the interpreter sends `calls` requests, one at a time
+/// with a pause of ``pauseNanoseconds`` after each answer (as requests arriving from a network:
+/// the server really blocks in `recv`, so a CPU-bound thread takes the GIL meanwhile), and measures
+/// each response time (write of the request to read of the answer): `latency_p50_us`,
+/// `latency_p99_us`, `latency_max_us`, `requests_per_s`. The same client, on the same kind of
+/// connection, times a real interpreter's answers (`ConvoyClient`).
 /// Every time the server comes back from I/O it needs the GIL again; how long that takes while a
 /// CPU-bound thread holds it is what separates the designs.
 public enum IOLatencyWorkload {
@@ -21,31 +25,58 @@ public enum IOLatencyWorkload {
     /// (tens of microseconds), so that a CPU-bound thread holds the GIL when each request arrives.
     public static let pauseNanoseconds: UInt64 = 1_000_000
 
+    /// The Python twin's loop, instruction for instruction where the simulator has the operation;
+    /// `len(data)` is the local `received` (CPython calls `len`), and `struct.pack` is done inside
+    /// `sendall` (see `AnsweringSocket`).
     public static let serverSource = """
         # def serve(requests):
         #     while requests > 0:
-        #         x = recv()
-        #         if x < 0: break
-        #         send(x + 1)
+        #         received = 0                     # data = b''
+        #         while received < 8:              # while len(data) < 8:
+        #             chunk = recv(8 - received)   #     chunk = connection.recv(8 - len(data))
+        #             if chunk <= 0: break         #     if not chunk: break
+        #             received += chunk            #     data += chunk
+        #         if received < 8: break           # if len(data) < 8: break
+        #         sendall(unpack(0) + 1)           # connection.sendall(struct.pack('=q', struct.unpack('=q', data)[0] + 1))
         #         requests -= 1
         #     stop = 1
-        .local requests x
+        .local requests received chunk
         .global stop
-        .native recv send
+        .native recv unpack sendall
 
         """ + Programs.countingLoop("requests", body: """
-            LOAD_CONST 0
-            CALL_NATIVE recv
-            STORE_FAST x
-            LOAD_FAST x
-            LOAD_CONST 0
-            COMPARE_OP <
-            POP_JUMP_IF_TRUE end
-            LOAD_FAST x
-            LOAD_CONST 1
-            BINARY_ADD
-            CALL_NATIVE send
-            POP_TOP
+                LOAD_CONST 0
+                STORE_FAST received
+            more:
+                LOAD_FAST received
+                LOAD_CONST 8
+                COMPARE_OP <
+                POP_JUMP_IF_FALSE whole
+                LOAD_CONST 8
+                LOAD_FAST received
+                BINARY_SUBTRACT
+                CALL_NATIVE recv
+                STORE_FAST chunk
+                LOAD_FAST chunk
+                LOAD_CONST 0
+                COMPARE_OP <=
+                POP_JUMP_IF_TRUE whole
+                LOAD_FAST received
+                LOAD_FAST chunk
+                INPLACE_ADD
+                STORE_FAST received
+                JUMP_ABSOLUTE more
+            whole:
+                LOAD_FAST received
+                LOAD_CONST 8
+                COMPARE_OP <
+                POP_JUMP_IF_TRUE end
+                LOAD_CONST 0
+                CALL_NATIVE unpack
+                LOAD_CONST 1
+                BINARY_ADD
+                CALL_NATIVE sendall
+                POP_TOP
             """, exit: """
             LOAD_CONST 1
             STORE_GLOBAL stop
@@ -66,12 +97,12 @@ public enum IOLatencyWorkload {
             """)
 
     package static func plan(for configuration: RunConfiguration) throws(GilBenchError) -> WorkloadPlan {
-        let channel = try Channel()
+        let (clientEnd, serverEnd) = try LoopbackConnection.connectedPair()
+        let channel = Channel(socket: clientEnd)
+        let answering = AnsweringSocket(socket: serverEnd)
         let requests = configuration.calls
-        let recv = NativeFunction(name: "recv", releasesGIL: true) { _ in channel.serverReceive() }
-        let send = NativeFunction(name: "send", releasesGIL: true) { value in channel.serverSend(value) }
         // The sources are constants of this file; a failure here is a bug caught by the tests.
-        let server = try! Assembler.assemble(serverSource, name: "io-server", natives: [recv, send])
+        let server = try! Assembler.assemble(serverSource, name: "io-server", natives: answering.natives)
         let cpu = try! Assembler.assemble(cpuSource, name: "io-cpu")
         precondition(server.globalNames == cpu.globalNames)
         let tasks = [InterpretedTask(program: server, arguments: [requests])]
@@ -84,10 +115,10 @@ public enum IOLatencyWorkload {
                 try client.start { channel.runClient(requests: requests, pauseNanoseconds: pauseNanoseconds) }
             },
             finish: {
-                // Closing the server's ends first unblocks a client whose server never ran.
-                channel.closeServerEnds()
+                // Shutting the server's end down first unblocks a client whose server never ran.
+                answering.shutDown()
                 client.join()
-                channel.closeClientEnds()
+                channel.close()
             })
     }
 }
@@ -103,74 +134,41 @@ final class Descriptor: Sendable {
         if !closed.exchange(true, ordering: .acquiringAndReleasing) { _ = Glibc.close(fd) }
     }
 
+    /// Shuts a socket down both ways (the descriptor stays open until ``close()``): a thread blocked
+    /// reading the other end, or this one, sees end of file.
+    func shutDown() {
+        if !closed.load(ordering: .acquiring) { _ = shutdown(fd, Int32(SHUT_RDWR)) }
+    }
+
     deinit { close() }
 }
 
-/// The two pipes between the client and the server (or, for a real interpreter, one connected
-/// socket: ``init(socket:)``). Messages are one native-endian Int each.
+/// The client's end of the convoy's connection (`LoopbackConnection`): requests are written to
+/// it and answers read from it, whether the server is the simulator's `io-server` program or a real
+/// interpreter (`ConvoyClient`). Messages are one native-endian Int each.
 package final class Channel: Sendable {
-    private let requestRead: Descriptor, requestWrite: Descriptor
-    private let responseRead: Descriptor, responseWrite: Descriptor
+    private let connection: Descriptor
 
-    init() throws(GilBenchError) {
-        var request: [Int32] = [0, 0], response: [Int32] = [0, 0]
-        guard pipe(&request) == 0 else { throw GilBenchError(.system, "cannot create a pipe", errno: errno) }
-        guard pipe(&response) == 0 else {
-            let saved = errno
-            _ = Glibc.close(request[0]); _ = Glibc.close(request[1])
-            throw GilBenchError(.system, "cannot create a pipe", errno: saved)
-        }
-        // A write to a pipe whose reader has gone must fail with EPIPE, not kill gilbench.
-        signal(SIGPIPE, SIG_IGN)
-        requestRead = Descriptor(request[0]); requestWrite = Descriptor(request[1])
-        responseRead = Descriptor(response[0]); responseWrite = Descriptor(response[1])
-    }
+    /// Takes ownership of `fd`, a connected stream socket.
+    package init(socket fd: Int32) { connection = Descriptor(fd) }
 
-    /// The client's side of a connected stream socket to a server in another process (`gilbench
-    /// python`'s convoy twin): requests are written to it and answers read from it; this process has
-    /// no server ends. Takes ownership of `fd`.
-    /// - Throws: `GilBenchError` when the descriptor cannot be duplicated.
-    package init(socket fd: Int32) throws(GilBenchError) {
-        let second = dup(fd)
-        guard second >= 0 else {
-            let saved = errno
-            _ = Glibc.close(fd)
-            throw GilBenchError(.system, "cannot duplicate the convoy's socket", errno: saved)
-        }
-        requestWrite = Descriptor(fd); responseRead = Descriptor(second)
-        requestRead = Descriptor(-1); responseWrite = Descriptor(-1)
-    }
-
-    /// Reads one request; -1 at end of file or on error.
-    func serverReceive() -> Int { Channel.readInt(requestRead.fd) ?? -1 }
-
-    /// Writes one response; returns 0, or -1 when the client has gone.
-    func serverSend(_ value: Int) -> Int { Channel.writeInt(responseWrite.fd, value) ? 0 : -1 }
-
-    func closeServerEnds() {
-        requestRead.close()
-        responseWrite.close()
-    }
-
-    func closeClientEnds() {
-        requestWrite.close()
-        responseRead.close()
-    }
+    func close() { connection.close() }
 
     /// The client: `requests` round trips, each timed from the write to the read of the answer, with
     /// a pause after each.
     package func runClient(requests: Int, pauseNanoseconds: UInt64) -> ClientResult {
         var result = ClientResult()
+        let fd = connection.fd
         let start = MonotonicClock.nanoseconds()
         for i in 0..<requests {
             let sent = MonotonicClock.nanoseconds()
-            guard Channel.writeInt(requestWrite.fd, i), let answer = Channel.readInt(responseRead.fd), answer == i + 1 else { break }
+            guard Channel.writeInt(fd, i), let answer = Channel.readInt(fd), answer == i + 1 else { break }
             result.latencies.record(nanoseconds: MonotonicClock.nanoseconds() &- sent)
             Channel.pause(pauseNanoseconds)
         }
         result.elapsedNanoseconds = MonotonicClock.nanoseconds() &- start
         // No more requests: a server still waiting in recv sees end of file.
-        requestWrite.close()
+        _ = shutdown(fd, Int32(SHUT_WR))
         return result
     }
 
