@@ -39,15 +39,15 @@ public enum ExtensionWorkload {
     /// The program, its `churn` called through the machine's libffi when there is one.
     public static var program: Program { program(through: try? Libffi.system.get()) }
 
-    /// The warning a run without libffi carries, or nil.
-    package static var fallbackNote: String? {
-        guard case .failure(let error) = Libffi.system else { return nil }
+    /// The warning a run carries when `libffi` could not be loaded, or nil.
+    package static func fallbackNote(_ libffi: Result<Libffi, ProgramError>) -> String? {
+        guard case .failure(let error) = libffi else { return nil }
         return "libffi could not be loaded (\(error.message)): churn is called directly where ctypes runs ffi_prep_cif and ffi_call"
     }
 
     package static func plan(for configuration: RunConfiguration) -> WorkloadPlan {
         var plan = WorkloadPlan.repeating(program, arguments: [configuration.calls, configuration.churnN], count: configuration.tasks)
-        let note = fallbackNote
+        let note = fallbackNote(Libffi.system)
         plan.notes = { note.map { [$0] } ?? [] }
         return plan
     }
