@@ -74,11 +74,7 @@ struct ObjectHeap {
             object.pointee.refcount &+= 1
             return object
         }
-        if freeList == nil { fillFreeList() }
-        let object = freeList.unsafelyUnwrapped
-        freeList = ObjectRef(bitPattern: object.pointee.value)
-        object.pointee = IntObject(refcount: 1, value: value, isBool: false)
-        return object
+        return long(value)
     }
 
     /// CPython 2.7's `PyLong_FromUnsignedLong` (`Objects/longobject.c`): a fresh object every time,
@@ -103,11 +99,7 @@ struct ObjectHeap {
     /// `Py_DECREF` of a tuple: at zero, `tupledealloc` releases its item and puts it back on the free list.
     @inline(__always) @usableFromInline
     mutating func decref(_ tuple: TupleRef) {
-        tuple.pointee.object.refcount &-= 1
-        if tuple.pointee.object.refcount == 0 {
-            decref(tuple.pointee.object.item)
-            tuples.give(tuple)
-        }
+        if let item = tuples.decref(tuple) { decref(item) }
     }
 
     /// ctypes' `PyCArgObject_new` and the fields `PyCSimpleType_from_param` sets: `tag` (the type
@@ -120,11 +112,7 @@ struct ObjectHeap {
     /// `Py_DECREF` of a `PyCArgObject`: at zero, `PyCArg_dealloc` releases `obj` and frees it (`PyObject_Del`).
     @inline(__always) @usableFromInline
     mutating func decref(_ argument: ArgumentRef) {
-        argument.pointee.object.refcount &-= 1
-        if argument.pointee.object.refcount == 0 {
-            decref(argument.pointee.object.obj)
-            arguments.give(argument)
-        }
+        if let obj = arguments.decref(argument) { decref(obj) }
     }
 
     /// `Py_True` / `Py_False`, with a new reference.
@@ -160,11 +148,21 @@ struct ObjectHeap {
     }
 }
 
+/// An object of an ``ObjectPool``: a reference count and the one reference it holds.
+@usableFromInline
+protocol PooledObject {
+    var refcount: Int { get set }
+    /// The reference the object releases when it is freed.
+    var held: ObjectRef { get }
+}
+
 /// A tuple of one item, CPython's `PyTupleObject` with `ob_size` 1.
 @usableFromInline
-struct TupleObject {
+struct TupleObject: PooledObject {
     @usableFromInline var refcount: Int
     @usableFromInline var item: ObjectRef
+
+    @usableFromInline var held: ObjectRef { item }
 
     @usableFromInline init(refcount: Int, item: ObjectRef) {
         self.refcount = refcount
@@ -175,7 +173,7 @@ struct TupleObject {
 /// ctypes' `PyCArgObject` (`Modules/_ctypes/ctypes.h`): what `from_param` returns for a simple
 /// type, the C value converted from a Python object, and `obj`, kept alive with it.
 @usableFromInline
-struct ArgumentObject {
+struct ArgumentObject: PooledObject {
     @usableFromInline var refcount: Int
     @usableFromInline var tag: UInt8
     @usableFromInline var value: UInt64
@@ -187,6 +185,8 @@ struct ArgumentObject {
         self.value = value
         self.obj = obj
     }
+
+    @usableFromInline var held: ObjectRef { obj }
 }
 
 @usableFromInline typealias TupleRef = UnsafeMutablePointer<Pooled<TupleObject>>
@@ -203,7 +203,7 @@ struct Pooled<Object> {
 /// keeps its tuples (`tupleobject.c` `free_list`) and pymalloc its small blocks (`Objects/obmalloc.c`:
 /// a pool per size class, whose free blocks are chained through their first word).
 @usableFromInline
-struct ObjectPool<Object> {
+struct ObjectPool<Object: PooledObject> {
     static var blockObjects: Int { max(1, 4096 / MemoryLayout<Pooled<Object>>.stride) }
 
     @usableFromInline var free: UnsafeMutablePointer<Pooled<Object>>?
@@ -224,11 +224,16 @@ struct ObjectPool<Object> {
         return slot
     }
 
-    /// Puts `slot` back on the free list (its object is not used again).
+    /// `Py_DECREF`: at zero the object goes back on the free list, and the reference it held is
+    /// returned for the caller to release.
     @inline(__always) @usableFromInline
-    mutating func give(_ slot: UnsafeMutablePointer<Pooled<Object>>) {
+    mutating func decref(_ slot: UnsafeMutablePointer<Pooled<Object>>) -> ObjectRef? {
+        slot.pointee.object.refcount &-= 1
+        guard slot.pointee.object.refcount == 0 else { return nil }
+        let held = slot.pointee.object.held
         slot.pointee.next = free
         free = slot
+        return held
     }
 
     /// One more block of free objects. Their `object` fields stay uninitialised until taken (plain
