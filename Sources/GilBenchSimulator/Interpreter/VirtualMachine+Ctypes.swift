@@ -62,8 +62,8 @@ extension VirtualMachine {
             gil.acquireAfterBlocking(&thread)
         }
         let boxed = heap.long(Int(truncatingIfNeeded: result))
-        // 6: _ctypes_callproc's cleanup, Py_XDECREF(args[i].keep); PyCFuncPtr_call's and do_call's
-        // Py_DECREF(callargs).
+        // 6: _ctypes_callproc's cleanup, Py_XDECREF(args[i].keep); then Py_DECREF(callargs) in
+        // _build_result (no output parameters) and in do_call.
         heap.decref(converted)
         heap.decref(callArguments)
         heap.decref(callArguments)
