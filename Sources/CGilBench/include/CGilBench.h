@@ -172,6 +172,37 @@ int gb_openssl_sha512_update(void *context, const void *data, size_t count);
 int gb_openssl_sha512_final(void *context, unsigned char *digest);
 void gb_openssl_sha512_free(void *context);
 
+// MARK: libffi, as ctypes calls a foreign function (optional). See Sources/CGilBench/ctypes_ffi.c.
+
+/// The three libffi symbols a ctypes call uses, from a library opened with dlopen (never closed).
+typedef struct {
+    void *prep_cif;     ///< ffi_prep_cif
+    void *call;         ///< ffi_call
+    void *type_uint64;  ///< &ffi_type_uint64 (ctypes.c_uint64's ffi_type)
+} gb_ffi_library;
+
+/// One foreign call's state, what `_ctypes_callproc` and `_call_function_pointer` keep on the C
+/// stack: the ffi_cif (opaque here: 32 bytes on x86-64, a few more on arm64), the argument-type
+/// and argument-address arrays, the argument's value and the result buffer.
+typedef struct {
+    uint64_t cif[8];
+    void *argument_types[1];
+    void *argument_values[1];
+    uint64_t argument;
+    uint64_t result;
+} gb_foreign_call;
+
+/// Opens libffi `name` (e.g. "libffi.so.8") and finds its symbols. Returns 0, or -1 with `*error`
+/// set to a static message (dlerror's text) and `*library` zeroed.
+int gb_ffi_open(const char *name, gb_ffi_library *library, const char **error);
+
+/// ctypes' work before a call of `uint64_t f(uint64_t)`, done with the GIL held: the argument and
+/// its type into the arrays, then ffi_prep_cif. Returns 0, or -1 when ffi_prep_cif fails.
+int gb_ffi_prepare_u64(const gb_ffi_library *library, gb_foreign_call *call, uint64_t argument);
+
+/// ffi_call of `function` with the prepared call (ctypes runs it with the GIL released); returns the result.
+uint64_t gb_ffi_call(const gb_ffi_library *library, gb_foreign_call *call, void *function);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,14 +13,20 @@ public struct Instruction: Sendable, Hashable {
 ///
 /// When `releasesGIL` is true the interpreter releases the GIL around the call, as an extension does
 /// with `Py_BEGIN_ALLOW_THREADS` / `Py_END_ALLOW_THREADS`; the call then runs beside other threads.
+///
+/// With `foreign` set, the interpreter calls it as ctypes calls a foreign function instead of `body`
+/// (``ForeignFunction``): the argument converted and the result boxed through the object heap,
+/// `ffi_prep_cif` with the GIL held, `ffi_call` with it released.
 public struct NativeFunction: Sendable {
     public var name: String
     public var releasesGIL: Bool
     public var body: @Sendable (Int) -> Int
+    public var foreign: ForeignFunction?
 
-    public init(name: String, releasesGIL: Bool, body: @escaping @Sendable (Int) -> Int) {
+    public init(name: String, releasesGIL: Bool, foreign: ForeignFunction? = nil, body: @escaping @Sendable (Int) -> Int) {
         self.name = name
         self.releasesGIL = releasesGIL
+        self.foreign = foreign
         self.body = body
     }
 

@@ -157,8 +157,14 @@ public enum VirtualMachine {
                 push(heap.bool(found))
                 tick()
             case .callNative:
-                let function = natives[arg]
                 let argument = pop()
+                // Read alone, so that the call does not copy (and retain) the function's name and body.
+                if let foreign = natives[arg].foreign {
+                    push(callThroughCtypes(foreign, argument: argument, heap: &heap, gil: gil, thread: &thread))
+                    tick()
+                    continue
+                }
+                let function = natives[arg]
                 let value = argument.pointee.value
                 heap.decref(argument)
                 let result: Int
