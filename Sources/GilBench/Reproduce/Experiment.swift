@@ -24,7 +24,7 @@ public struct ExperimentScale: Sendable, Equatable {
         self.isFull = isFull
     }
 
-    /// Sized so that the whole catalogue finishes in about 3 minutes on a 2-core machine.
+    /// Sized so that the whole catalogue finishes in about a minute on a 2-core machine.
     public static let quick = ExperimentScale(countdownN: 4_000_000, repetitions: 3, warmup: 1, isFull: false)
     /// The slides' sizes: count(100,000,000) per task.
     public static let full = ExperimentScale(countdownN: 100_000_000, repetitions: 3, warmup: 1, isFull: true)
