@@ -231,16 +231,22 @@ static int gb_child_setup(pid_t parent, int stdin_fd, int stdout_fd) {
     return 0;
 }
 
+/// fork() with every signal blocked, so that the child runs no handler of ours before it resets
+/// them; the parent restores `old` once fork returns.
+static pid_t gb_fork_signals_blocked(sigset_t *old) {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, old);
+    return fork();
+}
+
 int gb_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, pid_t *pid) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return -errno;
     pid_t parent = getpid();
 
-    // Block every signal while forking so the child runs no handler of ours before it resets them.
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pid_t child = fork();
+    sigset_t old;
+    pid_t child = gb_fork_signals_blocked(&old);
     if (child == 0) {
         // Child: async-signal-safe calls only (sigaction, prctl, dup2, fcntl, execv, write, _exit).
         int error = 0;
@@ -270,10 +276,8 @@ int gb_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, 
 
 int gb_fork_worker(int stdin_fd, int stdout_fd, pid_t *pid) {
     pid_t parent = getpid();
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pid_t child = fork();
+    sigset_t old;
+    pid_t child = gb_fork_signals_blocked(&old);
     if (child == 0) {
         if (gb_child_setup(parent, stdin_fd, stdout_fd) != 0) _exit(127);
         // The child keeps only its two pipes and standard error: other workers' pipes left open

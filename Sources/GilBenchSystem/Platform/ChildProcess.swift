@@ -63,13 +63,7 @@ public final class ChildProcess {
                 gb_spawn(path, argv.baseAddress!, toChild[0], fromChild[1], &pid)
             }
         }
-        close(toChild[0])
-        close(fromChild[1])
-        guard status == 0 else {
-            close(toChild[1]); close(fromChild[0])
-            throw GilBenchError(.system, "cannot start worker \(executable)", errno: -status)
-        }
-        return ChildProcess(pid: pid, input: toChild[1], output: fromChild[0])
+        return try adopt(pid: pid, status: status, toChild: toChild, fromChild: fromChild, failure: "cannot start worker \(executable)")
     }
 
     /// Forks a child that runs `body` with the pipes as its standard input and output, and exits
@@ -85,11 +79,19 @@ public final class ChildProcess {
         var pid: pid_t = 0
         let status = gb_fork_worker(toChild[0], fromChild[1], &pid)
         if status == 1 { _exit(body()) }
+        return try adopt(pid: pid, status: status, toChild: toChild, fromChild: fromChild, failure: "cannot fork a worker")
+    }
+
+    /// The parent's side once the child is started (`status` 0) or not (-errno): closes the child's
+    /// ends of the pipes, and on failure its own too.
+    private static func adopt(
+        pid: pid_t, status: Int32, toChild: [Int32], fromChild: [Int32], failure: String
+    ) throws(GilBenchError) -> ChildProcess {
         close(toChild[0])
         close(fromChild[1])
         guard status == 0 else {
             close(toChild[1]); close(fromChild[0])
-            throw GilBenchError(.system, "cannot fork a worker", errno: -status)
+            throw GilBenchError(.system, failure, errno: -status)
         }
         return ChildProcess(pid: pid, input: toChild[1], output: fromChild[0])
     }
