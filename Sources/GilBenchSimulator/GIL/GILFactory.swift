@@ -1,8 +1,8 @@
 /// Code that runs under a GIL built by ``InterpreterSettings/withGIL(recordWaits:recorder:threadsStarted:_:)``.
 ///
-/// ``run(_:)`` is generic over the design so that the interpreter loop it calls is specialised for
-/// each one (each design's ``GlobalInterpreterLock/tick(_:)`` inlined): the factory hands it the
-/// concrete lock, never an `any GlobalInterpreterLock`.
+/// ``run(_:)`` is generic over the design: the factory hands it the concrete lock, never an
+/// `any GlobalInterpreterLock`, so the code around the interpreter loop calls the design directly
+/// (the loop itself is compiled once for all designs: see `VirtualMachine`).
 public protocol GILBody {
     associatedtype Output
     associatedtype Failure: Error = Never
@@ -26,7 +26,7 @@ extension InterpreterSettings {
     /// - Throws: what `body` throws.
     ///
     /// Inlinable so that, at each call site, `body`'s type is known and its ``GILBody/run(_:)`` is
-    /// called directly with the concrete design, hence specialised for it.
+    /// called directly with the concrete design.
     @inlinable
     public func withGIL<Body: GILBody>(
         recordWaits: Bool = false, recorder: GILEventRecorder? = nil, threadsStarted: Bool = true, _ body: Body

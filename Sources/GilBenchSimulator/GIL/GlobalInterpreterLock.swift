@@ -17,8 +17,8 @@ public struct InterpreterThread: Sendable {
 /// ``releaseForBlocking(_:)`` / ``acquireAfterBlocking(_:)`` around blocking or native work
 /// (`Py_BEGIN_ALLOW_THREADS` / `Py_END_ALLOW_THREADS`), and ``release(_:)`` when the thread ends.
 ///
-/// Every design keeps ``GILCounters``; the interpreter is generic over the design so that each
-/// design's ``tick(_:)`` is inlined into the interpreter loop.
+/// Every design keeps ``GILCounters``. The interpreter loop is generic over the design and calls
+/// its ``tick(_:)`` through this protocol at every ticking instruction (see `VirtualMachine`).
 public protocol GlobalInterpreterLock: AnyObject, Sendable {
     /// Blocks until `thread` holds the GIL.
     func acquire(_ thread: inout InterpreterThread)

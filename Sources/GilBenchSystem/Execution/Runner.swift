@@ -51,7 +51,7 @@ public enum Runner {
         }
     }
 
-    /// Runs `plan` under `gil`, generic so that the interpreter is specialised for the design.
+    /// Runs `plan` under `gil`, generic over the design (the factory hands it the concrete lock).
     static func execute<G: GlobalInterpreterLock>(
         _ plan: WorkloadPlan, gil: G, _ configuration: RunConfiguration, _ probes: [any MeasurementProbe]
     ) throws(GilBenchError) -> RunMeasurement {
