@@ -1,3 +1,4 @@
+import CGilBench
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -33,7 +34,7 @@ package enum LoopbackConnection {
         }
         // A send to a connection whose reader has gone must fail with EPIPE, not kill gilbench
         // (CPython ignores SIGPIPE at start-up for the same reason: Python/pylifecycle.c, init_signals).
-        signal(SIGPIPE, SIG_IGN)
+        gb_ignore_sigpipe()
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
@@ -135,14 +136,9 @@ package final class AnsweringSocket: Sendable {
 
     private func sendAll(_ value: Int) -> Int {
         var value = value
-        return withUnsafeBytes(of: &value) { bytes in
-            var done = 0
-            while done < bytes.count {
-                let n = send(socket.fd, bytes.baseAddress! + done, bytes.count - done, 0)
-                if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { return -1 }
-            }
-            return 0
-        }
+        let fd = socket.fd
+        let sent = withUnsafeMutableBytes(of: &value) { bytes in Channel.transferAll(bytes) { send(fd, $0, $1, 0) } }
+        return sent ? 0 : -1
     }
 
     /// Shuts the connection down both ways: a client waiting for an answer sees end of file, and

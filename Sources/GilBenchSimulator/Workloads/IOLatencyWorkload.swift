@@ -190,9 +190,9 @@ package final class Channel: Sendable {
         return withUnsafeMutableBytes(of: &value) { bytes in transferAll(bytes) { write(fd, $0, $1) } }
     }
 
-    /// Calls `transfer` (a read or a write of up to the count at the pointer) until all of `bytes` is
+    /// Calls `transfer` (a read, write or send of up to the count at the pointer) until all of `bytes` is
     /// moved, again after a signal; false at end of file or on an error.
-    private static func transferAll(
+    static func transferAll(
         _ bytes: UnsafeMutableRawBufferPointer, _ transfer: (UnsafeMutableRawPointer, Int) -> Int
     ) -> Bool {
         var done = 0
