@@ -7,6 +7,7 @@ extension LockKind: ExpressibleByArgument {}
 extension GILDesign: ExpressibleByArgument {}
 extension CPUSelection: ExpressibleByArgument {}
 extension MessagePattern: ExpressibleByArgument {}
+extension SequentialThread: ExpressibleByArgument {}
 
 /// A configuration as the library makes it: the options' defaults are its fields, so that the command
 /// line and the library agree on them.
@@ -19,6 +20,11 @@ struct ConfigurationOptions: ParsableArguments {
 
     @Option(commaSeparated: "mode", help: "Execution mode(s): \(CommaSeparated.choices(ExecutionMode.self)).")
     var mode: [[ExecutionMode]] = [[.sequential, .threads]]
+
+    @Option(
+        commaSeparated: "sequential-thread",
+        help: "sequential mode: where its tasks run, \(CommaSeparated.choices(SequentialThread.self)) (one started thread, as a threaded run's tasks run).")
+    var sequentialThread: [[SequentialThread]] = [[.main]]
 
     @Option(help: "Tasks, each in its own thread in threads mode (sequential mode runs them one after another; processes and pool modes spread them over --processes workers).")
     var threads: Int = defaultConfiguration.tasks
@@ -55,6 +61,10 @@ struct ConfigurationOptions: ParsableArguments {
         let modes = try mode.values(of: "--mode")
         let gils = try gil.values(of: "--gil")
         let locks = try lock.values(of: "--lock")
+        let sequentialThreads = try sequentialThread.values(of: "--sequential-thread")
+        if sequentialThreads != [.main] && !modes.contains(.sequential) {
+            throw ValidationError("--sequential-thread applies to sequential mode only; add it to --mode")
+        }
         var selections = try cpus.values(of: "--cpus")
         if let cpuList {
             guard let s = CPUSelection(list: cpuList) else {
@@ -76,12 +86,15 @@ struct ConfigurationOptions: ParsableArguments {
             for g in gils {
                 for l in (g == .ticks ? locks : [locks[0]]) {
                     for m in modes {
-                        var c = base
-                        c.cpus = cpu
-                        c.gil = g
-                        c.lock = l
-                        c.mode = m
-                        out.append(c)
+                        for thread in (m == .sequential ? sequentialThreads : [.main]) {
+                            var c = base
+                            c.cpus = cpu
+                            c.gil = g
+                            c.lock = l
+                            c.mode = m
+                            c.sequentialThread = thread
+                            out.append(c)
+                        }
                     }
                 }
             }

@@ -68,4 +68,23 @@ struct GILCountersAcrossModesTests {
             }
         }
     }
+
+    @Test("A sequential run on a worker thread does the same work, and on CPython 2's design has a lock to take")
+    func sequentialOnWorkerThread() throws {
+        var configuration = RunConfiguration()
+        configuration.workload = .countdown
+        configuration.gil = .ticks
+        configuration.n = 100_000
+        configuration.mode = .sequential
+        let main = try Runner.measure(configuration)
+        configuration.sequentialThread = .worker
+        #expect(configuration.startsThreads)
+        let worker = try Runner.measure(configuration)
+        #expect(worker.ticks == main.ticks)
+        // The started thread made CPython 2 create its lock (PyEval_InitThreads): released and
+        // re-taken at every check, uncontended; on the main thread alone there is no lock.
+        let onWorker = try #require(worker.gil)
+        #expect(onWorker.acquisitions >= 100_000 / 100)
+        #expect(try #require(main.gil).acquisitions == 0)
+    }
 }

@@ -55,7 +55,7 @@ struct PythonTests {
         let list = PythonExperiment.catalogue(for: py, n: 1000, raceN: 10, tree: "/tmp", repetitions: 1, sweep: nil)
         let programs = Set(list.map(\.program))
         #expect(programs == [
-            "sequential", "threads", "processes", "race", "long-tick", "convoy", "extension-sequential", "extension-threads", "hash-sequential",
+            "sequential", "sequential-worker", "threads", "processes", "race", "long-tick", "convoy", "extension-sequential", "extension-threads", "hash-sequential",
             "hash-threads", "hash-pool", "coroutines",
             "pipeline-threads-stream", "pipeline-threads-request-reply", "pipeline-processes-stream",
             "pipeline-processes-request-reply", "pipeline-coroutines-stream", "pipeline-coroutines-request-reply",
@@ -65,6 +65,7 @@ struct PythonTests {
         #expect(list.filter { $0.twin == "extension" }.map(\.configuration.churnN) == PythonExperiment.churnNs.flatMap { [$0, $0] })
         #expect(list.compactMap { $0.simulatorTwin(design: .interval) }.count == list.count - 3, "every twin but hashing's")
         #expect(list.contains { $0.program == "threads" && $0.configuration.cpus == .count(1) })
+        #expect(list.filter { $0.configuration.sequentialThread == .worker }.map(\.program) == ["sequential-worker"])
         #expect(list.filter { $0.configuration.sweepParameter == .switchInterval }.count == 5)
         #expect(Set(list.map(\.configuration)).count == list.count, "configurations are distinct")
     }

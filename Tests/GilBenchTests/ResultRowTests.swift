@@ -167,6 +167,29 @@ struct TwinFinderTests {
         #expect(processes.ratioPairs.map(\.name) == ["processes/sequential"])
     }
 
+    @Test("A sequential run on a worker thread pairs with the run on the main thread and with the threaded run")
+    func workerThreadRatios() throws {
+        var worker = Self.row(.sequential, wall: 0.9)
+        worker.key.sequentialThread = .worker
+        let summary = Summary(rows: [Self.row(.sequential, wall: 1), worker, Self.row(.threads, wall: 1.8), Self.row(.threads, cpus: 1, wall: 1.2)])
+        // The worker run is a configuration of its own, and not the threaded run's sequential twin.
+        #expect(summary.groups.count == 4)
+        #expect(summary.ratioPairs.map(\.name) == [
+            "threads/sequential", "1 cpu/2 cpus", Summary.workerOverMainRatio, Summary.threadsOverWorkerRatio,
+        ])
+        #expect(summary.ratios.map(\.value) == [1.8, 1.2 / 1.8, 0.9, 2])
+        // The column is empty on the main thread (as in files written before it) and says `worker` otherwise.
+        #expect(summary.groups[0].key[cell: .sequentialThread] == nil)
+        #expect(summary.groups[1].key[cell: .sequentialThread] == "worker")
+        #expect(summary.groups[1].key.label.contains("on a worker thread"))
+        // What a configuration writes: `worker` only in sequential mode.
+        var c = RunConfiguration()
+        c.sequentialThread = .worker
+        #expect(ConfigurationKey(c).sequentialThread == .worker)
+        c.mode = .threads
+        #expect(ConfigurationKey(c).sequentialThread == nil)
+    }
+
     @Test("Fidelity pairs a real interpreter's ratio with the simulator's of the same name, workload, CPUs and GIL design")
     func fidelityTwins() throws {
         // The simulator on other sizes under another label: still the twin.

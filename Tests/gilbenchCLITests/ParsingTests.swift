@@ -27,6 +27,8 @@ let badCommandLines: [([String], String)] = [
     (["run", "--mode", "sequential,sideways"], "unknown --mode 'sideways'"),
     (["run", "--mode", "sequential", "sideways"], "unknown --mode 'sideways'"),
     (["run", "--mode", ","], "--mode needs a value: one of sequential, threads, processes, pool"),
+    (["run", "--sequential-thread", "sideways"], "unknown --sequential-thread 'sideways'; expected one of: main, worker"),
+    (["run", "--mode", "threads", "--sequential-thread", "worker"], "--sequential-thread applies to sequential mode only; add it to --mode"),
     (["run", "--mode"], "Missing value for '--mode <mode>'"),
     (["run", "--gil", "ticks,fifo"], "unknown --gil 'fifo'; expected one of: ticks, interval, fair, priority, none"),
     (["run", "--gil", ","], "--gil needs a value"),

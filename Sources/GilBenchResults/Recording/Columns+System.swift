@@ -73,6 +73,8 @@ extension ConfigurationKey {
         }
         sweepParameter = c.sweepParameter
         syscallCounter = c.syscallCounter.counted
+        // Empty on the main thread, so that keys match files written before the column.
+        if c.mode == .sequential && c.sequentialThread == .worker { sequentialThread = .worker }
         if c.workload == .pipeline {
             messages = c.messages
             messageSize = c.messageSize

@@ -40,6 +40,9 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     case messages
     case messageSize = "message_size"
     case pattern
+    /// Sequential mode: `worker` when the tasks ran on one started thread (`--sequential-thread
+    /// worker`); empty on the main thread, the default, as in files written before the column.
+    case sequentialThread = "sequential_thread"
 
     // MARK: Measurements
     case wallSeconds = "wall_s"
@@ -109,8 +112,11 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     public static let disturbance: [Column] = [.stealSeconds, .foreignCPUSeconds, .disturbed, .attempts]
 
     /// The columns added to schema 1 after files were written with it: a file without them reads them as
-    /// empty (the disturbance columns, and the real interpreter's GIL counts from uprobes).
-    public static let addedSinceFirstFiles: [Column] = disturbance + [.gilReleases, .gilProbe]
+    /// empty (the coroutines and pipeline columns, the disturbance columns, the real interpreter's GIL
+    /// counts from uprobes, and the sequential run's thread).
+    public static let addedSinceFirstFiles: [Column] = [
+        .yieldEvery, .messages, .messageSize, .pattern, .messagesPerSecond, .messageLatencyP50Us, .messageLatencyP99Us,
+    ] + disturbance + [.gilReleases, .gilProbe, .sequentialThread]
 
     /// The version written in every row's `schema_version`.
     public static let currentSchemaVersion = 1
@@ -123,13 +129,7 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     public static let configuration: [Column] = [
         .experiment, .engine, .workload, .mode, .gil, .lock, .tasks, .threads, .processes, .cpus, .cpuList, .n,
         .checkInterval, .switchIntervalMs, .churnN, .calls, .cpuThreads, .chunkSize, .gilDuringHash, .sha512Core, .sweepParameter,
-        .syscallCounter, .yieldEvery, .messages, .messageSize, .pattern,
-    ]
-
-    /// Columns added after schema version 1's first files (the coroutines and pipeline columns):
-    /// a file written before them reads them as empty.
-    public static let addedLater: [Column] = [
-        .yieldEvery, .messages, .messageSize, .pattern, .messagesPerSecond, .messageLatencyP50Us, .messageLatencyP99Us,
+        .syscallCounter, .yieldEvery, .messages, .messageSize, .pattern, .sequentialThread,
     ]
 }
 

@@ -108,8 +108,17 @@ public struct Summary {
         public var paired: PairedRatio? { PairedRatio(.wallSeconds, numerator, over: denominator) }
     }
 
+    /// The ratio of a sequential run on a started thread over the same run on the main thread
+    /// (``SequentialThread``): what the thread alone changes, with no second thread to wait for.
+    public static let workerOverMainRatio = "worker thread/main thread"
+
+    /// The threaded run over the sequential run on a started thread: the threads/sequential ratio
+    /// without what running on the main thread changes.
+    public static let threadsOverWorkerRatio = "threads/sequential on a worker thread"
+
     /// Every `<mode>/sequential` pair (``sequentialTwin(of:)``), then every `1 cpu/N cpus` pair of
-    /// threaded groups (``moreCPUsTwins(of:)``).
+    /// threaded groups (``moreCPUsTwins(of:)``), then the pairs with a sequential run on a worker
+    /// thread (``workerOverMainRatio``, ``threadsOverWorkerRatio``).
     public var ratioPairs: [RatioPair] {
         var out: [RatioPair] = []
         for group in groups {
@@ -121,6 +130,18 @@ public struct Summary {
         for group in groups where group.key.mode == .threads && group.key.cpus == 1 {
             for other in moreCPUsTwins(of: group) {
                 out.append(RatioPair(name: "1 cpu/\(other.key[cell: .cpus] ?? "") cpus", numerator: group, denominator: other))
+            }
+        }
+        for group in groups where group.key.mode == .sequential && group.key.sequentialThread == .worker {
+            if let main = twin(of: group.key, changing: { $0.sequentialThread = nil }) {
+                out.append(RatioPair(name: Summary.workerOverMainRatio, numerator: group, denominator: main))
+            }
+        }
+        for group in groups where group.key.mode == .threads {
+            let worker = twin(
+                of: group.key, changing: { $0.mode = .sequential; $0.sequentialThread = .worker }, ignoring: ConfigurationKey.followingMode)
+            if let worker {
+                out.append(RatioPair(name: Summary.threadsOverWorkerRatio, numerator: group, denominator: worker))
             }
         }
         return out

@@ -45,6 +45,8 @@ public struct ConfigurationKey: Sendable, Hashable {
     public var messages: Int?
     public var messageSize: Int?
     public var pattern: MessagePattern?
+    /// Sequential mode: ``SequentialThread/worker``, or nil on the main thread (the default).
+    public var sequentialThread: SequentialThread?
     /// Cells that did not decode into their field's type, verbatim, by column.
     public private(set) var undecoded: [Column: String] = [:]
 
@@ -82,6 +84,7 @@ public struct ConfigurationKey: Sendable, Hashable {
             case .sweepParameter: return sweepParameter?.column.rawValue
             case .syscallCounter: return syscallCounter?.rawValue
             case .pattern: return pattern?.rawValue
+            case .sequentialThread: return sequentialThread?.rawValue
             default: return nil
             }
         }
@@ -107,6 +110,7 @@ public struct ConfigurationKey: Sendable, Hashable {
                     decoded = Self.decode(cell, { c in SweepParameter.allCases.first { $0.column.rawValue == c } }, into: &sweepParameter)
                 case .syscallCounter: decoded = Self.decode(cell, SyscallCounterKind.init(rawValue:), into: &syscallCounter)
                 case .pattern: decoded = Self.decode(cell, MessagePattern.init(rawValue:), into: &pattern)
+                case .sequentialThread: decoded = Self.decode(cell, SequentialThread.init(rawValue:), into: &sequentialThread)
                 default: decoded = true
                 }
             }

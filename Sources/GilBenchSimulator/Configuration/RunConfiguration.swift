@@ -63,6 +63,21 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
     case coroutines
 }
 
+/// Which thread a sequential run's tasks run on (`--sequential-thread`).
+///
+/// A control for the threaded runs: both of a threaded run's tasks run on started threads, while the
+/// slides' sequential script counts on the main thread. On a real interpreter the same loop can cost
+/// differently on the two (its C stack lies elsewhere; see the DocC article *Measuring real
+/// interpreters*), so `worker` measures the sequential run where the threaded one runs.
+public enum SequentialThread: String, Sendable, CaseIterable, Codable {
+    /// The thread that starts the run: the main thread under the command line, as slide 80's script
+    /// calls `count(n)` twice at module level.
+    case main
+    /// One thread started for the run and joined after it (`threading.Thread` in the Python twin),
+    /// running every task in turn.
+    case worker
+}
+
 /// The GIL design a run uses.
 public enum GILDesign: String, Sendable, CaseIterable, Codable {
     /// Python 2: release and re-take every check interval ticks (``TickGIL``).
@@ -130,12 +145,19 @@ public struct RunConfiguration: Sendable, Hashable {
     public var messageSize: Int = 64
     /// Pipeline: stream or request-reply (`--pattern`).
     public var pattern: MessagePattern = .stream
+    /// Sequential mode: the main thread or one started thread (`--sequential-thread`).
+    public var sequentialThread: SequentialThread = .main
 
     /// The largest `messageSize` accepted: 16 MiB, so that a message and its pickled copy stay well
     /// within memory and a pipe transfer stays a few milliseconds.
     public static let maxMessageSize = 16 << 20
 
     public init() {}
+
+    /// Whether the run starts a thread of its own: threaded runs, and a sequential run on a worker
+    /// thread. CPython 2 creates its GIL's lock only then (`PyEval_InitThreads`, called by
+    /// `thread.start_new_thread` in `Modules/threadmodule.c`), and keeps it for the rest of the process.
+    public var startsThreads: Bool { mode == .threads || (mode == .sequential && sequentialThread == .worker) }
 
     /// Threads that run interpreter code at once in this process.
     public var threads: Int { mode == .threads ? tasks : 1 }

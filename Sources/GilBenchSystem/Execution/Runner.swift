@@ -37,7 +37,7 @@ public enum Runner {
         // Every design records its waits in a histogram: a record costs tens of nanoseconds and only
         // follows a contended wait, which costs microseconds (DocC article "GIL designs").
         return try configuration.interpreterSettings.withGIL(
-            recordWaits: true, recorder: events, threadsStarted: configuration.mode == .threads, Execution(plan: plan, configuration: configuration, probes: probes))
+            recordWaits: true, recorder: events, threadsStarted: configuration.startsThreads, Execution(plan: plan, configuration: configuration, probes: probes))
     }
 
     /// ``execute(_:gil:_:_:)`` as the body the GIL factory runs with the configuration's design.
@@ -63,6 +63,13 @@ public enum Runner {
         let start = MonotonicClock.nanoseconds()
         let threads: [InterpreterThread]
         switch configuration.mode {
+        case .sequential where configuration.sequentialThread == .worker:
+            do {
+                threads = [try runOnWorkerThread(plan, gil: gil)]
+            } catch {
+                plan.finish()
+                throw error
+            }
         case .sequential:
             threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared)]
         case .threads:
@@ -108,6 +115,20 @@ public enum Runner {
         }
         gil.release(&thread)
         return thread
+    }
+
+    /// ``runSequentially(_:gil:shared:value:)`` on one thread started for it and joined after it, as
+    /// the Python twin's `sequential-worker` runs both counts in one `threading.Thread`
+    /// (``SequentialThread/worker``).
+    static func runOnWorkerThread<G: GlobalInterpreterLock>(_ plan: WorkloadPlan, gil: G) throws(GilBenchError) -> InterpreterThread {
+        let slot = ThreadSlot()
+        let tasks = plan.tasks
+        let shared = plan.shared
+        let worker = try NativeThread.spawn {
+            slot.thread = runSequentially(tasks, gil: gil, shared: shared)
+        }
+        worker.join()
+        return slot.thread!
     }
 
     /// Coroutines mode: every task as a generator in one thread (interpreter thread 0), resumed by

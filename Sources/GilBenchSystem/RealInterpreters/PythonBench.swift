@@ -14,7 +14,8 @@ public struct PythonExperiment: Sendable, Hashable {
     /// Python 3's switch interval (seconds) or Python 2's check interval (ticks); nil leaves the default.
     public var interval: Double?
 
-    /// The names `python --only` selects twins by: `countdown` (sequential, threads, 1 CPU, processes),
+    /// The names `python --only` selects twins by: `countdown` (sequential on the main thread and on a
+    /// worker thread, threads, 1 CPU, processes),
     /// `sweep` (the check/switch-interval sweep), `race`, `long-tick`, `hashing`.
     public static let twinNames = ["countdown", "sweep", "race", "long-tick", "extension", "convoy", "hashing", "coroutines", "pipeline"]
 
@@ -63,8 +64,8 @@ public struct PythonExperiment: Sendable, Hashable {
     public static let pipelineMessages = 10_000
     public static let pipelineMessageSizes = [64, 65_536]
 
-    /// The slides' experiments for `interpreter`: countdown sequential, 2 threads, 2 threads on one
-    /// CPU, 2 processes, the race, the long tick, the convoy, the extension, the hashing pool (when
+    /// The slides' experiments for `interpreter`: countdown sequential (on the main thread, and on a
+    /// started thread as a control: ``SequentialThread``), 2 threads, 2 threads on one CPU, 2 processes, the race, the long tick, the convoy, the extension, the hashing pool (when
     /// `tree` is given), the interval sweep, and the tutorial's coroutines and pipelines.
     public static func catalogue(
         for interpreter: PythonInterpreter, n: Int, raceN: Int, longTickN: Int = PythonExperiment.longTickN, tree: String?, repetitions: Int,
@@ -82,8 +83,11 @@ public struct PythonExperiment: Sendable, Hashable {
             c.warmup = 0
             return PythonExperiment(program: program, configuration: c, interval: interval)
         }
+        var sequentialOnWorker = make("sequential-worker", .countdown, .sequential, n: n)
+        sequentialOnWorker.configuration.sequentialThread = .worker
         var list = [
             make("sequential", .countdown, .sequential, n: n),
+            sequentialOnWorker,
             make("threads", .countdown, .threads, n: n),
             make("threads", .countdown, .threads, cpus: .count(1), n: n),
             make("processes", .countdown, .processes, n: n),

@@ -32,6 +32,11 @@ def count(n):
         n -= 1
 
 
+def count_twice(n):
+    count(n)
+    count(n)
+
+
 x = 0
 
 
@@ -343,6 +348,9 @@ def main(argv):
     elif experiment == 'sequential':
         count(n)
         count(n)
+    elif experiment == 'sequential-worker':
+        # The sequential run on one started thread, where the threaded run's counts run.
+        run_threads(count_twice, [(n,)])
     elif experiment == 'threads':
         run_threads(count, [(n,), (n,)])
     elif experiment == 'processes':
