@@ -109,7 +109,7 @@ public struct Summary {
     }
 
     /// The ratio of a sequential run on a started thread over the same run on the main thread
-    /// (``SequentialThread``): what the thread alone changes, with no second thread to wait for.
+    /// (`SequentialThread`): what the thread alone changes, with no second thread to wait for.
     public static let workerOverMainRatio = "worker thread/main thread"
 
     /// The threaded run over the sequential run on a started thread: the threads/sequential ratio

@@ -45,7 +45,7 @@ public struct ConfigurationKey: Sendable, Hashable {
     public var messages: Int?
     public var messageSize: Int?
     public var pattern: MessagePattern?
-    /// Sequential mode: ``SequentialThread/worker``, or nil on the main thread (the default).
+    /// Sequential mode: `SequentialThread.worker`, or nil on the main thread (the default).
     public var sequentialThread: SequentialThread?
     /// Cells that did not decode into their field's type, verbatim, by column.
     public private(set) var undecoded: [Column: String] = [:]

@@ -119,7 +119,7 @@ public enum Runner {
 
     /// ``runSequentially(_:gil:shared:value:)`` on one thread started for it and joined after it, as
     /// the Python twin's `sequential-worker` runs both counts in one `threading.Thread`
-    /// (``SequentialThread/worker``).
+    /// (`SequentialThread.worker`).
     static func runOnWorkerThread<G: GlobalInterpreterLock>(_ plan: WorkloadPlan, gil: G) throws(GilBenchError) -> InterpreterThread {
         let slot = ThreadSlot()
         let tasks = plan.tasks
