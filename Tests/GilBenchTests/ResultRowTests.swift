@@ -190,6 +190,36 @@ struct TwinFinderTests {
         #expect(ConfigurationKey(c).sequentialThread == nil)
     }
 
+    @Test("A swept interval pairs with the same sweep at Python's default interval, and Fidelity compares it")
+    func intervalRatios() throws {
+        func swept(_ ci: Int, wall: Double, engine: Engine = .simulator, experiment: String? = nil) -> ResultRow {
+            var r = Self.row(.threads, wall: wall, engine: engine, experiment: experiment)
+            r.key.sweepParameter = .checkInterval
+            r.key.checkInterval = ci
+            return r
+        }
+        func switched(_ ms: Double, wall: Double) -> ResultRow {
+            var r = Self.row(.threads, wall: wall, gil: .interval)
+            r.key.sweepParameter = .switchInterval
+            r.key.switchIntervalMs = ms
+            return r
+        }
+        let summary = Summary(rows: [swept(10, wall: 3), swept(100, wall: 1), swept(1000, wall: 0.5), switched(0.5, wall: 1.1), switched(5, wall: 1)])
+        #expect(summary.ratioPairs.map(\.name) == ["check interval 10/100", "check interval 1000/100", "switch interval 0.5/5 ms"])
+        #expect(summary.ratios.map(\.value) == [3, 0.5, 1.1])
+        // Without the default interval in the sweep there is nothing to divide by.
+        #expect(Summary(rows: [swept(10, wall: 3), swept(1000, wall: 0.5)]).ratioPairs.isEmpty)
+        // A real interpreter's sweep beside the simulator's: compared interval by interval.
+        let python = Engine.interpreter(name: "cpython-2.7.18", gil: .ticks)
+        let fidelity = Fidelity(rows: [
+            swept(10, wall: 2, engine: python, experiment: "python"), swept(100, wall: 1, engine: python, experiment: "python"),
+            swept(10, wall: 2.2, experiment: "python-sim"), swept(100, wall: 1, experiment: "python-sim"),
+        ])
+        let entry = try #require(fidelity.entries.first)
+        #expect(fidelity.entries.count == 1 && entry.ratio == "check interval 10/100")
+        #expect(abs(entry.error - 0.1) < 1e-9)
+    }
+
     @Test("Fidelity pairs a real interpreter's ratio with the simulator's of the same name, workload, CPUs and GIL design")
     func fidelityTwins() throws {
         // The simulator on other sizes under another label: still the twin.

@@ -116,9 +116,26 @@ public struct Summary {
     /// without what running on the main thread changes.
     public static let threadsOverWorkerRatio = "threads/sequential on a worker thread"
 
+    /// The name of a swept threaded run over the same run at the interpreter's default interval:
+    /// `check interval 10/100`, `switch interval 0.5/5 ms`; nil for other keys.
+    public static func intervalRatioName(_ key: ConfigurationKey) -> String? {
+        let defaults = RunConfiguration()
+        switch key.sweepParameter {
+        case .checkInterval:
+            guard let value = key.checkInterval, value != defaults.checkInterval else { return nil }
+            return "check interval \(value)/\(defaults.checkInterval)"
+        case .switchInterval:
+            guard let value = key.switchIntervalMs, value != defaults.switchIntervalMilliseconds else { return nil }
+            return "switch interval \(DecimalText.compact(value))/\(DecimalText.compact(defaults.switchIntervalMilliseconds)) ms"
+        default:
+            return nil
+        }
+    }
+
     /// Every `<mode>/sequential` pair (``sequentialTwin(of:)``), then every `1 cpu/N cpus` pair of
     /// threaded groups (``moreCPUsTwins(of:)``), then the pairs with a sequential run on a worker
-    /// thread (``workerOverMainRatio``, ``threadsOverWorkerRatio``).
+    /// thread (``workerOverMainRatio``, ``threadsOverWorkerRatio``), then each swept interval over
+    /// the default one, Python's own (``intervalRatioName(_:)``): 100 ticks, 5 ms.
     public var ratioPairs: [RatioPair] {
         var out: [RatioPair] = []
         for group in groups {
@@ -142,6 +159,17 @@ public struct Summary {
                 of: group.key, changing: { $0.mode = .sequential; $0.sequentialThread = .worker }, ignoring: ConfigurationKey.followingMode)
             if let worker {
                 out.append(RatioPair(name: Summary.threadsOverWorkerRatio, numerator: group, denominator: worker))
+            }
+        }
+        for group in groups where group.key.mode == .threads {
+            guard let name = Summary.intervalRatioName(group.key) else { continue }
+            let defaults = RunConfiguration()
+            let atDefault = twin(of: group.key, changing: {
+                if $0.sweepParameter == .checkInterval { $0.checkInterval = defaults.checkInterval }
+                if $0.sweepParameter == .switchInterval { $0.switchIntervalMs = defaults.switchIntervalMilliseconds }
+            })
+            if let atDefault {
+                out.append(RatioPair(name: name, numerator: group, denominator: atDefault))
             }
         }
         return out
