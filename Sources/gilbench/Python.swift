@@ -119,6 +119,11 @@ struct PythonCommand: ParsableCommand {
                 print("\nsimulator against the real interpreter (error = (simulator - real) / real):")
                 print(fidelity.render(), terminator: "")
             }
+            let traffic = GILTraffic(rows: session.rows)
+            if !traffic.entries.isEmpty {
+                print("\nthe GIL's traffic per countdown iteration, threads, against the real interpreter:")
+                print(traffic.render(), terminator: "")
+            }
             let claims = ClaimFidelity(rows: session.rows)
             if !claims.entries.isEmpty {
                 print("\nthe slides' claims on the real interpreter and on the simulator (error on each claim's ratio):")
