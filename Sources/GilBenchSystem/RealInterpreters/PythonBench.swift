@@ -147,8 +147,8 @@ public final class PythonBench {
     public var timeoutSeconds: Double = 600
     /// Whether to count the interpreter's GIL with uprobes (``InterpreterGILCounter``). Off by
     /// default: a uprobe traps into the kernel at every call, and CPython 2.7 takes its lock every 100
-    /// ticks, so its two-thread countdown runs many times slower counted: 1.131 s against 0.047 s
-    /// sequential for n = 1,000,000 in `results/python-gil-counts.txt` (run 20261130T041237Z-8250),
+    /// ticks, so its two-thread countdown runs many times slower counted: 0.870 s against 0.043 s
+    /// sequential for n = 1,000,000 in `results/python-gil-counts.txt` (run 20261130T080201Z-2ba3),
     /// where uncounted it takes about twice the sequential time. Counted runs give counts, not timings.
     public var countsGIL = false
     /// The uprobes, opened at the first measurement on the measuring thread; or why they cannot be.
