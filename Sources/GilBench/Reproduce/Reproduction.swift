@@ -315,6 +315,14 @@ public final class Reproduction {
     /// interval sweep and hashing are left to `gilbench python`, to keep `reproduce` within its budget.
     public static let pythonTwins = ["countdown", "race", "long-tick"]
 
+    /// Repetitions of each real interpreter's twins and of the simulator's beside them: the scale's,
+    /// but at least `gilbench run`'s default (5). The fidelity tables compare ratios of medians of
+    /// pairs, and at the quick scale each run lasts about 0.2 s: with 3 pairs one disturbed pair moves
+    /// a ratio by 10 points or more.
+    public static func pythonRepetitions(_ scale: ExperimentScale) -> Int {
+        max(scale.repetitions, RunConfiguration().repetitions)
+    }
+
     /// Runs the slides' countdown on a real interpreter (sequential, 2 threads, 2 threads on one CPU, 2
     /// processes), the race (n = 1,000,000 per thread, as the reproduction's) and the long tick
     /// (`PythonExperiment.longTickN`), and the simulator's matching GIL design on the same sizes,
@@ -325,7 +333,7 @@ public final class Reproduction {
             let bench = try PythonBench(python: python)
             let scale = options.scale
             var experiments = PythonExperiment.catalogue(
-                for: bench.interpreter, n: scale.countdownN, raceN: Workload.race.defaultN, tree: nil, repetitions: scale.repetitions, sweep: [])
+                for: bench.interpreter, n: scale.countdownN, raceN: Workload.race.defaultN, tree: nil, repetitions: Reproduction.pythonRepetitions(scale), sweep: [])
             experiments = experiments.filter { Reproduction.pythonTwins.contains($0.twin) }
             for i in experiments.indices {
                 experiments[i].configuration.experiment = Reproduction.pythonExperiment

@@ -166,7 +166,7 @@ public struct ReproductionReport {
                 md += "\nThe slides' claims decided on its rows and on the simulator's twins, by the same criteria as above:\n\n"
                 md += measured.claims.markdown()
             }
-            md += "\nSizes: countdown n = \(grouped(Double(options.scale.countdownN))) per task, race n = \(grouped(Double(Workload.race.defaultN))) per thread, long tick n = \(grouped(Double(PythonExperiment.longTickN))), \(options.scale.repetitions) repetitions "
+            md += "\nSizes: countdown n = \(grouped(Double(options.scale.countdownN))) per task, race n = \(grouped(Double(Workload.race.defaultN))) per thread, long tick n = \(grouped(Double(PythonExperiment.longTickN))), \(Reproduction.pythonRepetitions(options.scale)) repetitions "
             md += "after \(options.scale.warmup) warm-up, the simulator's runs alternating with the interpreter's. "
             md += "Its GIL calls are not counted here: a uprobe traps at every call and would slow the runs timed above "
                 + "(CPython 2.7 takes its lock every 100 ticks); `gilbench python --count-gil` counts them in runs of their own.\n"
