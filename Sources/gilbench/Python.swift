@@ -6,7 +6,8 @@ struct PythonCommand: ParsableCommand {
         commandName: "python",
         abstract: "Run the slides' Python programs on a real interpreter, measured like the simulator.",
         discussion: """
-            Runs countdown sequential, 2 threads, 2 threads on one CPU, 2 processes (multiprocessing), \
+            Runs countdown sequential (on the main thread, and on one started thread as a control), \
+            2 threads, 2 threads on one CPU, 2 processes (multiprocessing), \
             the race, the long tick, the convoy, the extension, the hashing pool (on --tree, else \
             gilbench's corpus if it was generated), the switch/check-interval sweep, the countdown as \
             two generators under slide 160's scheduler and the pipeline (Queue threads, \
@@ -18,7 +19,8 @@ struct PythonCommand: ParsableCommand {
             found on PATH and in pyenv's versions folder; all takes every one found; none, none. Rows \
             carry engine=<interpreter>-<version>. With --simulator the simulator's matching GIL design \
             runs the same experiments, alternating with the interpreter's, and the simulator's error \
-            against each interpreter is printed per ratio. An interpreter that is missing, crashes, is \
+            against each interpreter is printed per ratio, then the futex calls and GIL acquisitions \
+            per countdown iteration in two threads beside the interpreter's. An interpreter that is missing, crashes, is \
             too old or prints garbage gets one line and the run goes on with the others.
             """)
 

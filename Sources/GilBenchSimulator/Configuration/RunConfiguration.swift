@@ -66,9 +66,10 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
 /// Which thread a sequential run's tasks run on (`--sequential-thread`).
 ///
 /// A control for the threaded runs: both of a threaded run's tasks run on started threads, while the
-/// slides' sequential script counts on the main thread. On a real interpreter the same loop can cost
-/// differently on the two (its C stack lies elsewhere; see the DocC article *Measuring real
-/// interpreters*), so `worker` measures the sequential run where the threaded one runs.
+/// slides' sequential script counts on the main thread. CPython 3.11's loop was measured to cost
+/// differently on the two, with no second thread to wait for (the DocC article *Measuring real
+/// interpreters*, "Where the simulator misses"), so `worker` measures the sequential run where the
+/// threaded one runs.
 public enum SequentialThread: String, Sendable, CaseIterable, Codable {
     /// The thread that starts the run: the main thread under the command line, as slide 80's script
     /// calls `count(n)` twice at module level.

@@ -15,8 +15,8 @@ public struct PythonExperiment: Sendable, Hashable {
     public var interval: Double?
 
     /// The names `python --only` selects twins by: `countdown` (sequential on the main thread and on a
-    /// worker thread, threads, 1 CPU, processes),
-    /// `sweep` (the check/switch-interval sweep), `race`, `long-tick`, `hashing`.
+    /// worker thread, threads, 1 CPU, processes), `sweep` (the check/switch-interval sweep), `race`,
+    /// `long-tick`, `extension`, `convoy`, `hashing`, `coroutines`, `pipeline`.
     public static let twinNames = ["countdown", "sweep", "race", "long-tick", "extension", "convoy", "hashing", "coroutines", "pipeline"]
 
     /// This experiment's name among ``twinNames``.
@@ -65,8 +65,9 @@ public struct PythonExperiment: Sendable, Hashable {
     public static let pipelineMessageSizes = [64, 65_536]
 
     /// The slides' experiments for `interpreter`: countdown sequential (on the main thread, and on a
-    /// started thread as a control: `SequentialThread`), 2 threads, 2 threads on one CPU, 2 processes, the race, the long tick, the convoy, the extension, the hashing pool (when
-    /// `tree` is given), the interval sweep, and the tutorial's coroutines and pipelines.
+    /// started thread as a control: `SequentialThread`), 2 threads, 2 threads on one CPU, 2
+    /// processes, the race, the long tick, the convoy, the extension, the hashing pool (when `tree`
+    /// is given), the interval sweep, and the tutorial's coroutines and pipelines.
     public static func catalogue(
         for interpreter: PythonInterpreter, n: Int, raceN: Int, longTickN: Int = PythonExperiment.longTickN, tree: String?, repetitions: Int,
         sweep: [Double]?
