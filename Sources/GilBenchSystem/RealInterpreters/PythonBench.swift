@@ -37,10 +37,23 @@ public struct PythonExperiment: Sendable, Hashable {
     /// simulator's default, 100,000,000, would make one run last seconds).
     public static let longTickN = 10_000_000
 
-    /// The extension twin's native call lengths (`churn_n`) and calls per thread: the reproduction's
-    /// quick sizes (`Catalogue.churnNs`), so that each is paired with the simulator's.
+    /// The extension twin's native call lengths (`churn_n`): the reproduction's quick sizes
+    /// (`Catalogue.churnNs`), so that each is paired with the simulator's.
     public static let churnNs = [0, 1_000, 10_000, 100_000]
-    public static let extensionCalls = 5_000
+
+    /// The extension twin's calls per thread at each call length: enough for a thread's calls to
+    /// last 25 ms or more on CPython 2.7 (a call costs it about 0.25 µs besides `churn`). With 5,000
+    /// calls at every length, a run at n = 0 lasted a few milliseconds, and whether its two threads
+    /// started on one CPU or on two (a few dozen voluntary context switches, or hundreds) decided its
+    /// ratio more than the GIL did.
+    public static func extensionCalls(churnN: Int) -> Int {
+        switch churnN {
+        case ..<1_000: 100_000
+        case ..<10_000: 50_000
+        case ..<100_000: 10_000
+        default: 5_000
+        }
+    }
 
     /// The convoy twin's requests per run: the reproduction's quick size.
     public static let convoyRequests = 100
@@ -106,7 +119,7 @@ public struct PythonExperiment: Sendable, Hashable {
             for mode in [ExecutionMode.sequential, .threads] {
                 var e = make("extension-\(mode.rawValue)", .extension, mode, n: 0)
                 e.configuration.churnN = churnN
-                e.configuration.calls = extensionCalls
+                e.configuration.calls = extensionCalls(churnN: churnN)
                 list.append(e)
             }
         }
