@@ -119,6 +119,9 @@ struct PythonCommand: ParsableCommand {
             let fidelity = Fidelity(rows: session.rows)
             if !fidelity.entries.isEmpty {
                 print("\nsimulator against the real interpreter (error = (simulator - real) / real):")
+                if countGil {
+                    print("(--count-gil: the real interpreters' wall times include a uprobe trap at every GIL call; take times and ratios from a run without it)")
+                }
                 print(fidelity.render(), terminator: "")
             }
             let traffic = GILTraffic(rows: session.rows)
