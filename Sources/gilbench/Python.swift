@@ -48,8 +48,8 @@ struct PythonCommand: ParsableCommand {
     @Flag(help: "Skip the switch/check-interval sweep.")
     var noSweep = false
 
-    @Option(name: .customLong("repeat"), help: "Repetitions per experiment.")
-    var repetitions: Int = 3
+    @Option(name: .customLong("repeat"), help: "Repetitions per experiment (run's default: a ratio of 3 pairs moves by 10 points with one disturbed pair).")
+    var repetitions: Int = defaultConfiguration.repetitions
 
     @Flag(help: "Also run the simulator's matching GIL design on the same experiments and print its error per ratio.")
     var simulator = false

@@ -219,7 +219,7 @@ struct ParsingTests {
         #expect(python.noHashing && python.noSweep && python.simulator && python.outputOptions.output == "py.csv")
         #expect(try python.syscalls.syscalls.values(of: "--syscalls") == [.perf, .none])
         let defaults = try parse(["python"], as: PythonCommand.self)
-        #expect(defaults.python == ["auto"] && defaults.only.isEmpty && defaults.n == 20_000_000 && defaults.raceN == 1_000_000 && defaults.repetitions == 3)
+        #expect(defaults.python == ["auto"] && defaults.only.isEmpty && defaults.n == 20_000_000 && defaults.raceN == 1_000_000 && defaults.repetitions == 5)
     }
 
     @Test("reproduce: --only in either form, sizes and folders", arguments: [
