@@ -78,7 +78,7 @@ struct GILCountersAcrossModesTests {
         configuration.mode = .sequential
         let main = try Runner.measure(configuration)
         configuration.sequentialThread = .worker
-        #expect(configuration.startsThreads)
+        #expect(configuration.initialisesThreads)
         let worker = try Runner.measure(configuration)
         #expect(worker.ticks == main.ticks)
         // The started thread made CPython 2 create its lock (PyEval_InitThreads): released and
@@ -86,5 +86,19 @@ struct GILCountersAcrossModesTests {
         let onWorker = try #require(worker.gil)
         #expect(onWorker.acquisitions >= 100_000 / 100)
         #expect(try #require(main.gil).acquisitions == 0)
+    }
+
+    @Test("An extension run has CPython 2's lock even sequentially: importing ctypes creates it")
+    func extensionHasTheLock() throws {
+        var configuration = RunConfiguration()
+        configuration.workload = .extension
+        configuration.gil = .ticks
+        configuration.mode = .sequential
+        configuration.churnN = 0
+        configuration.calls = 1_000
+        #expect(configuration.initialisesThreads)
+        let run = try Runner.measure(configuration)
+        // One release and re-take around each of the 2 × 1,000 calls, as PyThread_acquire_lock counts.
+        #expect(try #require(run.gil).acquisitions >= 2 * 1_000)
     }
 }

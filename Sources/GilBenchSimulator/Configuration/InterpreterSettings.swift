@@ -2,7 +2,7 @@
 ///
 /// A run in threads shares one GIL built from these settings; in processes and pool modes each
 /// worker builds its own from the same settings (sent in every request), so both modes build the
-/// same GIL the same way: ``withGIL(recordWaits:recorder:threadsStarted:_:)``.
+/// same GIL the same way: ``withGIL(recordWaits:recorder:threadsInitialised:_:)``.
 public struct InterpreterSettings: Sendable, Equatable {
     public var gil: GILDesign
     /// The binary lock the ticks design is built on (the other designs ignore it).

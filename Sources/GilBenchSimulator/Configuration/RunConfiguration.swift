@@ -155,10 +155,16 @@ public struct RunConfiguration: Sendable, Hashable {
 
     public init() {}
 
-    /// Whether the run starts a thread of its own: threaded runs, and a sequential run on a worker
-    /// thread. CPython 2 creates its GIL's lock only then (`PyEval_InitThreads`, called by
-    /// `thread.start_new_thread` in `Modules/threadmodule.c`), and keeps it for the rest of the process.
-    public var startsThreads: Bool { mode == .threads || (mode == .sequential && sequentialThread == .worker) }
+    /// Whether CPython 2 calls `PyEval_InitThreads` in this run, which creates its GIL's lock and
+    /// keeps it for the rest of the process: when a thread starts (`thread.start_new_thread` in
+    /// `Modules/threadmodule.c`), so in threaded runs and in a sequential run on a worker thread;
+    /// and when ctypes is imported (`init_ctypes` in `Modules/_ctypes/_ctypes.c`, so that callbacks
+    /// may come from foreign threads), so in every extension run. uprobes on CPython 2.7.18 counted
+    /// 207,985 `PyThread_acquire_lock` calls in the sequential extension twin (2 × 100,000 calls of
+    /// `churn(0)`), one per call and one per check, against 39 in a sequential countdown.
+    public var initialisesThreads: Bool {
+        mode == .threads || (mode == .sequential && sequentialThread == .worker) || workload == .extension
+    }
 
     /// Threads that run interpreter code at once in this process.
     public var threads: Int { mode == .threads ? tasks : 1 }

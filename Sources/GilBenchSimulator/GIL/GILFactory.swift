@@ -1,4 +1,4 @@
-/// Code that runs under a GIL built by ``InterpreterSettings/withGIL(recordWaits:recorder:threadsStarted:_:)``.
+/// Code that runs under a GIL built by ``InterpreterSettings/withGIL(recordWaits:recorder:threadsInitialised:_:)``.
 ///
 /// ``run(_:)`` is generic over the design: the factory hands it the concrete lock, never an
 /// `any GlobalInterpreterLock`, so the code around the interpreter loop calls the design directly
@@ -19,8 +19,9 @@ extension InterpreterSettings {
     ///   - recordWaits: every design then keeps a histogram of its contended waits
     ///     (``GILCounters/waitSamples``, empty for ``NoGIL``, which never waits).
     ///   - recorder: where every design logs its GIL events for a timeline; nil: no log.
-    ///   - threadsStarted: whether the run starts threads; without, the `ticks` design has no lock,
-    ///     as CPython 2 creates its GIL only when the first thread starts (``TickGIL/lockExists``).
+    ///   - threadsInitialised: whether CPython 2 would have called `PyEval_InitThreads` in this run
+    ///     (``RunConfiguration/initialisesThreads``); without, the `ticks` design has no lock, as
+    ///     CPython 2 creates its GIL only then (``TickGIL/lockExists``).
     ///   - body: what runs under the GIL.
     /// - Returns: what `body` returns.
     /// - Throws: what `body` throws.
@@ -29,7 +30,7 @@ extension InterpreterSettings {
     /// called directly with the concrete design.
     @inlinable
     public func withGIL<Body: GILBody>(
-        recordWaits: Bool = false, recorder: GILEventRecorder? = nil, threadsStarted: Bool = true, _ body: Body
+        recordWaits: Bool = false, recorder: GILEventRecorder? = nil, threadsInitialised: Bool = true, _ body: Body
     ) throws(Body.Failure) -> Body.Output {
         switch gil {
         case .ticks:
@@ -37,11 +38,11 @@ extension InterpreterSettings {
             case .semaphore:
                 return try body.run(TickGIL(
                     lock: SemaphoreLock(), checkInterval: checkInterval, recordWaits: recordWaits, recorder: recorder,
-                    lockExists: threadsStarted))
+                    lockExists: threadsInitialised))
             case .condvar:
                 return try body.run(TickGIL(
                     lock: ConditionVariableLock(), checkInterval: checkInterval, recordWaits: recordWaits, recorder: recorder,
-                    lockExists: threadsStarted))
+                    lockExists: threadsInitialised))
             }
         case .interval:
             return try body.run(IntervalGIL(

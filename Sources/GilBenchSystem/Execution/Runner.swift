@@ -37,7 +37,7 @@ public enum Runner {
         // Every design records its waits in a histogram: a record costs tens of nanoseconds and only
         // follows a contended wait, which costs microseconds (DocC article "GIL designs").
         return try configuration.interpreterSettings.withGIL(
-            recordWaits: true, recorder: events, threadsStarted: configuration.startsThreads, Execution(plan: plan, configuration: configuration, probes: probes))
+            recordWaits: true, recorder: events, threadsInitialised: configuration.initialisesThreads, Execution(plan: plan, configuration: configuration, probes: probes))
     }
 
     /// ``execute(_:gil:_:_:)`` as the body the GIL factory runs with the configuration's design.

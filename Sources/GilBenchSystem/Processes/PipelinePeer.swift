@@ -75,7 +75,7 @@ public enum PipelinePeer {
         let consumer = try! Assembler.assemble(
             PipelineWorkload.consumerSource(.pipe, pattern), name: "consumer",
             natives: [log.receivedFunction] + connection.natives)
-        settings.withGIL(threadsStarted: false, Consumer(program: consumer, messages: messages))
+        settings.withGIL(threadsInitialised: false, Consumer(program: consumer, messages: messages))
         return connection.sendFrame(Summary(log.outcome()).bytes) ? 0 : 70
     }
 

@@ -122,7 +122,7 @@ public enum WorkerService {
             let program = request.isSpin ? SpinWorkload.program : Programs.countdown
             let tasks = runs.map { InterpretedTask(program: program, arguments: [$0]) }
             let shared = SharedState(globals: program.globalNames.count, locks: program.lockCount)
-            return settings.withGIL(recordWaits: true, threadsStarted: false, InterpreterRun(tasks: tasks, shared: shared, keepsValues: true))
+            return settings.withGIL(recordWaits: true, threadsInitialised: false, InterpreterRun(tasks: tasks, shared: shared, keepsValues: true))
         case .hash(let paths, let chunkSize, let gilDuringHash, let core, let settings):
             return try hash(paths: paths, chunkSize: chunkSize, gilDuringHash: gilDuringHash, core: core, settings).0
         }
@@ -138,7 +138,7 @@ public enum WorkerService {
             threads: 1, core: core)
         let program = job.program
         let shared = SharedState(globals: program.globalNames.count, locks: 0)
-        var result = settings.withGIL(recordWaits: true, threadsStarted: false, InterpreterRun(tasks: job.tasks(), shared: shared, keepsValues: false))
+        var result = settings.withGIL(recordWaits: true, threadsInitialised: false, InterpreterRun(tasks: job.tasks(), shared: shared, keepsValues: false))
         result.files = job.outcomes
         result.bytes = job.bytesHashed
         return (result, job.bytesPerFile)
