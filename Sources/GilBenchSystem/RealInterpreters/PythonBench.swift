@@ -42,10 +42,10 @@ public struct PythonExperiment: Sendable, Hashable {
     public static let churnNs = [0, 1_000, 10_000, 100_000]
 
     /// The extension twin's calls per thread at each call length: enough for a thread's calls to
-    /// last 25 ms or more on CPython 2.7 (a call costs it about 0.25 µs besides `churn`, `results/python-extension-convoy*.txt`). With 5,000
-    /// calls at every length, a run at n = 0 lasted a few milliseconds, and whether its two threads
-    /// started on one CPU or on two (a few dozen voluntary context switches, or hundreds) decided its
-    /// ratio more than the GIL did.
+    /// last 25 ms or more on CPython 2.7 (a call costs it about 0.25 µs besides `churn`,
+    /// `results/python-extension-convoy*.txt`). With 5,000 calls at every length, a run at n = 0
+    /// lasted a few milliseconds, and whether its two threads started on one CPU or on two (a few
+    /// dozen voluntary context switches, or hundreds) decided its ratio more than the GIL did.
     public static func extensionCalls(churnN: Int) -> Int {
         switch churnN {
         case ..<1_000: 100_000
