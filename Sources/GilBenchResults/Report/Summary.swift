@@ -116,17 +116,22 @@ public struct Summary {
     /// without what running on the main thread changes.
     public static let threadsOverWorkerRatio = "threads/sequential on a worker thread"
 
-    /// The name of a swept threaded run over the same run at the interpreter's default interval:
-    /// `check interval 10/100`, `switch interval 0.5/5 ms`; nil for other keys.
-    public static func intervalRatioName(_ key: ConfigurationKey) -> String? {
+    /// A swept threaded run's ratio to the same run at Python's default interval (100 ticks, 5 ms):
+    /// its name, `check interval 10/100` or `switch interval 0.5/5 ms`, and the default run's key;
+    /// nil for other keys and for the default itself.
+    public static func intervalRatio(_ key: ConfigurationKey) -> (name: String, atDefault: ConfigurationKey)? {
         let defaults = RunConfiguration()
+        var atDefault = key
         switch key.sweepParameter {
         case .checkInterval:
             guard let value = key.checkInterval, value != defaults.checkInterval else { return nil }
-            return "check interval \(value)/\(defaults.checkInterval)"
+            atDefault.checkInterval = defaults.checkInterval
+            return ("check interval \(value)/\(defaults.checkInterval)", atDefault)
         case .switchInterval:
             guard let value = key.switchIntervalMs, value != defaults.switchIntervalMilliseconds else { return nil }
-            return "switch interval \(DecimalText.compact(value))/\(DecimalText.compact(defaults.switchIntervalMilliseconds)) ms"
+            atDefault.switchIntervalMs = defaults.switchIntervalMilliseconds
+            let name = "switch interval \(DecimalText.compact(value))/\(DecimalText.compact(defaults.switchIntervalMilliseconds)) ms"
+            return (name, atDefault)
         default:
             return nil
         }
@@ -135,7 +140,7 @@ public struct Summary {
     /// Every `<mode>/sequential` pair (``sequentialTwin(of:)``), then every `1 cpu/N cpus` pair of
     /// threaded groups (``moreCPUsTwins(of:)``), then the pairs with a sequential run on a worker
     /// thread (``workerOverMainRatio``, ``threadsOverWorkerRatio``), then each swept interval over
-    /// the default one, Python's own (``intervalRatioName(_:)``): 100 ticks, 5 ms.
+    /// the default one, Python's own (``intervalRatio(_:)``): 100 ticks, 5 ms.
     public var ratioPairs: [RatioPair] {
         var out: [RatioPair] = []
         for group in groups {
@@ -162,14 +167,8 @@ public struct Summary {
             }
         }
         for group in groups where group.key.mode == .threads {
-            guard let name = Summary.intervalRatioName(group.key) else { continue }
-            let defaults = RunConfiguration()
-            let atDefault = twin(of: group.key, changing: {
-                if $0.sweepParameter == .checkInterval { $0.checkInterval = defaults.checkInterval }
-                if $0.sweepParameter == .switchInterval { $0.switchIntervalMs = defaults.switchIntervalMilliseconds }
-            })
-            if let atDefault {
-                out.append(RatioPair(name: name, numerator: group, denominator: atDefault))
+            if let ratio = Summary.intervalRatio(group.key), let base = twin(of: ratio.atDefault) {
+                out.append(RatioPair(name: ratio.name, numerator: group, denominator: base))
             }
         }
         return out

@@ -62,30 +62,26 @@ public enum Runner {
         let before = ResourceUsage.current()
         let start = MonotonicClock.nanoseconds()
         let threads: [InterpreterThread]
-        switch configuration.mode {
-        case .sequential where configuration.sequentialThread == .worker:
-            do {
+        do {
+            // Starting a thread can fail; the plan is finished all the same.
+            switch configuration.mode {
+            case .sequential where configuration.sequentialThread == .worker:
                 threads = [try runOnWorkerThread(plan, gil: gil)]
-            } catch {
-                plan.finish()
-                throw error
-            }
-        case .sequential:
-            threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared)]
-        case .threads:
-            do {
+            case .sequential:
+                threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared)]
+            case .threads:
                 threads = try runInThreads(plan, gil: gil)
-            } catch {
-                plan.finish()
-                throw error
+            case .coroutines:
+                threads = [runAsCoroutines(plan, gil: gil)]
+            case .processes where configuration.workload == .pipeline:
+                // The producer runs here; its consumer is the process the plan starts.
+                threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared)]
+            case .processes, .pool:
+                preconditionFailure("processes and pool modes are measured by measureInProcesses")
             }
-        case .coroutines:
-            threads = [runAsCoroutines(plan, gil: gil)]
-        case .processes where configuration.workload == .pipeline:
-            // The producer runs here; its consumer is the process the plan starts.
-            threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared)]
-        case .processes, .pool:
-            preconditionFailure("processes and pool modes are measured by measureInProcesses")
+        } catch {
+            plan.finish()
+            throw error
         }
         let wall = MonotonicClock.nanoseconds() &- start
         let usage = ResourceUsage.current() - before
