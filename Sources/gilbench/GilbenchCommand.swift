@@ -24,8 +24,13 @@ struct GilbenchCommand: ParsableCommand {
     /// of a worker's start-up, which the parent's wall time includes. Anything else, including
     /// `worker --help`, goes through the parser.
     static func main() {
-        if let status = Worker.serveDirectly(CommandLine.arguments) { Glibc.exit(status) }
-        if let status = PipelinePeer.serveDirectly(CommandLine.arguments) { Glibc.exit(status) }
+        if let status = WorkerService.serveDirectly(CommandLine.arguments) ?? PipelinePeer.serveDirectly(CommandLine.arguments) {
+            #if canImport(Glibc)
+            Glibc.exit(status)
+            #elseif canImport(Musl)
+            Musl.exit(status)
+            #endif
+        }
         main(nil)
     }
 }

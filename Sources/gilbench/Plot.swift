@@ -1,7 +1,5 @@
 import ArgumentParser
-import Foundation
 import GilBench
-import SystemPackage
 
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,22 +21,7 @@ struct Plot: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let rows = try CSVReader.read(path: file)
-            guard !rows.isEmpty else { throw GilBenchError(.badInput, "\(file): no rows to plot") }
-            let sibling = (file as NSString).deletingPathExtension + "-timeline.csv"
-            let timelinePath = timeline ?? (FileManager.default.fileExists(atPath: sibling) ? sibling : nil)
-            var events: [GILEventRecorder.Event]?
-            if let timelinePath {
-                let text: String
-                do {
-                    text = try FileIO.readText(timelinePath)
-                } catch {
-                    throw GilBenchError(.unreadableInput, "cannot read \(timelinePath)", errno: error as? Errno)
-                }
-                events = try GILTimelineFile.parse(text, path: timelinePath)
-            }
-            let paths = try PlotSet.write(PlotSet.plots(rows: rows, timeline: events), to: out)
-            for path in paths { print(path) }
+            for path in try PlotSet.redraw(csv: file, timeline: timeline, to: out) { print(path) }
         }
     }
 }

@@ -32,50 +32,19 @@ struct ProcessOptions: ParsableArguments {
         _ = try sha512Core.values(of: "--sha512-core")
     }
 
-    /// Expands `configurations` by `--gil-during-hash` and `--sha512-core`, and sets the process and hashing fields.
-    /// Hashing without `--tree` uses the default corpus, written first if missing.
-    func apply(to configurations: [RunConfiguration], corpusNote: (String) -> Void) throws -> [RunConfiguration] {
-        let holds = try gilDuringHash.values(of: "--gil-during-hash")
-        let cores = try sha512Core.values(of: "--sha512-core")
-        var fault: WorkerFault?
+    /// Sets the process and hashing settings of `matrix`: its base's fields, and the values of
+    /// `--gil-during-hash` and `--sha512-core` it combines for the hashing workload.
+    func apply(to matrix: inout ConfigurationMatrix) throws {
+        matrix.gilDuringHash = try gilDuringHash.values(of: "--gil-during-hash")
+        matrix.sha512Cores = try sha512Core.values(of: "--sha512-core")
         if let workerFault {
-            guard let f = WorkerFault(argument: workerFault) else {
-                throw ValidationError("unknown --worker-fault '\(workerFault)'")
-            }
-            fault = f
+            guard let fault = WorkerFault(argument: workerFault) else { throw ValidationError("unknown --worker-fault '\(workerFault)'") }
+            matrix.base.workerFault = fault
         }
-        var resolvedTree = tree
-        if configurations.contains(where: { $0.workload == .hashing }) && resolvedTree == nil {
-            let corpus = Corpus()
-            let root = corpus.defaultLocation()
-            if !corpus.isComplete(at: root) {
-                corpusNote("gilbench: writing the default corpus at \(root) (once)")
-                try corpus.ensure(at: root)
-            }
-            resolvedTree = root
-        }
-        var out: [RunConfiguration] = []
-        for base in configurations {
-            // Hashing runs once per --gil-during-hash and --sha512-core value; other workloads once.
-            let variants = base.workload == .hashing
-                ? holds.flatMap { hold in cores.map { (hold, $0) } } : [(holds[0], cores[0])]
-            for (hold, core) in variants {
-                var c = base
-                c.sha512Core = core
-                c.processes = processes
-                c.gilDuringHash = hold
-                c.chunkSize = chunkSize
-                c.tree = resolvedTree ?? ""
-                c.workerTimeoutSeconds = workerTimeout
-                c.workerFault = fault
-                if c.mode == .processes && c.workload == .countdown { c.tasks = max(c.tasks, 1) }
-                out.append(c)
-            }
-        }
-        for c in out {
-            do { try c.validate() } catch { throw ValidationError(error.commandLineMessage) }
-        }
-        return out
+        matrix.base.processes = processes
+        matrix.base.chunkSize = chunkSize
+        matrix.base.tree = tree ?? ""
+        matrix.base.workerTimeoutSeconds = workerTimeout
     }
 }
 
@@ -91,22 +60,6 @@ struct Worker: ParsableCommand {
     func run() throws {
         let status = WorkerService.serve(fault: fault.flatMap(WorkerFault.init(argument:)))
         if status != 0 { throw ExitCode(status) }
-    }
-
-    /// Serves when `arguments` are exactly what ``WorkerPool`` passes (`worker`, optionally
-    /// `--fault KIND[:TASK]`) and returns the exit status; nil for any other command line.
-    static func serveDirectly(_ arguments: [String]) -> Int32? {
-        let rest = arguments.dropFirst()
-        guard rest.first == "worker" else { return nil }
-        switch rest.count {
-        case 1:
-            return WorkerService.serve()
-        case 3 where rest[rest.startIndex + 1] == "--fault":
-            guard let fault = WorkerFault(argument: rest[rest.startIndex + 2]) else { return nil }
-            return WorkerService.serve(fault: fault)
-        default:
-            return nil
-        }
     }
 }
 

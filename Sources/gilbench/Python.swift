@@ -77,67 +77,58 @@ struct PythonCommand: ParsableCommand {
         }
     }
 
+    /// The sizes and twins the options ask for.
+    func comparisonOptions(tree hashTree: String?) -> InterpreterComparison.Options {
+        var o = InterpreterComparison.Options()
+        o.n = n
+        o.raceN = raceN
+        o.longTickN = longTickN
+        o.tree = hashTree
+        o.sweep = noSweep ? [] : nil
+        o.twins = only
+        o.repetitions = repetitions
+        o.simulator = simulator
+        o.countsGIL = countGil
+        return o
+    }
+
     func run() throws {
         try reporting {
             let counting = try syscalls.counting()
             let session = try outputOptions.session()
             retry.apply(to: session)
-            let hashTree: String? = noHashing ? nil : (tree ?? {
-                let corpus = Corpus()
-                let path = corpus.defaultLocation()
-                return corpus.isComplete(at: path) ? path : nil
-            }())
+            let hashTree = noHashing ? nil : (tree ?? Corpus().completeDefaultLocation())
             if !noHashing && hashTree == nil {
                 printError("gilbench: no tree to hash (run `gilbench corpus` or give --tree); hashing experiments skipped")
             }
-            let (names, decisions) = InterpreterDiscovery.resolve(try PythonSelection(arguments: python))
-            for decision in decisions where decision.reason != "named by --python" { printError("gilbench: \(decision.line)") }
-            var measured = 0
-            for name in names {
-                do {
-                    let bench = try PythonBench(python: name)
-                    bench.countsGIL = countGil
-                    var experiments = PythonExperiment.catalogue(
-                        for: bench.interpreter, n: n, raceN: raceN, longTickN: longTickN, tree: hashTree, repetitions: repetitions,
-                        sweep: noSweep ? [] : nil)
-                    experiments = experiments.filter { only.isEmpty || only.contains($0.twin) }
-                    for i in experiments.indices { experiments[i].configuration.syscallCounter = counting.counters.first ?? .none }
-                    let twins = simulator ? experiments.compactMap { $0.simulatorTwin(design: bench.interpreter.gilDesign) } : []
-                    printError("gilbench: \(name) is \(bench.interpreter.engine): \(experiments.count) experiments, \(twins.count) simulator twins, \(repetitions) repetitions each")
-                    let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
-                    try session.run(experiments.map(\.configuration) + counting.expand(twins), measure: { c throws(GilBenchError) in
-                        guard let experiment = byConfiguration[c] else { return try counting.measure(c) }
-                        return try bench.measure(experiment, probes: try counting.makeProbe().map { [$0] } ?? [])
-                    })
-                    if let problem = bench.gilCountingProblem { printError("gilbench: \(bench.interpreter.engine)'s GIL not counted: \(problem)") }
-                    measured += 1
-                } catch {
-                    printError("gilbench: \(name): " + ((error as? GilBenchError)?.commandLineMessage ?? "\(error)"))
-                }
-            }
+            let comparison = InterpreterComparison(comparisonOptions(tree: hashTree), counting: counting)
+            let (_, comparisons) = comparison.measure(try PythonSelection(arguments: python), in: session, events: PythonCommand.report)
             if !session.rows.isEmpty { print(Summary(rows: session.rows).render(), terminator: "") }
-            let fidelity = Fidelity(rows: session.rows)
-            if !fidelity.entries.isEmpty {
-                print("\nsimulator against the real interpreter (error = (simulator - real) / real):")
-                if countGil {
-                    print("(--count-gil: the real interpreters' wall times include a uprobe trap at every GIL call; take times and ratios from a run without it)")
-                }
-                print(fidelity.render(), terminator: "")
-            }
-            let traffic = GILTraffic(rows: session.rows)
-            if !traffic.entries.isEmpty {
-                print("\nthe GIL's traffic per countdown iteration, threads, against the real interpreter:")
-                print(traffic.render(), terminator: "")
-            }
-            let claims = ClaimFidelity(rows: session.rows)
-            if !claims.entries.isEmpty {
-                print("\nthe slides' claims on the real interpreter and on the simulator (error on each claim's ratio):")
-                print(claims.render(), terminator: "")
-            }
+            print(InterpreterComparison.fidelityTables(session.rows, countsGIL: countGil), terminator: "")
             outputOptions.printAppended(session)
             printSpreadWarnings(session.rows)
-            if measured == 0 && !names.isEmpty { throw GilBenchError(.runFailed, "no interpreter could be measured") }
-            if names.isEmpty { printError("gilbench: no interpreter to measure (--python \(python.joined(separator: " ")))") }
+            if comparisons.isEmpty { printError("gilbench: no interpreter to measure (--python \(python.joined(separator: " ")))") }
+            if !comparisons.isEmpty && comparisons.allSatisfy({ (try? $0.result.get()) == nil }) {
+                throw GilBenchError(.runFailed, "no interpreter could be measured")
+            }
+        }
+    }
+
+    /// One line on stderr per discovery decision, interpreter started, and interpreter that failed
+    /// or whose GIL could not be counted.
+    static func report(_ event: InterpreterComparison.Event) {
+        switch event {
+        case .decided(let decisions):
+            for decision in decisions where decision.reason != "named by --python" { printError("gilbench: \(decision.line)") }
+        case .started(let start):
+            printError("gilbench: \(start.line)")
+        case .finished(let compared):
+            switch compared.result {
+            case .success(let measured):
+                if let problem = measured.gilCountingProblem { printError("gilbench: \(measured.engine)'s GIL not counted: \(problem)") }
+            case .failure(let error):
+                printError("gilbench: \(compared.python): " + error.commandLineMessage)
+            }
         }
     }
 }

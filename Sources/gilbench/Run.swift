@@ -57,22 +57,8 @@ struct ConfigurationOptions: ParsableArguments {
 
     @OptionGroup var design: DesignOptions
 
-    func configurations() throws -> [RunConfiguration] {
-        let modes = try mode.values(of: "--mode")
-        let gils = try gil.values(of: "--gil")
-        let locks = try lock.values(of: "--lock")
-        let sequentialThreads = try sequentialThread.values(of: "--sequential-thread")
-        if sequentialThreads != [.main] && !modes.contains(.sequential) {
-            throw ValidationError("--sequential-thread applies to sequential mode only; add it to --mode")
-        }
-        var selections = try cpus.values(of: "--cpus")
-        if let cpuList {
-            guard let s = CPUSelection(list: cpuList) else {
-                throw ValidationError("--cpu-list takes CPU numbers separated by commas, such as 0,1; not '\(cpuList)'")
-            }
-            selections = [s]
-        }
-        // What every configuration shares; the loops vary the CPUs, the GIL design, its lock and the mode.
+    /// The configurations these options ask for, as the library combines them.
+    func matrix() throws -> ConfigurationMatrix {
         var base = RunConfiguration()
         base.workload = workload
         base.tasks = threads
@@ -81,38 +67,31 @@ struct ConfigurationOptions: ParsableArguments {
         base.repetitions = repetitions
         base.warmup = warmup
         design.apply(to: &base)
-        var out: [RunConfiguration] = []
-        for cpu in selections {
-            for g in gils {
-                for l in (g == .ticks ? locks : [locks[0]]) {
-                    for m in modes {
-                        for thread in (m == .sequential ? sequentialThreads : [.main]) {
-                            var c = base
-                            c.cpus = cpu
-                            c.gil = g
-                            c.lock = l
-                            c.mode = m
-                            c.sequentialThread = thread
-                            out.append(c)
-                        }
-                    }
-                }
+        var matrix = ConfigurationMatrix(base: base)
+        matrix.modes = try mode.values(of: "--mode")
+        matrix.designs = try gil.values(of: "--gil")
+        matrix.locks = try lock.values(of: "--lock")
+        matrix.sequentialThreads = try sequentialThread.values(of: "--sequential-thread")
+        matrix.cpus = try cpus.values(of: "--cpus")
+        if let cpuList {
+            guard let selection = CPUSelection(list: cpuList) else {
+                throw ValidationError("--cpu-list takes CPU numbers separated by commas, such as 0,1; not '\(cpuList)'")
             }
+            matrix.cpus = [selection]
         }
-        return out
+        return matrix
+    }
+
+    /// Every configuration of ``matrix()``.
+    func configurations() throws -> [RunConfiguration] {
+        let matrix = try matrix()
+        return try commandLine { () throws(GilBenchError) in try matrix.configurations() }
     }
 
     func validate() throws {
-        let configurations = try configurations()
-        for c in configurations {
-            do { try c.validate() } catch { throw ValidationError(error.commandLineMessage) }
-        }
-        let allowed = try CPUAffinity.current()
-        for c in configurations {
-            do { _ = try CPUAffinity.resolve(c.cpus, allowed: allowed) } catch { throw ValidationError(error.commandLineMessage) }
-        }
+        let matrix = try matrix()
+        try commandLine { () throws(GilBenchError) in try matrix.validated() }
     }
-
 }
 
 struct Run: ParsableCommand {
@@ -137,12 +116,15 @@ struct Run: ParsableCommand {
     func run() throws {
         try reporting {
             let counting = try syscalls.counting()
-            let configurations = counting.expand(try processOptions.apply(to: options.configurations(), corpusNote: { printError($0) }))
+            var matrix = try options.matrix()
+            try processOptions.apply(to: &matrix)
+            try matrix.resolveCorpus(note: { printError($0) })
+            let configurations = counting.expand(try matrix.validated())
             let session = try outputOptions.session()
             retry.apply(to: session)
             try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.mode.rawValue) \(c.gil.rawValue) cpus=\(c.cpus)" }
             print("run \(session.runID) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores, \(session.machine.kernel)")
-            printSummaries(session, configurations, syscallTable: syscalls.syscallTable)
+            print(session.summaries(of: configurations, syscallTable: syscalls.syscallTable), terminator: "")
             outputOptions.printAppended(session)
             for warning in session.warnings { printError("gilbench: warning: \(warning)") }
             printSpreadWarnings(session.rows)

@@ -1,30 +1,18 @@
+import ArgumentParser
 import GilBench
 
 extension RunSetting {
-    /// The command-line option that sets it, as error messages name it.
+    /// The command-line option that sets it, as error messages name it: the setting's name in
+    /// kebab case (`checkInterval`: `--check-interval`), but for the options the slides' words name.
     var option: String {
         switch self {
-        case .n: "--n"
-        case .checkInterval: "--check-interval"
-        case .switchInterval: "--switch-interval"
-        case .tasks: "--threads"
-        case .repetitions: "--repeat"
-        case .warmup: "--warmup"
-        case .processes: "--processes"
-        case .chunkSize: "--chunk-size"
-        case .workerTimeout: "--worker-timeout"
-        case .churnN: "--churn-n"
-        case .calls: "--calls"
-        case .cpuThreads: "--cpu-threads"
-        case .mode: "--mode"
-        case .workload: "--workload"
-        case .cpuCount: "--cpus"
-        case .cpuList: "--cpu-list"
-        case .sweepValues: "--values"
-        case .tree: "--tree"
-        case .yieldEvery: "--yield-every"
-        case .messages: "--messages"
-        case .messageSize: "--message-size"
+        case .tasks: return "--threads"
+        case .repetitions: return "--repeat"
+        case .cpuCount: return "--cpus"
+        case .sweepValues: return "--values"
+        default:
+            let name = String(describing: self)
+            return "--" + name.reduce(into: "") { out, c in out += c.isUppercase ? "-" + c.lowercased() : String(c) }
         }
     }
 }
@@ -32,4 +20,15 @@ extension RunSetting {
 extension GilBenchError {
     /// The one line the command line prints: the wrong setting named as its option.
     var commandLineMessage: String { description(naming: \.option) }
+}
+
+/// Runs `body`, a library call about the command line's values, turning its error into a usage error
+/// that names the option (exit status 64, with the usage).
+@discardableResult
+func commandLine<T>(_ body: () throws(GilBenchError) -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        throw ValidationError(error.commandLineMessage)
+    }
 }

@@ -36,12 +36,3 @@ func runShowingProgress(
     }
     if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
 }
-
-/// Prints the table of medians of `session`'s rows, the system-call summary when calls were counted and,
-/// with `syscallTable` (`--syscall-table`), the table of calls per configuration. Shared by `run` and `sweep`.
-func printSummaries(_ session: Session, _ configurations: [RunConfiguration], syscallTable: Bool) {
-    print(Summary(rows: session.rows).render(), terminator: "")
-    let syscallSummary = SyscallReport.render(session.rows)
-    if !syscallSummary.isEmpty { print("\n" + syscallSummary, terminator: "") }
-    if syscallTable { print("\n" + session.syscallTables(for: configurations), terminator: "") }
-}

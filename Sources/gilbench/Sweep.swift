@@ -50,7 +50,7 @@ struct Sweep: ParsableCommand {
             retry.apply(to: session)
             try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.sweepParameter?.column.rawValue ?? "") \(c.mode.rawValue) \(c.gil.rawValue)" }
             print("sweep \(session.runID) of \(parameter.rawValue) over \(values.joined().joined(separator: ",")) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores")
-            printSummaries(session, configurations, syscallTable: syscalls.syscallTable)
+            print(session.summaries(of: configurations, syscallTable: syscalls.syscallTable), terminator: "")
             print("\(session.rows.count) rows appended to \(output)")
             printSpreadWarnings(session.rows)
         }

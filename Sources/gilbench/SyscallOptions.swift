@@ -4,7 +4,7 @@ import GilBench
 extension SyscallCounterRequest: ExpressibleByArgument {}
 
 /// `--syscalls` and `--syscall-table`: counting system calls around each measured region (issue 3).
-/// Any command that runs a ``Session`` can include this group and call ``counting()`` (or ``prepare()``).
+/// Any command that runs a ``Session`` can include this group and call ``counting(names:)``.
 struct SyscallOptions: ParsableArguments {
     @Option(
         commaSeparated: "syscalls",
@@ -28,38 +28,13 @@ struct SyscallOptions: ParsableArguments {
         _ = try syscalls.values(of: "--syscalls")
     }
 
-    /// What the command does about system calls.
-    enum Plan {
-        /// Run in this process, counting with `counting`.
-        case run(SyscallCounting)
-        /// The command already ran, traced, in a child: end with its exit status.
-        case finished(status: Int32)
-    }
-
-    /// Resolves `--syscalls`; for ptrace, runs this very command again as a traced child and returns
-    /// `.finished`. Notices (a counter unavailable, tracefs mounted) go to stderr, one line each.
-    func prepare(names: [String] = CountedSyscall.names) throws(GilBenchError) -> Plan {
-        if let ptraceReplyFD {
-            printError("gilbench: counting system calls with ptrace: timings are slowed by tracing and marked syscall_counter=ptrace")
-            return .run(.tracedChild(replyFD: ptraceReplyFD))
-        }
-        switch try SyscallCounting.prepare(Array(syscalls.joined()), names: names, countErrors: syscallTable, notify: { printError("gilbench: \($0)") }) {
-        case .count(let counting):
-            return .run(counting)
-        case .traceChild:
-            do {
-                return .finished(status: try PtraceTracer.run(arguments: CommandLine.arguments, replyFlag: SyscallOptions.replyFlag))
-            } catch {
-                printError("gilbench: ptrace system-call counter unavailable: \(error); system-call columns left empty")
-                return .run(.none())
-            }
-        }
-    }
-
-    /// ``prepare()`` for a command about to measure: the counting to measure with; when the command
-    /// already ran traced in a child, throws `ExitCode` with the child's exit status.
+    /// The counting to measure with (``SyscallCounting/plan(_:names:countErrors:replyFD:arguments:replyFlag:notify:)``);
+    /// when the command already ran traced in a child, throws `ExitCode` with the child's exit status.
     func counting(names: [String] = CountedSyscall.names) throws -> SyscallCounting {
-        switch try prepare(names: names) {
+        let plan = try SyscallCounting.plan(
+            Array(syscalls.joined()), names: names, countErrors: syscallTable, replyFD: ptraceReplyFD, arguments: CommandLine.arguments,
+            replyFlag: SyscallOptions.replyFlag, notify: { printError("gilbench: \($0)") })
+        switch plan {
         case .run(let counting): return counting
         case .finished(let status): throw ExitCode(status)
         }

@@ -110,9 +110,7 @@ public final class Reproduction {
             measureInconclusive(plan, &measured, measure: measure, interrupted: interrupted, progress: announce)
         }
         if measured.stopped == nil {
-            let (names, decisions) = InterpreterDiscovery.resolve(options.python)
-            measured.interpreterDecisions = decisions
-            measured.realInterpreters = names.map(measureRealInterpreter)
+            (measured.interpreterDecisions, measured.realInterpreters) = interpreterComparison.measure(options.python, in: session)
         }
         return try report(plan, measured, start: start)
     }
@@ -323,48 +321,20 @@ public final class Reproduction {
         max(scale.repetitions, RunConfiguration().repetitions)
     }
 
-    /// Runs the slides' countdown on a real interpreter (sequential, 2 threads, 2 threads on one CPU, 2
-    /// processes), the race (n = 1,000,000 per thread, as the reproduction's) and the long tick
-    /// (`PythonExperiment.longTickN`), and the simulator's matching GIL design on the same sizes,
-    /// alternating, and compares their ratios and the slides' claims on both.
-    /// An interpreter that cannot be measured gives the reason; the run goes on.
-    func measureRealInterpreter(_ python: String) -> RealInterpreterComparison {
-        do throws(GilBenchError) {
-            let bench = try PythonBench(python: python)
-            let scale = options.scale
-            var experiments = PythonExperiment.catalogue(
-                for: bench.interpreter, n: scale.countdownN, raceN: Workload.race.defaultN, tree: nil, repetitions: Reproduction.pythonRepetitions(scale), sweep: [])
-            experiments = experiments.filter { Reproduction.pythonTwins.contains($0.twin) }
-            for i in experiments.indices {
-                experiments[i].configuration.experiment = Reproduction.pythonExperiment
-                experiments[i].configuration.warmup = scale.warmup
-            }
-            let design = bench.interpreter.gilDesign
-            let twins = experiments.compactMap { e in
-                e.simulatorTwin(design: design).map { c in
-                    var c = c
-                    c.experiment = Reproduction.pythonSimulatorExperiment
-                    return c
-                }
-            }
-            let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
-            // The interpreter's runs and the simulator's twins alternate, repetition by repetition.
-            try session.run(experiments.map(\.configuration) + twins, measure: { c throws(GilBenchError) in
-                guard let experiment = byConfiguration[c] else { return try Runner.measure(c) }
-                return try bench.measure(experiment)
-            })
-            let engine = bench.interpreter.engine
-            let rows = session.rows.filter {
-                ($0.key.experiment == Reproduction.pythonExperiment && $0.key[cell: .engine] == engine)
-                    || ($0.key.experiment == Reproduction.pythonSimulatorExperiment && $0.gil == design)
-            }
-            return RealInterpreterComparison(
-                python: python,
-                result: .success(.init(
-                    engine: engine, design: design, rows: rows, fidelity: Fidelity(rows: rows), claims: ClaimFidelity(rows: rows))))
-        } catch {
-            return RealInterpreterComparison(python: python, result: .failure(error))
-        }
+    /// The real interpreters' part of the run: the slides' countdown (sequential, 2 threads, 2 threads
+    /// on one CPU, 2 processes), the race (n = 1,000,000 per thread, as the reproduction's) and the
+    /// long tick (`PythonExperiment.longTickN`) on each, beside the simulator's matching GIL design on
+    /// the same sizes (``InterpreterComparison``).
+    var interpreterComparison: InterpreterComparison {
+        var o = InterpreterComparison.Options()
+        o.n = options.scale.countdownN
+        o.tree = nil
+        o.sweep = []
+        o.twins = Reproduction.pythonTwins
+        o.repetitions = Reproduction.pythonRepetitions(options.scale)
+        o.warmup = options.scale.warmup
+        o.experimentLabels = (Reproduction.pythonExperiment, Reproduction.pythonSimulatorExperiment)
+        return InterpreterComparison(o)
     }
 
     /// Countdown size of the timeline run: short, so the recording is small and the plot legible.
@@ -438,41 +408,5 @@ public final class Reproduction {
         } catch {
             throw GilBenchError(.unwritableOutput, "cannot write \(path)")
         }
-    }
-}
-
-/// What `--python` measured: the slides' countdown on a real interpreter and on the simulator's model of
-/// its GIL, ratio by ratio; or why the interpreter could not be measured. ``ReproductionReport`` renders it.
-public struct RealInterpreterComparison: Sendable {
-    /// The interpreter as the command line named it (`python3`).
-    public var python: String
-    public var result: Result<Measured, GilBenchError>
-
-    public struct Measured: Sendable {
-        /// The interpreter's engine name (`cpython-3.11.7`).
-        public var engine: String
-        /// The simulator's design compared with it: the GIL it has; nil when gilbench has no model of it.
-        public var design: GILDesign?
-        /// Its rows and the simulator's beside them (experiments `python` and `python-sim`).
-        public var rows: [ResultRow]
-        /// The simulator's error on each ratio.
-        public var fidelity: Fidelity
-        /// The slides' claims decided on its rows and on the simulator's twins.
-        public var claims: ClaimFidelity
-
-        public init(
-            engine: String, design: GILDesign?, rows: [ResultRow], fidelity: Fidelity, claims: ClaimFidelity? = nil
-        ) {
-            self.engine = engine
-            self.design = design
-            self.rows = rows
-            self.fidelity = fidelity
-            self.claims = claims ?? ClaimFidelity(rows: rows)
-        }
-    }
-
-    public init(python: String, result: Result<Measured, GilBenchError>) {
-        self.python = python
-        self.result = result
     }
 }

@@ -248,14 +248,17 @@ public struct Summary {
         return abs(v) >= 100 ? String(format: "%.1f", v) : String(format: "%.3f", v)
     }
 
-    /// Left-aligns the first column and right-aligns the rest.
-    public static func align(_ rows: [[String]]) -> String {
+    /// A plain-text table: each column as wide as its widest cell, two spaces apart. The first column
+    /// is left-aligned and the rest right-aligned (numbers); with `leftAligned`, every column is
+    /// left-aligned (words) and a row's last cell is not padded.
+    public static func align(_ rows: [[String]], leftAligned: Bool = false) -> String {
         guard let width = rows.map(\.count).max() else { return "" }
         var widths = [Int](repeating: 0, count: width)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         return rows.map { row in
             row.enumerated().map { i, cell in
                 let pad = String(repeating: " ", count: widths[i] - cell.count)
+                if leftAligned { return i == row.count - 1 ? cell : cell + pad }
                 return i == 0 ? cell + pad : pad + cell
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"

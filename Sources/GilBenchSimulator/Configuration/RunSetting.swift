@@ -5,6 +5,7 @@ public enum RunSetting: Sendable, Hashable, CaseIterable {
     case n, checkInterval, switchInterval, tasks, repetitions, warmup, processes, chunkSize, workerTimeout
     case churnN, calls, cpuThreads, mode, workload, cpuCount, cpuList, sweepValues, tree
     case yieldEvery, messages, messageSize
+    case gil, lock, sequentialThread, gilDuringHash, sha512Core
 
     /// The setting in words, for messages read outside the command line.
     public var name: String {
@@ -30,6 +31,11 @@ public enum RunSetting: Sendable, Hashable, CaseIterable {
         case .yieldEvery: "the iterations between yields"
         case .messages: "the number of messages"
         case .messageSize: "the message size"
+        case .gil: "the GIL design"
+        case .lock: "the lock"
+        case .sequentialThread: "the sequential run's thread"
+        case .gilDuringHash: "the GIL during a hash"
+        case .sha512Core: "the SHA-512 core"
         }
     }
 }

@@ -87,6 +87,13 @@ public struct Corpus: Sendable, Equatable {
         return true
     }
 
+    /// The default location (``defaultLocation(environment:)``) when the corpus is complete there;
+    /// nil when it has not been written.
+    public func completeDefaultLocation() -> String? {
+        let root = defaultLocation()
+        return isComplete(at: root) ? root : nil
+    }
+
     /// Makes sure the corpus is at `root`: reuses it when complete, writes it otherwise.
     /// - Returns: true when it was (re)written.
     /// - Throws: `GilBenchError` `.unwritableOutput` when it cannot be written, or when `root`

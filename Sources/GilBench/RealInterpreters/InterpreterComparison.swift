@@ -1,0 +1,212 @@
+import GilBenchResults
+import GilBenchSimulator
+import GilBenchSystem
+
+/// Runs the slides' Python programs on real interpreters and, beside each, the simulator's twins under
+/// the GIL design the interpreter has, alternating repetition by repetition, so that drift on a noisy
+/// machine falls on both alike. `gilbench python`, `gilbench reproduce --python` and the tests all
+/// measure real interpreters through it.
+public struct InterpreterComparison {
+    /// What to run on each interpreter and how often.
+    public struct Options: Sendable {
+        /// Countdown start value per task.
+        public var n = Workload.countdown.defaultN
+        /// The race's updates per thread.
+        public var raceN = Workload.race.defaultN
+        /// The long tick's range.
+        public var longTickN = PythonExperiment.longTickN
+        /// The tree the hashing programs hash; nil: no hashing programs.
+        public var tree: String?
+        /// The interval sweep's values (seconds on CPython 3, ticks on 2); nil: the catalogue's
+        /// default; empty: no sweep.
+        public var sweep: [Double]?
+        /// The twins to run (`PythonExperiment/twinNames`); empty: all of them.
+        public var twins: [String] = []
+        public var repetitions = RunConfiguration().repetitions
+        /// Unrecorded warm-ups per configuration; nil: the catalogue's (none).
+        public var warmup: Int?
+        /// Whether the simulator's twins run beside the interpreter's programs.
+        public var simulator = true
+        /// Whether the interpreter's GIL calls are counted with uprobes (``PythonBench/countsGIL``).
+        public var countsGIL = false
+        /// The experiment label of the interpreter's rows and of the simulator's; nil: the catalogue's.
+        public var experimentLabels: (real: String, simulator: String)?
+
+        public init() {}
+    }
+
+    /// What is about to run on one interpreter, for a progress line.
+    public struct Start: Sendable {
+        /// The interpreter as named (`python3`, a path).
+        public var python: String
+        /// Its engine (`cpython-3.11.7`).
+        public var engine: String
+        public var experiments: Int
+        public var simulatorTwins: Int
+        public var repetitions: Int
+
+        /// `python3 is cpython-3.11.7: 12 experiments, 9 simulator twins, 5 repetitions each`.
+        public var line: String {
+            "\(python) is \(engine): \(experiments) experiments, \(simulatorTwins) simulator twins, \(repetitions) repetitions each"
+        }
+    }
+
+    /// What a run tells as it goes, for the command line to print at once.
+    public enum Event: Sendable {
+        /// What `--python auto` or `all` found, took and skipped, and why.
+        case decided([InterpreterDiscovery.Decision])
+        /// An interpreter's programs are about to run.
+        case started(Start)
+        /// An interpreter was measured, or could not be.
+        case finished(RealInterpreterComparison)
+    }
+
+    public var options: Options
+    /// The system-call counting of every run (the first counter for the interpreter's; each of them
+    /// for the simulator's twins).
+    public var counting: SyscallCounting
+
+    public init(_ options: Options, counting: SyscallCounting = .none()) {
+        self.options = options
+        self.counting = counting
+    }
+
+    /// Resolves `selection` (``InterpreterDiscovery/resolve(_:environment:)``) and measures each
+    /// interpreter it takes, in `session`, one after another. An interpreter that cannot be measured
+    /// gives its reason in its ``RealInterpreterComparison``; the others still run.
+    /// - Returns: what discovery decided, and one comparison per interpreter taken.
+    public func measure(
+        _ selection: PythonSelection, in session: Session, events: (Event) -> Void = { _ in }
+    ) -> (decisions: [InterpreterDiscovery.Decision], comparisons: [RealInterpreterComparison]) {
+        let (names, decisions) = InterpreterDiscovery.resolve(selection)
+        events(.decided(decisions))
+        let comparisons = names.map { name in
+            let comparison = measure(name, in: session, started: { events(.started($0)) })
+            events(.finished(comparison))
+            return comparison
+        }
+        return (decisions, comparisons)
+    }
+
+    /// Measures one interpreter's programs and, with ``Options/simulator``, the simulator's twins
+    /// beside them, every row recorded in `session`.
+    /// - Returns: the interpreter's rows and its twins' with the simulator's error on each ratio and
+    ///   the slides' claims on both; or why it could not be measured.
+    public func measure(_ python: String, in session: Session, started: (Start) -> Void = { _ in }) -> RealInterpreterComparison {
+        do throws(GilBenchError) {
+            let bench = try PythonBench(python: python)
+            bench.countsGIL = options.countsGIL
+            let experiments = self.experiments(for: bench.interpreter)
+            let design = bench.interpreter.gilDesign
+            let twins = options.simulator ? counting.expand(experiments.compactMap { twin(of: $0, design: design) }) : []
+            started(Start(
+                python: python, engine: bench.interpreter.engine, experiments: experiments.count, simulatorTwins: twins.count,
+                repetitions: options.repetitions))
+            let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
+            let before = session.rows.count
+            // The interpreter's runs and the simulator's twins alternate, repetition by repetition.
+            try session.run(experiments.map(\.configuration) + twins, measure: { c throws(GilBenchError) in
+                guard let experiment = byConfiguration[c] else { return try counting.measure(c) }
+                return try bench.measure(experiment, probes: try counting.makeProbe().map { [$0] } ?? [])
+            })
+            let rows = Array(session.rows[before...])
+            return RealInterpreterComparison(
+                python: python,
+                result: .success(.init(
+                    engine: bench.interpreter.engine, design: design, rows: rows, fidelity: Fidelity(rows: rows),
+                    gilCountingProblem: bench.gilCountingProblem)))
+        } catch {
+            return RealInterpreterComparison(python: python, result: .failure(error))
+        }
+    }
+
+    /// The programs to run on `interpreter`: the catalogue at the options' sizes, the chosen twins only.
+    public func experiments(for interpreter: PythonInterpreter) -> [PythonExperiment] {
+        var experiments = PythonExperiment.catalogue(
+            for: interpreter, n: options.n, raceN: options.raceN, longTickN: options.longTickN, tree: options.tree,
+            repetitions: options.repetitions, sweep: options.sweep)
+        experiments = experiments.filter { options.twins.isEmpty || options.twins.contains($0.twin) }
+        for i in experiments.indices {
+            experiments[i].configuration.syscallCounter = counting.counters.first ?? .none
+            if let label = options.experimentLabels?.real { experiments[i].configuration.experiment = label }
+            if let warmup = options.warmup { experiments[i].configuration.warmup = warmup }
+        }
+        return experiments
+    }
+
+    /// The simulator's configuration of `experiment` under `design`, labelled as the options say.
+    func twin(of experiment: PythonExperiment, design: GILDesign?) -> RunConfiguration? {
+        guard var c = experiment.simulatorTwin(design: design) else { return nil }
+        if let label = options.experimentLabels?.simulator { c.experiment = label }
+        return c
+    }
+}
+
+/// What one real interpreter measured: its programs and the simulator's twins beside them, ratio by
+/// ratio; or why it could not be measured. `gilbench python` prints it, ``ReproductionReport``
+/// renders it.
+public struct RealInterpreterComparison: Sendable {
+    /// The interpreter as the command line named it (`python3`).
+    public var python: String
+    public var result: Result<Measured, GilBenchError>
+
+    public struct Measured: Sendable {
+        /// The interpreter's engine name (`cpython-3.11.7`).
+        public var engine: String
+        /// The simulator's design compared with it: the GIL it has; nil when gilbench has no model of it.
+        public var design: GILDesign?
+        /// Its rows and the simulator's beside them.
+        public var rows: [ResultRow]
+        /// The simulator's error on each ratio.
+        public var fidelity: Fidelity
+        /// The slides' claims decided on its rows and on the simulator's twins.
+        public var claims: ClaimFidelity
+        /// Why its GIL calls were not counted when they were asked for; nil when they were, or not asked for.
+        public var gilCountingProblem: String?
+
+        public init(
+            engine: String, design: GILDesign?, rows: [ResultRow], fidelity: Fidelity, claims: ClaimFidelity? = nil,
+            gilCountingProblem: String? = nil
+        ) {
+            self.engine = engine
+            self.design = design
+            self.rows = rows
+            self.fidelity = fidelity
+            self.claims = claims ?? ClaimFidelity(rows: rows)
+            self.gilCountingProblem = gilCountingProblem
+        }
+    }
+
+    public init(python: String, result: Result<Measured, GilBenchError>) {
+        self.python = python
+        self.result = result
+    }
+}
+
+extension InterpreterComparison {
+    /// The tables `gilbench python` prints after the table of medians, from every row of its run: the
+    /// simulator's error per ratio against each interpreter, the GIL's traffic per countdown iteration,
+    /// and the slides' claims on both; each only when the rows hold it. Empty without simulator twins.
+    /// - Parameter countsGIL: whether the interpreters' GIL calls were counted (their wall times then
+    ///   carry a uprobe trap per call, which the fidelity table says).
+    public static func fidelityTables(_ rows: [ResultRow], countsGIL: Bool) -> String {
+        var text = ""
+        let fidelity = Fidelity(rows: rows)
+        if !fidelity.entries.isEmpty {
+            text += "\nsimulator against the real interpreter (error = (simulator - real) / real):\n"
+            if countsGIL {
+                text += "(--count-gil: the real interpreters' wall times include a uprobe trap at every GIL call; take times and ratios from a run without it)\n"
+            }
+            text += fidelity.render()
+        }
+        let traffic = GILTraffic(rows: rows)
+        if !traffic.entries.isEmpty {
+            text += "\nthe GIL's traffic per countdown iteration, threads, against the real interpreter:\n" + traffic.render()
+        }
+        let claims = ClaimFidelity(rows: rows)
+        if !claims.entries.isEmpty {
+            text += "\nthe slides' claims on the real interpreter and on the simulator (error on each claim's ratio):\n" + claims.render()
+        }
+        return text
+    }
+}
