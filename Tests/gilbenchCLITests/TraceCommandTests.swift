@@ -9,7 +9,7 @@ struct TraceCommandTests {
     func defaults() throws {
         let trace = try parse(["trace", "--output", "t.json"], as: Trace.self)
         let c = try trace.traced()
-        #expect(c.mode == .threads && c.n == TraceEventFile.defaultN && c.tasks == 2 && c.gil == .ticks)
+        #expect(c.mode == .threads && c.n == 200_000 && c.tasks == 2 && c.gil == .ticks)
         let given = try parse(["trace", "--mode", "sequential", "--n", "1000", "--gil", "fair", "--output", "t.json"], as: Trace.self)
         let g = try given.traced()
         #expect(g.mode == .sequential && g.n == 1000 && g.gil == .fair)
