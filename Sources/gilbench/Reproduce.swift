@@ -86,9 +86,7 @@ struct Reproduce: ParsableCommand {
             let showProgress = !options.quiet && FileHandleOutput.stderrIsTerminal
             let outcome = try reproduction.run(progress: { p in
                 guard showProgress else { return }
-                FileHandleOutput.write(
-                    "\r\u{1B}[K[\(p.experimentIndex + 1)/\(p.experimentCount)] \(p.experiment): measurement \(p.done + 1) of \(p.total), "
-                        + "\(p.experimentCount - p.experimentIndex - 1) experiments left, \(Int(p.elapsedSeconds)) s elapsed", to: 2)
+                FileHandleOutput.write("\r\u{1B}[K" + p.line, to: 2)
             })
             if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
             print(ReproduceListing.verdicts(outcome.findings), terminator: "")

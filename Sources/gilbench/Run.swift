@@ -113,21 +113,32 @@ struct Run: ParsableCommand {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
+    /// The configurations with the process and hashing options.
+    func matrix() throws -> ConfigurationMatrix {
+        var matrix = try options.matrix()
+        try processOptions.apply(to: &matrix)
+        return matrix
+    }
+
+    func validate() throws {
+        let matrix = try matrix()
+        try commandLine { () throws(GilBenchError) in try matrix.validated() }
+    }
+
     func run() throws {
         try reporting {
             let counting = try syscalls.counting()
-            var matrix = try options.matrix()
-            try processOptions.apply(to: &matrix)
+            var matrix = try matrix()
             try matrix.resolveCorpus(note: { printError($0) })
             let configurations = counting.expand(try matrix.validated())
             let session = try outputOptions.session()
             retry.apply(to: session)
-            try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.mode.rawValue) \(c.gil.rawValue) cpus=\(c.cpus)" }
-            print("run \(session.runID) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores, \(session.machine.kernel)")
-            print(session.summaries(of: configurations, syscallTable: syscalls.syscallTable), terminator: "")
+            let machine = session.machine
+            try measureAndSummarize(
+                session, configurations, counting: counting, syscallTable: syscalls.syscallTable, quiet: quiet,
+                header: "run \(session.runID) on \(machine.host): \(machine.cpuModel), \(machine.cores) cores, \(machine.kernel)",
+                label: { c in "\(c.mode.rawValue) \(c.gil.rawValue) cpus=\(c.cpus)" })
             outputOptions.printAppended(session)
-            for warning in session.warnings { printError("gilbench: warning: \(warning)") }
-            printSpreadWarnings(session.rows)
         }
     }
 }

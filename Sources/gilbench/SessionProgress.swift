@@ -17,12 +17,13 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
-/// Runs `configurations` in `session` with `counting`'s measurements, showing progress on stderr when it
-/// is a terminal; on failure prints the table of what was measured before rethrowing. Shared by `run`
-/// and `sweep`.
-func runShowingProgress(
-    _ session: Session, _ configurations: [RunConfiguration], counting: SyscallCounting, quiet: Bool,
-    label: (RunConfiguration) -> String
+/// Measures `configurations` in `session` with `counting`'s measurements, showing progress on stderr
+/// when it is a terminal, then prints `header`, the summaries (``Session/summaries(of:syscallTable:)``)
+/// and one warning line per warning of the run. On failure prints the table of what was measured
+/// before rethrowing. Shared by `run` and `sweep`.
+func measureAndSummarize(
+    _ session: Session, _ configurations: [RunConfiguration], counting: SyscallCounting, syscallTable: Bool, quiet: Bool,
+    header: String, label: (RunConfiguration) -> String
 ) throws(GilBenchError) {
     let showProgress = !quiet && FileHandleOutput.stderrIsTerminal
     do {
@@ -35,4 +36,8 @@ func runShowingProgress(
         throw error
     }
     if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
+    print(header)
+    print(session.summaries(of: configurations, syscallTable: syscallTable), terminator: "")
+    for warning in session.warnings { printError("gilbench: warning: \(warning)") }
+    printSpreadWarnings(session.rows)
 }

@@ -48,11 +48,12 @@ struct Sweep: ParsableCommand {
             let writer = try CSVWriter(path: output)
             let session = Session(writer: writer)
             retry.apply(to: session)
-            try runShowingProgress(session, configurations, counting: counting, quiet: quiet) { c in "\(c.sweepParameter?.column.rawValue ?? "") \(c.mode.rawValue) \(c.gil.rawValue)" }
-            print("sweep \(session.runID) of \(parameter.rawValue) over \(values.joined().joined(separator: ",")) on \(session.machine.host): \(session.machine.cpuModel), \(session.machine.cores) cores")
-            print(session.summaries(of: configurations, syscallTable: syscalls.syscallTable), terminator: "")
+            let machine = session.machine
+            try measureAndSummarize(
+                session, configurations, counting: counting, syscallTable: syscalls.syscallTable, quiet: quiet,
+                header: "sweep \(session.runID) of \(parameter.rawValue) over \(values.joined().joined(separator: ",")) on \(machine.host): \(machine.cpuModel), \(machine.cores) cores",
+                label: { c in "\(c.sweepParameter?.column.rawValue ?? "") \(c.mode.rawValue) \(c.gil.rawValue)" })
             print("\(session.rows.count) rows appended to \(output)")
-            printSpreadWarnings(session.rows)
         }
     }
 }

@@ -27,7 +27,7 @@ public struct InterpreterComparison {
         public var warmup: Int?
         /// Whether the simulator's twins run beside the interpreter's programs.
         public var simulator = true
-        /// Whether the interpreter's GIL calls are counted with uprobes (``PythonBench/countsGIL``).
+        /// Whether the interpreter's GIL calls are counted with uprobes (`PythonBench.countsGIL`).
         public var countsGIL = false
         /// The experiment label of the interpreter's rows and of the simulator's; nil: the catalogue's.
         public var experimentLabels: (real: String, simulator: String)?
@@ -71,7 +71,7 @@ public struct InterpreterComparison {
         self.counting = counting
     }
 
-    /// Resolves `selection` (``InterpreterDiscovery/resolve(_:environment:)``) and measures each
+    /// Resolves `selection` (`InterpreterDiscovery.resolve`) and measures each
     /// interpreter it takes, in `session`, one after another. An interpreter that cannot be measured
     /// gives its reason in its ``RealInterpreterComparison``; the others still run.
     /// - Returns: what discovery decided, and one comparison per interpreter taken.
@@ -187,8 +187,10 @@ extension InterpreterComparison {
     /// The tables `gilbench python` prints after the table of medians, from every row of its run: the
     /// simulator's error per ratio against each interpreter, the GIL's traffic per countdown iteration,
     /// and the slides' claims on both; each only when the rows hold it. Empty without simulator twins.
-    /// - Parameter countsGIL: whether the interpreters' GIL calls were counted (their wall times then
-    ///   carry a uprobe trap per call, which the fidelity table says).
+    /// - Parameters:
+    ///   - rows: every row of the run, the interpreters' and the simulator's.
+    ///   - countsGIL: whether the interpreters' GIL calls were counted (their wall times then carry a
+    ///     uprobe trap per call, which the fidelity table says).
     public static func fidelityTables(_ rows: [ResultRow], countsGIL: Bool) -> String {
         var text = ""
         let fidelity = Fidelity(rows: rows)

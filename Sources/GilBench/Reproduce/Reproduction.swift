@@ -51,6 +51,12 @@ public final class Reproduction {
         public var done: Int
         public var total: Int
         public var elapsedSeconds: Double
+
+        /// `[2/9] countdown: measurement 3 of 20, 7 experiments left, 12 s elapsed`.
+        public var line: String {
+            "[\(experimentIndex + 1)/\(experimentCount)] \(experiment): measurement \(done + 1) of \(total), "
+                + "\(experimentCount - experimentIndex - 1) experiments left, \(Int(elapsedSeconds)) s elapsed"
+        }
     }
 
     /// What a run produced.
