@@ -69,17 +69,24 @@ public struct TwinMeasurement: Sendable, Equatable, Decodable {
             let last = lines.last.map(String.init) ?? "(nothing)"
             throw GilBenchError(.runFailed, "\(name) did not print a result (its last line: \(last.prefix(160)))")
         }
-        let json = line.dropFirst(prefix.count)
+        func malformed(_ problem: String) -> GilBenchError {
+            GilBenchError(.runFailed, "\(name): printed a malformed result (\(problem)): \(line.prefix(160))")
+        }
+        let json = Data(line.dropFirst(prefix.count).utf8)
+        // JSONDecoder says "not valid JSON" also of a number that does not fit its field (2.5 for an
+        // Int): JSONSerialization tells the two apart.
+        guard let object = try? JSONSerialization.jsonObject(with: json) else { throw malformed("not JSON") }
+        guard object is [String: Any] else { throw malformed("not a JSON object") }
         do {
-            return try JSONDecoder().decode(TwinMeasurement.self, from: Data(json.utf8))
+            return try JSONDecoder().decode(TwinMeasurement.self, from: json)
         } catch let error as DecodingError {
-            throw GilBenchError(.runFailed, "\(name): printed a malformed result (\(problem(error))): \(line.prefix(160))")
+            throw malformed(problem(error))
         } catch {
-            throw GilBenchError(.runFailed, "\(name): printed a malformed result (\(error)): \(line.prefix(160))")
+            throw malformed("\(error)")
         }
     }
 
-    /// What is wrong, in a few words: `no region_s`, `region_s is not a number`, `not a JSON object`.
+    /// What is wrong with a JSON object, in a few words: `no region_s`, `region_s is not a number`.
     private static func problem(_ error: DecodingError) -> String {
         func field(_ path: [any CodingKey]) -> String { path.map(\.stringValue).joined(separator: ".") }
         switch error {
@@ -87,9 +94,9 @@ public struct TwinMeasurement: Sendable, Equatable, Decodable {
         case .valueNotFound(_, let context): return "\(field(context.codingPath)) is null"
         case .typeMismatch(let type, let context):
             let expected = type == Double.self ? "a number" : type == Int.self ? "a whole number" : type == String.self ? "a string" : "\(type)"
-            return context.codingPath.isEmpty ? "not a JSON object" : "\(field(context.codingPath)) is not \(expected)"
+            return "\(field(context.codingPath)) is not \(expected)"
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not JSON" : "\(field(context.codingPath)) is not valid"
+            return context.codingPath.isEmpty ? "a value does not fit its field" : "\(field(context.codingPath)) is not valid"
         @unknown default:
             return "undecodable"
         }
