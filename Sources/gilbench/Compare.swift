@@ -4,6 +4,11 @@ import GilBench
 extension Comparison.Format: ExpressibleByArgument {}
 extension Column: ExpressibleByArgument {}
 
+/// A metric on the command line is its name: `wall_s`, `threads/sequential`, `1cpu/2cpus`.
+extension ComparedMetric: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
+
 /// `gilbench compare BASELINE.csv CURRENT.csv`: a thin layer over ``Comparison``.
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,9 +43,8 @@ struct Compare: ParsableCommand {
 
     @Option(
         commaSeparated: "metrics", help: "Metrics to compare (comma-separated or repeated); default: all on both sides.",
-        accepting: { ComparedMetric.isKnown($0) },
         unknown: { "--metrics names unknown metric '\($0)'; use measurement columns such as wall_s or ratios such as threads/sequential" })
-    var metrics: [[String]] = []
+    var metrics: [[ComparedMetric]] = []
 
     @Option(
         commaSeparated: "ignore",
@@ -51,9 +55,9 @@ struct Compare: ParsableCommand {
         unknown: { "--ignore takes configuration columns (\(Column.configuration.map(\.rawValue).joined(separator: ", "))); not '\($0)'" })
     var ignore: [[Column]] = []
 
-    /// `--threshold` values as fractions by metric name.
-    func parsedThresholds() throws -> [String: Double] {
-        var out: [String: Double] = [:]
+    /// `--threshold` values as fractions by metric.
+    func parsedThresholds() throws -> [ComparedMetric: Double] {
+        var out: [ComparedMetric: Double] = [:]
         for item in thresholds {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else {
@@ -63,10 +67,10 @@ struct Compare: ParsableCommand {
             guard let value = Double(text), value.isFinite, value >= 0 else {
                 throw ValidationError("--threshold \(parts[0]) needs a percentage of 0 or more, such as 10%; not '\(parts[1])'")
             }
-            guard ComparedMetric.isKnown(parts[0]) else {
+            guard let metric = ComparedMetric(name: parts[0]) else {
                 throw ValidationError("--threshold names unknown metric '\(parts[0])'")
             }
-            out[parts[0]] = value / 100
+            out[metric] = value / 100
         }
         return out
     }

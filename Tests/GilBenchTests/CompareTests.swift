@@ -143,7 +143,7 @@ struct ComparisonTests {
         let c = try compare(rows, rows)
         #expect(c.exitStatus == .success)
         #expect(c.entries.allSatisfy { $0.relativeChange == 0 && $0.decision == .unchanged })
-        #expect(c.entries.contains { $0.metric == "threads/sequential" })
+        #expect(c.entries.contains { $0.metric == .ratio(.overSequential(.threads)) })
     }
 
     @Test("Slower threads: wall_s and threads/sequential regress; the sequential run does not")
@@ -152,10 +152,10 @@ struct ComparisonTests {
         let slow = countdownRows(sequential: [1.0, 1.05, 0.95, 1.0, 1.1], threads: [3.0, 3.1, 2.9, 3.2, 3.0])
         let c = try compare(base, slow)
         #expect(c.exitStatus == .regression)
-        #expect(Set(c.regressions.map(\.metric)) == ["wall_s", "threads/sequential"])
+        #expect(Set(c.regressions.map(\.metric)) == [.column(.wallSeconds), .ratio(.overSequential(.threads))])
         #expect(c.regressions.allSatisfy { $0.configuration.contains("threads") && $0.pValue != nil })
         // Each change has current/baseline with its bootstrap interval: threads' wall went from 2.0 to 3.0.
-        let wall = try #require(c.regressions.first { $0.metric == "wall_s" }?.currentOverBaseline)
+        let wall = try #require(c.regressions.first { $0.metric == .column(.wallSeconds) }?.currentOverBaseline)
         #expect(wall.value == 1.5)
         let interval = try #require(wall.interval)
         #expect(interval.low > 1.3 && interval.high < 1.7 && interval.low <= 1.5 && interval.high >= 1.5)
@@ -165,14 +165,14 @@ struct ComparisonTests {
         // Reversed, the same change is an improvement.
         let back = try compare(slow, base)
         #expect(back.exitStatus == .success)
-        #expect(Set(back.improvements.map(\.metric)) == ["wall_s", "threads/sequential"])
+        #expect(Set(back.improvements.map(\.metric)) == [.column(.wallSeconds), .ratio(.overSequential(.threads))])
     }
 
     @Test("Beyond the threshold but not significant: no regression")
     func notSignificant() throws {
         let base = countdownRows(sequential: [1, 1, 1, 1, 1], threads: [2.0, 1.0, 3.0, 2.0, 2.5])
         let cur = countdownRows(sequential: [1, 1, 1, 1, 1], threads: [2.6, 1.2, 3.1, 2.2, 3.0])
-        let c = try compare(base, cur, .init(metrics: ["wall_s"]))
+        let c = try compare(base, cur, .init(metrics: [.column(.wallSeconds)]))
         let entry = try #require(c.entries.first { $0.configuration.contains("threads") })
         #expect(entry.relativeChange > 0.10)
         #expect(entry.decision == .notSignificant)
@@ -191,11 +191,11 @@ struct ComparisonTests {
     func options() throws {
         let base = countdownRows(sequential: [1, 1, 1, 1, 1], threads: [2.0, 2.1, 1.9, 2.0, 2.0])
         let cur = countdownRows(sequential: [1, 1, 1, 1, 1], threads: [2.3, 2.4, 2.2, 2.3, 2.3], extra: [.ticks: "8000"])
-        let loose = try compare(base, cur, .init(thresholds: ["wall_s": 0.5, "threads/sequential": 0.5]))
+        let loose = try compare(base, cur, .init(thresholds: [.column(.wallSeconds): 0.5, .ratio(.overSequential(.threads)): 0.5]))
         #expect(loose.exitStatus == .success)
-        #expect(loose.entries.contains { $0.metric == "ticks" && $0.decision == .changed })
-        let only = try compare(base, cur, .init(metrics: ["threads/sequential"]))
-        #expect(only.entries.map(\.metric) == ["threads/sequential"])
+        #expect(loose.entries.contains { $0.metric == .column(.ticks) && $0.decision == .changed })
+        let only = try compare(base, cur, .init(metrics: [.ratio(.overSequential(.threads))]))
+        #expect(only.entries.map(\.metric) == [.ratio(.overSequential(.threads))])
         #expect(only.exitStatus == .regression)
     }
 
@@ -235,7 +235,8 @@ struct RatioPairTests {
         rows += countdownRows(sequential: [1], threads: [1.5], extra: [.cpus: "1"])
         let file = try ResultFile(path: "a.csv", text: resultText(rows))
         let summary = Summary(rows: file.results)
-        #expect(summary.ratioPairs.map(\.name) == ["threads/sequential", "threads/sequential", "1 cpu/2 cpus"])
+        #expect(summary.ratioPairs.map(\.kind) == [.overSequential(.threads), .overSequential(.threads), .oneCPUOver(cpus: 2)])
+        #expect(summary.ratios.map(\.name) == ["threads/sequential", "threads/sequential", "1 cpu/2 cpus"])
         #expect(summary.ratios.map(\.value) == [2, 1.5, 0.75])
     }
 }

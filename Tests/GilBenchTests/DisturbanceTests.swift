@@ -228,9 +228,9 @@ struct DisturbanceColumnTests {
         current.measurements.disturbed = 0
         let now = try ResultFile(path: "new.csv", text: Column.header + "\n" + current.record.line + "\n")
         let comparison = try Comparison(baseline: old, current: now)
-        #expect(!comparison.entries.contains { ["steal_s", "foreign_cpu_s", "disturbed", "attempts"].contains($0.metric) })
-        #expect(comparison.entries.contains { $0.metric == "wall_s" })
+        #expect(!comparison.entries.contains { [Column.stealSeconds, .foreignCPUSeconds, .disturbed, .attempts].map(ComparedMetric.column).contains($0.metric) })
+        #expect(comparison.entries.contains { $0.metric == .column(.wallSeconds) })
         #expect(comparison.repetitionWarnings(baseline: "old.csv", current: "new.csv").count == 2)
-        #expect(!ComparedMetric.isKnown("attempts") && ComparedMetric.isKnown("wall_s"))
+        #expect(ComparedMetric(name: "attempts") == nil && ComparedMetric(name: "wall_s") == .column(.wallSeconds))
     }
 }

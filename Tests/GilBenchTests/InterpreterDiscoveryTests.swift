@@ -18,12 +18,12 @@ private struct FakeMachine {
         try script("pyenv/versions/3.12.0/bin/python3.12", impl: "cpython", version: "3.12.0")
         // A symlink to a file already found is not identified twice.
         try FileManager.default.createSymbolicLink(atPath: root + "/pyenv/versions/3.12.0/bin/python", withDestinationPath: "python3.12")
-        try script("pyenv/versions/pypy3.9-7.3.15/bin/pypy3", impl: "pypy", version: "3.9.18", extra: " pypy_version=7.3.15")
+        try script("pyenv/versions/pypy3.9-7.3.15/bin/pypy3", impl: "pypy", version: "3.9.18", extra: #", "pypy_version": "7.3.15""#)
         try write("pyenv/versions/broken/bin/python", "#!/bin/sh\necho 'Segmentation fault'\n")
     }
 
     func script(_ path: String, impl: String, version: String, extra: String = "") throws {
-        try write(path, "#!/bin/sh\necho 'GILBENCH-RESULT impl=\(impl) version=\(version) region_s=0\(extra)'\n")
+        try write(path, #"#!/bin/sh\#necho 'GILBENCH-RESULT {"impl": "\#(impl)", "region_s": 0, "version": "\#(version)"\#(extra)}'\#n"#)
     }
 
     func write(_ path: String, _ text: String) throws {

@@ -4,27 +4,33 @@ import Testing
 
 @Suite("Real interpreters")
 struct PythonTests {
-    @Test("A result line is parsed into its fields")
-    func parsesResult() throws {
-        let fields = try PythonInterpreter.resultFields(
-            from: "noise\nGILBENCH-RESULT impl=cpython version=3.11.7 region_s=1.5 race_final_x=-3\n", interpreter: "python3")
-        #expect(fields["impl"] == "cpython")
-        #expect(fields["race_final_x"] == "-3")
+    @Test("A result line is decoded once into a typed measurement")
+    func decodesResult() throws {
+        let result = try TwinMeasurement.decode(
+            from: #"noise\#nGILBENCH-RESULT {"impl": "cpython", "latency_us": 12.5, "race_final_x": -3, "region_s": 1.5, "version": "3.11.7"}\#n"#,
+            interpreter: "python3")
+        #expect(result.implementation == "cpython" && result.version == "3.11.7" && result.regionSeconds == 1.5)
+        #expect(result.raceFinalX == -3 && result.latencyMicroseconds == 12.5)
+        #expect(result.pypyVersion == nil && result.files == nil && result.messagesPerSecond == nil)
     }
 
-    @Test("Garbage, a missing field or a non-number gets one line naming the interpreter", arguments: [
-        ("Traceback (most recent call last):\nSyntaxError: invalid syntax", "did not print a result (its last line: SyntaxError: invalid syntax)"),
-        ("GILBENCH-RESULT impl=cpython version=3.11.7", "without region_s"),
-        ("GILBENCH-RESULT impl=cpython version=3 region_s=fast", "region_s is not a number"),
-        ("GILBENCH-RESULT impl", "garbled result"),
-        ("", "its last line: (nothing)"),
+    @Test("Garbage, a missing field or a non-number gets one line naming the interpreter and what it printed", arguments: [
+        ("Traceback (most recent call last):\nSyntaxError: invalid syntax", "py did not print a result (its last line: SyntaxError: invalid syntax)"),
+        (#"GILBENCH-RESULT {"impl": "cpython", "version": "3.11.7"}"#,
+         #"py: printed a malformed result (no region_s): GILBENCH-RESULT {"impl": "cpython", "version": "3.11.7"}"#),
+        (#"GILBENCH-RESULT {"impl": "cpython", "region_s": "fast", "version": "3"}"#, "py: printed a malformed result (region_s is not a number)"),
+        (#"GILBENCH-RESULT {"impl": "cpython", "region_s": 1, "version": "3", "files": 2.5}"#, "(a value does not fit its field)"),
+        (#"GILBENCH-RESULT {"impl": "cpython", "region_s": 1, "version": 3}"#, "(version is not a string)"),
+        ("GILBENCH-RESULT impl=cpython version=3.11.7 region_s=1.5", "py: printed a malformed result (not JSON): GILBENCH-RESULT impl=cpython"),
+        ("GILBENCH-RESULT [1, 2]", "py: printed a malformed result (not a JSON object)"),
+        ("", "py did not print a result (its last line: (nothing))"),
     ])
     func refusesGarbage(output: String, fragment: String) throws {
         let error = try #require(throws: GilBenchError.self, "accepted \(output)") {
-            try PythonInterpreter.resultFields(from: output, interpreter: "py")
+            try TwinMeasurement.decode(from: output, interpreter: "py")
         }
         #expect(error.code == .runFailed)
-        #expect(error.message.hasPrefix("py "), "\(error.message)")
+        #expect(error.message.hasPrefix("py"), "\(error.message)")
         #expect(error.message.contains(fragment), "\(error.message)")
     }
 

@@ -146,6 +146,7 @@ struct TwinFinderTests {
             Self.row(.sequential, wall: 1.1),
         ]
         let summary = Summary(rows: rows)
+        #expect(summary.ratioPairs.map(\.kind) == [.overSequential(.threads), .overSequential(.threads), .oneCPUOver(cpus: 2)])
         #expect(summary.ratioPairs.map(\.name) == ["threads/sequential", "threads/sequential", "1 cpu/2 cpus"])
         #expect(summary.ratios.map(\.value) == [2, 2.2 / 1.1, 0.75])
         let syscalls = SyscallReport.render(rows)
@@ -164,7 +165,7 @@ struct TwinFinderTests {
         #expect(speedups.map(\.speedup) == [0.5, 1.1 / 2.2])
         // A process run's sequential twin ignores the process count.
         let processes = Summary(rows: [Self.row(.sequential, wall: 1), Self.row(.processes, wall: 0.5, processes: 2)])
-        #expect(processes.ratioPairs.map(\.name) == ["processes/sequential"])
+        #expect(processes.ratioPairs.map(\.kind) == [.overSequential(.processes)])
     }
 
     @Test("A sequential run on a worker thread pairs with the run on the main thread and with the threaded run")
@@ -174,8 +175,11 @@ struct TwinFinderTests {
         let summary = Summary(rows: [Self.row(.sequential, wall: 1), worker, Self.row(.threads, wall: 1.8), Self.row(.threads, cpus: 1, wall: 1.2)])
         // The worker run is a configuration of its own, and not the threaded run's sequential twin.
         #expect(summary.groups.count == 4)
+        #expect(summary.ratioPairs.map(\.kind) == [
+            .overSequential(.threads), .oneCPUOver(cpus: 2), .workerOverMainThread, .threadsOverWorkerThread,
+        ])
         #expect(summary.ratioPairs.map(\.name) == [
-            "threads/sequential", "1 cpu/2 cpus", Summary.workerOverMainRatio, Summary.threadsOverWorkerRatio,
+            "threads/sequential", "1 cpu/2 cpus", "worker thread/main thread", "threads/sequential on a worker thread",
         ])
         #expect(summary.ratios.map(\.value) == [1.8, 1.2 / 1.8, 0.9, 2])
         // The column is empty on the main thread (as in files written before it) and says `worker` otherwise.
@@ -205,6 +209,7 @@ struct TwinFinderTests {
             return r
         }
         let summary = Summary(rows: [swept(10, wall: 3), swept(100, wall: 1), swept(1000, wall: 0.5), switched(0.5, wall: 1.1), switched(5, wall: 1)])
+        #expect(summary.ratioPairs.map(\.kind) == [.checkInterval(10), .checkInterval(1000), .switchInterval(milliseconds: 0.5)])
         #expect(summary.ratioPairs.map(\.name) == ["check interval 10/100", "check interval 1000/100", "switch interval 0.5/5 ms"])
         #expect(summary.ratios.map(\.value) == [3, 0.5, 1.1])
         // Without the default interval in the sweep there is nothing to divide by.
@@ -216,7 +221,7 @@ struct TwinFinderTests {
             swept(10, wall: 2.2, experiment: "python-sim"), swept(100, wall: 1, experiment: "python-sim"),
         ])
         let entry = try #require(fidelity.entries.first)
-        #expect(fidelity.entries.count == 1 && entry.ratio == "check interval 10/100")
+        #expect(fidelity.entries.count == 1 && entry.ratio == .checkInterval(10) && entry.label == "check interval 10/100")
         #expect(abs(entry.error - 0.1) < 1e-9)
     }
 
@@ -268,14 +273,15 @@ struct TwinFinderTests {
         let fidelity = Fidelity(rows: rows)
         #expect(fidelity.entries.count == 1)
         let entry = try #require(fidelity.entries.first)
-        #expect(entry.ratio == "threads/sequential" && entry.engine == "cpython-3.11.7" && entry.design == "interval")
+        #expect(entry.ratio == .overSequential(.threads) && entry.workload == .countdown && entry.design == .interval)
+        #expect(entry.engine == .interpreter(name: "cpython-3.11.7", gil: .interval))
         #expect(abs(entry.real - 1.2) < 1e-12 && abs(entry.simulated - 1.3) < 1e-12)
         // 1.3 against 1.2 is +8.3%: within the 10% target, so no ratio is named as missed.
         #expect(fidelity.missed.isEmpty && fidelity.missedLine.isEmpty)
         var worse = fidelity
         worse.entries[0].simulated = 1.5
         #expect(worse.missedLine.hasPrefix("beyond the ±10% target: threads/sequential on cpython-3.11.7 (+25.0%)."))
-        #expect(worse.markdown(slides: [:]).contains("\nBeyond the ±10% target: threads/sequential on cpython-3.11.7 (+25.0%)."))
+        #expect(worse.markdown(figure2009: { _ in nil }).contains("\nBeyond the ±10% target: threads/sequential on cpython-3.11.7 (+25.0%)."))
         // Without a simulator run of its design there is nothing to compare.
         #expect(Fidelity(rows: Array(rows.prefix(2)) + rows.suffix(2)).entries.isEmpty)
     }

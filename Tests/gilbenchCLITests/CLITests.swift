@@ -152,8 +152,8 @@ struct PythonCommandTests {
         ])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("simulator against the real interpreter"))
-        for ratio in [Summary.workerOverMainRatio, Summary.threadsOverWorkerRatio] {
-            #expect(run.stdout.contains(ratio), "\(ratio)")
+        for ratio in [RatioKind.workerOverMainThread, .threadsOverWorkerThread] {
+            #expect(run.stdout.contains(ratio.name), "\(ratio)")
         }
         let rows = try ResultFile(path: csv).results
         #expect(rows.contains { $0.key.sequentialThread == .worker && $0.key.engine != .simulator })

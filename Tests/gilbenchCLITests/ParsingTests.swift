@@ -201,9 +201,9 @@ struct ParsingTests {
             as: Compare.self)
         #expect(compare.baseline == "base.csv" && compare.current == "current.csv")
         #expect(compare.format == .json && compare.alpha == 0.01)
-        #expect(Array(compare.metrics.joined()) == ["wall_s", "threads/sequential"])
+        #expect(Array(compare.metrics.joined()) == [.column(.wallSeconds), .ratio(.overSequential(.threads))])
         #expect(Array(compare.ignore.joined()) == [.checkInterval, .gil])
-        #expect(try compare.parsedThresholds() == ["wall_s": 0.15, "ticks": 0.05])
+        #expect(try compare.parsedThresholds() == [.column(.wallSeconds): 0.15, .column(.ticks): 0.05])
         let defaults = try parse(["compare", "a.csv", "b.csv"], as: Compare.self)
         #expect(defaults.format == .text && defaults.metrics.isEmpty && defaults.ignore.isEmpty && defaults.thresholds.isEmpty)
     }

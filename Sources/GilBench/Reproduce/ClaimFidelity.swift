@@ -15,8 +15,10 @@ public struct ClaimFidelity: Sendable {
         public var slide: String
         public var claim: String
         public var criterion: Criterion
-        public var engine: String
-        public var design: String
+        /// The real interpreter.
+        public var engine: Engine
+        /// The simulated GIL design its claims are compared with: the one it has.
+        public var design: GILDesign
         public var real: Finding
         public var simulated: Finding
         /// (simulated - real) / real on the criterion's ratio; nil when either is missing or real is 0.
@@ -49,9 +51,9 @@ public struct ClaimFidelity: Sendable {
     public init(rows: [ResultRow]) {
         var out: [Entry] = []
         let real = rows.filter { $0.key.engine != .simulator }
-        let engines = real.compactMap { $0.key[cell: .engine] }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let engines = real.compactMap(\.key.engine).reduce(into: [Engine]()) { if !$0.contains($1) { $0.append($1) } }
         for engine in engines {
-            let mine = real.filter { $0.key[cell: .engine] == engine }
+            let mine = real.filter { $0.key.engine == engine }
             guard let design = mine.first?.gil else { continue }
             let twins = rows.filter { $0.key.engine == .simulator && $0.gil == design }
             func relabelled(_ rows: [ResultRow]) -> [ResultRow] {
@@ -68,7 +70,7 @@ public struct ClaimFidelity: Sendable {
                 let realFindings = experiment.findings(realRows), simulatedFindings = experiment.findings(simulatedRows)
                 for (r, s) in zip(realFindings, simulatedFindings) where r.observation?.ratio != nil {
                     out.append(Entry(
-                        slide: r.claim.slide, claim: r.claim.claim, criterion: r.claim.criterion, engine: engine, design: design.rawValue,
+                        slide: r.claim.slide, claim: r.claim.claim, criterion: r.claim.criterion, engine: engine, design: design,
                         real: r, simulated: s))
                 }
             }
@@ -84,7 +86,7 @@ public struct ClaimFidelity: Sendable {
         var rows = [["slide", "claim", "engine", "real", "simulator", "design", "error"]]
         for e in entries {
             rows.append([
-                e.slide, e.criterion.ratio, e.engine, e.real.verdict.shortText, e.simulated.verdict.shortText, e.design, ClaimFidelity.percent(e.error),
+                e.slide, e.criterion.ratio, e.engine.name, e.real.verdict.shortText, e.simulated.verdict.shortText, e.design.rawValue, ClaimFidelity.percent(e.error),
             ])
         }
         return Summary.align(rows)
@@ -99,7 +101,7 @@ public struct ClaimFidelity: Sendable {
             ((f.observation?.figure ?? "—") + "; " + f.verdict.text(f.claim.criterion)).replacingOccurrences(of: "|", with: "\\|")
         }
         for e in entries {
-            md += "| \(e.slide) | \(e.claim) (\(e.engine)) | \(cell(e.real)) | \(cell(e.simulated)) (`\(e.design)`) | \(ClaimFidelity.percent(e.error)) |\n"
+            md += "| \(e.slide) | \(e.claim) (\(e.engine.name)) | \(cell(e.real)) | \(cell(e.simulated)) (`\(e.design.rawValue)`) | \(ClaimFidelity.percent(e.error)) |\n"
         }
         return md
     }

@@ -161,7 +161,7 @@ public struct ReproductionReport {
             md += "(simulator − real) / real on each ratio of wall times, taken pair by pair (the median of the ratios of repetitions measured next to each other).\n\n"
             md += measured.fidelity.entries.isEmpty
                 ? "No ratio could be compared (gilbench has no model of this interpreter's GIL).\n"
-                : measured.fidelity.markdown(slides: ReproductionReport.slideRatios)
+                : measured.fidelity.markdown(figure2009: SlideReference.ratio)
             if !measured.claims.entries.isEmpty {
                 md += "\nThe slides' claims decided on its rows and on the simulator's twins, by the same criteria as above:\n\n"
                 md += measured.claims.markdown()
@@ -175,15 +175,6 @@ public struct ReproductionReport {
         }
         return md + "\n"
     }
-
-    /// The slides' ratios that the real interpreter's section compares: slide 80 and 133.
-    static let slideRatios: [String: Double] = {
-        typealias Key = SlideReference.Key
-        guard let sequential = SlideReference.value(Key(80, "sequential")), let threads = SlideReference.value(Key(80, "threads")),
-              let oneCPU = SlideReference.value(Key(80, "threads-1cpu")), let processes = SlideReference.value(Key(133, "processes"))
-        else { return [:] }
-        return ["threads/sequential": threads / sequential, "1 cpu/2 cpus": oneCPU / threads, "processes/sequential": processes / sequential]
-    }()
 
     func row(_ f: Finding) -> String {
         let here = f.observation?.figure ?? "—"

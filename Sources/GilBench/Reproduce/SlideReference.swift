@@ -108,4 +108,20 @@ slide,experiment,figure,value,unit,setting
 
     /// The figure's value as a number, when it is one (`24.6`; not `100s`).
     public static func value(_ key: Key) -> Double? { row(key).flatMap { Double($0.value) } }
+
+    /// The 2009 figure of a ratio of the countdown's wall times, from slides 80 and 133:
+    /// threads/sequential (45.5 s / 24.6 s), 1 cpu/2 cpus (38.0 s / 45.5 s) and processes/sequential
+    /// (12.5 s / 24.6 s); nil for the ratios the slides give no figure for.
+    public static func ratio(_ kind: RatioKind) -> Double? {
+        func over(_ a: Key, _ b: Key) -> Double? {
+            guard let a = value(a), let b = value(b) else { return nil }
+            return a / b
+        }
+        switch kind {
+        case .overSequential(.threads): return over(Key(80, "threads"), Key(80, "sequential"))
+        case .oneCPUOver(cpus: 2): return over(Key(80, "threads-1cpu"), Key(80, "threads"))
+        case .overSequential(.processes): return over(Key(133, "processes"), Key(80, "sequential"))
+        default: return nil
+        }
+    }
 }

@@ -13,35 +13,53 @@ public enum Direction: String, Sendable, Codable {
 }
 
 /// A metric `gilbench compare` compares: a measurement column, or a ratio of two configurations'
-/// wall times.
-public struct ComparedMetric: Sendable, Hashable, Codable {
+/// wall times. It keys `--threshold`'s thresholds (``Comparison/Options/thresholds``), as
+/// ordo-one/benchmark's `BenchmarkMetric` keys its thresholds.
+public enum ComparedMetric: Sendable, Hashable {
+    /// A measurement column: `wall_s`, `syscalls_futex`, ...
+    case column(Column)
+    /// A ratio of two configurations' wall times: `threads/sequential`, `1cpu/2cpus`, ...
+    case ratio(RatioKind)
+
+    /// The metric named `name` as `--metrics` and `--threshold` take it and `compare` prints it: a
+    /// measurement column (`wall_s`; not a disturbance column) or a ratio's compact name
+    /// (``RatioKind/compactName``: `threads/sequential`, `1cpu/2cpus`); nil for any other name.
+    public init?(name: String) {
+        if let column = Column(rawValue: name) {
+            guard column.isMeasurement && !Column.disturbance.contains(column) else { return nil }
+            self = .column(column)
+        } else if let kind = RatioKind(compactName: name) {
+            self = .ratio(kind)
+        } else {
+            return nil
+        }
+    }
+
     /// The column name (`wall_s`), or the ratio's name without spaces (`threads/sequential`, `1cpu/2cpus`).
-    public var name: String
-    public var direction: Direction
+    public var name: String {
+        switch self {
+        case .column(let column): column.rawValue
+        case .ratio(let kind): kind.compactName
+        }
+    }
+
+    public var direction: Direction {
+        switch self {
+        case .column(let column): ComparedMetric.defaults(column).0
+        case .ratio(let kind): kind.direction
+        }
+    }
+
     /// The default relative threshold: a change smaller than this is "unchanged".
-    public var defaultThreshold: Double
-
-    /// The metric of a measurement column.
-    public init(column: Column) {
-        name = column.rawValue
-        (direction, defaultThreshold) = ComparedMetric.defaults(column)
+    public var defaultThreshold: Double {
+        switch self {
+        case .column(let column): ComparedMetric.defaults(column).1
+        case .ratio(let kind): kind.defaultThreshold
+        }
     }
 
-    /// The metric of a ratio pair named `pairName` (`threads/sequential`, `1 cpu/2 cpus`).
-    public init(ratio pairName: String) {
-        name = pairName.replacingOccurrences(of: " ", with: "")
-        // 1 cpu / N cpus: higher means the extra CPUs hurt less (Beazley's slide 29: they hurt).
-        direction = name.hasPrefix("1cpu/") ? .higherIsBetter : .lowerIsBetter
-        defaultThreshold = 0.10
-    }
-
-    public var isRatio: Bool { name.contains("/") }
-
-    /// Whether `name` can name a metric: a measurement column or a ratio.
-    public static func isKnown(_ name: String) -> Bool {
-        if let column = Column(rawValue: name) { return column.isMeasurement && !Column.disturbance.contains(column) }
-        if name.hasSuffix("/sequential") && !name.hasPrefix("/") { return true }
-        if name.hasPrefix("1cpu/"), name.hasSuffix("cpus"), Int(name.dropFirst(5).dropLast(4)) != nil { return true }
+    public var isRatio: Bool {
+        if case .ratio = self { return true }
         return false
     }
 
@@ -70,5 +88,26 @@ public struct ComparedMetric: Sendable, Hashable, Codable {
         default:
             return (.informational, 0)
         }
+    }
+}
+
+extension ComparedMetric: CustomStringConvertible {
+    public var description: String { name }
+}
+
+/// A metric is written as its name (`"wall_s"`, `"threads/sequential"`): the JSON of `gilbench compare`.
+extension ComparedMetric: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let metric = ComparedMetric(name: name) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown metric '\(name)'")
+        }
+        self = metric
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
     }
 }

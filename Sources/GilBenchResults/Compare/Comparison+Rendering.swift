@@ -32,7 +32,7 @@ extension Comparison {
             let better = improvements.count
             return "no regression (\(entries.count) metrics compared\(better > 0 ? ", \(better) improved" : ""))"
         }
-        let names = regressions.map { "\($0.metric) (\($0.configuration))" }
+        let names = regressions.map { "\($0.metric.name) (\($0.configuration))" }
         return "\(regressions.count) regression\(regressions.count == 1 ? "" : "s"): \(names.joined(separator: ", "))"
     }
 
@@ -42,7 +42,7 @@ extension Comparison {
         if !onlyInBaseline.isEmpty { out.append("only in the baseline, not compared: \(onlyInBaseline.joined(separator: "; "))") }
         if !onlyInCurrent.isEmpty { out.append("only in the current run, not compared: \(onlyInCurrent.joined(separator: "; "))") }
         if !thresholdOnly.isEmpty {
-            out.append("decided by threshold alone (too few repetitions for the U test to reach alpha \(Comparison.number(alpha))): \(thresholdOnly.map(\.metric).joined(separator: ", "))")
+            out.append("decided by threshold alone (too few repetitions for the U test to reach alpha \(Comparison.number(alpha))): \(thresholdOnly.map(\.metric.name).joined(separator: ", "))")
         }
         return out
     }
@@ -51,7 +51,7 @@ extension Comparison {
 
     func cells(_ e: Entry) -> [String] {
         [
-            e.configuration, e.metric,
+            e.configuration, e.metric.name,
             Comparison.number(e.baselineMedian), Comparison.number(e.currentMedian),
             Comparison.percent(e.relativeChange, signed: true), e.currentOverBaseline?.text { String(format: "%.3f", $0) } ?? "-", "±" + Comparison.percent(e.threshold, signed: false),
             e.pValue.map { String(format: "%.3f", $0) } ?? "-",
@@ -92,7 +92,7 @@ extension Comparison {
         var lines = [header.joined(separator: ",")]
         for e in entries {
             let fields = [
-                e.configuration, e.metric, e.direction.rawValue, String(e.baselineCount), CSVRecord.format(e.baselineMedian),
+                e.configuration, e.metric.name, e.direction.rawValue, String(e.baselineCount), CSVRecord.format(e.baselineMedian),
                 String(e.currentCount), CSVRecord.format(e.currentMedian),
                 e.relativeChange.isFinite ? CSVRecord.format(e.relativeChange) : (e.relativeChange > 0 ? "inf" : "-inf"),
                 CSVRecord.format(e.threshold), e.pValue.map(CSVRecord.format) ?? "", e.test?.rawValue ?? "", e.decision.rawValue,

@@ -15,17 +15,17 @@ import GilBenchSystem
 public struct Comparison: Sendable {
     /// What to compare and how strictly.
     public struct Options: Sendable {
-        /// Metric names to compare; empty: every metric with values on both sides.
-        public var metrics: [String] = []
-        /// Relative thresholds by metric name (0.10 = 10%), over the defaults.
-        public var thresholds: [String: Double] = [:]
+        /// Metrics to compare; empty: every metric with values on both sides.
+        public var metrics: [ComparedMetric] = []
+        /// Relative thresholds by metric (0.10 = 10%), over the defaults (``ComparedMetric/defaultThreshold``).
+        public var thresholds: [ComparedMetric: Double] = [:]
         /// Significance level of the U test.
         public var alpha: Double = 0.05
         /// Configuration columns left out of the matching, to compare runs made with different
         /// settings (`check_interval` to compare a changed check interval with the baseline).
         public var ignoredColumns: Set<Column> = []
 
-        public init(metrics: [String] = [], thresholds: [String: Double] = [:], alpha: Double = 0.05, ignoredColumns: Set<Column> = []) {
+        public init(metrics: [ComparedMetric] = [], thresholds: [ComparedMetric: Double] = [:], alpha: Double = 0.05, ignoredColumns: Set<Column> = []) {
             self.metrics = metrics
             self.thresholds = thresholds
             self.alpha = alpha
@@ -50,7 +50,7 @@ public struct Comparison: Sendable {
     /// One metric of one configuration.
     public struct Entry: Sendable, Codable {
         public var configuration: String
-        public var metric: String
+        public var metric: ComparedMetric
         public var direction: Direction
         public var baselineCount: Int
         public var baselineMedian: Double
@@ -112,14 +112,14 @@ public struct Comparison: Sendable {
                 "\(baseline.path) and \(current.path) have no configuration in common (baseline: \(before.groups.map(\.label).joined(separator: "; ")); current: \(after.groups.map(\.label).joined(separator: "; ")))")
         }
         let wanted = Set(options.metrics)
-        func isWanted(_ name: String) -> Bool { wanted.isEmpty || wanted.contains(name) }
+        func isWanted(_ metric: ComparedMetric) -> Bool { wanted.isEmpty || wanted.contains(metric) }
 
         var entries: [Entry] = []
         func add(_ metric: ComparedMetric, _ label: String, _ x: [Double], _ y: [Double]) {
-            guard isWanted(metric.name), !x.isEmpty, !y.isEmpty else { return }
+            guard isWanted(metric), !x.isEmpty, !y.isEmpty else { return }
             entries.append(Comparison.decide(
                 metric, configuration: label, baseline: x, current: y,
-                threshold: options.thresholds[metric.name] ?? metric.defaultThreshold, alpha: options.alpha))
+                threshold: options.thresholds[metric] ?? metric.defaultThreshold, alpha: options.alpha))
         }
         for group in common {
             let other = afterByKey[group.key]!
@@ -127,20 +127,20 @@ public struct Comparison: Sendable {
                 // A column empty in some rows ("not measured") is compared only where every row has it.
                 let x = group.values(column), y = other.values(column)
                 guard x.count == group.rows.count, y.count == other.rows.count else { continue }
-                add(ComparedMetric(column: column), group.label, x, y)
+                add(.column(column), group.label, x, y)
             }
         }
         let afterPairs = Dictionary(
             after.ratioPairs.map { (RatioKey($0), $0) }, uniquingKeysWith: { a, _ in a })
         for pair in before.ratioPairs {
             guard let twin = afterPairs[RatioKey(pair)] else { continue }
-            add(ComparedMetric(ratio: pair.name), pair.numerator.label, Comparison.ratioSamples(pair), Comparison.ratioSamples(twin))
+            add(.ratio(pair.kind), pair.numerator.label, Comparison.ratioSamples(pair), Comparison.ratioSamples(twin))
         }
         guard !entries.isEmpty else {
             throw GilBenchError(
                 .badInput,
                 "\(baseline.path) and \(current.path) share configurations but no metric to compare"
-                    + (wanted.isEmpty ? "" : " among --metrics \(options.metrics.joined(separator: ","))"))
+                    + (wanted.isEmpty ? "" : " among --metrics \(options.metrics.map(\.name).joined(separator: ","))"))
         }
         self.entries = entries
     }
@@ -163,13 +163,13 @@ public struct Comparison: Sendable {
         }
     }
 
-    /// A ratio pair's identity across files: its name and both configurations.
+    /// A ratio pair's identity across files: its kind and both configurations.
     struct RatioKey: Hashable {
-        var name: String
+        var kind: RatioKind
         var numerator: ConfigurationKey
         var denominator: ConfigurationKey
         init(_ pair: Summary.RatioPair) {
-            name = pair.name
+            kind = pair.kind
             numerator = pair.numerator.key
             denominator = pair.denominator.key
         }
@@ -205,7 +205,7 @@ public struct Comparison: Sendable {
             decision = worse ? .regression : .improvement
         }
         return Entry(
-            configuration: configuration, metric: metric.name, direction: metric.direction,
+            configuration: configuration, metric: metric, direction: metric.direction,
             baselineCount: x.count, baselineMedian: b, currentCount: y.count, currentMedian: c,
             relativeChange: change, currentOverBaseline: Statistics.bootstrapRatioOfMedians(y, over: x), threshold: threshold,
             pValue: test?.p, test: test?.method, decision: decision)

@@ -22,7 +22,7 @@ public struct FidelityChart: Sendable {
     public static let band = 0.10
 
     public func render() -> SVGDocument {
-        let engines = entries.map(\.engine).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let engines = entries.map(\.engine.name).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         var frame = ChartFrame(width: 720, height: 560)
         if engines.count > 1 { frame.top = 84; frame.height += 24 }
         var svg = SVGDocument(width: frame.width, height: frame.height)
@@ -45,12 +45,12 @@ public struct FidelityChart: Sendable {
             svg.text(label, x: x.position(to) - 4, y: y.position(to * factor) - 6, size: 12, anchor: .end, fill: "#555")
         }
         for e in entries where e.real > 0 && e.simulated > 0 {
-            let color = PlotPalette.color(engines.firstIndex(of: e.engine) ?? 0)
+            let color = PlotPalette.color(engines.firstIndex(of: e.engine.name) ?? 0)
             svg.circle(
                 cx: x.position(e.real), cy: y.position(e.simulated), r: 5, fill: color, stroke: "#fff",
-                data: [("series", e.engine), ("ratio", e.label), ("x", CSVRecord.format(e.real)), ("y", CSVRecord.format(e.simulated)),
+                data: [("series", e.engine.name), ("ratio", e.label), ("x", CSVRecord.format(e.real)), ("y", CSVRecord.format(e.simulated)),
                        ("error", CSVRecord.format(e.error))],
-                title: String(format: "%@ %@: real %.3f, simulator %.3f (%@), error %+.1f%%", e.engine, e.label, e.real, e.simulated, e.design, e.error * 100))
+                title: String(format: "%@ %@: real %.3f, simulator %.3f (%@), error %+.1f%%", e.engine.name, e.label, e.real, e.simulated, e.design.rawValue, e.error * 100))
         }
         if engines.count > 1 { frame.drawLegendRow(&svg, engines.enumerated().map { ($1, PlotPalette.color($0)) }, y: 70) }
         return svg

@@ -64,10 +64,11 @@ public struct Summary {
 
     // MARK: Ratios
 
-    /// A ratio of two configurations' median wall times, named for what it shows, with the same ratio
-    /// taken pair by pair.
+    /// A ratio of two configurations' median wall times, of a kind that says what it shows, with the
+    /// same ratio taken pair by pair.
     public struct Ratio {
-        public var name: String
+        public var kind: RatioKind
+        /// The configurations' labels.
         public var numerator: String
         public var denominator: String
         /// The numerator's median wall time over the denominator's.
@@ -75,6 +76,8 @@ public struct Summary {
         /// The median of the repetitions' ratios pair by pair, with its 95% interval (``PairedRatio``);
         /// nil when no repetition of one has a twin in the other.
         public var paired: Estimate?
+        /// The kind's printed name: `threads/sequential`, `1 cpu/2 cpus`, ...
+        public var name: String { kind.name }
     }
 
     /// threaded/sequential for every threaded group with a sequential twin (same work, GIL, lock,
@@ -83,7 +86,7 @@ public struct Summary {
         ratioPairs.compactMap { pair in
             guard let value = pair.value else { return nil }
             return Ratio(
-                name: pair.name, numerator: pair.numerator.label, denominator: pair.denominator.label, value: value,
+                kind: pair.kind, numerator: pair.numerator.label, denominator: pair.denominator.label, value: value,
                 paired: pair.paired?.estimate)
         }
     }
@@ -92,10 +95,12 @@ public struct Summary {
     /// or only in CPUs (`1 cpu/N cpus`). `gilbench run` prints these ratios and `gilbench compare`
     /// compares them as metrics of their own.
     public struct RatioPair: Sendable {
-        /// `threads/sequential`, `processes/sequential`, `1 cpu/2 cpus`, ...
-        public var name: String
+        public var kind: RatioKind
         public var numerator: Group
         public var denominator: Group
+
+        /// The kind's printed name: `threads/sequential`, `processes/sequential`, `1 cpu/2 cpus`, ...
+        public var name: String { kind.name }
 
         /// The numerator's median wall time over the denominator's; nil when either is missing or the
         /// denominator is not positive.
@@ -108,67 +113,43 @@ public struct Summary {
         public var paired: PairedRatio? { PairedRatio(.wallSeconds, numerator, over: denominator) }
     }
 
-    /// The ratio of a sequential run on a started thread over the same run on the main thread
-    /// (`SequentialThread`): what the thread alone changes, with no second thread to wait for.
-    public static let workerOverMainRatio = "worker thread/main thread"
-
-    /// The threaded run over the sequential run on a started thread: the threads/sequential ratio
-    /// without what running on the main thread changes.
-    public static let threadsOverWorkerRatio = "threads/sequential on a worker thread"
-
-    /// A swept threaded run's ratio to the same run at Python's default interval (100 ticks, 5 ms):
-    /// its name, `check interval 10/100` or `switch interval 0.5/5 ms`, and the default run's key;
-    /// nil for other keys and for the default itself.
-    public static func intervalRatio(_ key: ConfigurationKey) -> (name: String, atDefault: ConfigurationKey)? {
-        let defaults = RunConfiguration()
-        var atDefault = key
-        switch key.sweepParameter {
-        case .checkInterval:
-            guard let value = key.checkInterval, value != defaults.checkInterval else { return nil }
-            atDefault.checkInterval = defaults.checkInterval
-            return ("check interval \(value)/\(defaults.checkInterval)", atDefault)
-        case .switchInterval:
-            guard let value = key.switchIntervalMs, value != defaults.switchIntervalMilliseconds else { return nil }
-            atDefault.switchIntervalMs = defaults.switchIntervalMilliseconds
-            let name = "switch interval \(DecimalText.compact(value))/\(DecimalText.compact(defaults.switchIntervalMilliseconds)) ms"
-            return (name, atDefault)
-        default:
-            return nil
-        }
+    /// The group that is `kind`'s denominator for `numerator` (``RatioKind/denominator(of:)``), if any.
+    public func denominator(_ kind: RatioKind, of numerator: Group) -> Group? {
+        twin(of: numerator.key, changing: { $0 = kind.denominator(of: $0) }, ignoring: kind.denominatorIgnores)
     }
 
     /// Every `<mode>/sequential` pair (``sequentialTwin(of:)``), then every `1 cpu/N cpus` pair of
     /// threaded groups (``moreCPUsTwins(of:)``), then the pairs with a sequential run on a worker
-    /// thread (``workerOverMainRatio``, ``threadsOverWorkerRatio``), then each swept interval over
-    /// the default one, Python's own (``intervalRatio(_:)``): 100 ticks, 5 ms.
+    /// thread (``RatioKind/workerOverMainThread``, ``RatioKind/threadsOverWorkerThread``), then each
+    /// swept interval over the default one, Python's own (``RatioKind/sweptInterval(of:)``): 100
+    /// ticks, 5 ms.
     public var ratioPairs: [RatioPair] {
         var out: [RatioPair] = []
         for group in groups {
             guard let mode = group.key.mode, mode != .sequential else { continue }
             if let sequential = sequentialTwin(of: group) {
-                out.append(RatioPair(name: "\(mode.rawValue)/sequential", numerator: group, denominator: sequential))
+                out.append(RatioPair(kind: .overSequential(mode), numerator: group, denominator: sequential))
             }
         }
         for group in groups where group.key.mode == .threads && group.key.cpus == 1 {
             for other in moreCPUsTwins(of: group) {
-                out.append(RatioPair(name: "1 cpu/\(other.key[cell: .cpus] ?? "") cpus", numerator: group, denominator: other))
+                guard let cpus = other.key.cpus else { continue }
+                out.append(RatioPair(kind: .oneCPUOver(cpus: cpus), numerator: group, denominator: other))
             }
         }
         for group in groups where group.key.mode == .sequential && group.key.sequentialThread == .worker {
-            if let main = twin(of: group.key, changing: { $0.sequentialThread = nil }) {
-                out.append(RatioPair(name: Summary.workerOverMainRatio, numerator: group, denominator: main))
+            if let main = denominator(.workerOverMainThread, of: group) {
+                out.append(RatioPair(kind: .workerOverMainThread, numerator: group, denominator: main))
             }
         }
         for group in groups where group.key.mode == .threads {
-            let worker = twin(
-                of: group.key, changing: { $0.mode = .sequential; $0.sequentialThread = .worker }, ignoring: ConfigurationKey.followingMode)
-            if let worker {
-                out.append(RatioPair(name: Summary.threadsOverWorkerRatio, numerator: group, denominator: worker))
+            if let worker = denominator(.threadsOverWorkerThread, of: group) {
+                out.append(RatioPair(kind: .threadsOverWorkerThread, numerator: group, denominator: worker))
             }
         }
         for group in groups where group.key.mode == .threads {
-            if let ratio = Summary.intervalRatio(group.key), let base = twin(of: ratio.atDefault) {
-                out.append(RatioPair(name: ratio.name, numerator: group, denominator: base))
+            if let kind = RatioKind.sweptInterval(of: group.key), let base = denominator(kind, of: group) {
+                out.append(RatioPair(kind: kind, numerator: group, denominator: base))
             }
         }
         return out

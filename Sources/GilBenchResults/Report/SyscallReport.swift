@@ -27,7 +27,7 @@ public enum SyscallReport {
         var ratios: [[String]] = [["ratio (median)", "value", "of", "over"]]
         for g in counted where g.key.mode == .threads {
             if let seq = summary.sequentialTwin(of: g) {
-                ratios.append(ratio("futex threads/sequential", g, seq, .syscallsFutex))
+                ratios.append(ratio("futex " + RatioKind.overSequential(.threads).name, g, seq, .syscallsFutex))
             }
             if g.key.cpus != 1, let one = summary.twin(of: g.key, changing: { $0.cpus = 1 }, ignoring: [.cpuList]) {
                 ratios.append(ratio("futex \(g.key[cell: .cpus] ?? "") cpus/1 cpu", g, one, .syscallsFutex))

@@ -200,15 +200,15 @@ public final class PythonBench {
     private static func identify(_ python: String, script: String) throws(GilBenchError) -> PythonInterpreter {
         let path = try PythonInterpreter.locate(python)
         let probe = PythonInterpreter(path: path, implementation: "python", version: "")
-        let (fields, _, _) = try PythonBench.execute(interpreter: probe, script: script, arguments: ["identify", "0"], timeout: 60, probes: [])
-        let version = fields["version"]!
+        let (result, _, _) = try PythonBench.execute(interpreter: probe, script: script, arguments: ["identify", "0"], timeout: 60, probes: [])
+        let version = result.version
         let numbers = version.split(separator: ".").compactMap { Int($0) }
         guard numbers.count >= 2, (numbers[0], numbers[1]) >= (2, 6) else {
             throw GilBenchError(.runFailed, "\(python) is Python \(version); gilbench's programs need 2.6 or later")
         }
         return PythonInterpreter(
-            path: path, implementation: fields["impl"]!, version: version, implementationVersion: fields["pypy_version"],
-            library: fields["library"])
+            path: path, implementation: result.implementation, version: version, implementationVersion: result.pypyVersion,
+            library: result.library)
     }
 
     /// Writes the programs to a folder of their own under the temporary directory; returns the script's path.
@@ -250,19 +250,19 @@ public final class PythonBench {
         defer { try? CPUAffinity.set(allowed) }
         let counter = countsGIL ? openGILCounter() : nil
         try counter?.begin()
-        let (fields, wall, usage) = try PythonBench.execute(
+        let (result, _, usage) = try PythonBench.execute(
             interpreter: interpreter, script: scriptPath, arguments: arguments, timeout: timeoutSeconds, probes: probes)
         let counted = try counter?.end()
         let answers = client?.finish()
         var outcome = WorkloadOutcome(
-            raceFinalX: fields["race_final_x"].flatMap(Int.init),
-            files: fields["files"].flatMap(Int.init), bytes: fields["bytes"].flatMap(Int.init),
+            raceFinalX: result.raceFinalX,
+            files: result.files, bytes: result.bytes,
             unreadableFiles: c.workload == .hashing ? 0 : nil,
-            messagesReceived: fields["messages"].flatMap(Int.init), messagesPerSecond: fields["messages_per_s"].flatMap(Double.init),
-            messageLatencyP50Microseconds: fields["message_latency_p50_us"].flatMap(Double.init),
-            messageLatencyP99Microseconds: fields["message_latency_p99_us"].flatMap(Double.init))
-        outcome.longTickMicroseconds = fields["long_tick_us"].flatMap(Double.init)
-        if let latency = fields["latency_us"].flatMap(Double.init) {
+            messagesReceived: result.messages, messagesPerSecond: result.messagesPerSecond,
+            messageLatencyP50Microseconds: result.messageLatencyP50Microseconds,
+            messageLatencyP99Microseconds: result.messageLatencyP99Microseconds)
+        outcome.longTickMicroseconds = result.longTickMicroseconds
+        if let latency = result.latencyMicroseconds {
             // One waiter, one sample: as the simulator's long-tick workload reports it.
             outcome.latencyP50Microseconds = latency
             outcome.latencyP99Microseconds = latency
@@ -271,8 +271,7 @@ public final class PythonBench {
         // wall_s is the region the script timed around the experiment (as the simulator's wall time is
         // its region): the interpreter's start-up, about 20 ms for CPython 3.13, would otherwise
         // weigh on every ratio of short runs. CPU time and context switches stay the whole tree's.
-        let region = fields["region_s"].flatMap(Double.init) ?? wall
-        var measurement = RunMeasurement(wallSeconds: region, usage: usage.0, ticks: 0, instructions: 0, gil: nil, outcome: outcome, syscalls: usage.1)
+        var measurement = RunMeasurement(wallSeconds: result.regionSeconds, usage: usage.0, ticks: 0, instructions: 0, gil: nil, outcome: outcome, syscalls: usage.1)
         measurement.disturbance = usage.2
         measurement.interpreterGIL = counted
         if let answers {
@@ -294,10 +293,10 @@ public final class PythonBench {
     }
 
     /// Spawns `interpreter script arguments` with stderr joined to stdout, reads everything it prints,
-    /// reaps it and parses its result line.
+    /// reaps it and decodes its result line (``TwinMeasurement``).
     static func execute(
         interpreter: PythonInterpreter, script: String, arguments: [String], timeout: Double, probes: [any MeasurementProbe]
-    ) throws(GilBenchError) -> ([String: String], Double, (ResourceUsage, SyscallCounts?, CPUDisturbance?)) {
+    ) throws(GilBenchError) -> (TwinMeasurement, Double, (ResourceUsage, SyscallCounts?, CPUDisturbance?)) {
         let name = interpreter.path
         // /proc/stat is read outside the probes' region, so that its reads are not counted as the run's calls.
         let stat = CPUStatRegion(cpus: (try? CPUAffinity.current()) ?? [])
@@ -347,7 +346,7 @@ public final class PythonBench {
         case .signaled:
             throw GilBenchError(.runFailed, "\(name) \(arguments.first ?? "") \(termination): \(lastLine)")
         }
-        let fields = try PythonInterpreter.resultFields(from: text, interpreter: name)
-        return (fields, wall, (usage, counted, disturbance))
+        let result = try TwinMeasurement.decode(from: text, interpreter: name)
+        return (result, wall, (usage, counted, disturbance))
     }
 }

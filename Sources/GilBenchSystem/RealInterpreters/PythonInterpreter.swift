@@ -56,28 +56,4 @@ public struct PythonInterpreter: Sendable, Equatable {
         }
         throw GilBenchError(.runFailed, "\(name): not found on PATH")
     }
-
-    /// Parses the `GILBENCH-RESULT` line of the programs' output into its fields.
-    /// - Throws: `GilBenchError` `.runFailed` naming what was printed instead.
-    public static func resultFields(from output: String, interpreter name: String) throws(GilBenchError) -> [String: String] {
-        guard let line = output.split(whereSeparator: \.isNewline).last(where: { $0.hasPrefix("GILBENCH-RESULT ") }) else {
-            let last = output.split(whereSeparator: \.isNewline).last.map(String.init) ?? "(nothing)"
-            throw GilBenchError(.runFailed, "\(name) did not print a result (its last line: \(last.prefix(160)))")
-        }
-        var fields: [String: String] = [:]
-        for pair in line.dropFirst("GILBENCH-RESULT ".count).split(separator: " ") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2 else {
-                throw GilBenchError(.runFailed, "\(name) printed a garbled result: \(line.prefix(160))")
-            }
-            fields[String(parts[0])] = String(parts[1])
-        }
-        for key in ["impl", "version", "region_s"] where fields[key] == nil {
-            throw GilBenchError(.runFailed, "\(name) printed a result without \(key): \(line.prefix(160))")
-        }
-        guard Double(fields["region_s"]!) != nil else {
-            throw GilBenchError(.runFailed, "\(name) printed a result whose region_s is not a number: \(line.prefix(160))")
-        }
-        return fields
-    }
 }

@@ -5,16 +5,19 @@ import GilBenchSimulator
 /// the tutorial's experiments are `coroutines` (two countdowns of N as generators, slide 160's
 /// round-robin scheduler) and `pipeline-MODEL-PATTERN N SIZE` (MODEL: threads, processes or
 /// coroutines; PATTERN: stream or request-reply; N messages of SIZE bytes).
-/// Works unchanged on Python 2.6+ and 3.x; prints one `GILBENCH-RESULT key=value ...` line.
+/// Works unchanged on Python 2.6+ and 3.x; prints one line, `GILBENCH-RESULT` and a JSON object
+/// (keys sorted), that ``TwinMeasurement`` decodes.
 public enum PythonPrograms {
     public static let fileName = "gilbench_programs.py"
 
     public static let source = #"""
 # gilbench's Python programs: the slides' own code, run by `gilbench python` on a real interpreter.
 # Works unchanged on Python 2.6+ and 3.x. gilbench measures the process from outside (wall and CPU time,
-# context switches, system calls); this script only runs the experiment and prints one result line:
-#   GILBENCH-RESULT impl=<name> version=<x.y.z> region_s=<seconds> [key=value ...]
+# context switches, system calls); this script only runs the experiment and prints one result line,
+# a JSON object with its keys sorted:
+#   GILBENCH-RESULT {"impl": "<name>", "region_s": <seconds>, "version": "<x.y.z>", ...}
 from __future__ import print_function
+import json
 import os
 import sys
 import threading
@@ -123,8 +126,8 @@ def latency_fields(latencies, messages, elapsed):
             return 0.0
         rank = int(p / 100.0 * len(ordered) + 0.5)
         return ordered[min(max(rank, 1), len(ordered)) - 1] * 1e6
-    return {'messages': messages, 'messages_per_s': '%.3f' % (messages / elapsed if elapsed > 0 else 0.0),
-            'message_latency_p50_us': '%.3f' % percentile(50), 'message_latency_p99_us': '%.3f' % percentile(99)}
+    return {'messages': messages, 'messages_per_s': round(messages / elapsed if elapsed > 0 else 0.0, 3),
+            'message_latency_p50_us': round(percentile(50), 3), 'message_latency_p99_us': round(percentile(99), 3)}
 
 
 def produce_messages(send, wait_for_reply, messages, payload):
@@ -263,8 +266,8 @@ def long_tick(n, extra):
     long_instruction(n)
     finished = time.time()
     t.join()
-    extra['long_tick_us'] = '%.1f' % ((finished - started) * 1e6)
-    extra['latency_us'] = '%.1f' % ((times['got'] - started) * 1e6)
+    extra['long_tick_us'] = round((finished - started) * 1e6, 1)
+    extra['latency_us'] = round((times['got'] - started) * 1e6, 1)
 
 
 def load_churn(library):
@@ -420,12 +423,11 @@ def main(argv):
     if impl == 'cpython' and 'PyPy' in sys.version:
         impl = 'pypy'
     version = '.'.join([str(v) for v in sys.version_info[:3]])
-    fields = ['impl=%s' % impl, 'version=%s' % version, 'region_s=%.6f' % region]
+    result = dict(extra)
+    result.update({'impl': impl, 'version': version, 'region_s': round(region, 6)})
     if impl == 'pypy' and hasattr(sys, 'pypy_version_info'):
-        fields.append('pypy_version=%s' % '.'.join([str(v) for v in sys.pypy_version_info[:3]]))
-    for key in sorted(extra):
-        fields.append('%s=%s' % (key, extra[key]))
-    print('GILBENCH-RESULT ' + ' '.join(fields))
+        result['pypy_version'] = '.'.join([str(v) for v in sys.pypy_version_info[:3]])
+    print('GILBENCH-RESULT ' + json.dumps(result, sort_keys=True))
     sys.stdout.flush()
     return 0
 
