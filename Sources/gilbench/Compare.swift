@@ -57,22 +57,7 @@ struct Compare: ParsableCommand {
 
     /// `--threshold` values as fractions by metric.
     func parsedThresholds() throws -> [ComparedMetric: Double] {
-        var out: [ComparedMetric: Double] = [:]
-        for item in thresholds {
-            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw ValidationError("--threshold takes METRIC=PERCENT, such as wall_s=10%; not '\(item)'")
-            }
-            let text = parts[1].hasSuffix("%") ? String(parts[1].dropLast()) : parts[1]
-            guard let value = Double(text), value.isFinite, value >= 0 else {
-                throw ValidationError("--threshold \(parts[0]) needs a percentage of 0 or more, such as 10%; not '\(parts[1])'")
-            }
-            guard let metric = ComparedMetric(name: parts[0]) else {
-                throw ValidationError("--threshold names unknown metric '\(parts[0])'")
-            }
-            out[metric] = value / 100
-        }
-        return out
+        try commandLine { () throws(GilBenchError) in try ComparedMetric.thresholds(parsing: thresholds) }
     }
 
     func validate() throws {
