@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import GilBench
 
-@Suite("Reading gilbench CSV files")
+@Suite("CSVReader: a gilbench CSV read back into typed rows")
 struct CSVReaderTests {
     @Test("What CSVWriter writes, CSVReader reads back, quotes and all")
     func roundTrip() throws {

@@ -1,7 +1,7 @@
 import Testing
 @testable import GilBench
 
-@Suite("Reading gilbench CSV files")
+@Suite("ResultFile: compare reads a gilbench CSV strictly, with the file and line of each problem")
 struct ResultFileTests {
     @Test("A well-formed file reads back with each row's line, quoted commas and line breaks included")
     func readsRows() throws {
