@@ -1,4 +1,5 @@
 import Foundation
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
 
@@ -6,7 +7,7 @@ import Testing
 struct CSVReaderTests {
     @Test("What CSVWriter writes, CSVReader reads back, quotes and all")
     func roundTrip() throws {
-        let path = NSTemporaryDirectory() + "gilbench-csv-\(UUID().uuidString).csv"
+        let path = temporaryFilePath("csv-reader", extension: "csv")
         defer { try? FileManager.default.removeItem(atPath: path) }
         var r = CSVRecord()
         r.set(.schemaVersion, 1)

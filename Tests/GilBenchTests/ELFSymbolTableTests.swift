@@ -1,5 +1,6 @@
 import CGilBench
 import Foundation
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
 
@@ -29,53 +30,45 @@ struct ELFSymbolTableTests {
         #expect(truncated.message == "y: truncated ELF file")
     }
 
-    /// A CPython 3 library under pyenv's versions folder, if this machine has one.
-    static let libpython: String? = {
-        let versions = (ProcessInfo.processInfo.environment["PYENV_ROOT"] ?? NSHomeDirectory() + "/.pyenv") + "/versions"
-        for version in ((try? FileManager.default.contentsOfDirectory(atPath: versions)) ?? []).sorted() where version.hasPrefix("3.") {
-            let lib = versions + "/" + version + "/lib"
-            if let name = ((try? FileManager.default.contentsOfDirectory(atPath: lib)) ?? []).first(where: { $0.hasPrefix("libpython3") && $0.hasSuffix(".so.1.0") }) {
-                return lib + "/" + name
-            }
-        }
-        return nil
-    }()
-
-    @Test("A real libpython (pyenv's, when present): take_gil and drop_gil are found where nm says",
-          .enabled(if: libpython != nil, "no CPython 3 library under pyenv's versions folder"))
+    @Test("A real libpython (pyenv's): take_gil, drop_gil and PyThread_acquire_lock are found inside the file", .requiresPyenvLibpython3)
     func realLibpython() throws {
-        let path = try #require(ELFSymbolTableTests.libpython)
+        let path = try #require(Capabilities.pyenvLibpython3)
         let table = try ELFSymbolTable(path: path)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64)
         for symbol in ["take_gil", "drop_gil", "PyThread_acquire_lock"] {
-            #expect(table.fileOffset(of: symbol) != nil, "\(symbol) in \(path)")
-        }
-        // nm (binutils), when present, reads the same address.
-        let nm = ["/usr/bin/nm", "/bin/nm"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        if let nm {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: nm)
-            process.arguments = [path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            let line = try #require(text.split(separator: "\n").first { $0.hasSuffix(" t take_gil") || $0.hasSuffix(" T take_gil") })
-            #expect(UInt64(line.prefix(16), radix: 16) == table.functions["take_gil"])
+            let offset = try #require(table.fileOffset(of: symbol), "\(symbol) in \(path)")
+            #expect(offset > 0 && offset < size, "\(symbol) in \(path)")
         }
     }
 
-    @Test("The extension's library is compiled once with cc, and exports churn where its ELF tables say",
-          .enabled(if: (try? PythonInterpreter.locate("cc")) != nil, "no C compiler"))
+    @Test("A real libpython (pyenv's): take_gil is where nm says", .requiresPyenvLibpython3, .requiresNm)
+    func realLibpythonAsNmReadsIt() throws {
+        let path = try #require(Capabilities.pyenvLibpython3)
+        let table = try ELFSymbolTable(path: path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Capabilities.nm))
+        process.arguments = [path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let line = try #require(text.split(separator: "\n").first { $0.hasSuffix(" t take_gil") || $0.hasSuffix(" T take_gil") })
+        #expect(UInt64(line.prefix(16), radix: 16) == table.functions["take_gil"])
+    }
+
+    @Test("The extension's library is compiled once with cc, and exports churn where its ELF tables say", .requiresCCompiler)
     func churnLibrary() throws {
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-churn-test-\(UUID().uuidString.prefix(8))").path
+        let cache = temporaryFilePath("churn-cache", extension: nil)
         defer { try? FileManager.default.removeItem(atPath: cache) }
         let error = try #require(throws: GilBenchError.self) { try ChurnLibrary.path(compiler: "no-such-cc-here", cache: cache) }
         #expect(error.message == "no-such-cc-here: not found on PATH")
         let path = try ChurnLibrary.path(cache: cache)
         #expect(path.hasPrefix(cache + "/gilbench-churn-"))
         #expect(try ChurnLibrary.path(compiler: "no-such-cc-here", cache: cache) == path, "compiled once, then reused")
-        #expect(try ELFSymbolTable(path: path).fileOffset(of: "churn") != nil)
+        let offset = try #require(try ELFSymbolTable(path: path).fileOffset(of: "churn"))
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64)
+        #expect(offset > 0 && offset < size)
     }
 
     @Test("PyPy and unknown implementations have nothing to probe: the reason, not a zero")
@@ -117,13 +110,10 @@ struct ELFSymbolTableTests {
         #expect(file.rows.count == 1 && file.rows[0].result.gilProbe == nil)
     }
 
-    /// Whether uprobes can be defined here: root and tracefs's uprobe_events.
-    static let canProbe = getuid() == 0 && TraceFS.roots.contains { FileManager.default.isWritableFile(atPath: $0 + "/uprobe_events") }
-
     @Test("The GIL counted inside a real CPython 3 (pyenv's): take_gil calls of a two-thread countdown, over its process tree",
-          .enabled(if: libpython != nil && canProbe, "needs pyenv's CPython 3 and root with tracefs"))
+          .requiresPyenvLibpython3, .requiresUprobes)
     func countsRealGIL() throws {
-        let bin = ((try #require(ELFSymbolTableTests.libpython) as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent + "/bin/python3"
+        let bin = ((try #require(Capabilities.pyenvLibpython3) as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent + "/bin/python3"
         let bench = try PythonBench(python: bin)
         #expect(!bench.countsGIL, "off by default: the probes slow the timed runs")
         bench.countsGIL = true

@@ -1,19 +1,14 @@
 import CGilBench
 import GilBench
 import SystemPackage
+import GilBenchTestSupport
 import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Whether this machine lets us open the perf tracepoint counters (root or CAP_PERFMON, tracefs).
-let perfCounterAvailable: Bool = {
-    guard let events = try? PerfSyscallEvents(names: ["getppid"]) else { return false }
-    return (try? PerfSyscallCounter(events: events)) != nil
-}()
-
-@Suite("perf system-call counter", .serialized, .enabled(if: perfCounterAvailable, "needs perf_event_open tracepoints (root, tracefs)"))
+@Suite("perf system-call counter", .serialized, .requiresPerf)
 struct PerfSyscallCounterTests {
     func counter() throws -> PerfSyscallCounter {
         try PerfSyscallCounter(events: PerfSyscallEvents(names: ["getppid", "futex"]))

@@ -1,4 +1,5 @@
 import Foundation
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
 
@@ -70,7 +71,7 @@ struct PythonTests {
         #expect(Set(list.map(\.configuration)).count == list.count, "configurations are distinct")
     }
 
-    @Test("python3 runs the programs and its rows carry its engine", .enabled(if: (try? PythonInterpreter.locate("python3")) != nil))
+    @Test("python3 runs the programs and its rows carry its engine", .requiresCPython3)
     func realPython() throws {
         let bench = try PythonBench(python: "python3")
         #expect(bench.interpreter.implementation == "cpython")

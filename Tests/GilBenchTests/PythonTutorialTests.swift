@@ -1,11 +1,12 @@
 import Foundation
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
 
 @Suite("Python: the tutorial's real twins")
 struct PythonTutorialTests {
     @Test("python3 runs the coroutine scheduler and every pipeline model and pattern, and reports messages",
-          .enabled(if: (try? PythonInterpreter.locate("python3")) != nil))
+          .requiresCPython3)
     func tutorialTwins() throws {
         let bench = try PythonBench(python: "python3")
         let experiments = PythonExperiment.tutorial(for: bench.interpreter, n: 2_000, messages: 200, sizes: [64], repetitions: 1)

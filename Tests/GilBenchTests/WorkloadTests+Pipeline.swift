@@ -1,3 +1,4 @@
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
 

@@ -1,29 +1,36 @@
 import Foundation
 import GilBench
+import GilBenchTestSupport
 import Testing
 
 @Suite("gilbench python --simulator, end to end")
 struct PythonCommandTests {
-    @Test("python3 beside the simulator: the countdown's control ratios, and with perf the GIL's traffic per iteration",
-          .enabled(if: (try? PythonInterpreter.locate("python3")) != nil, "needs python3"))
-    func controlAndTraffic() throws {
-        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-python-\(UUID().uuidString).csv").path
-        defer { try? FileManager.default.removeItem(atPath: csv) }
-        let counter = perfWorks ? "perf" : "none"
-        let run = try runGilbench([
+    /// Runs `gilbench python --python python3 --only countdown --simulator` (200,000 iterations, one
+    /// repetition) counting system calls with `counter`; expects it to succeed and returns what it
+    /// printed and the rows of its CSV.
+    func countdownBesideSimulator(syscalls counter: String) throws -> (stdout: String, rows: [ResultRow]) {
+        let (run, rows) = try runWritingCSV([
             "python", "--python", "python3", "--only", "countdown", "--simulator", "--n", "200000", "--repeat", "1",
-            "--syscalls", counter, "--output", csv,
+            "--syscalls", counter,
         ])
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("simulator against the real interpreter"))
+        return (run.stdout, rows)
+    }
+
+    @Test("python3 beside the simulator: the countdown's control ratios, for the interpreter and the simulator", .requiresCPython3)
+    func controlRatios() throws {
+        let (stdout, rows) = try countdownBesideSimulator(syscalls: "none")
+        #expect(stdout.contains("simulator against the real interpreter"))
         for ratio in [Summary.workerOverMainRatio, Summary.threadsOverWorkerRatio] {
-            #expect(run.stdout.contains(ratio), "\(ratio)")
+            #expect(stdout.contains(ratio), "\(ratio)")
         }
-        let rows = try ResultFile(path: csv).results
         #expect(rows.contains { $0.key.sequentialThread == .worker && $0.key.engine != .simulator })
         #expect(rows.contains { $0.key.sequentialThread == .worker && $0.key.engine == .simulator })
-        if perfWorks {
-            #expect(run.stdout.contains("futex calls per iteration"))
-        }
+    }
+
+    @Test("python3 beside the simulator, with perf: the GIL's traffic per iteration", .requiresCPython3, .requiresPerf)
+    func trafficWithPerf() throws {
+        let (stdout, rows) = try countdownBesideSimulator(syscalls: "perf")
+        #expect(stdout.contains("futex calls per iteration"), "\(stdout)")
+        #expect(rows.contains { $0.key.engine != .simulator && $0.key.syscallCounter == .perf })
     }
 }

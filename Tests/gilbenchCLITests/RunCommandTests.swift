@@ -1,5 +1,6 @@
 import Foundation
 import GilBench
+import GilBenchTestSupport
 import Testing
 
 @Suite("gilbench run, end to end")
