@@ -107,6 +107,9 @@ struct CSVTests {
         c.mode = .threads
         c.repetitions = 1
         try session.run([c])
-        #expect(session.rows.first?.gilFailedAcquisitions != nil)
+        let row = try #require(session.rows.first)
+        let failed = try #require(row.gilFailedAcquisitions, "a condition variable sees its failed wake-ups")
+        #expect(failed >= 0)
+        #expect(row.record[.gilFailedAcquisitions] == String(failed), "written as the number, 0 included")
     }
 }

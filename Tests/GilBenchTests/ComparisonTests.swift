@@ -25,7 +25,7 @@ struct ComparisonTests {
         let c = try compare(base, slow)
         #expect(c.exitStatus == .regression)
         #expect(Set(c.regressions.map(\.metric)) == ["wall_s", "threads/sequential"])
-        #expect(c.regressions.allSatisfy { $0.configuration.contains("threads") && $0.pValue != nil })
+        #expect(c.regressions.allSatisfy { $0.configuration.contains("threads") && $0.pValue.map { $0 < 0.05 } == true })
         // Each change has current/baseline with its bootstrap interval: threads' wall went from 2.0 to 3.0.
         let wall = try #require(c.regressions.first { $0.metric == "wall_s" }?.currentOverBaseline)
         #expect(wall.value == 1.5)

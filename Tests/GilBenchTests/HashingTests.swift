@@ -107,7 +107,9 @@ struct HashingTests {
         try fm.removeItem(atPath: dir + "/d")
         try fm.createSymbolicLink(atPath: dir + "/d", withDestinationPath: dir + "/a")
         let outcomes = try hashThroughInterpreter(listing.files)
-        #expect(outcomes[0].hex != nil && outcomes[3].hex != nil)
+        // sha512sum of "one" and "two".
+        #expect(outcomes[0].hex == "05f70341078acf6a06d423d21720f9643d5f953626d88a02636dc3a9e79582aeb0c820857fd3f8dc502aa8360d2c8fa97a985fda5b629b809cad18ffb62d3899")
+        #expect(outcomes[3].hex == "928d50d1e24dab7cca62cfe84fcdcf9fc695160a278f91b5c0af22b709d82f8aa3b4955b3de9ba6d0a0eb7d932dc64c4d5c63fc2de87441ad2e5b929f9b67c5e")
         #expect(outcomes[1] == .unreadable("No such file or directory"))
         #expect(outcomes[2].hex == nil)
         let (outcome, warnings) = HashingPlan.report(files: listing.files, outcomes: outcomes, bytes: 6, scanProblems: [])
@@ -152,7 +154,9 @@ struct HashingTests {
         // The run's counts are on the first result (one run: its entry and exit tick once, not thrice).
         #expect(batched[0].ticks > 0 && batched[0].ticks <= oneByOne.reduce(0) { $0 + $1.ticks })
         #expect(batched.dropFirst().allSatisfy { $0.ticks == 0 && $0.gil?.acquisitions == 0 })
-        #expect(GILCounters.sum(batched.compactMap(\.gil), expected: 3) != nil)
+        // All three results carry counters, and their sum is the one run's.
+        let sum = try #require(GILCounters.sum(batched.compactMap(\.gil), expected: 3))
+        #expect(sum.acquisitions == batched[0].gil?.acquisitions && sum.handoffs == batched[0].gil?.handoffs)
     }
 
     @Test("Process shares balance bytes and cover every file once")

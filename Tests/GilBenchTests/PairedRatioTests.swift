@@ -24,7 +24,10 @@ struct PairedRatioTests {
         #expect(interval.low < 1.5 && interval.high > 1.5)
         #expect(interval.low >= 1.1 && interval.high <= 1.9, "the median of 11 resampled values rarely reaches the extremes")
         #expect(Statistics.bootstrapMedian(values) == estimate, "a fixed seed: the same rows give the same interval")
-        #expect(Statistics.bootstrapMedian(values, seed: 7) != nil)
+        // Another seed resamples otherwise: the same median, an interval inside the data around it.
+        let reseeded = try #require(Statistics.bootstrapMedian(values, seed: 7))
+        #expect(reseeded.value == 1.5)
+        #expect(reseeded.interval.map { $0.low >= 1.0 && $0.low <= 1.5 && $0.high >= 1.5 && $0.high <= 2.0 } == true)
         // Identical values: no spread, a zero-width interval.
         #expect(Statistics.bootstrapMedian([2, 2, 2, 2])?.interval == Interval(low: 2, high: 2))
         // One value: no interval; none: nothing.

@@ -87,9 +87,16 @@ struct PythonTests {
             #expect(row.userSeconds ?? 0 > 0, "the child's CPU time is measured from outside")
             #expect(ResultRow(record: row.record) == row, "a real interpreter's row round-trips")
         }
-        #expect(session.rows.first { $0.workload == .race }?.raceFinalX != nil)
-        #expect(session.rows.first { $0.workload == .ioLatency }?.latencyP50Us != nil, "gilbench's client timed the interpreter's answers")
-        #expect(session.rows.first { $0.workload == .longTick }?.longTickUs != nil)
+        // race: 1,000 increments against 1,000 decrements, some lost.
+        let x = try #require(session.rows.first { $0.workload == .race }?.raceFinalX)
+        #expect((-1000...1000).contains(x))
+        // gilbench's client timed the interpreter's answers, pausing 1 ms after each.
+        let convoy = try #require(session.rows.first { $0.workload == .ioLatency })
+        let p50 = try #require(convoy.latencyP50Us)
+        let max = try #require(convoy.latencyMaxUs)
+        #expect(p50 > 0 && p50 <= max)
+        #expect(convoy.requestsPerSecond.map { $0 > 0 && $0 <= 1_000 } == true)
+        #expect(try #require(session.rows.first { $0.workload == .longTick }?.longTickUs) > 0)
         #expect(Set(session.rows.compactMap(\.churnN)) == Set(PythonExperiment.churnNs), "each extension row keeps its churn n")
     }
 }

@@ -18,7 +18,9 @@ struct PythonTutorialTests {
             if experiment.configuration.workload == .pipeline {
                 #expect(measurement.outcome.messagesReceived == 200, "\(experiment.program)")
                 #expect((measurement.outcome.messagesPerSecond ?? 0) > 0, "\(experiment.program)")
-                #expect(measurement.outcome.messageLatencyP99Microseconds != nil, "\(experiment.program)")
+                let p50 = try #require(measurement.outcome.messageLatencyP50Microseconds, "\(experiment.program)")
+                let p99 = try #require(measurement.outcome.messageLatencyP99Microseconds, "\(experiment.program)")
+                #expect(p50 > 0 && p50 <= p99, "\(experiment.program)")
                 #expect(record[.messages] == "200" && record[.messageSize] == "64" && record[.n] == nil)
             } else {
                 #expect(record[.mode] == "coroutines" && record[.n] == "2000")
