@@ -1,5 +1,5 @@
-import CGilBench
 import Foundation
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
 
@@ -9,7 +9,7 @@ private struct FakeMachine {
     var environment: [String: String] { ["PATH": root + "/bin", "PYENV_ROOT": root + "/pyenv", "HOME": root] }
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-discovery-\(UUID().uuidString.prefix(8))").path
+        root = temporaryFilePath("discovery", extension: nil)
         try script("bin/python3", impl: "cpython", version: "3.12.0")  // the same engine as pyenv's: kept once
         try script("bin/python3-config", impl: "cpython", version: "0.0")  // not an interpreter's name
         try script("pyenv/versions/2.7.18/bin/python2.7", impl: "cpython", version: "2.7.18")

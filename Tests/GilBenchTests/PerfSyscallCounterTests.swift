@@ -1,6 +1,5 @@
 import CGilBench
 import GilBench
-import SystemPackage
 import GilBenchTestSupport
 import Testing
 

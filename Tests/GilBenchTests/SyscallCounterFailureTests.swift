@@ -1,10 +1,6 @@
-import CGilBench
 import GilBench
 import SystemPackage
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A fake kernel: every call succeeds with plausible values unless a test makes it fail.
 func fakeSystem(
