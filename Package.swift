@@ -9,6 +9,7 @@ import PackageDescription
 //   GilBenchResults    typed result rows, CSV at the edge, summaries, compare, plots
 //   GilBench           the reproduction of the talk on top; re-exports the layers below
 //   gilbench           the command line, thin over GilBench
+//   GilBenchTestSupport what the two test targets share (in Tests/)
 // The packages' products the targets use.
 let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
 let histogram = Target.Dependency.product(name: "Histogram", package: "hdrhistogram-swift")
@@ -51,8 +52,11 @@ let package = Package(
         .executableTarget(name: "gilbench", dependencies: ["GilBench", argumentParser, systemPackage]),
 
         // MARK: Tests
-        .testTarget(name: "GilBenchTests", dependencies: ["GilBench", "CGilBench"]),
-        .testTarget(name: "gilbenchCLITests", dependencies: ["gilbench", argumentParser]),
+        // What both test targets share: the capabilities condition traits test for, running the built
+        // binary, temporary files, and the tool's CSV read back as typed rows.
+        .target(name: "GilBenchTestSupport", dependencies: ["GilBench"], path: "Tests/GilBenchTestSupport"),
+        .testTarget(name: "GilBenchTests", dependencies: ["GilBench", "CGilBench", "GilBenchTestSupport"]),
+        .testTarget(name: "gilbenchCLITests", dependencies: ["gilbench", "GilBenchTestSupport", argumentParser]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,15 +1,10 @@
 import Foundation
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
 
 @Suite("CSV output")
 struct CSVTests {
-    func temporaryPath(_ name: String = "out.csv") -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent(name).path
-    }
-
     func smallRun() -> RunConfiguration {
         var c = RunConfiguration()
         c.n = 10_000
@@ -20,7 +15,8 @@ struct CSVTests {
 
     @Test("A new file gets the header, then one row per repetition, each written as measured")
     func writesHeaderAndRows() throws {
-        let path = temporaryPath()
+        let path = temporaryFilePath("csv-output", extension: "csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let session = Session(writer: try CSVWriter(path: path))
         // One attempt per repetition: a repetition disturbed by the tests that run beside this one
         // would otherwise be measured again, calling progress once more.
@@ -45,7 +41,8 @@ struct CSVTests {
 
     @Test("Appending keeps the rows already there")
     func appendKeepsRows() throws {
-        let path = temporaryPath()
+        let path = temporaryFilePath("csv-output", extension: "csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try Session(writer: try CSVWriter(path: path)).run([smallRun()])
         try Session(writer: try CSVWriter(path: path)).run([smallRun()])
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
@@ -55,7 +52,8 @@ struct CSVTests {
 
     @Test("A file with another header is refused and left untouched")
     func refusesOtherHeader() throws {
-        let path = temporaryPath()
+        let path = temporaryFilePath("csv-output", extension: "csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let original = "name,value\nx,1\n"
         try original.write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: GilBenchError.self) { try CSVWriter(path: path) }
@@ -109,32 +107,9 @@ struct CSVTests {
         c.mode = .threads
         c.repetitions = 1
         try session.run([c])
-        #expect(session.rows.first?.gilFailedAcquisitions != nil)
-    }
-}
-
-@Suite("CPU selection")
-struct CPUSelectionTests {
-    @Test("Counts and lists resolve against the CPUs allowed")
-    func resolves() throws {
-        #expect(try CPUAffinity.resolve(.all, allowed: [0, 1]) == [0, 1])
-        #expect(try CPUAffinity.resolve(.count(1), allowed: [2, 3]) == [2])
-        #expect(try CPUAffinity.resolve(.list([1]), allowed: [0, 1]) == [1])
-        #expect(throws: GilBenchError.self) { try CPUAffinity.resolve(.count(3), allowed: [0, 1]) }
-        #expect(throws: GilBenchError.self) { try CPUAffinity.resolve(.list([5]), allowed: [0, 1]) }
-        #expect(CPUSelection(argument: "0") == nil)
-        #expect(CPUSelection(list: "0,x") == nil)
-    }
-
-    @Test("A run pinned to one CPU stays on it, and the previous affinity comes back afterwards")
-    func pinsAndRestores() throws {
-        let before = try CPUAffinity.current()
-        var c = RunConfiguration()
-        c.n = 1000
-        c.cpus = .count(1)
-        let session = Session(writer: nil)
-        try session.run([c])
-        #expect(session.rows.first?.cpus == 1)
-        #expect(try CPUAffinity.current() == before)
+        let row = try #require(session.rows.first)
+        let failed = try #require(row.gilFailedAcquisitions, "a condition variable sees its failed wake-ups")
+        #expect(failed >= 0)
+        #expect(row.record[.gilFailedAcquisitions] == String(failed), "written as the number, 0 included")
     }
 }

@@ -1,8 +1,6 @@
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
-
-/// Whether this machine has a libffi the simulator can call through.
-private let libffiLoads = (try? Libffi.system.get()) != nil
 
 /// `churn(n)` called once, its result returned: the value boxed by the call (`GetResult`).
 private let callOnce = """
@@ -34,7 +32,7 @@ private func runOnce(_ program: Program, _ arguments: [Int]) -> (result: Int, th
 @Suite("Native calls as ctypes makes them")
 struct CtypesCallTests {
     @Test("Through libffi, churn(n) returns n, boxed as a fresh object above the small ints too",
-          .enabled(if: libffiLoads, "no libffi on this machine"), arguments: [0, 7, 300, 100_000])
+          .requiresLibffi, arguments: [0, 7, 300, 100_000])
     func callsThroughLibffi(n: Int) throws {
         let libffi = try Libffi.system.get()
         let program = try Assembler.assemble(callOnce, name: "call", natives: [ExtensionWorkload.churn(through: libffi)])
@@ -47,8 +45,7 @@ struct CtypesCallTests {
         #expect(runOnce(program, [300]).result == 300)
     }
 
-    @Test("Both paths release the GIL around every call and run the same instructions",
-          .enabled(if: libffiLoads, "no libffi on this machine"))
+    @Test("Both paths release the GIL around every call and run the same instructions", .requiresLibffi)
     func bothPathsReleaseTheGIL() throws {
         let calls = 1_000
         let throughLibffi = runOnce(ExtensionWorkload.program(through: try Libffi.system.get()), [calls, 5])
@@ -89,6 +86,6 @@ struct CtypesCallTests {
         configuration.mode = .sequential
         configuration.calls = 100
         let measurement = try Runner.measure(configuration)
-        #expect(measurement.warnings.contains { $0.hasPrefix("libffi could not be loaded") } == !libffiLoads)
+        #expect(measurement.warnings.contains { $0.hasPrefix("libffi could not be loaded") } == !Capabilities.libffiLoads)
     }
 }

@@ -1,15 +1,7 @@
 import Foundation
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
-
-/// The gilbench executable the build put beside this test binary: worker processes run
-/// `gilbench worker`, and the test binary is not gilbench.
-func gilbenchExecutable() throws -> String {
-    let testBinary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-    let path = (testBinary as NSString).deletingLastPathComponent + "/gilbench"
-    try #require(FileManager.default.isExecutableFile(atPath: path), "no gilbench executable at \(path)")
-    return path
-}
 
 @Suite("GIL counters across modes", .serialized)
 struct GILCountersAcrossModesTests {

@@ -1,13 +1,7 @@
 import Foundation
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
-
-/// A fresh directory under the system's temporary directory.
-func temporaryDirectory(_ name: String) throws -> String {
-    let path = NSTemporaryDirectory() + "gilbench-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
 
 /// Hashes `files` through the interpreter, `threads` threads under a Python 2 GIL.
 func hashThroughInterpreter(
@@ -29,7 +23,7 @@ struct HashingTests {
             ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "204a8fc6dda82f0a0ced7beb8e08a41657c16ef468b228a8279be331a703c33596fd15c13b1b07f9aa1d3bea57789ca031ad85c7a71dd70354ec631238ca3445"),
             ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu", "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909"),
         ]
-        let dir = try temporaryDirectory("nist")
+        let dir = try makeTemporaryDirectory("nist")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var files: [HashInput] = []
         for (i, (message, _)) in vectors.enumerated() {
@@ -43,7 +37,7 @@ struct HashingTests {
 
     @Test("Every file of the default corpus hashes as sha512sum says, in threads that release or hold the GIL")
     func corpusMatchesSha512sum() throws {
-        let dir = try temporaryDirectory("corpus")
+        let dir = try makeTemporaryDirectory("corpus")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let corpus = Corpus()
         #expect(try corpus.ensure(at: dir) == true)
@@ -95,7 +89,7 @@ struct HashingTests {
 
     @Test("Symbolic links are not followed; vanished and replaced files are counted, not fatal")
     func treeEdgeCases() throws {
-        let dir = try temporaryDirectory("tree")
+        let dir = try makeTemporaryDirectory("tree")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
@@ -113,7 +107,9 @@ struct HashingTests {
         try fm.removeItem(atPath: dir + "/d")
         try fm.createSymbolicLink(atPath: dir + "/d", withDestinationPath: dir + "/a")
         let outcomes = try hashThroughInterpreter(listing.files)
-        #expect(outcomes[0].hex != nil && outcomes[3].hex != nil)
+        // sha512sum of "one" and "two".
+        #expect(outcomes[0].hex == "05f70341078acf6a06d423d21720f9643d5f953626d88a02636dc3a9e79582aeb0c820857fd3f8dc502aa8360d2c8fa97a985fda5b629b809cad18ffb62d3899")
+        #expect(outcomes[3].hex == "928d50d1e24dab7cca62cfe84fcdcf9fc695160a278f91b5c0af22b709d82f8aa3b4955b3de9ba6d0a0eb7d932dc64c4d5c63fc2de87441ad2e5b929f9b67c5e")
         #expect(outcomes[1] == .unreadable("No such file or directory"))
         #expect(outcomes[2].hex == nil)
         let (outcome, warnings) = HashingPlan.report(files: listing.files, outcomes: outcomes, bytes: 6, scanProblems: [])
@@ -124,7 +120,7 @@ struct HashingTests {
 
     @Test("An empty tree or a missing one is a clear error")
     func emptyTree() throws {
-        let dir = try temporaryDirectory("empty")
+        let dir = try makeTemporaryDirectory("empty")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(throws: GilBenchError(.badInput, "the tree \(dir) holds no regular file to hash")) { try TreeScanner.scan(dir) }
         #expect(throws: GilBenchError.self) { try TreeScanner.scan(dir + "/missing") }
@@ -132,7 +128,7 @@ struct HashingTests {
 
     @Test("A worker runs hash requests that arrived together as one job, with one result per request")
     func workerBatch() throws {
-        let dir = try temporaryDirectory("batch")
+        let dir = try makeTemporaryDirectory("batch")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var paths: [String] = []
         for i in 0..<5 {
@@ -158,7 +154,9 @@ struct HashingTests {
         // The run's counts are on the first result (one run: its entry and exit tick once, not thrice).
         #expect(batched[0].ticks > 0 && batched[0].ticks <= oneByOne.reduce(0) { $0 + $1.ticks })
         #expect(batched.dropFirst().allSatisfy { $0.ticks == 0 && $0.gil?.acquisitions == 0 })
-        #expect(GILCounters.sum(batched.compactMap(\.gil), expected: 3) != nil)
+        // All three results carry counters, and their sum is the one run's.
+        let sum = try #require(GILCounters.sum(batched.compactMap(\.gil), expected: 3))
+        #expect(sum.acquisitions == batched[0].gil?.acquisitions && sum.handoffs == batched[0].gil?.handoffs)
     }
 
     @Test("Process shares balance bytes and cover every file once")

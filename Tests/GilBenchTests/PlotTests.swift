@@ -5,58 +5,6 @@ import FoundationXML
 import Testing
 @testable import GilBench
 
-/// Three configurations of the countdown, three repetitions each, as gilbench measures them.
-let sampleRows: [ResultRow] = {
-    var rows: [ResultRow] = []
-    let walls: [(ExecutionMode, Int, [Double])] = [
-        (.sequential, 2, [1.0, 1.2, 1.1]),
-        (.threads, 2, [1.6, 1.9, 1.7]),
-        (.threads, 1, [1.1, 1.2, 1.15]),
-    ]
-    for (mode, cpus, values) in walls {
-        for (i, w) in values.enumerated() {
-            var r = ResultRow(repetition: i + 1)
-            r.key.experiment = "countdown"
-            r.key.workload = .countdown
-            r.key.mode = mode
-            r.key.gil = .ticks
-            r.key.lock = .semaphore
-            r.key.tasks = 2
-            r.key.threads = mode == .sequential ? 1 : 2
-            r.key.cpus = cpus
-            r.key.cpuList = cpus == 1 ? [0] : Catalogue.allCPUs
-            r.key.n = 1000
-            r.key.checkInterval = 100
-            r.measurements.wallSeconds = w
-            r.measurements.syscallsTotal = mode == .sequential ? 40 + i : 900_000 + i
-            r.measurements.syscallsFutex = mode == .sequential ? 2 : 850_000 + i
-            rows.append(r)
-        }
-    }
-    return rows
-}()
-
-/// ``sampleRows`` as a CSV file holds them.
-let sampleCSV: String = Column.header + "\n" + sampleRows.map(\.record.line).joined(separator: "\n") + "\n"
-
-/// Parses SVG text as XML and returns every element, depth first.
-func svgElements(_ text: String) throws -> [XMLElement] {
-    let document = try XMLDocument(data: Data(text.utf8), options: [])
-    var out: [XMLElement] = []
-    func walk(_ node: XMLNode) {
-        if let e = node as? XMLElement { out.append(e) }
-        for child in node.children ?? [] { walk(child) }
-    }
-    walk(document.rootElement()!)
-    return out
-}
-
-extension XMLElement {
-    /// The attribute's value. (`attribute(forName:)` finds nothing in a document with a default
-    /// namespace on Linux's FoundationXML, so the attributes are searched by name.)
-    func value(_ name: String) -> String? { attributes?.first { $0.name == name }?.stringValue }
-}
-
 @Suite("SVG plots")
 struct PlotTests {
     @Test("Every plot drawn from a CSV parses as XML, is an SVG, and uses text of at least 12 px")
@@ -187,43 +135,5 @@ struct PlotTests {
         let linear = PlotScale(covering: [0.3, 1.7], from: 0, to: 100)
         #expect(linear.lower == 0 && linear.upper == 2)
         #expect(linear.ticks.first == 0 && linear.ticks.last == 2)
-    }
-}
-
-@Suite("SVG plots: the simulator against the real interpreters")
-struct FidelityChartTests {
-    @Test("One point per ratio at (real, simulated), inside the ±10% band when within 10%, with y = x and the band's lines")
-    func pointsAroundTheDiagonal() throws {
-        // cpython-3.11.7's threads/sequential is 1.2 and the simulator's 1.3 (+8.3%); then the simulator at 1.5 (+25%).
-        let within = Fidelity(rows: TwinFinderTests.pythonAndSimulatorRows()).entries
-        let outside = Fidelity(rows: TwinFinderTests.pythonAndSimulatorRows().map { row in
-            var r = row
-            if r.key.engine == .simulator && r.key.mode == .threads { r.measurements.wallSeconds = 3.0 }
-            return r
-        }).entries
-        let entries = within + outside
-        try #require(entries.count == 2)
-        let elements = try svgElements(FidelityChart(entries: entries).render().render())
-        #expect(elements.first?.name == "svg")
-        let points = elements.filter { $0.name == "circle" }
-        #expect(points.map { $0.value("data-x") } == ["1.2", "1.2"])
-        #expect(points.map { $0.value("data-y") } == ["1.3", "1.5"])
-        #expect(points.map { $0.value("data-series") } == ["cpython-3.11.7", "cpython-3.11.7"])
-        let references = elements.filter { $0.name == "line" }.compactMap { $0.value("data-reference") }
-        #expect(references == ["y = x", "+10%", "−10%"])
-        // A point's y lies between the band's lines at its x exactly when its error is within 10%.
-        for (point, entry) in zip(points, entries) {
-            let cy = try #require(Double(point.value("cy") ?? ""))
-            let lines = elements.filter { $0.name == "line" && $0.value("data-reference") != nil }
-            func yOfLine(_ i: Int, atPixelX px: Double) throws -> Double {
-                let l = lines[i]
-                let (x1, y1, x2, y2) = (
-                    Double(l.value("x1") ?? "") ?? 0, Double(l.value("y1") ?? "") ?? 0, Double(l.value("x2") ?? "") ?? 0, Double(l.value("y2") ?? "") ?? 0)
-                return y1 + (y2 - y1) * (px - x1) / (x2 - x1)
-            }
-            let cx = try #require(Double(point.value("cx") ?? ""))
-            let above = try yOfLine(1, atPixelX: cx), below = try yOfLine(2, atPixelX: cx)
-            #expect((cy >= above && cy <= below) == (abs(entry.error) <= FidelityChart.band), "\(entry.ratio)")
-        }
     }
 }

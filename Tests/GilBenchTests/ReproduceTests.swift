@@ -33,15 +33,21 @@ struct ReproduceTests {
         #expect(SlideReference.Key(96, "threads-1cpu-mach").description == "96:threads-1cpu-mach")
     }
 
-    @Test("The reference table holds the slides' 17 rows, and matches the shared copy when it is present")
+    @Test("The reference table holds the slides' 17 rows")
     func referenceTable() throws {
         #expect(SlideReference.rows.count == 17)
         #expect(SlideReference.rows[2].slide == 80 && SlideReference.rows[2].value == "45.5")
         #expect(SlideReference.rows[2].key == SlideReference.Key(80, "threads"))
-        let shared = "/work/shared/reference/slides.csv"
-        if let text = try? String(contentsOfFile: shared, encoding: .utf8) {
-            #expect(text.trimmingCharacters(in: .newlines) == SlideReference.csv)
-        }
+    }
+
+    /// The project's shared copy of the slides' reference table, on the machines that have it.
+    static let sharedReference = "/work/shared/reference/slides.csv"
+
+    @Test("The reference table matches the shared copy",
+          .enabled(if: FileManager.default.isReadableFile(atPath: sharedReference), "no shared copy of the reference table on this machine"))
+    func referenceTableMatchesSharedCopy() throws {
+        let text = try String(contentsOfFile: Self.sharedReference, encoding: .utf8)
+        #expect(text.trimmingCharacters(in: .newlines) == SlideReference.csv)
     }
 
     @Test("Experiment names are unique; available experiments label their rows and repeat at least 3 times")
@@ -205,44 +211,5 @@ struct ReproduceTests {
             options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", rows: [], findings: [], plots: [],
             completed: ["countdown"], stopped: GilBenchError(.interrupted, "interrupted"), elapsedSeconds: 3)
         #expect(report.render().contains("**This run was interrupted** after 1 of 2 experiments (finished: countdown)"))
-    }
-}
-
-@Suite("Reproduce: verdict wording")
-struct VerdictWordingTests {
-    @Test("A ratio that rounds to its threshold is printed with enough digits to see why it failed")
-    func nearThreshold() {
-        let c = Criterion("slowest/fastest repetition", .atMost(1.25))
-        #expect(Verdict.notReproduced(Estimate(value: 1.2504)).text(c) == "**not reproduced**: 1.2504 fails slowest/fastest repetition <= 1.25")
-        #expect(Verdict.reproduced(Estimate(value: 1.25)).text(c) == "**reproduced**: 1.25 meets slowest/fastest repetition <= 1.25")
-        #expect(Verdict.reproduced(Estimate(value: 1.1)).text(c) == "**reproduced**: 1.1 meets slowest/fastest repetition <= 1.25")
-    }
-}
-
-@Suite("Reproduce: the slides' claims on a real interpreter and on its simulator twins")
-struct ClaimFidelityTests {
-    @Test("Each claim is decided on the real rows and on the twins by the catalogue's own criterion, with the error on its ratio")
-    func decidesBoth() throws {
-        let claims = ClaimFidelity(rows: TwinFinderTests.pythonAndSimulatorRows())
-        let threads = try #require(claims.entries.first { $0.criterion.ratio == "threaded/sequential" })
-        #expect(threads.slide == "80" && threads.engine == .interpreter(name: "cpython-3.11.7", gil: .interval) && threads.design == .interval)
-        #expect(threads.real.observation?.ratio == 1.2 && threads.simulated.observation?.ratio == 1.3)
-        #expect(threads.real.verdict.status == "not reproduced" && threads.simulated.verdict.status == "reproduced")
-        #expect(abs((threads.error ?? 0) - 0.1 / 1.2) < 1e-9)
-        #expect(claims.render().contains("not reproduced 1.2"))
-        #expect(claims.markdown().contains("| 80 | two threads on two CPUs are slower than sequential (cpython-3.11.7) |"))
-        #expect(claims.markdown().contains("| +8.3% |"))
-    }
-
-    @Test("Rows of the simulator alone, or of an interpreter gilbench has no design for, give no entry")
-    func nothingToCompare() {
-        let rows = TwinFinderTests.pythonAndSimulatorRows()
-        #expect(ClaimFidelity(rows: rows.filter { $0.key.engine == .simulator }).entries.isEmpty)
-        let pypy = rows.map { row -> ResultRow in
-            var r = row
-            if r.key.engine != .simulator { r.key.engine = .interpreter(name: "pypy-7.3.15", gil: nil); r.key.gil = nil }
-            return r
-        }
-        #expect(ClaimFidelity(rows: pypy).entries.isEmpty)
     }
 }

@@ -1,16 +1,10 @@
 import Foundation
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
 
 @Suite("Reproduce: a run end to end with a fake measurement")
 struct ReproductionRunTests {
-    /// A fresh temporary folder.
-    static func temporaryDirectory() -> String {
-        let path = NSTemporaryDirectory() + "gilbench-test-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     /// Pretends threads take 1.5 times as long as sequential runs.
     static func fake(_ c: RunConfiguration, _ events: GILEventRecorder?) -> GilBench.RunMeasurement {
         events?.record(.acquired, thread: 0, at: 10)
@@ -46,7 +40,7 @@ struct ReproductionRunTests {
 
     @Test("Rows, plots and the report are written; verdicts follow the measurements")
     func fullRun() throws {
-        let dir = Self.temporaryDirectory()
+        let dir = try makeTemporaryDirectory("reproduction")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let reproduction = try Self.reproduction(["80", "98"], in: dir, command: "gilbench reproduce --only 80 98")
         var seen: [String] = []
@@ -71,7 +65,7 @@ struct ReproductionRunTests {
     @Test("The machine's ceiling comes first, fills the machine table, and parallel-gain claims are shown over it")
     func ceiling() throws {
         #expect(Catalogue.experiments.first?.id == "machine")
-        let dir = Self.temporaryDirectory()
+        let dir = try makeTemporaryDirectory("reproduction")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let reproduction = try Self.reproduction(["processes", "machine"], in: dir, command: "gilbench reproduce --only processes machine")
         let outcome = try reproduction.run(measure: { c, e in Self.fake(c, e) }, interrupted: { false })
@@ -91,7 +85,7 @@ struct ReproductionRunTests {
 
     @Test("An inconclusive claim gets extra rounds of its configurations, numbered on, within the budget")
     func extraRounds() throws {
-        let dir = Self.temporaryDirectory()
+        let dir = try makeTemporaryDirectory("reproduction")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let reproduction = try Self.reproduction(["80"], in: dir, command: "gilbench reproduce --only 80", repetitions: 5)
         let straddling = Straddling()
@@ -112,7 +106,7 @@ struct ReproductionRunTests {
 
     @Test("Ctrl-C during the extra rounds stops the run as an interruption, keeping every row")
     func interruptedExtraRounds() throws {
-        let dir = Self.temporaryDirectory()
+        let dir = try makeTemporaryDirectory("reproduction")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let reproduction = try Self.reproduction(["80"], in: dir, command: "gilbench reproduce --only 80", repetitions: 5)
         // Interrupted once the 15 rows are measured.
@@ -126,7 +120,7 @@ struct ReproductionRunTests {
 
     @Test("An interruption keeps the rows measured, writes the report, and says how far it got")
     func interruptedRun() throws {
-        let dir = Self.temporaryDirectory()
+        let dir = try makeTemporaryDirectory("reproduction")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let reproduction = try Self.reproduction(["80", "no-gil"], in: dir, command: "gilbench reproduce")
         var calls = 0

@@ -1,5 +1,6 @@
 import CGilBench
 import Foundation
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
 

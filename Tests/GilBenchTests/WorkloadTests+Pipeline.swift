@@ -1,3 +1,4 @@
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
 
@@ -38,7 +39,9 @@ extension WorkloadTests {
         #expect(measurement.outcome.messagesReceived == 300)
         #expect(measurement.outcome.bytes == 300 * 100)
         #expect(measurement.gil?.handoffs == 0)
-        #expect(measurement.outcome.messageLatencyP99Microseconds != nil)
+        let p50 = try #require(measurement.outcome.messageLatencyP50Microseconds)
+        let p99 = try #require(measurement.outcome.messageLatencyP99Microseconds)
+        #expect(p50 > 0 && p50 <= p99)
     }
 
     @Test("pipeline in sequential mode streams: the producer fills the queue, then the consumer drains it")
@@ -57,7 +60,9 @@ extension WorkloadTests {
         #expect(measurement.warnings.isEmpty)
         #expect(measurement.outcome.messagesReceived == 200)
         #expect(measurement.outcome.bytes == 200 * 100)
-        #expect(measurement.outcome.messageLatencyP50Microseconds != nil)
+        let p50 = try #require(measurement.outcome.messageLatencyP50Microseconds)
+        let p99 = try #require(measurement.outcome.messageLatencyP99Microseconds)
+        #expect(p50 > 0 && p50 <= p99)
         #expect(configuration.record[.processes] == "2")
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GilBenchTestSupport
 import Testing
 
 /// Real runs of `gilbench run`, made once and shared by the compare tests: a baseline of the

@@ -1,4 +1,6 @@
 import Foundation
+import GilBench
+import GilBenchTestSupport
 import Testing
 
 /// Starts `count` CPU-bound shells (`while :; do :; done`), pinned to CPU `cpu` with taskset when it
@@ -33,13 +35,13 @@ struct DisturbanceCLITests {
         ])
         #expect(rows.count == 1)
         for row in rows {
-            #expect(Double(row["steal_s"] ?? "").map { $0 >= 0 } == true, "\(row)")
-            #expect(Double(row["foreign_cpu_s"] ?? "").map { $0 >= 0 } == true, "\(row)")
-            #expect(["0", "1"].contains(row["disturbed"] ?? ""), "\(row)")
-            #expect(["1", "2"].contains(row["attempts"] ?? ""), "\(row)")
+            #expect(row.stealSeconds.map { $0 >= 0 } == true, "\(row)")
+            #expect(row.foreignCPUSeconds.map { $0 >= 0 } == true, "\(row)")
+            #expect([0, 1].contains(row.disturbed), "\(row)")
+            #expect([1, 2].contains(row.attempts), "\(row)")
         }
-        #expect(rows.contains { $0["disturbed"] == "1" || $0["attempts"] == "2" }, "\(rows)")
-        if rows.contains(where: { $0["disturbed"] == "1" }) {
+        #expect(rows.contains { $0.disturbed == 1 || $0.attempts == 2 }, "\(rows)")
+        if rows.contains(where: { $0.disturbed == 1 }) {
             #expect(result.stdout.contains("* kept a disturbed repetition: steal or foreign CPU above the threshold after 2 attempts"))
             let marked = result.stdout.split(separator: "\n").contains { $0.hasPrefix("countdown sequential") && $0.contains(" *  ") }
             #expect(marked, "\(result.stdout)")
@@ -56,7 +58,7 @@ struct DisturbanceCLITests {
 
     @Test("compare warns when a side has fewer than 9 repetitions")
     func fewRepetitions() throws {
-        let path = NSTemporaryDirectory() + "gilbench-few-\(UUID().uuidString).csv"
+        let path = temporaryFilePath("few", extension: "csv")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let run = try runGilbench(["run", "--mode", "sequential", "--n", "20000", "--repeat", "2", "--warmup", "0", "--quiet", "--output", path])
         #expect(run.status == 0, "\(run.stderr)")

@@ -1,4 +1,6 @@
 import Foundation
+import GilBench
+import GilBenchTestSupport
 import Testing
 
 @Suite("gilbench sweep and the GIL design options, end to end")
@@ -10,8 +12,8 @@ struct SweepCommandTests {
             "--calls", "200", "--threads", "2", "--repeat", "1", "--warmup", "0", "--quiet",
         ])
         #expect(rows.count == 4)  // 2 values x (sequential, threads)
-        #expect(rows.allSatisfy { $0["sweep_parameter"] == "churn_n" && $0["calls"] == "200" })
-        #expect(rows.map { $0["churn_n"] ?? "" }.sorted() == ["0", "0", "50", "50"])
+        #expect(rows.allSatisfy { $0.sweepParameter == .churnN && $0.calls == 200 })
+        #expect(rows.map { $0.churnN ?? -1 }.sorted() == [0, 0, 50, 50])
     }
 
     @Test("run accepts every GIL design and fills the design's columns")
@@ -20,10 +22,10 @@ struct SweepCommandTests {
             "run", "--n", "200000", "--gil", "ticks,interval,fair,priority,none", "--mode", "threads",
             "--switch-interval", "2", "--repeat", "1", "--warmup", "0", "--quiet",
         ])
-        #expect(rows.map { $0["gil"] } == ["ticks", "interval", "fair", "priority", "none"])
-        #expect(rows.map { $0["switch_interval_ms"] } == ["", "2", "", "2", ""])
+        #expect(rows.map(\.gil) == [.ticks, .interval, .fair, .priority, GILDesign.none])
+        #expect(rows.map(\.switchIntervalMs) == [nil, 2, nil, 2, nil])
         // Waits are recorded for every design that has waits (none has none).
-        #expect(rows.filter { $0["gil"] != "none" }.allSatisfy { !($0["gil_wait_p50_us"] ?? "").isEmpty })
+        #expect(rows.filter { $0.gil != GILDesign.none }.allSatisfy { $0.gilWaitP50Us != nil })
     }
 
     @Test("Bad design and sweep options get one clear line and exit status 64", arguments: [

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GilBenchTestSupport
 import Testing
 @testable import gilbench
 
@@ -17,7 +18,7 @@ struct TraceCommandTests {
 
     @Test("A ticks/condvar trace: valid JSON, every thread holds the GIL, never two at once")
     func ticksCondvar() throws {
-        let path = NSTemporaryDirectory() + "gilbench-trace-\(UUID().uuidString).json"
+        let path = temporaryFilePath("trace", extension: "json")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try runGilbench(["trace", "--gil", "ticks", "--lock", "condvar", "--n", "200000", "--output", path])
         #expect(result.status == 0, "\(result.stderr)")

@@ -1,16 +1,7 @@
 import Foundation
+import GilBench
+import GilBenchTestSupport
 import Testing
-
-/// A fresh temporary folder, removed by the caller.
-func temporaryFolder() -> String {
-    let path = NSTemporaryDirectory() + "gilbench-cli-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
-func lines(_ path: String) -> [Substring] {
-    ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")
-}
 
 /// The run's CSV in a results folder (the one file named like a run id).
 func runCSV(in folder: String) -> String? {
@@ -23,7 +14,7 @@ func runCSV(in folder: String) -> String? {
 @discardableResult
 func reproduceQuietly(
     only: String, into folder: String, sourceLocation: SourceLocation = #_sourceLocation
-) throws -> (status: Int32, stdout: String, stderr: String) {
+) throws -> GilbenchResult {
     let result = try runGilbench([
         "reproduce", "--only", only, "--n", "20000", "--repeat", "3", "--warmup", "0",
         "--results", folder + "/results", "--plots", folder + "/plots", "--quiet", "--python", "none",
@@ -57,19 +48,19 @@ struct ReproduceCommandTests {
 
     @Test("--only 80 runs the countdown alone, writes rows, report and plots; plot redraws the same SVG from the CSV")
     func onlyCountdown() throws {
-        let folder = temporaryFolder()
+        let folder = try makeTemporaryDirectory("reproduce")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let result = try reproduceQuietly(only: "80", into: folder)
         #expect(result.stderr.isEmpty)
         let csv = try #require(runCSV(in: folder + "/results"))
-        let rows = lines(csv)
+        let rows = try readResults(csv)
         let report = try String(contentsOfFile: folder + "/results/REPORT.md", encoding: .utf8)
         // 3 repetitions of 3 configurations, then per extra round (when a claim was inconclusive) a
         // row of each configuration the inconclusive claims read: the sequential one and one or two others.
         let extra = report.contains("*Measured again: ") ? Int(report.components(separatedBy: "*Measured again: ")[1].prefix { $0.isNumber }) ?? 0 : 0
-        #expect((2 * extra...3 * extra).contains(rows.count - 1 - 3 * 3), "\(report)")
+        #expect((2 * extra...3 * extra).contains(rows.count - 3 * 3), "\(report)")
         #expect(extra <= 3)
-        #expect(rows.dropFirst().allSatisfy { $0.contains(",countdown,") })
+        #expect(rows.allSatisfy { $0.experiment == "countdown" && $0.workload == .countdown })
         #expect(report.contains("gilbench reproduce --only 80 --n 20000"))
         #expect(report.contains("](../plots/countdown-wall.svg)"))
         #expect(report.contains("not measured (not selected with --only)"))
@@ -83,7 +74,7 @@ struct ReproduceCommandTests {
 
     @Test("plot refuses a file that is not gilbench's (65) and one it cannot read (66)")
     func plotBadInput() throws {
-        let folder = temporaryFolder()
+        let folder = try makeTemporaryDirectory("plot")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try "a,b\n1,2\n".write(toFile: folder + "/other.csv", atomically: true, encoding: .utf8)
         try expectRefusal(["plot", folder + "/other.csv", "--out", folder], status: 65, "not a gilbench CSV")
@@ -92,10 +83,10 @@ struct ReproduceCommandTests {
 
     @Test("Ctrl-C keeps the rows measured, writes the report, says how far it got, and exits 130")
     func interrupt() throws {
-        let folder = temporaryFolder()
+        let folder = try makeTemporaryDirectory("interrupt")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("gilbench")
+        process.executableURL = URL(fileURLWithPath: try gilbenchExecutable())
         process.arguments = [
             "reproduce", "--only", "80", "--n", "1000000", "--repeat", "50", "--warmup", "0",
             "--results", folder + "/results", "--plots", folder + "/plots",
@@ -106,7 +97,7 @@ struct ReproduceCommandTests {
         try process.run()
         // Wait (without a deadline on the outcome) until at least one row is in the file.
         for _ in 0..<600 {
-            if let csv = runCSV(in: folder + "/results"), lines(csv).count >= 2 { break }
+            if let csv = runCSV(in: folder + "/results"), let rows = try? readResults(csv), !rows.isEmpty { break }
             Thread.sleep(forTimeInterval: 0.1)
         }
         process.interrupt()
@@ -115,24 +106,10 @@ struct ReproduceCommandTests {
         #expect(process.terminationStatus == 130)
         #expect(stderr.contains("interrupted after 0 of 1 experiments"), "\(stderr)")
         let csv = try #require(runCSV(in: folder + "/results"))
-        let rows = lines(csv).count - 1
+        let rows = try readResults(csv).count
         #expect(rows >= 1 && rows < 150)
         #expect(stderr.contains("the \(rows) rows measured are in"))
         let report = try String(contentsOfFile: folder + "/results/REPORT.md", encoding: .utf8)
         #expect(report.contains("**This run was interrupted**"))
-    }
-}
-
-@Suite("reproduce's CSV is gilbench's CSV")
-struct ReproduceCompareTests {
-    @Test("compare accepts a reproduce CSV (with its failed wake-up histograms) against itself")
-    func compareItself() throws {
-        let folder = temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try reproduceQuietly(only: "98", into: folder)
-        let csv = try #require(runCSV(in: folder + "/results"))
-        #expect(lines(csv).dropFirst().allSatisfy { $0.contains(",failed-acquisitions,") })
-        let compared = try runGilbench(["compare", csv, csv])
-        #expect(compared.status == 0, "\(compared.stdout)\(compared.stderr)")
     }
 }
