@@ -79,16 +79,22 @@ struct PythonTests {
 
     @Test("python3 runs the programs and its rows carry its engine", .requiresCPython3)
     func realPython() throws {
-        let bench = try PythonBench(python: "python3")
-        #expect(bench.interpreter.implementation == "cpython")
-        let experiments = PythonExperiment.catalogue(for: bench.interpreter, n: 20_000, raceN: 1000, tree: nil, repetitions: 1, sweep: [])
+        var options = InterpreterComparison.Options()
+        options.n = 20_000
+        options.raceN = 1000
+        options.sweep = []
+        options.repetitions = 1
+        options.simulator = false
         let session = Session(writer: nil)
-        let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
-        try session.run(experiments.map(\.configuration), measure: { c throws(GilBenchError) in try bench.measure(byConfiguration[c]!) })
-        #expect(session.rows.count == experiments.count)
+        let compared = InterpreterComparison(options).measure("python3", in: session)
+        let measured = try compared.result.get()
+        let interpreter = try PythonBench.identify("python3")
+        #expect(interpreter.implementation == "cpython" && measured.engine == interpreter.engine)
+        #expect(session.rows.count == InterpreterComparison(options).experiments(for: interpreter).count)
+        #expect(measured.rows.count == session.rows.count && measured.fidelity.entries.isEmpty, "no twin, no fidelity")
         for row in session.rows {
-            #expect(row.engine == .interpreter(name: bench.interpreter.engine, gil: bench.interpreter.gilDesign))
-            #expect(row.gil == bench.interpreter.gilDesign)
+            #expect(row.engine == .interpreter(name: interpreter.engine, gil: interpreter.gilDesign))
+            #expect(row.gil == interpreter.gilDesign)
             #expect(row.wallSeconds ?? 0 > 0)
             #expect(row.userSeconds ?? 0 > 0, "the child's CPU time is measured from outside")
             #expect(ResultRow(record: row.record) == row, "a real interpreter's row round-trips")
@@ -104,5 +110,38 @@ struct PythonTests {
         #expect(convoy.requestsPerSecond.map { $0 > 0 && $0 <= 1_000 } == true)
         #expect(try #require(session.rows.first { $0.workload == .longTick }?.longTickUs) > 0)
         #expect(Set(session.rows.compactMap(\.churnN)) == Set(PythonExperiment.churnNs), "each extension row keeps its churn n")
+    }
+}
+
+@Suite("Python: real interpreters beside their twins")
+struct InterpreterComparisonTests {
+    @Test("An interpreter that cannot be measured says why, and the next one still runs beside its twins", .requiresCPython3)
+    func missingThenReal() throws {
+        var options = InterpreterComparison.Options()
+        options.n = 50_000
+        options.raceN = 1000
+        options.twins = ["countdown"]
+        options.repetitions = 2
+        options.experimentLabels = ("real", "twin")
+        let session = Session(writer: nil)
+        var events: [String] = []
+        let (_, comparisons) = InterpreterComparison(options).measure(.named(["no-such-python-here", "python3"]), in: session) { event in
+            switch event {
+            case .decided: events.append("decided")
+            case .started(let start): events.append("started \(start.python) with \(start.simulatorTwins) twins")
+            case .finished(let compared): events.append("finished \(compared.python)")
+            }
+        }
+        #expect(comparisons.map(\.python) == ["no-such-python-here", "python3"])
+        guard case .failure(let error) = comparisons[0].result else { Issue.record("a missing interpreter measured"); return }
+        #expect(error.message.contains("no-such-python-here"))
+        let measured = try comparisons[1].result.get()
+        // The countdown's five programs (sequential on the main thread and on a worker, threads on 2
+        // and 1 CPUs, processes), each beside its twin, twice.
+        #expect(events == ["decided", "finished no-such-python-here", "started python3 with 5 twins", "finished python3"])
+        #expect(measured.rows.count == 2 * 5 * 2 && measured.rows.count == session.rows.count)
+        #expect(Set(measured.rows.map(\.key.experiment)) == ["real", "twin"])
+        #expect(measured.rows.filter { $0.key.engine == .simulator }.allSatisfy { $0.gil == measured.design })
+        #expect(Set(measured.fidelity.entries.map(\.ratio)).isSuperset(of: [.overSequential(.threads), .overSequential(.processes), .oneCPUOver(cpus: 2)]))
     }
 }
