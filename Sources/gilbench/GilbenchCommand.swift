@@ -24,10 +24,19 @@ struct GilbenchCommand: ParsableCommand {
     /// of a worker's start-up, which the parent's wall time includes. Anything else, including
     /// `worker --help`, goes through the parser.
     static func main() {
-        if let status = Worker.serveDirectly(CommandLine.arguments) { Glibc.exit(status) }
-        if let status = PipelinePeer.serveDirectly(CommandLine.arguments) { Glibc.exit(status) }
+        if let status = Worker.serveDirectly(CommandLine.arguments) { exitProcess(status) }
+        if let status = PipelinePeer.serveDirectly(CommandLine.arguments) { exitProcess(status) }
         main(nil)
     }
+}
+
+/// The C library's `exit` (inside the command, `exit` names ParsableCommand's), Glibc's or Musl's.
+private func exitProcess(_ status: Int32) -> Never {
+    #if canImport(Glibc)
+    Glibc.exit(status)
+    #elseif canImport(Musl)
+    Musl.exit(status)
+    #endif
 }
 
 /// Turns library errors into one line on stderr and the documented exit status.

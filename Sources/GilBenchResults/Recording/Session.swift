@@ -22,6 +22,8 @@ public final class Session {
     private var keptRepetitions: [ConfigurationKey: Int] = [:]
     /// The configuration measured for each row key, to measure it again.
     private var configurationsByKey: [ConfigurationKey: RunConfiguration] = [:]
+    /// The CPUs each configuration's last kept repetition was pinned to (its rows' CPU columns).
+    private(set) var pinnedCPUs: [RunConfiguration: [Int]] = [:]
 
     /// The configuration whose rows have `key`; nil when none was measured in this session.
     public func configuration(of key: ConfigurationKey) -> RunConfiguration? { configurationsByKey[key] }
@@ -104,6 +106,7 @@ public final class Session {
         rows.append(row)
         keptRepetitions[ConfigurationKey(configuration), default: 0] = max(keptRepetitions[ConfigurationKey(configuration)] ?? 0, repetition)
         configurationsByKey[row.key] = configuration
+        pinnedCPUs[configuration] = measurement.cpus
         if let counts = measurement.syscalls { keptSyscallCounts[configuration, default: []].append(counts) }
         for warning in measurement.warnings where !warnings.contains(warning) { warnings.append(warning) }
     }
