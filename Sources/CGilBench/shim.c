@@ -296,14 +296,6 @@ int gb_fork_worker(int stdin_fd, int stdout_fd, pid_t *pid) {
     return 0;
 }
 
-int gb_wait4(pid_t pid, int *status, int options, struct rusage *usage) {
-    pid_t r;
-    do {
-        r = wait4(pid, status, options, usage);
-    } while (r < 0 && errno == EINTR);
-    return r < 0 ? -errno : (int)r;
-}
-
 int gb_exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 
 int gb_term_signal(int status) { return WIFSIGNALED(status) ? WTERMSIG(status) : 0; }

@@ -25,14 +25,19 @@ struct GilbenchCommand: ParsableCommand {
     /// `worker --help`, goes through the parser.
     static func main() {
         if let status = WorkerService.serveDirectly(CommandLine.arguments) ?? PipelinePeer.serveDirectly(CommandLine.arguments) {
-            #if canImport(Glibc)
-            Glibc.exit(status)
-            #elseif canImport(Musl)
-            Musl.exit(status)
-            #endif
+            exitProcess(status)
         }
         main(nil)
     }
+}
+
+/// The C library's `exit` (inside the command, `exit` names ParsableCommand's), Glibc's or Musl's.
+private func exitProcess(_ status: Int32) -> Never {
+    #if canImport(Glibc)
+    Glibc.exit(status)
+    #elseif canImport(Musl)
+    Musl.exit(status)
+    #endif
 }
 
 /// Turns library errors into one line on stderr and the documented exit status.

@@ -9,8 +9,15 @@ struct ReproductionRunTests {
     static func fake(_ c: RunConfiguration, _ events: GILEventRecorder?) -> GilBench.RunMeasurement {
         events?.record(.acquired, thread: 0, at: 10)
         events?.record(.released, thread: 0, at: 20)
-        return RunMeasurement(
+        var m = RunMeasurement(
             wallSeconds: c.mode == .sequential ? 1.0 : 1.5, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
+        m.cpus = pinned(c)
+        return m
+    }
+
+    /// The CPUs a real measurement of `c` would have been pinned to (its rows' CPU columns).
+    static func pinned(_ c: RunConfiguration) -> [Int]? {
+        try? CPUAffinity.resolve(c.cpus, allowed: CPUAffinity.current())
     }
 
     /// A fake measurement whose threads on two CPUs over sequential go 1.2, 1.4, 1.35, ... round after
@@ -26,7 +33,9 @@ struct ReproductionRunTests {
                 wall = [1.2, 1.4, 1.35][threaded % 3]
                 threaded += 1
             }
-            return RunMeasurement(wallSeconds: wall, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
+            var m = RunMeasurement(wallSeconds: wall, usage: ResourceUsage(), ticks: 0, instructions: 0, gil: GILCounters())
+            m.cpus = ReproductionRunTests.pinned(c)
+            return m
         }
     }
 

@@ -61,9 +61,6 @@ int gb_spawn(const char *path, char *const argv[], int stdin_fd, int stdout_fd, 
 /// -errno when fork fails.
 int gb_fork_worker(int stdin_fd, int stdout_fd, pid_t *pid);
 
-/// wait4(pid, status, options, usage) retried on EINTR. Returns the pid, 0 (WNOHANG, still running) or -errno.
-int gb_wait4(pid_t pid, int *status, int options, struct rusage *usage);
-
 /// The exit code when `status` says the process exited, else -1 (WIFEXITED / WEXITSTATUS).
 int gb_exit_code(int status);
 /// The signal that ended the process when `status` says so, else 0 (WIFSIGNALED / WTERMSIG).

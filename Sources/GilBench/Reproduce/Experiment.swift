@@ -296,7 +296,8 @@ public struct Experiment: Sendable {
                 return Finding(experiment: self, claim: claim, observation: nil, verdict: .notMeasured(reason: "not selected with --only"))
             }
             let observation = summary.groups.isEmpty ? nil : claim.observe(summary)
-            let missing = summary.groups.isEmpty ? "no rows: the run stopped before it" : "a figure it needs is missing from the rows"
+            var missing = summary.groups.isEmpty ? "no rows: the run stopped before it" : "a figure it needs is missing from the rows"
+            if !summary.groups.isEmpty, let problem = Catalogue.allCPUsProblem { missing += "; " + problem }
             var finding = Finding(experiment: self, claim: claim, observation: observation, verdict: .decide(claim.criterion, observation, missing: missing))
             if claim.isParallelGain, let ceiling, let ratios = observation?.pairedRatios, !ratios.isEmpty {
                 finding.overCeiling = Statistics.bootstrapRatioOfMedians(ratios, over: ceiling.ratios)

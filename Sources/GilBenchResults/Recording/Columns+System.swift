@@ -54,9 +54,11 @@ extension SyscallCounterKind {
 
 extension ConfigurationKey {
     /// The key of a configuration's rows: only the columns that apply to it are set. The CPU columns
-    /// are the CPUs it resolves to on this machine; `syscall_counter` is the counter it asks for (a
-    /// row records the counter its measurement was counted by).
-    public init(_ configuration: RunConfiguration) {
+    /// are `cpus`, the CPUs a measurement of it was pinned to (`RunMeasurement/cpus`: the system
+    /// layer resolves the configuration's selection where it pins the run), empty without;
+    /// `syscall_counter` is the counter it asks for (a row records the counter its measurement was
+    /// counted by).
+    public init(_ configuration: RunConfiguration, cpus pinned: [Int]? = nil) {
         self.init()
         let c = configuration
         experiment = c.experiment.isEmpty ? nil : c.experiment
@@ -67,9 +69,9 @@ extension ConfigurationKey {
         tasks = c.workload == .hashing ? nil : c.tasks
         threads = c.threads
         processes = c.processCount
-        if let resolved = try? CPUAffinity.resolve(c.cpus, allowed: CPUAffinity.current()) {
-            cpus = resolved.count
-            cpuList = resolved
+        if let pinned {
+            cpus = pinned.count
+            cpuList = pinned
         }
         sweepParameter = c.sweepParameter
         syscallCounter = c.syscallCounter.counted
@@ -189,7 +191,7 @@ extension ResultRow {
         _ configuration: RunConfiguration, _ measurement: RunMeasurement, machine: MachineInfo,
         runID: String, timestamp: String, repetition: Int
     ) {
-        var key = ConfigurationKey(configuration)
+        var key = ConfigurationKey(configuration, cpus: measurement.cpus)
         key.syscallCounter = measurement.syscalls?.counter.counted
         self.init(
             key: key, measurements: Measurements(measurement), machine: Machine(machine),
@@ -199,7 +201,7 @@ extension ResultRow {
 
 // The cells of a configuration, a measurement or a count alone, as a row would hold them.
 extension RunConfiguration {
-    /// The configuration's cells of a row (``ConfigurationKey/init(_:)``).
+    /// The configuration's cells of a row (``ConfigurationKey/init(_:cpus:)``), the CPU columns empty.
     public var record: CSVRecord {
         var record = CSVRecord()
         ConfigurationKey(self).encode(into: &record)
@@ -231,7 +233,7 @@ extension Session {
     /// repetitions the session kept (neither warm-ups nor attempts measured again).
     public func syscallTables(for configurations: [RunConfiguration]) -> String {
         configurations.filter { $0.syscallCounter != .none }.map { c in
-            SyscallReport.table(label: ConfigurationKey(c).label, keptSyscallCounts[c] ?? [])
+            SyscallReport.table(label: ConfigurationKey(c, cpus: pinnedCPUs[c]).label, keptSyscallCounts[c] ?? [])
         }.joined(separator: "\n")
     }
 }

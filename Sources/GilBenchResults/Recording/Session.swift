@@ -18,10 +18,13 @@ public final class Session {
     /// How many repetitions of each configuration were kept so far: a later ``run(_:measure:progress:disturbed:)``
     /// of the same configuration numbers its repetitions on from there, so that the k-th of one
     /// configuration stays paired with the k-th of another measured beside it.
-    /// By configuration key, as its repetition and warm-up counts do not make another configuration.
+    /// By configuration key with the CPUs its measurements were pinned to, as its repetition and
+    /// warm-up counts do not make another configuration, and its CPU selection does.
     private var keptRepetitions: [ConfigurationKey: Int] = [:]
     /// The configuration measured for each row key, to measure it again.
     private var configurationsByKey: [ConfigurationKey: RunConfiguration] = [:]
+    /// The CPUs each configuration's last kept repetition was pinned to (its rows' CPU columns).
+    private(set) var pinnedCPUs: [RunConfiguration: [Int]] = [:]
 
     /// The configuration whose rows have `key`; nil when none was measured in this session.
     public func configuration(of key: ConfigurationKey) -> RunConfiguration? { configurationsByKey[key] }
@@ -91,7 +94,8 @@ public final class Session {
                     attempts += 1
                 } while attempts < maxAttempts && disturbed(measurement)
                 measurement.attempts = attempts
-                try record(configuration, repetition: (keptRepetitions[ConfigurationKey(configuration)] ?? 0) + 1, measurement)
+                let key = ConfigurationKey(configuration, cpus: measurement.cpus)
+                try record(configuration, repetition: (keptRepetitions[key] ?? 0) + 1, measurement)
                 done += 1
             }
         }
@@ -102,8 +106,10 @@ public final class Session {
         let row = ResultRow(configuration, measurement, machine: machine, runID: runID, timestamp: timestamp, repetition: repetition)
         try writer?.write(row)
         rows.append(row)
-        keptRepetitions[ConfigurationKey(configuration), default: 0] = max(keptRepetitions[ConfigurationKey(configuration)] ?? 0, repetition)
+        let key = ConfigurationKey(configuration, cpus: measurement.cpus)
+        keptRepetitions[key, default: 0] = max(keptRepetitions[key] ?? 0, repetition)
         configurationsByKey[row.key] = configuration
+        pinnedCPUs[configuration] = measurement.cpus
         if let counts = measurement.syscalls { keptSyscallCounts[configuration, default: []].append(counts) }
         for warning in measurement.warnings where !warnings.contains(warning) { warnings.append(warning) }
     }

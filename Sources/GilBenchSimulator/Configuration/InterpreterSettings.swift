@@ -19,6 +19,19 @@ public struct InterpreterSettings: Sendable, Equatable {
         self.checkInterval = checkInterval
         self.switchIntervalMilliseconds = switchIntervalMilliseconds
     }
+
+    /// Checks what the designs require of their intervals (their initialisers trap otherwise), for
+    /// settings that come from outside a validated ``RunConfiguration`` (a peer's command line).
+    /// - Throws: ``GilBenchError`` with code `.usage` naming the ``RunSetting`` that is wrong: a check
+    ///   interval below 1 tick, or a switch interval that is not a positive number of milliseconds.
+    public func validate() throws(GilBenchError) {
+        guard checkInterval >= 1 else {
+            throw GilBenchError(.checkInterval, "must be at least 1 tick (got \(checkInterval))")
+        }
+        guard switchIntervalMilliseconds.isFinite && switchIntervalMilliseconds > 0 else {
+            throw GilBenchError(.switchInterval, "must be a positive number of milliseconds (got \(switchIntervalMilliseconds))")
+        }
+    }
 }
 
 extension RunConfiguration {

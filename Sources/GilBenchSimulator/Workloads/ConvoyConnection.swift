@@ -5,6 +5,7 @@ import Glibc
 import Musl
 #endif
 import Synchronization
+import SystemPackage
 
 /// The convoy's transport: one TCP connection on the loopback interface, for the simulator's
 /// `io-latency` workload as for a real interpreter's convoy twin (`gilbench python`), so that both
@@ -118,11 +119,12 @@ package final class AnsweringSocket: Sendable {
     package func receive(_ count: Int) -> Int {
         let wanted = min(max(count, 1), Self.requestBytes)
         var bytes = 0
-        var got: Int
-        repeat {
-            got = withUnsafeMutableBytes(of: &bytes) { recv(socket.fd, $0.baseAddress, wanted, 0) }
-        } while got < 0 && errno == EINTR
-        guard got > 0 else { return got == 0 ? 0 : -1 }
+        let fd = socket.fd
+        let received = withUnsafeMutableBytes(of: &bytes) { raw in
+            Result { () throws(Errno) in try SystemCall.receive(fd, into: UnsafeMutableRawBufferPointer(rebasing: raw[..<wanted])) }
+        }
+        guard case .success(let got) = received else { return -1 }
+        guard got > 0 else { return 0 }
         let offset = Self.requestBytes - wanted
         request.withLock { value in
             withUnsafeMutableBytes(of: &value) { target in
@@ -137,8 +139,8 @@ package final class AnsweringSocket: Sendable {
     private func sendAll(_ value: Int) -> Int {
         var value = value
         let fd = socket.fd
-        let sent = withUnsafeMutableBytes(of: &value) { bytes in Channel.transferAll(bytes) { send(fd, $0, $1, 0) } }
-        return sent ? 0 : -1
+        let sent = withUnsafeBytes(of: &value) { bytes in Result { () throws(Errno) in try SystemCall.sendAll(fd, bytes) } }
+        return (try? sent.get()) != nil ? 0 : -1
     }
 
     /// Shuts the connection down both ways: a client waiting for an answer sees end of file, and

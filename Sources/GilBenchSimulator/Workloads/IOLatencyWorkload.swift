@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import Synchronization
+import SystemPackage
 
 /// The convoy effect (Beazley 2010, bpo-7946): an I/O thread answering requests beside CPU-bound threads.
 ///
@@ -119,7 +120,8 @@ public enum IOLatencyWorkload {
                 answering.shutDown()
                 client.join()
                 channel.close()
-            })
+            },
+            notes: { client.problem.map { ["the convoy's client failed: \($0)"] } ?? [] })
     }
 }
 
@@ -155,16 +157,22 @@ package final class Channel: Sendable {
     func close() { connection.close() }
 
     /// The client: `requests` round trips, each timed from the write to the read of the answer, with
-    /// a pause after each.
+    /// a pause after each. A failed write or read ends the round trips and is the result's ``ClientResult/problem``.
     package func runClient(requests: Int, pauseNanoseconds: UInt64) -> ClientResult {
         var result = ClientResult()
         let fd = connection.fd
         let start = MonotonicClock.nanoseconds()
         for i in 0..<requests {
             let sent = MonotonicClock.nanoseconds()
-            guard Channel.writeInt(fd, i), let answer = Channel.readInt(fd), answer == i + 1 else { break }
+            do throws(Errno) {
+                try Channel.writeInt(fd, i)
+                guard let answer = try Channel.readInt(fd), answer == i + 1 else { break }
+            } catch {
+                result.problem = "request \(i + 1) of \(requests) on descriptor \(fd): \(error)"
+                break
+            }
             result.latencies.record(nanoseconds: MonotonicClock.nanoseconds() &- sent)
-            Channel.pause(pauseNanoseconds)
+            SystemCall.sleep(nanoseconds: pauseNanoseconds)
         }
         result.elapsedNanoseconds = MonotonicClock.nanoseconds() &- start
         // No more requests: a server still waiting in recv sees end of file.
@@ -172,35 +180,16 @@ package final class Channel: Sendable {
         return result
     }
 
-    /// Sleeps `nanoseconds` (clock_nanosleep on the monotonic clock, resumed after a signal).
-    private static func pause(_ nanoseconds: UInt64) {
-        var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
-        var remaining = timespec()
-        while clock_nanosleep(CLOCK_MONOTONIC, 0, &request, &remaining) == EINTR { request = remaining }
-    }
-
-    private static func readInt(_ fd: Int32) -> Int? {
+    /// The answer, or nil when the connection ended before all of its bytes came.
+    private static func readInt(_ fd: Int32) throws(Errno) -> Int? {
         var value = 0
-        let complete = withUnsafeMutableBytes(of: &value) { bytes in transferAll(bytes) { read(fd, $0, $1) } }
-        return complete ? value : nil
+        let count = try withUnsafeMutableBytes(of: &value) { bytes throws(Errno) in try SystemCall.readFully(fd, into: bytes) }
+        return count == MemoryLayout<Int>.size ? value : nil
     }
 
-    private static func writeInt(_ fd: Int32, _ value: Int) -> Bool {
+    private static func writeInt(_ fd: Int32, _ value: Int) throws(Errno) {
         var value = value
-        return withUnsafeMutableBytes(of: &value) { bytes in transferAll(bytes) { write(fd, $0, $1) } }
-    }
-
-    /// Calls `transfer` (a read, write or send of up to the count at the pointer) until all of `bytes` is
-    /// moved, again after a signal; false at end of file or on an error.
-    static func transferAll(
-        _ bytes: UnsafeMutableRawBufferPointer, _ transfer: (UnsafeMutableRawPointer, Int) -> Int
-    ) -> Bool {
-        var done = 0
-        while done < bytes.count {
-            let n = transfer(bytes.baseAddress! + done, bytes.count - done)
-            if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { return false }
-        }
-        return true
+        try withUnsafeBytes(of: &value) { bytes throws(Errno) in try SystemCall.writeAll(fd, bytes) }
     }
 }
 
@@ -208,6 +197,8 @@ package final class Channel: Sendable {
 package struct ClientResult: Sendable {
     var latencies = WaitHistogram()
     var elapsedNanoseconds: UInt64 = 0
+    /// Why the round trips stopped early: a write or read that failed (the end of the connection is not one).
+    var problem: String?
 
     package init() {}
 }
@@ -229,6 +220,9 @@ package final class ClientHandle: Sendable {
     package func join() {
         if let thread = state.withLock({ s -> NativeThread? in defer { s.thread = nil }; return s.thread }) { thread.join() }
     }
+
+    /// Why the client stopped before its last request, once joined; nil when it did not.
+    package var problem: String? { state.withLock { $0.result?.problem } }
 
     /// The client's response times and request rate.
     package func outcome() -> WorkloadOutcome {

@@ -23,9 +23,29 @@ public struct RunMeasurement: Sendable {
     /// How many measurements this repetition took (a disturbed one is measured again, see
     /// `Session.maxAttempts`); this measurement is the last.
     public var attempts = 1
+    /// The CPUs the run was pinned to: its `CPUSelection` resolved against the CPUs this process
+    /// was allowed when it ran (the `cpus` and `cpu_list` columns); nil when it was not pinned (a
+    /// measurement made up by a test), and the cells are then empty.
+    public var cpus: [Int]?
 
     /// Whether steal or foreign CPU passed ``CPUDisturbance``'s threshold (false when not known).
     public var isDisturbed: Bool { disturbance?.isDisturbed(wallSeconds: wallSeconds) ?? false }
+
+    /// Keeps the region's disturbance, or, when `/proc/stat` could not tell it, a warning that says
+    /// why: the row's disturbance cells are then empty (unknown, not "not disturbed"), and the run
+    /// says so once (`Session.warnings` keeps each warning once).
+    package mutating func record(disturbance sampled: Result<CPUDisturbance, GilBenchError>) {
+        switch sampled {
+        case .success(let disturbance):
+            self.disturbance = disturbance
+        case .failure(let problem):
+            disturbance = nil
+            warnings.append(RunMeasurement.disturbanceUnknown + problem.description)
+        }
+    }
+
+    /// The start of the warning of a run whose disturbance is not known.
+    package static let disturbanceUnknown = "steal_s, foreign_cpu_s and disturbed are left empty (disturbance not measured): "
 
     public init(wallSeconds: Double, usage: ResourceUsage, ticks: UInt64, instructions: UInt64, gil: GILCounters?,
         outcome: WorkloadOutcome = WorkloadOutcome(), syscalls: SyscallCounts? = nil

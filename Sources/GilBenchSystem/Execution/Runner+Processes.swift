@@ -68,11 +68,11 @@ extension Runner {
     /// a perf counter with `inherit`, see them all) and closes after the last was reaped. CPU time and
     /// context switches are the parent's own (RUSAGE_SELF) plus each worker's (wait4).
     static func measureInProcesses(
-        _ configuration: RunConfiguration, probes: [any MeasurementProbe], workerExecutable: String
+        _ configuration: RunConfiguration, cpus: [Int], probes: [any MeasurementProbe], workerExecutable: String
     ) throws(GilBenchError) -> RunMeasurement {
         let plan = try processPlan(configuration)
         // /proc/stat is read outside the probes' region, so that its reads are not counted as the run's calls.
-        let stat = CPUStatRegion(cpus: (try? CPUAffinity.current()) ?? [])
+        let stat = CPUStatRegion(cpus: cpus)
         for probe in probes { try probe.begin() }
         let before = ResourceUsage.current()
         let start = MonotonicClock.nanoseconds()
@@ -85,14 +85,14 @@ extension Runner {
         let usage = ResourceUsage.current() - before + workersUsage
         var syscalls: SyscallCounts?
         for probe in probes { syscalls = try probe.end() }
-        let disturbance = stat.end(usage: usage)
+        let disturbance = stat.disturbance(usage: usage)
         let (outcome, warnings) = plan.report(results)
         var measurement = RunMeasurement(
             wallSeconds: Double(wall) / 1e9, usage: usage,
             ticks: results.reduce(0) { $0 &+ $1.ticks }, instructions: results.reduce(0) { $0 &+ $1.instructions },
             gil: GILCounters.sum(results.compactMap(\.gil), expected: results.count), outcome: outcome, syscalls: syscalls)
         measurement.warnings = warnings
-        measurement.disturbance = disturbance
+        measurement.record(disturbance: disturbance)
         return measurement
     }
 }

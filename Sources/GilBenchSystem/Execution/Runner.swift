@@ -25,38 +25,45 @@ public enum Runner {
         try configuration.validate()
         let allowed = try CPUAffinity.current()
         let cpus = try CPUAffinity.resolve(configuration.cpus, allowed: allowed)
+        var measurement: RunMeasurement
         if configuration.mode == .pool || (configuration.mode == .processes && configuration.workload != .pipeline) {
             // Workers inherit the affinity set here.
-            try CPUAffinity.set(cpus)
-            defer { try? CPUAffinity.set(allowed) }
-            return try measureInProcesses(configuration, probes: probes, workerExecutable: workerExecutable)
+            measurement = try CPUAffinity.pinning(to: cpus, restoring: allowed) { () throws(GilBenchError) in
+                try measureInProcesses(configuration, cpus: cpus, probes: probes, workerExecutable: workerExecutable)
+            }
+        } else {
+            let plan = try WorkloadPlan.make(for: configuration, peerExecutable: workerExecutable)
+            // Every design records its waits in a histogram: a record costs tens of nanoseconds and only
+            // follows a contended wait, which costs microseconds (DocC article "GIL designs").
+            measurement = try CPUAffinity.pinning(to: cpus, restoring: allowed) { () throws(GilBenchError) in
+                try configuration.interpreterSettings.withGIL(
+                    recordWaits: true, recorder: events, threadsInitialised: configuration.initialisesThreads,
+                    Execution(plan: plan, configuration: configuration, cpus: cpus, probes: probes))
+            }
         }
-        let plan = try WorkloadPlan.make(for: configuration, peerExecutable: workerExecutable)
-        try CPUAffinity.set(cpus)
-        defer { try? CPUAffinity.set(allowed) }
-        // Every design records its waits in a histogram: a record costs tens of nanoseconds and only
-        // follows a contended wait, which costs microseconds (DocC article "GIL designs").
-        return try configuration.interpreterSettings.withGIL(
-            recordWaits: true, recorder: events, threadsInitialised: configuration.initialisesThreads, Execution(plan: plan, configuration: configuration, probes: probes))
+        measurement.cpus = cpus
+        return measurement
     }
 
-    /// ``execute(_:gil:_:_:)`` as the body the GIL factory runs with the configuration's design.
+    /// ``execute(_:gil:_:cpus:_:)`` as the body the GIL factory runs with the configuration's design.
     struct Execution: GILBody {
         let plan: WorkloadPlan
         let configuration: RunConfiguration
+        let cpus: [Int]
         let probes: [any MeasurementProbe]
 
         func run<G: GlobalInterpreterLock>(_ gil: G) throws(GilBenchError) -> RunMeasurement {
-            try Runner.execute(plan, gil: gil, configuration, probes)
+            try Runner.execute(plan, gil: gil, configuration, cpus: cpus, probes)
         }
     }
 
-    /// Runs `plan` under `gil`, generic over the design (the factory hands it the concrete lock).
+    /// Runs `plan` under `gil`, generic over the design (the factory hands it the concrete lock), on
+    /// `cpus`, the CPUs the calling thread is pinned to.
     static func execute<G: GlobalInterpreterLock>(
-        _ plan: WorkloadPlan, gil: G, _ configuration: RunConfiguration, _ probes: [any MeasurementProbe]
+        _ plan: WorkloadPlan, gil: G, _ configuration: RunConfiguration, cpus: [Int], _ probes: [any MeasurementProbe]
     ) throws(GilBenchError) -> RunMeasurement {
         // /proc/stat is read outside the probes' region, so that its reads are not counted as the run's calls.
-        let stat = CPUStatRegion(cpus: (try? CPUAffinity.current()) ?? [])
+        let stat = CPUStatRegion(cpus: cpus)
         for probe in probes { try probe.begin() }
         try plan.start()
         let before = ResourceUsage.current()
@@ -88,13 +95,13 @@ public enum Runner {
         plan.finish()
         var syscalls: SyscallCounts?
         for probe in probes { syscalls = try probe.end() }
-        let disturbance = stat.end(usage: usage)
+        let disturbance = stat.disturbance(usage: usage)
         var measurement = RunMeasurement(
             wallSeconds: Double(wall) / 1e9, usage: usage,
             ticks: threads.reduce(0) { $0 &+ $1.ticks }, instructions: threads.reduce(0) { $0 &+ $1.instructions },
             gil: gil.counters(), outcome: plan.report(plan.shared), syscalls: syscalls)
         measurement.warnings = plan.notes()
-        measurement.disturbance = disturbance
+        measurement.record(disturbance: disturbance)
         return measurement
     }
 

@@ -7,6 +7,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// Hashes a list of files with SHA-512 from interpreted code: the interpreter runs
 /// ``HashingJob/source`` on each thread, and the program calls native functions to open the next
@@ -199,17 +200,16 @@ public final class HashingJob: @unchecked Sendable {
             hasher.reset()
         }
 
+        /// The next chunk into ``buffer``: its length, 0 at end of file or on a read error (the file's
+        /// ``failure``, which makes it unreadable rather than hashed short).
         func read() -> Int {
-            var n: Int
-            repeat {
-                n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            } while n < 0 && errno == EINTR
-            if n < 0 {
-                failure = String(cString: strerror(errno))
-                n = 0
+            do throws(Errno) {
+                filled = try SystemCall.read(fd, into: buffer)
+            } catch {
+                failure = error.description
+                filled = 0
             }
-            filled = n
-            return n
+            return filled
         }
 
         func update() {

@@ -37,4 +37,22 @@ public enum CPUAffinity {
         guard status == 0 else { throw GilBenchError(.system, "sched_setaffinity(\(cpus)) failed", errno: -status) }
     }
 
+    /// Runs `body` with the calling thread pinned to `cpus`, then gives it back the CPUs `allowed`.
+    /// - Throws: what `body` throws; or, when the affinity cannot be given back, `GilBenchError`
+    ///   `.system` (the thread would stay pinned, and the runs after this one would be measured on,
+    ///   and their rows would say, the wrong CPUs).
+    public static func pinning<T>(
+        to cpus: [Int], restoring allowed: [Int], _ body: () throws(GilBenchError) -> T
+    ) throws(GilBenchError) -> T {
+        try set(cpus)
+        let result = Result { () throws(GilBenchError) in try body() }
+        do {
+            try set(allowed)
+        } catch {
+            throw GilBenchError(
+                .system, "cannot give this thread back CPUs \(allowed.map(String.init).joined(separator: ",")) after a run pinned to \(cpus.map(String.init).joined(separator: ",")); the runs after it would be pinned too",
+                errno: error.errno)
+        }
+        return try result.get()
+    }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import GilBenchSimulator
 import SystemPackage
 
 /// The kernel's per-CPU time accounting (`/proc/stat`), read around a measured region to see what
@@ -47,8 +48,21 @@ public struct CPUStat: Sendable {
     /// The busy and steal ticks of `cpus` (their `cpuN` lines) now; nil when `/proc/stat` cannot be
     /// read or lacks one of them (an older kernel without the steal field counts it as 0).
     public func sample(cpus: [Int]) -> Sample? {
-        guard case .success(let text) = read() else { return nil }
-        return CPUStat.parse(text, cpus: cpus)
+        try? sampleOrProblem(cpus: cpus).get()
+    }
+
+    /// ``sample(cpus:)``, or why there is none: `/proc/stat` cannot be read, or has no line for one
+    /// of `cpus`.
+    public func sampleOrProblem(cpus: [Int]) -> Result<Sample, GilBenchError> {
+        switch read() {
+        case .failure(let error):
+            return .failure(GilBenchError(.system, "cannot read /proc/stat", errno: error))
+        case .success(let text):
+            guard let sample = CPUStat.parse(text, cpus: cpus) else {
+                return .failure(GilBenchError(.system, "/proc/stat has no usable line for every one of CPUs \(cpus.map(String.init).joined(separator: ","))"))
+            }
+            return .success(sample)
+        }
     }
 
     /// ``sample(cpus:)`` of a `/proc/stat` text.
@@ -137,18 +151,32 @@ public struct CPUDisturbance: Sendable, Equatable {
 package struct CPUStatRegion {
     package let stat: CPUStat
     let cpus: [Int]
-    let before: CPUStat.Sample?
+    let before: Result<CPUStat.Sample, GilBenchError>
 
     package init(_ stat: CPUStat = .live, cpus: [Int]) {
         self.stat = stat
         self.cpus = cpus
-        before = stat.sample(cpus: cpus)
+        before = stat.sampleOrProblem(cpus: cpus)
     }
 
-    /// The disturbance since ``init(_:cpus:)``, given the measured processes' CPU time.
+    /// The disturbance since ``init(_:cpus:)``, given the measured processes' CPU time; nil when
+    /// `/proc/stat` could not tell it.
     package func end(usage: ResourceUsage) -> CPUDisturbance? {
-        CPUDisturbance(
-            before: before, after: stat.sample(cpus: cpus), ownCPUSeconds: usage.userSeconds + usage.systemSeconds,
-            ticksPerSecond: stat.ticksPerSecond)
+        try? disturbance(usage: usage).get()
+    }
+
+    /// ``end(usage:)``, or why `/proc/stat` could not tell the disturbance.
+    package func disturbance(usage: ResourceUsage) -> Result<CPUDisturbance, GilBenchError> {
+        let after = stat.sampleOrProblem(cpus: cpus)
+        switch (before, after) {
+        case (.failure(let problem), _), (_, .failure(let problem)):
+            return .failure(problem)
+        case (.success(let first), .success(let last)):
+            guard let disturbance = CPUDisturbance(
+                before: first, after: last, ownCPUSeconds: usage.userSeconds + usage.systemSeconds,
+                ticksPerSecond: stat.ticksPerSecond)
+            else { return .failure(GilBenchError(.system, "/proc/stat's samples before and after the run do not match")) }
+            return .success(disturbance)
+        }
     }
 }

@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// A child process gilbench started, with a pipe to its standard input and one from its standard output.
 ///
@@ -125,20 +126,52 @@ public final class ChildProcess {
         if termination == nil { kill(pid, signal) }
     }
 
+    /// Reads the child's standard output until it ends, or until `deadline` (monotonic nanoseconds)
+    /// passes; waits in `poll` a second at most at a time, so that a child that never writes still
+    /// meets its deadline.
+    /// - Parameters:
+    ///   - name: what the child is, for the error's message (`python3`, `cc`).
+    ///   - deadline: when to stop reading; nil: read until the end of the output.
+    /// - Returns: everything it wrote, and whether the deadline passed before its output ended.
+    /// - Throws: `GilBenchError` `.system` when `poll` or `read` fails (never taken for the end of the output).
+    public func readOutput(of name: String, until deadline: UInt64? = nil) throws(GilBenchError) -> (output: [UInt8], timedOut: Bool) {
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        do throws(Errno) {
+            while true {
+                if let deadline {
+                    let now = MonotonicClock.nanoseconds()
+                    if now >= deadline { return (output, true) }
+                    var descriptors = [pollfd(fd: self.output, events: Int16(POLLIN), revents: 0)]
+                    let waitMilliseconds = Int32(min(1000, (deadline - now) / 1_000_000 + 1))
+                    if try SystemCall.poll(&descriptors, timeoutMilliseconds: waitMilliseconds) == 0 { continue }
+                }
+                let n = try SystemCall.read(self.output, into: &buffer)
+                if n == 0 { return (output, false) }
+                output.append(contentsOf: buffer[..<n])
+            }
+        } catch {
+            throw GilBenchError(.system, "cannot read the output of \(name) (pid \(pid), descriptor \(self.output))", errno: error)
+        }
+    }
+
     /// Reaps the child (wait4, retried on EINTR).
     /// - Parameter blocking: false to return nil at once when the child still runs (WNOHANG).
     /// - Returns: how it ended and its resource usage, or nil when it still runs.
     @discardableResult
     public func wait(blocking: Bool) throws(GilBenchError) -> (Termination, ResourceUsage)? {
         precondition(termination == nil, "child \(pid) reaped twice")
-        var status: Int32 = 0
-        var usage = rusage()
-        let result = gb_wait4(pid, &status, blocking ? 0 : WNOHANG, &usage)
-        guard result >= 0 else { throw GilBenchError(.system, "wait4(\(pid)) failed", errno: -result) }
-        if result == 0 { return nil }
+        let reaped: (pid: pid_t, status: Int32, usage: rusage)
+        do throws(Errno) {
+            reaped = try SystemCall.wait4(pid, options: blocking ? 0 : WNOHANG)
+        } catch {
+            throw GilBenchError(.system, "wait4(\(pid)) failed", errno: error)
+        }
+        if reaped.pid == 0 { return nil }
+        let status = reaped.status
         let ended: Termination = gb_exit_code(status) >= 0 ? .exited(gb_exit_code(status)) : .signaled(gb_term_signal(status))
         termination = ended
-        return (ended, ResourceUsage(usage))
+        return (ended, ResourceUsage(reaped.usage))
     }
 
     /// SIGKILL's name for messages: "SIGKILL", "SIGSEGV", ...

@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import GilBenchSimulator
+import SystemPackage
 
 /// The pipeline workload in processes mode (slides 113-125, 136-145): the producer runs in this
 /// process, the consumer in a child process (`gilbench pipeline-peer`) with its own interpreter and
@@ -42,8 +43,9 @@ public enum PipelinePeer {
         connection.connect(input: child.output, output: child.input)
         peer.child = child
         guard connection.receiveFrame() == 1, connection.frame.first == UInt8(ascii: "R") else {
+            let failure = connection.failure
             peer.end(connection)
-            throw GilBenchError(.runFailed, "the consumer process did not start: \(peer.problem ?? "no answer")")
+            throw GilBenchError(.runFailed, "the consumer process did not start: \(failure ?? peer.problem ?? "no answer")")
         }
         return WorkloadPlan(
             tasks: [InterpretedTask(program: producer, arguments: [configuration.messages])],
@@ -58,25 +60,61 @@ public enum PipelinePeer {
     public static func serveDirectly(_ arguments: [String]) -> Int32? {
         let rest = Array(arguments.dropFirst())
         guard rest.first == command else { return nil }
-        guard rest.count == 8, let pattern = MessagePattern(rawValue: rest[1]), let messages = Int(rest[2]),
-              let size = Int(rest[3]), let gil = GILDesign(rawValue: rest[4]), let lock = LockKind(rawValue: rest[5]),
-              let checkInterval = Int(rest[6]), let switchInterval = Double(rest[7]),
-              messages >= 1, size >= 1, size <= RunConfiguration.maxMessageSize
-        else {
-            _ = WorkerService.writeAll(2, Array("gilbench pipeline-peer: bad arguments\n".utf8))
+        let peer: Arguments
+        do {
+            peer = try Arguments(rest.dropFirst())
+        } catch {
+            _ = WorkerService.writeAll(2, Array("gilbench pipeline-peer: bad arguments: \(error)\n".utf8))
             return 64
         }
-        let settings = InterpreterSettings(gil: gil, lock: lock, checkInterval: checkInterval, switchIntervalMilliseconds: switchInterval)
-        let connection = PickledConnection(messageSize: size)
+        let connection = PickledConnection(messageSize: peer.size)
         connection.connect(input: 0, output: 1)
-        guard connection.sendFrame([UInt8(ascii: "R")]) else { return 70 }
-        let log = MessageLog(messageSize: size)
+        guard connection.sendFrame([UInt8(ascii: "R")]) else { return failed(connection) }
+        let log = MessageLog(messageSize: peer.size)
         // The source is a constant of PipelineWorkload; a failure here is a bug caught by the tests.
         let consumer = try! Assembler.assemble(
-            PipelineWorkload.consumerSource(.pipe, pattern), name: "consumer",
+            PipelineWorkload.consumerSource(.pipe, peer.pattern), name: "consumer",
             natives: [log.receivedFunction] + connection.natives)
-        settings.withGIL(threadsInitialised: false, Consumer(program: consumer, messages: messages))
-        return connection.sendFrame(Summary(log.outcome()).bytes) ? 0 : 70
+        peer.settings.withGIL(threadsInitialised: false, Consumer(program: consumer, messages: peer.messages))
+        // A read that failed while the consumer ran fails the peer too (after its summary of what came).
+        guard connection.sendFrame(Summary(log.outcome()).bytes), connection.failure == nil else { return failed(connection) }
+        return 0
+    }
+
+    /// Says on standard error why the peer's connection failed; the peer's exit status for that.
+    private static func failed(_ connection: PickledConnection) -> Int32 {
+        _ = WorkerService.writeAll(2, Array("gilbench pipeline-peer: \(connection.failure ?? "cannot write to the producer")\n".utf8))
+        return 70
+    }
+
+    /// What `gilbench pipeline-peer` is told: `PATTERN MESSAGES SIZE GIL LOCK CHECK SWITCH`.
+    package struct Arguments: Equatable {
+        package var pattern: MessagePattern
+        package var messages: Int
+        package var size: Int
+        package var settings: InterpreterSettings
+
+        /// Parses and checks the command's arguments after its name.
+        /// - Throws: `GilBenchError` `.usage` saying which argument is wrong (a check interval of 0
+        ///   or a switch interval of 0 among them, which the designs cannot be built with).
+        package init(_ arguments: ArraySlice<String>) throws(GilBenchError) {
+            let a = Array(arguments)
+            guard a.count == 7 else { throw GilBenchError(.usage, "expected 7 arguments, got \(a.count)") }
+            guard let pattern = MessagePattern(rawValue: a[0]) else { throw GilBenchError(.usage, "unknown pattern \(a[0])") }
+            guard let messages = Int(a[1]), messages >= 1 else { throw GilBenchError(.usage, "messages must be at least 1 (got \(a[1]))") }
+            guard let size = Int(a[2]), size >= 1, size <= RunConfiguration.maxMessageSize else {
+                throw GilBenchError(.usage, "the message size must be between 1 and \(RunConfiguration.maxMessageSize) bytes (got \(a[2]))")
+            }
+            guard let gil = GILDesign(rawValue: a[3]) else { throw GilBenchError(.usage, "unknown GIL design \(a[3])") }
+            guard let lock = LockKind(rawValue: a[4]) else { throw GilBenchError(.usage, "unknown lock \(a[4])") }
+            guard let checkInterval = Int(a[5]) else { throw GilBenchError(.checkInterval, "must be a whole number (got \(a[5]))") }
+            guard let switchInterval = Double(a[6]) else { throw GilBenchError(.switchInterval, "must be a number (got \(a[6]))") }
+            settings = InterpreterSettings(gil: gil, lock: lock, checkInterval: checkInterval, switchIntervalMilliseconds: switchInterval)
+            try settings.validate()
+            self.pattern = pattern
+            self.messages = messages
+            self.size = size
+        }
     }
 
     /// Runs the consumer program in the peer's interpreter.
@@ -138,7 +176,7 @@ final class PeerHandle: @unchecked Sendable {
         if connection.receiveFrame() > 0, let summary = PipelinePeer.Summary(bytes: connection.frame[...]) {
             outcome = summary.outcome
         } else if problem == nil {
-            problem = "no summary"
+            problem = connection.failure ?? "no summary"
         }
         child.closeInput()
         child.closeOutput()
@@ -158,7 +196,8 @@ final class PeerHandle: @unchecked Sendable {
 /// released (`Modules/_multiprocessing/connection.h` `connection_send_obj`: pickle with the GIL, write
 /// within Py_BEGIN_ALLOW_THREADS); `recv_bytes` reads one such frame with the GIL released; `loads`
 /// checks the opcodes, copies the payload out (a new `str`) and returns the stamp. A failed read
-/// or write returns -1 and the run's notes say the consumer failed.
+/// or write returns -1 (as the end of the input does, where CPython raises) and is kept in
+/// ``failure``, which the run's notes give.
 final class PickledConnection: @unchecked Sendable {
     // @unchecked Sendable: a connection is used by one interpreter thread (the natives of one
     // program) and, before and after it runs, by the runner's thread.
@@ -168,6 +207,8 @@ final class PickledConnection: @unchecked Sendable {
     private var pickled: [UInt8] = []
     private(set) var frame: [UInt8] = []
     private var unpickled: [UInt8] = []
+    /// The first read or write that failed (not the end of the input), with its descriptor and errno.
+    private(set) var failure: String?
 
     init(messageSize: Int) {
         payload = [UInt8](repeating: UInt8(ascii: "x"), count: messageSize)
@@ -218,7 +259,14 @@ final class PickledConnection: @unchecked Sendable {
     func sendFrame(_ bytes: [UInt8]) -> Bool {
         let length = UInt32(bytes.count)
         let header = (0..<4).map { UInt8(truncatingIfNeeded: length >> (8 * UInt32($0))) }
-        return WorkerService.writeAll(output, header) && WorkerService.writeAll(output, bytes)
+        do throws(Errno) {
+            try FileIO.write(header, to: output)
+            try FileIO.write(bytes, to: output)
+            return true
+        } catch {
+            if failure == nil { failure = "cannot write to descriptor \(output): \(error)" }
+            return false
+        }
     }
 
     /// Reads one frame into ``frame``; returns its length, or -1 at end of input or on an error.
@@ -231,14 +279,14 @@ final class PickledConnection: @unchecked Sendable {
         return readExactly(&frame, length) ? length : -1
     }
 
+    /// Fills the first `count` bytes of `buffer`; false when the input ends first or the read fails
+    /// (then kept in ``failure``).
     private func readExactly(_ buffer: inout [UInt8], _ count: Int) -> Bool {
-        var done = 0
-        while done < count {
-            let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress! + done, count - done) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return false }
-            done += n
+        do throws(Errno) {
+            return try SystemCall.readFully(input, into: &buffer, count: count) == count
+        } catch {
+            if failure == nil { failure = "cannot read from descriptor \(input): \(error)" }
+            return false
         }
-        return true
     }
 }

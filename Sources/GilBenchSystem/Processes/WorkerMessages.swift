@@ -28,11 +28,18 @@ public struct WorkerResult: Sendable, Equatable {
 // MARK: Encoding (payloads of ``WorkerFrame``)
 
 extension InterpreterSettings {
-    /// The designs in wire order (a byte each).
-    static let wireDesigns: [GILDesign] = [.ticks, .none, .interval, .fair, .priority]
+    /// The designs in wire order (a byte each: the index here). Every design is in it, a new one
+    /// too; parent and worker are the same binary, so the order need not outlive a build.
+    static let wireDesigns = Array(GILDesign.allCases)
+
+    /// `gil`'s byte on the wire.
+    static func wireIndex(_ gil: GILDesign) -> UInt8 {
+        guard let index = wireDesigns.firstIndex(of: gil) else { preconditionFailure("\(gil) is not in GILDesign.allCases") }
+        return UInt8(index)
+    }
 
     func encode(into w: inout WireWriter) {
-        w.write(UInt8(InterpreterSettings.wireDesigns.firstIndex(of: gil)!))
+        w.write(InterpreterSettings.wireIndex(gil))
         w.write(UInt8(lock == .semaphore ? 0 : 1))
         w.write(checkInterval)
         w.write(switchIntervalMilliseconds.bitPattern)

@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// K worker processes and the parent's side of their pipes: requests go out to whichever worker is
 /// free, results come back and are returned in request order (`apply_async` then `get`).
@@ -178,17 +179,20 @@ public final class WorkerPool {
             }
             var fds = workers.map { pollfd(fd: $0.process.output, events: Int16(POLLIN), revents: 0) }
             let waitMs = Int32(min((deadline - now) / 1_000_000 + 1, 60_000))
-            let ready = poll(&fds, nfds_t(fds.count), waitMs)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                throw GilBenchError(.system, "poll on the workers' pipes failed", errno: errno)
+            do throws(Errno) {
+                _ = try SystemCall.poll(&fds, timeoutMilliseconds: waitMs)
+            } catch {
+                throw GilBenchError(.system, "poll on the workers' pipes failed", errno: error)
             }
             for (i, fd) in fds.enumerated() where fd.revents != 0 {
                 let worker = workers[i]
-                let n = buffer.withUnsafeMutableBytes { read(worker.process.output, $0.baseAddress, $0.count) }
-                if n < 0 {
-                    if errno == EINTR || errno == EAGAIN { continue }
-                    throw GilBenchError(.runFailed, "cannot read from \(worker.name)", errno: errno)
+                let n: Int
+                do throws(Errno) {
+                    n = try SystemCall.read(worker.process.output, into: &buffer)
+                } catch .resourceTemporarilyUnavailable {
+                    continue
+                } catch {
+                    throw GilBenchError(.runFailed, "cannot read from \(worker.name) (descriptor \(worker.process.output))", errno: error)
                 }
                 if n == 0 { throw try ended(worker) }
                 worker.decoder.append(buffer[0..<n])
@@ -223,18 +227,16 @@ public final class WorkerPool {
         var offset = 0
         let start = MonotonicClock.nanoseconds()
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(worker.process.input, $0.baseAddress! + offset, $0.count - offset) }
-            if n >= 0 { offset += n; continue }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN:
+            do throws(Errno) {
+                offset += try SystemCall.write(worker.process.input, bytes[offset...])
+            } catch .resourceTemporarilyUnavailable {
                 if MonotonicClock.nanoseconds() - start > timeoutNanoseconds { throw hung(worker) }
-                var fd = pollfd(fd: worker.process.input, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&fd, 1, 100)
-            case EPIPE:
+                var fds = [pollfd(fd: worker.process.input, events: Int16(POLLOUT), revents: 0)]
+                _ = try? SystemCall.poll(&fds, timeoutMilliseconds: 100)
+            } catch .brokenPipe {
                 throw try ended(worker)
-            default:
-                throw GilBenchError(.runFailed, "cannot write to \(worker.name)", errno: errno)
+            } catch {
+                throw GilBenchError(.runFailed, "cannot write to \(worker.name) (descriptor \(worker.process.input))", errno: error)
             }
         }
     }

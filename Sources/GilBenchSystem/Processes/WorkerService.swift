@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// The worker side: what `gilbench worker` runs in each worker process.
 ///
@@ -40,10 +41,11 @@ public enum WorkerService {
         }
         while true {
             guard flush() else { return fail("cannot write to the parent: \(String(cString: strerror(errno)))") }
-            let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return fail("cannot read from the parent: \(String(cString: strerror(errno)))")
+            let n: Int
+            do throws(Errno) {
+                n = try SystemCall.read(input, into: &buffer)
+            } catch {
+                return fail("cannot read from the parent (descriptor \(input)): \(error)")
             }
             if n == 0 {
                 do { try decoder.finish() } catch { return fail(error.message) }
@@ -201,7 +203,7 @@ public enum WorkerService {
         return 65
     }
 
-    /// Writes every byte (retrying partial writes and EINTR). False on error.
+    /// Writes every byte (retrying partial writes and interrupted writes). False on error.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         do {
             try FileIO.write(bytes, to: fd)

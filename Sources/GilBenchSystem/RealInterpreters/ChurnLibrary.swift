@@ -45,14 +45,7 @@ public enum ChurnLibrary {
         let child = try ChildProcess.spawn(
             executable: "/bin/sh", arguments: ["sh", "-c", "exec \"$0\" \"$@\" 2>&1", cc, "-O2", "-shared", "-fPIC", "-o", partial, directory + "/churn.c"])
         child.closeInput()
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(child.output, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            output.append(contentsOf: buffer[..<n])
-        }
+        let (output, _) = try child.readOutput(of: cc)
         child.closeOutput()
         let ended = try child.wait(blocking: true)?.0
         guard ended == .exited(0), rename(partial, library) == 0 else {

@@ -50,6 +50,10 @@ package final class ConvoyClient {
         }
     }
 
+    /// Why the client stopped before its last request (a write or read failed), once ``finish()``
+    /// returned; nil when it did not.
+    package var problem: String? { handle.problem }
+
     /// Stops waiting for a connection, joins the client and returns its response times (empty when
     /// the interpreter never connected).
     package func finish() -> WorkloadOutcome {

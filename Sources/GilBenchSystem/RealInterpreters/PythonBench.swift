@@ -246,13 +246,14 @@ public final class PythonBench {
         }
         let allowed = try CPUAffinity.current()
         let cpus = try CPUAffinity.resolve(c.cpus, allowed: allowed)
-        try CPUAffinity.set(cpus)
-        defer { try? CPUAffinity.set(allowed) }
-        let counter = countsGIL ? openGILCounter() : nil
-        try counter?.begin()
-        let (result, _, usage) = try PythonBench.execute(
-            interpreter: interpreter, script: scriptPath, arguments: arguments, timeout: timeoutSeconds, probes: probes)
-        let counted = try counter?.end()
+        let (result, usage, counted) = try CPUAffinity.pinning(to: cpus, restoring: allowed) { () throws(GilBenchError) in
+            let counter = countsGIL ? openGILCounter() : nil
+            try counter?.begin()
+            let (result, _, usage) = try PythonBench.execute(
+                interpreter: interpreter, script: scriptPath, arguments: arguments, timeout: timeoutSeconds, probes: probes,
+                cpus: cpus)
+            return (result, usage, try counter?.end())
+        }
         let answers = client?.finish()
         var outcome = WorkloadOutcome(
             raceFinalX: result.raceFinalX,
@@ -272,8 +273,10 @@ public final class PythonBench {
         // its region): the interpreter's start-up, about 20 ms for CPython 3.13, would otherwise
         // weigh on every ratio of short runs. CPU time and context switches stay the whole tree's.
         var measurement = RunMeasurement(wallSeconds: result.regionSeconds, usage: usage.0, ticks: 0, instructions: 0, gil: nil, outcome: outcome, syscalls: usage.1)
-        measurement.disturbance = usage.2
+        if let disturbance = usage.2 { measurement.record(disturbance: disturbance) }
+        measurement.cpus = cpus
         measurement.interpreterGIL = counted
+        if let problem = client?.problem { measurement.warnings.append("the convoy's client failed: \(problem)") }
         if let answers {
             measurement.outcome.latencyP50Microseconds = answers.latencyP50Microseconds
             measurement.outcome.latencyP99Microseconds = answers.latencyP99Microseconds
@@ -293,35 +296,22 @@ public final class PythonBench {
     }
 
     /// Spawns `interpreter script arguments` with stderr joined to stdout, reads everything it prints,
-    /// reaps it and decodes its result line (``TwinMeasurement``).
+    /// reaps it and decodes its result line (``TwinMeasurement``). With `cpus` (those the run is pinned
+    /// to), also samples their disturbance around it; nil when not measuring.
     static func execute(
-        interpreter: PythonInterpreter, script: String, arguments: [String], timeout: Double, probes: [any MeasurementProbe]
-    ) throws(GilBenchError) -> (TwinMeasurement, Double, (ResourceUsage, SyscallCounts?, CPUDisturbance?)) {
+        interpreter: PythonInterpreter, script: String, arguments: [String], timeout: Double, probes: [any MeasurementProbe],
+        cpus: [Int]? = nil
+    ) throws(GilBenchError) -> (TwinMeasurement, Double, (ResourceUsage, SyscallCounts?, Result<CPUDisturbance, GilBenchError>?)) {
         let name = interpreter.path
         // /proc/stat is read outside the probes' region, so that its reads are not counted as the run's calls.
-        let stat = CPUStatRegion(cpus: (try? CPUAffinity.current()) ?? [])
+        let stat = cpus.map { CPUStatRegion(cpus: $0) }
         for probe in probes { try probe.begin() }
         let start = MonotonicClock.nanoseconds()
         // sh joins the interpreter's stderr to the pipe we read, then execs it (same pid: wait4 sees python).
         let child = try ChildProcess.spawn(
             executable: "/bin/sh", arguments: ["sh", "-c", "exec \"$0\" \"$@\" 2>&1", name, script] + arguments)
         child.closeInput()
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        let deadline = start &+ UInt64(timeout * 1e9)
-        var timedOut = false
-        while true {
-            let now = MonotonicClock.nanoseconds()
-            if now >= deadline { timedOut = true; break }
-            var descriptor = pollfd(fd: child.output, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, Int32(min(1000, (deadline - now) / 1_000_000 + 1)))
-            if ready < 0 && errno == EINTR { continue }
-            if ready <= 0 { continue }
-            let n = buffer.withUnsafeMutableBytes { read(child.output, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            output.append(contentsOf: buffer[..<n])
-        }
+        let (output, timedOut) = try child.readOutput(of: name, until: start &+ UInt64(timeout * 1e9))
         if timedOut { child.signal(SIGKILL) }
         child.closeOutput()
         guard let (termination, usage) = try child.wait(blocking: true) else {
@@ -330,7 +320,7 @@ public final class PythonBench {
         let wall = Double(MonotonicClock.nanoseconds() &- start) / 1e9
         var counted: SyscallCounts?
         for probe in probes { counted = try probe.end() }
-        let disturbance = stat.end(usage: usage)
+        let disturbance = stat?.disturbance(usage: usage)
         let text = String(decoding: output, as: UTF8.self)
         let lastLine = text.split(whereSeparator: \.isNewline).last.map { String($0.prefix(160)) } ?? "(nothing)"
         if timedOut {

@@ -56,7 +56,7 @@ public enum PtraceTracer {
         let previous = signal(SIGINT, SIG_IGN)
         defer { signal(SIGINT, previous) }
         var tracer = Loop(leader: pid, reply: replyWrite)
-        return tracer.run()
+        return try tracer.run()
     }
 
     /// Why the child could not be traced, in words a user can act on.
@@ -89,27 +89,29 @@ public enum PtraceTracer {
             self.reply = reply
         }
 
-        mutating func run() -> Int32 {
+        /// Follows the child until everything traced has ended; returns the child's exit status.
+        /// - Throws: `GilBenchError` `.system` when waiting for the traced processes fails (other
+        ///   than for there being none left).
+        mutating func run() throws(GilBenchError) -> Int32 {
             known.insert(leader)
-            var first: Int32 = 0
-            while waitpid(leader, &first, __WALL) < 0 && errno == EINTR {}
-            if first & 0x7f != 0x7f {  // ended before its first stop
-                handle(leader, first)
-                return status
-            }
-            // The child stops with SIGTRAP after exec; from there on every call stops it.
-            _ = gb_ptrace(Int32(GB_PTRACE_SETOPTIONS), leader, GB_PTRACE_TRACE_OPTIONS)
-            resume(leader, signal: 0)
-            while true {
-                var raw: Int32 = 0
-                let pid = waitpid(-1, &raw, __WALL)
-                if pid < 0 {
-                    if errno == EINTR { continue }
-                    break  // ECHILD: everything traced has ended
+            do throws(Errno) {
+                let first = try SystemCall.waitpid(leader, options: __WALL).status
+                if first & 0x7f != 0x7f {  // ended before its first stop
+                    handle(leader, first)
+                    return status
                 }
-                handle(pid, raw)
+                // The child stops with SIGTRAP after exec; from there on every call stops it.
+                _ = gb_ptrace(Int32(GB_PTRACE_SETOPTIONS), leader, GB_PTRACE_TRACE_OPTIONS)
+                resume(leader, signal: 0)
+                while true {
+                    let (pid, raw) = try SystemCall.waitpid(-1, options: __WALL)
+                    handle(pid, raw)
+                }
+            } catch .noChildProcess {
+                return status  // everything traced has ended
+            } catch {
+                throw GilBenchError(.system, "cannot wait for the traced copy of gilbench (pid \(leader))", errno: error)
             }
-            return status
         }
 
         mutating func handle(_ pid: Int32, _ raw: Int32) {
@@ -244,8 +246,12 @@ public final class PtraceRegionProbe: MeasurementProbe {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !bytes.ends(with: Array("end\n".utf8)) {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(replyFD, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            let n: Int
+            do throws(Errno) {
+                n = try SystemCall.read(replyFD, into: &buffer)
+            } catch {
+                throw GilBenchError(.system, "cannot read the ptrace tracer's system-call counts from descriptor \(replyFD)", errno: error)
+            }
             guard n > 0 else {
                 throw GilBenchError(.system, "the ptrace tracer sent no system-call counts (is this gilbench traced by it?)")
             }

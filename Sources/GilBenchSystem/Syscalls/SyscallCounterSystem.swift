@@ -63,12 +63,9 @@ public struct SyscallCounterSystem: Sendable {
         },
         readCounter: { fd in
             var value: UInt64 = 0
-            while true {
-                let n = withUnsafeMutableBytes(of: &value) { Glibc.read(fd, $0.baseAddress, 8) }
-                if n == 8 { return .success(value) }
-                if n < 0 && errno == EINTR { continue }
-                return .failure(n < 0 ? Errno(rawValue: errno) : .ioError)
-            }
+            let read = withUnsafeMutableBytes(of: &value) { bytes in Result { () throws(Errno) in try SystemCall.read(fd, into: bytes) } }
+            // A counter's read is all 8 bytes or a failure; anything else is not a count.
+            return read.flatMap { $0 == 8 ? .success(value) : .failure(.ioError) }
         },
         close: { fd in _ = Glibc.close(fd) },
         readFile: { path in

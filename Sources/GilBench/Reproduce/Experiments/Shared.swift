@@ -16,8 +16,19 @@ extension Catalogue {
     /// Threads pinned to one CPU.
     static func oneCPU(_ key: ConfigurationKey) -> Bool { key.mode == .threads && key.cpus == 1 }
 
-    /// The CPUs of a run allowed every CPU (its `cpu_list`).
-    static var allCPUs: [Int] { (try? CPUAffinity.current()) ?? [] }
+    /// The CPUs of a run allowed every CPU (its `cpu_list`); empty when they cannot be read, and
+    /// then the claims that need a run on every CPU are not measured, for the reason ``allCPUsProblem`` gives.
+    static var allCPUs: [Int] { (try? allowedCPUs.get()) ?? [] }
+
+    /// The CPUs this process may use, or why they cannot be read.
+    static var allowedCPUs: Result<[Int], GilBenchError> { Result { () throws(GilBenchError) in try CPUAffinity.current() } }
+
+    /// Why no run is known to be allowed every CPU (a claim's reason for not being measured); nil
+    /// when the CPUs this process may use can be read.
+    static var allCPUsProblem: String? {
+        guard case .failure(let error) = allowedCPUs else { return nil }
+        return "which runs were allowed every CPU is unknown, as \(error)"
+    }
 
     // MARK: Figures
 
