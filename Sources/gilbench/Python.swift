@@ -106,7 +106,7 @@ struct PythonCommand: ParsableCommand {
             if !session.rows.isEmpty { print(Summary(rows: session.rows).render(), terminator: "") }
             print(InterpreterComparison.fidelityTables(session.rows, countsGIL: countGil), terminator: "")
             outputOptions.printAppended(session)
-            printSpreadWarnings(session.rows)
+            printWarnings(of: session)
             if comparisons.isEmpty { printError("gilbench: no interpreter to measure (--python \(python.joined(separator: " ")))") }
             if !comparisons.isEmpty && comparisons.allSatisfy({ (try? $0.result.get()) == nil }) {
                 throw GilBenchError(.runFailed, "no interpreter could be measured")

@@ -91,6 +91,7 @@ struct Reproduce: ParsableCommand {
             if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
             print(ReproduceListing.verdicts(outcome.findings), terminator: "")
             print("\(outcome.rows) rows in \(outcome.csvPath); report: \(outcome.reportPath); \(outcome.plotPaths.count) plots in \(options.plots)")
+            for warning in reproduction.session.warnings { printError("gilbench: warning: \(warning)") }
             if let stopped = outcome.stopped {
                 let runnable = selected.count
                 let what = stopped.code == .interrupted ? "interrupted" : "stopped: \(stopped)"

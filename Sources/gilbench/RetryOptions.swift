@@ -17,8 +17,10 @@ struct RetryOptions: ParsableArguments {
     }
 }
 
-/// Prints one warning line on stderr per configuration of `rows` whose repetitions spread beyond
+/// Prints one warning line on stderr per warning of `session`'s measurements (an unreadable
+/// `/proc/stat`, a failed convoy client, ...) and per configuration whose repetitions spread beyond
 /// `Summary/spreadLimit`.
-func printSpreadWarnings(_ rows: [ResultRow]) {
-    for warning in Summary(rows: rows).spreadWarnings { printError("gilbench: warning: \(warning)") }
+func printWarnings(of session: Session) {
+    for warning in session.warnings { printError("gilbench: warning: \(warning)") }
+    for warning in Summary(rows: session.rows).spreadWarnings { printError("gilbench: warning: \(warning)") }
 }

@@ -38,6 +38,5 @@ func measureAndSummarize(
     if showProgress { FileHandleOutput.write("\r\u{1B}[K", to: 2) }
     print(header)
     print(session.summaries(of: configurations, syscallTable: syscallTable), terminator: "")
-    for warning in session.warnings { printError("gilbench: warning: \(warning)") }
-    printSpreadWarnings(session.rows)
+    printWarnings(of: session)
 }
