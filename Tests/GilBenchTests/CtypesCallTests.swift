@@ -81,10 +81,7 @@ struct CtypesCallTests {
 
     @Test("The extension run carries the fallback warning exactly when libffi is missing")
     func runWarnsOnlyWithoutLibffi() throws {
-        var configuration = RunConfiguration()
-        configuration.workload = .extension
-        configuration.mode = .sequential
-        configuration.calls = 100
+        let configuration = RunConfiguration.testing(.extension, .sequential, calls: 100)
         let measurement = try Runner.measure(configuration)
         #expect(measurement.warnings.contains { $0.hasPrefix("libffi could not be loaded") } == !Capabilities.libffiLoads)
     }

@@ -63,11 +63,7 @@ struct GILCountersAcrossModesTests {
 
     @Test("A sequential run on a worker thread does the same work, and on CPython 2's design has a lock to take")
     func sequentialOnWorkerThread() throws {
-        var configuration = RunConfiguration()
-        configuration.workload = .countdown
-        configuration.gil = .ticks
-        configuration.n = 100_000
-        configuration.mode = .sequential
+        var configuration = RunConfiguration.testing(.countdown, .sequential, gil: .ticks, n: 100_000)
         let main = try Runner.measure(configuration)
         configuration.sequentialThread = .worker
         #expect(configuration.initialisesThreads)
@@ -82,12 +78,7 @@ struct GILCountersAcrossModesTests {
 
     @Test("An extension run has CPython 2's lock even sequentially: importing ctypes creates it")
     func extensionHasTheLock() throws {
-        var configuration = RunConfiguration()
-        configuration.workload = .extension
-        configuration.gil = .ticks
-        configuration.mode = .sequential
-        configuration.churnN = 0
-        configuration.calls = 1_000
+        let configuration = RunConfiguration.testing(.extension, .sequential, gil: .ticks, calls: 1_000, churnN: 0)
         #expect(configuration.initialisesThreads)
         let run = try Runner.measure(configuration)
         // One release and re-take around each of the 2 × 1,000 calls, as PyThread_acquire_lock counts.

@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
 
@@ -299,14 +300,7 @@ struct GILDesignTests {
 
     @Test("race-locked ends at x = 0 under every design; race reports its final x", arguments: GILDesign.allCases)
     func raceWithLockIsZero(design: GILDesign) throws {
-        var configuration = RunConfiguration()
-        configuration.workload = .raceLocked
-        configuration.mode = .threads
-        configuration.gil = design
-        configuration.checkInterval = 20
-        configuration.switchIntervalMilliseconds = 0.05
-        configuration.n = 20_000
-        configuration.applyWorkloadShape()
+        var configuration = RunConfiguration.testing(.raceLocked, .threads, gil: design, n: 20_000, switchIntervalMilliseconds: 0.05, checkInterval: 20, shaped: true)
         let locked = try Runner.measure(configuration)
         #expect(locked.record[.raceFinalX] == "0")
         configuration.workload = .race
@@ -318,11 +312,7 @@ struct GILDesignTests {
 
     @Test("race run sequentially ends at x = 0")
     func raceSequentialIsZero() throws {
-        var configuration = RunConfiguration()
-        configuration.workload = .race
-        configuration.mode = .sequential
-        configuration.n = 100_000
-        configuration.applyWorkloadShape()
+        let configuration = RunConfiguration.testing(.race, .sequential, n: 100_000, shaped: true)
         #expect(try Runner.measure(configuration).record[.raceFinalX] == "0")
     }
 }

@@ -27,10 +27,7 @@ struct SpinWorkloadTests {
         let executable = try gilbenchExecutable()
         var measurements: [ExecutionMode: RunMeasurement] = [:]
         for mode in [ExecutionMode.sequential, .threads, .processes] {
-            var configuration = RunConfiguration()
-            configuration.workload = .spin
-            configuration.mode = mode
-            configuration.n = 2_000_000
+            var configuration = RunConfiguration.testing(.spin, mode, n: 2_000_000)
             configuration.processes = 2
             let measurement = try Runner.measure(configuration, workerExecutable: executable)
             #expect(measurement.wallSeconds > 0)

@@ -1,3 +1,4 @@
+import GilBenchTestSupport
 import Testing
 @testable import GilBench
 
@@ -5,12 +6,7 @@ import Testing
 struct WorkloadTests {
     @Test("extension runs `calls` native calls per thread: 12 instructions per call")
     func extensionCounts() throws {
-        var configuration = RunConfiguration()
-        configuration.workload = .extension
-        configuration.mode = .threads
-        configuration.tasks = 2
-        configuration.calls = 1_000
-        configuration.churnN = 10
+        let configuration = RunConfiguration.testing(.extension, .threads, tasks: 2, calls: 1_000, churnN: 10)
         let measurement = try Runner.measure(configuration)
         #expect(measurement.instructions == 2 * (1_000 * 12 + 6))
         #expect(configuration.record[.churnN] == "10")
@@ -20,11 +16,7 @@ struct WorkloadTests {
     @Test("io-latency answers every request and reports latencies, with and without CPU-bound threads",
           arguments: [(GILDesign.priority, 1), (.interval, 0), (.ticks, 1)])
     func ioLatencyReports(design: GILDesign, cpuThreads: Int) throws {
-        var configuration = RunConfiguration()
-        configuration.workload = .ioLatency
-        configuration.mode = .threads
-        configuration.gil = design
-        configuration.switchIntervalMilliseconds = 0.5
+        var configuration = RunConfiguration.testing(.ioLatency, .threads, gil: design, switchIntervalMilliseconds: 0.5)
         configuration.cpuThreads = cpuThreads
         configuration.calls = 40
         configuration.applyWorkloadShape()
@@ -40,11 +32,7 @@ struct WorkloadTests {
 
     @Test("long-tick reports the waiter's delay and the instruction's length")
     func longTickReports() throws {
-        var configuration = RunConfiguration()
-        configuration.workload = .longTick
-        configuration.mode = .threads
-        configuration.n = 5_000_000
-        configuration.applyWorkloadShape()
+        let configuration = RunConfiguration.testing(.longTick, .threads, n: 5_000_000, shaped: true)
         let record = try Runner.measure(configuration).record
         // The waiter asked for the GIL in the middle of the long instruction, so it waited; the
         // instruction took time.
