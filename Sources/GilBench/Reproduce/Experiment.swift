@@ -255,7 +255,7 @@ public enum Verdict: Sendable, Equatable {
 }
 
 /// An experiment of the catalogue: configurations to run, tied to slides, with claims to judge.
-public struct Experiment: Sendable {
+public struct Experiment: Sendable, Identifiable {
     /// The `experiment` column of its rows, and its name on the command line.
     public var id: String
     /// The slides it reproduces (empty: beyond the 2009 slides).

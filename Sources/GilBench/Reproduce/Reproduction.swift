@@ -160,7 +160,7 @@ public final class Reproduction {
         /// How many selected experiments this build has (skipped ones included).
         public var runnableCount: Int
         /// Experiments that cannot run on this machine, with why, by id.
-        public var skipped: [String: String]
+        public var skipped: [Experiment.ID: String]
 
         /// Plans the selected experiments at the options' scale. System calls are counted with perf
         /// only: ptrace would re-run the whole command traced, and its timings are not comparable.
@@ -208,7 +208,7 @@ public final class Reproduction {
         /// What `--python auto` or `all` found, took and skipped, and why.
         public var interpreterDecisions: [InterpreterDiscovery.Decision] = []
         /// The extra rounds measured for inconclusive claims, by experiment id.
-        public var extraRounds: [String: Int] = [:]
+        public var extraRounds: [Experiment.ID: Int] = [:]
     }
 
     /// Measures the plan's steps in order, each row written as measured. An interruption or a failed
@@ -391,7 +391,7 @@ public final class Reproduction {
 
     /// The verdict on every claim of the catalogue: from the rows for the experiments that ran; not
     /// selected, skipped (with why) or not reached (interrupted or failed before it) for the others.
-    static func findings(selected: [Experiment], rows: [ResultRow], skipped: [String: String], measured: Measured) -> [Finding] {
+    static func findings(selected: [Experiment], rows: [ResultRow], skipped: [Experiment.ID: String], measured: Measured) -> [Finding] {
         let ceiling = Catalogue.ceiling(rows)
         return Catalogue.experiments.flatMap { experiment -> [Finding] in
             let isSelected = selected.contains { $0.id == experiment.id }
