@@ -21,13 +21,13 @@ public struct ReproductionReport {
     /// What `--python auto` or `all` found, took and skipped, and why.
     public var interpreterDecisions: [InterpreterDiscovery.Decision]
     /// The extra rounds measured for inconclusive claims, by experiment id.
-    public var extraRounds: [String: Int]
+    public var extraRounds: [Experiment.ID: Int]
 
     public init(
         options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, rows: [ResultRow],
         findings: [Finding], plots: [NamedPlot], completed: [String], stopped: GilBenchError?, elapsedSeconds: Double,
         realInterpreters: [RealInterpreterComparison] = [], interpreterDecisions: [InterpreterDiscovery.Decision] = [],
-        extraRounds: [String: Int] = [:]
+        extraRounds: [Experiment.ID: Int] = [:]
     ) {
         self.realInterpreters = realInterpreters
         self.interpreterDecisions = interpreterDecisions
