@@ -57,3 +57,22 @@ struct ConfigurationMatrixTests {
         #expect(throws: GilBenchError(.n, "must be 0 or more (got -1)")) { try matrix.validated(allowedCPUs: [0, 1]) }
     }
 }
+
+@Suite("The Getting Started article's Swift example")
+struct GettingStartedExampleTests {
+    @Test("The example runs, and its summary has the ratio it promises for each design")
+    func example() throws {
+        var matrix = ConfigurationMatrix()
+        matrix.base.n = 100_000
+        matrix.base.repetitions = 1
+        matrix.base.warmup = 0
+        matrix.modes = [.sequential, .threads]
+        matrix.designs = [.ticks, .interval]
+        let session = Session(writer: nil)
+        try session.run(try matrix.validated())
+        #expect(session.rows.count == 4)
+        let summary = Summary(rows: session.rows)
+        #expect(summary.ratioPairs.map(\.kind) == [.overSequential(.threads), .overSequential(.threads)])
+        #expect(summary.render().contains("threads/sequential"))
+    }
+}
