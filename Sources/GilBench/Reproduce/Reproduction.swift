@@ -78,6 +78,14 @@ public final class Reproduction {
     public let session: Session
     public let csvPath: String
 
+    /// Why the hashing experiment hashes with swift-crypto rather than openssl, the core python3's
+    /// hashlib calls (`SHA512Core.machineDefault`): one line, for the command line to print before
+    /// the run and for the report; nil when it hashes with openssl or is not selected.
+    public var sha512Fallback: String? {
+        guard options.selected.contains(where: { $0.id == Catalogue.hashing.id }) else { return nil }
+        return SHA512Core.machineDefault().fallback
+    }
+
     /// Creates the folders and the CSV file.
     /// - Throws: `GilBenchError` `.unwritableOutput` when a folder or the CSV cannot be created.
     public init(_ options: Options, machine: MachineInfo = .current()) throws(GilBenchError) {
@@ -438,7 +446,7 @@ public final class Reproduction {
             options: options, machine: session.machine, runID: session.runID, csvFileName: (csvPath as NSString).lastPathComponent,
             rows: session.rows, findings: findings, plots: plots, completed: measured.completed, stopped: measured.stopped,
             elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9, realInterpreters: measured.realInterpreters,
-            interpreterDecisions: measured.interpreterDecisions, extraRounds: measured.extraRounds)
+            interpreterDecisions: measured.interpreterDecisions, extraRounds: measured.extraRounds, sha512Fallback: sha512Fallback)
         let reportPath = (options.resultsDirectory as NSString).appendingPathComponent("REPORT.md")
         try Reproduction.write(report.render(), to: reportPath)
         return Outcome(

@@ -22,13 +22,16 @@ public struct ReproductionReport {
     public var interpreterDecisions: [InterpreterDiscovery.Decision]
     /// The extra rounds measured for inconclusive claims, by experiment id.
     public var extraRounds: [String: Int]
+    /// Why hashing fell back to swift-crypto (``Reproduction/sha512Fallback``); nil when it did not.
+    public var sha512Fallback: String?
 
     public init(
         options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, rows: [ResultRow],
         findings: [Finding], plots: [NamedPlot], completed: [String], stopped: GilBenchError?, elapsedSeconds: Double,
         realInterpreters: [RealInterpreterComparison] = [], interpreterDecisions: [InterpreterDiscovery.Decision] = [],
-        extraRounds: [String: Int] = [:]
+        extraRounds: [String: Int] = [:], sha512Fallback: String? = nil
     ) {
+        self.sha512Fallback = sha512Fallback
         self.realInterpreters = realInterpreters
         self.interpreterDecisions = interpreterDecisions
         self.extraRounds = extraRounds
@@ -226,6 +229,7 @@ public struct ReproductionReport {
             md += "![\(plot.caption)](\(relativePlotPath(plot.fileName)))\n\n"
         }
         md += configurationTable(Summary(rows: rows)) + "\n"
+        if let core = sha512CoreLine(rows) { md += core + "\n\n" }
         if let rounds = extraRounds[experiment.id] {
             md += "*Measured again: \(rounds) extra round\(rounds == 1 ? "" : "s") of the configurations of its inconclusive claims.*\n\n"
         }
@@ -233,6 +237,24 @@ public struct ReproductionReport {
             md += "- \(f.claim.claim): \(verdictText(f)).\n"
         }
         return md
+    }
+
+    /// Which SHA-512 core hashed `rows` (their `sha512_core`), and why it is not openssl, hashlib's,
+    /// when the run fell back; nil for rows that hash nothing.
+    func sha512CoreLine(_ rows: [ResultRow]) -> String? {
+        let cores = rows.compactMap(\.key.sha512Core).reduce(into: [SHA512Core]()) { if !$0.contains($1) { $0.append($1) } }
+        guard !cores.isEmpty else { return nil }
+        let named = cores.map { core in
+            switch core {
+            case .openssl: "`openssl` (the system's libcrypto, which python3's hashlib calls)"
+            case .swiftCrypto: "`swift-crypto` (the BoringSSL it vendors)"
+            }
+        }
+        var line = "*SHA-512 core: " + named.joined(separator: " and ")
+        if cores.contains(.swiftCrypto), let sha512Fallback {
+            line += ": " + sha512Fallback.replacingOccurrences(of: "gilbench: hashing with swift-crypto: ", with: "", options: .anchored)
+        }
+        return line + ".*"
     }
 
     /// Median, min and max wall time per configuration, with the GIL's counters.
