@@ -12,8 +12,9 @@ struct ProcessOptions: ParsableArguments {
     @Option(commaSeparated: "gil-during-hash", help: "Hashing in threads: release or hold the GIL while a chunk is hashed (release: as hashlib does; hold: pure Python).")
     var gilDuringHash: [[GILDuringHash]] = [[.release]]
 
-    @Option(commaSeparated: "sha512-core", help: "Hashing: the SHA-512 implementation(s): swift-crypto (default), or openssl (the system's libcrypto, which python3's hashlib uses; loaded at run time).")
-    var sha512Core: [[SHA512Core]] = [[.swiftCrypto]]
+    /// Empty when not given: the machine's default (`SHA512Core.machineDefault`).
+    @Option(commaSeparated: "sha512-core", help: "Hashing: the SHA-512 implementation(s): openssl (the system's libcrypto, which python3's hashlib uses; loaded at run time) or swift-crypto. (default: openssl where libcrypto.so.3 loads, else swift-crypto with a line saying why)")
+    var sha512Core: [[SHA512Core]] = []
 
     @Option(help: "Hashing: bytes read and hashed at a time.")
     var chunkSize: Int = defaultConfiguration.chunkSize
@@ -29,14 +30,22 @@ struct ProcessOptions: ParsableArguments {
 
     func validate() throws {
         _ = try gilDuringHash.values(of: "--gil-during-hash")
-        _ = try sha512Core.values(of: "--sha512-core")
+        if !sha512Core.isEmpty { _ = try sha512Core.values(of: "--sha512-core") }
     }
 
     /// Sets the process and hashing settings of `matrix`: its base's fields, and the values of
-    /// `--gil-during-hash` and `--sha512-core` it combines for the hashing workload.
-    func apply(to matrix: inout ConfigurationMatrix) throws {
+    /// `--gil-during-hash` and `--sha512-core` it combines for the hashing workload. Without
+    /// `--sha512-core` the core is the machine's default (`SHA512Core.machineDefault`): openssl where
+    /// libcrypto loads, else swift-crypto, with `note` told why when the workload hashes.
+    func apply(to matrix: inout ConfigurationMatrix, note: (String) -> Void = { _ in }) throws {
         matrix.gilDuringHash = try gilDuringHash.values(of: "--gil-during-hash")
-        matrix.sha512Cores = try sha512Core.values(of: "--sha512-core")
+        if sha512Core.isEmpty {
+            let (core, fallback) = SHA512Core.machineDefault()
+            matrix.sha512Cores = [core]
+            if let fallback, matrix.base.workload == .hashing { note(fallback) }
+        } else {
+            matrix.sha512Cores = try sha512Core.values(of: "--sha512-core")
+        }
         if let workerFault {
             guard let fault = WorkerFault(argument: workerFault) else { throw ValidationError("unknown --worker-fault '\(workerFault)'") }
             matrix.base.workerFault = fault

@@ -82,6 +82,7 @@ struct Reproduce: ParsableCommand {
             let reproduction = try Reproduction(.init(
                 scale: options.scale, selected: selected, resultsDirectory: options.results, plotsDirectory: options.plots, command: command, python: try PythonSelection(arguments: options.python)))
             retry.apply(to: reproduction.session)
+            if let fallback = reproduction.sha512Fallback { printError(fallback) }
             Interruption.install()
             let showProgress = !options.quiet && FileHandleOutput.stderrIsTerminal
             let outcome = try reproduction.run(progress: { p in

@@ -113,10 +113,11 @@ struct Run: ParsableCommand {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
-    /// The configurations with the process and hashing options.
-    func matrix() throws -> ConfigurationMatrix {
+    /// The configurations with the process and hashing options; `note` is told why the hashing
+    /// falls back to swift-crypto, if it does.
+    func matrix(note: (String) -> Void = { _ in }) throws -> ConfigurationMatrix {
         var matrix = try options.matrix()
-        try processOptions.apply(to: &matrix)
+        try processOptions.apply(to: &matrix, note: note)
         return matrix
     }
 
@@ -128,7 +129,7 @@ struct Run: ParsableCommand {
     func run() throws {
         try reporting {
             let counting = try syscalls.counting()
-            var matrix = try matrix()
+            var matrix = try matrix(note: { printError($0) })
             try matrix.resolveCorpus(note: { printError($0) })
             let configurations = counting.expand(try matrix.validated())
             let session = try outputOptions.session()

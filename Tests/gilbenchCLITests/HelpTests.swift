@@ -107,7 +107,7 @@ struct HelpTests {
         ("run", "--cpus <cpus>", "(default: all)"),
         ("run", "--syscalls <syscalls>", "(default: auto)"),
         ("run", "--gil-during-hash <gil-during-hash>", "(default: release)"),
-        ("run", "--sha512-core <sha512-core>", "(default: swift-crypto)"),
+        ("run", "--sha512-core <sha512-core>", "(default: openssl where libcrypto.so.3 loads, else swift-crypto with a line saying why)"),
         ("run", "--workload <workload>", "default: countdown)"),
         ("python", "--python <python>", "(default: auto)"),
         ("reproduce", "--python <python>", "(default: auto)"),

@@ -102,9 +102,21 @@ struct ParsingTests {
         #expect(!run.syscalls.syscallTable && run.syscalls.ptraceReplyFD == nil)
         #expect(run.processOptions.processes == 2 && run.processOptions.chunkSize == 8192)
         #expect(try run.processOptions.gilDuringHash.values(of: "--gil-during-hash") == [.release])
-        #expect(try run.processOptions.sha512Core.values(of: "--sha512-core") == [.swiftCrypto])
+        #expect(run.processOptions.sha512Core.isEmpty, "not given: the machine's default")
         #expect(run.processOptions.tree == nil && run.processOptions.workerTimeout == 60 && run.processOptions.workerFault == nil)
         #expect(run.outputOptions.output == nil && !run.quiet)
+    }
+
+    @Test("Without --sha512-core, hashing takes the machine's default core (openssl where libcrypto loads); with it, the cores given")
+    func sha512CoreDefault() throws {
+        var notes: [String] = []
+        let matrix = try parse(["run", "--workload", "hashing"], as: Run.self).matrix(note: { notes.append($0) })
+        let (core, fallback) = SHA512Core.machineDefault()
+        #expect(matrix.sha512Cores == [core])
+        #expect(notes == (fallback.map { [$0] } ?? []), "one line when it falls back, none otherwise")
+        #expect(core == .openssl, "CI installs libssl3")
+        #expect(try parse(["run", "--workload", "hashing", "--sha512-core", "swift-crypto"], as: Run.self).matrix().sha512Cores == [.swiftCrypto])
+        #expect(try parse(["run", "--sha512-core", "openssl,swift-crypto"], as: Run.self).matrix().sha512Cores == [.openssl, .swiftCrypto])
     }
 
     @Test("--mode takes its values space-separated, comma-separated, repeated, or mixed", arguments: [

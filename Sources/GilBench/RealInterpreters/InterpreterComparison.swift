@@ -102,13 +102,8 @@ public struct InterpreterComparison {
             started(Start(
                 python: python, engine: bench.interpreter.engine, experiments: experiments.count, simulatorTwins: twins.count,
                 repetitions: options.repetitions))
-            let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
             let before = session.rows.count
-            // The interpreter's runs and the simulator's twins alternate, repetition by repetition.
-            try session.run(experiments.map(\.configuration) + twins, measure: { c throws(GilBenchError) in
-                guard let experiment = byConfiguration[c] else { return try counting.measure(c) }
-                return try bench.measure(experiment, probes: try counting.makeProbe().map { [$0] } ?? [])
-            })
+            try run(experiments, twins: twins, on: bench, in: session)
             let rows = Array(session.rows[before...])
             return RealInterpreterComparison(
                 python: python,
@@ -118,6 +113,62 @@ public struct InterpreterComparison {
         } catch {
             return RealInterpreterComparison(python: python, result: .failure(error))
         }
+    }
+
+    /// Measures `experiments` on `bench` and the simulator's `twins`, their repetitions alternating,
+    /// every row recorded in `session`.
+    private func run(_ experiments: [PythonExperiment], twins: [RunConfiguration], on bench: PythonBench, in session: Session) throws(GilBenchError) {
+        let byConfiguration = Dictionary(experiments.map { ($0.configuration, $0) }, uniquingKeysWith: { a, _ in a })
+        // The interpreter's runs and the simulator's twins alternate, repetition by repetition.
+        try session.run(experiments.map(\.configuration) + twins, measure: { c throws(GilBenchError) in
+            guard let experiment = byConfiguration[c] else { return try counting.measure(c) }
+            return try bench.measure(experiment, probes: try counting.makeProbe().map { [$0] } ?? [])
+        })
+    }
+
+    /// One extra round of `keys`, configurations `comparison` measured in `session` (the
+    /// interpreter's and the simulator's twins'; ``Fidelity/inconclusiveConfigurations``): each once,
+    /// without warm-up, alternating, numbered on from their last repetition so that the new pairs
+    /// are pairs too. Keys `session` did not measure are left out.
+    /// - Returns: the comparison with the new rows, its fidelity and claims judged on all of its rows,
+    ///   and its ``RealInterpreterComparison/Measured/extraRounds`` counted; `comparison` itself when
+    ///   it failed or no key is left.
+    /// - Throws: `GilBenchError` when the interpreter cannot be identified again or a run fails; the
+    ///   rows measured before stay in `session`.
+    public func measureAgain(
+        _ keys: [ConfigurationKey], of comparison: RealInterpreterComparison, in session: Session
+    ) throws(GilBenchError) -> RealInterpreterComparison {
+        guard case .success(var measured) = comparison.result else { return comparison }
+        let once = keys.compactMap { session.configuration(of: $0) }.map { c -> RunConfiguration in
+            var once = c
+            once.repetitions = 1
+            once.warmup = 0
+            return once
+        }
+        guard !once.isEmpty else { return comparison }
+        let bench = try PythonBench(python: comparison.python)
+        bench.countsGIL = options.countsGIL
+        // The interpreter's configurations are its experiments' (their program and interval); the
+        // others are the simulator's twins.
+        let programs = experiments(for: bench.interpreter)
+        var experiments: [PythonExperiment] = []
+        var twins: [RunConfiguration] = []
+        for c in once {
+            if var experiment = programs.first(where: { ConfigurationKey($0.configuration) == ConfigurationKey(c) }) {
+                experiment.configuration = c
+                experiments.append(experiment)
+            } else if c.engine == .simulator {
+                twins.append(c)
+            }
+        }
+        let before = session.rows.count
+        try run(experiments, twins: twins, on: bench, in: session)
+        let rows = measured.rows + session.rows[before...]
+        measured.rows = rows
+        measured.fidelity = Fidelity(rows: rows)
+        measured.claims = ClaimFidelity(rows: rows)
+        measured.extraRounds += 1
+        return RealInterpreterComparison(python: comparison.python, result: .success(measured))
     }
 
     /// The programs to run on `interpreter`: the catalogue at the options' sizes, the chosen twins only.
@@ -163,6 +214,10 @@ public struct RealInterpreterComparison: Sendable {
         public var claims: ClaimFidelity
         /// Why its GIL calls were not counted when they were asked for; nil when they were, or not asked for.
         public var gilCountingProblem: String?
+        /// The extra rounds measured for its inconclusive fidelity errors (`InterpreterComparison.measureAgain`).
+        public var extraRounds = 0
+        /// Why its extra rounds stopped early: a run that failed; nil when they did not.
+        public var extraRoundsStopped: GilBenchError?
 
         public init(
             engine: String, design: GILDesign?, rows: [ResultRow], fidelity: Fidelity, claims: ClaimFidelity? = nil,

@@ -9,7 +9,9 @@ import Foundation
 ///    alternating between configurations, every row written to `results/<run>.csv` as it is measured;
 ///    then extra rounds for the claims whose interval straddles their threshold, within a budget
 ///    (`measureInconclusive(_:_:measure:interrupted:progress:)`); then the real interpreter
-///    (`--python`, ``RealInterpreterComparison``);
+///    (`--python`, ``RealInterpreterComparison``), and extra rounds for the simulator's errors whose
+///    interval straddles ±10%, within a budget of their own
+///    (`measureInconclusiveFidelity(_:interrupted:)`);
 /// 3. **report** (`report(_:_:start:)`): the findings, the plots and `results/REPORT.md`.
 ///
 /// An interruption (see `Interruption`) or a failed measurement stops the run between measurements;
@@ -76,6 +78,14 @@ public final class Reproduction {
     public let session: Session
     public let csvPath: String
 
+    /// Why the hashing experiment hashes with swift-crypto rather than openssl, the core python3's
+    /// hashlib calls (`SHA512Core.machineDefault`): one line, for the command line to print before
+    /// the run and for the report; nil when it hashes with openssl or is not selected.
+    public var sha512Fallback: String? {
+        guard options.selected.contains(where: { $0.id == Catalogue.hashing.id }) else { return nil }
+        return SHA512Core.machineDefault().fallback
+    }
+
     /// Creates the folders and the CSV file.
     /// - Throws: `GilBenchError` `.unwritableOutput` when a folder or the CSV cannot be created.
     public init(_ options: Options, machine: MachineInfo = .current()) throws(GilBenchError) {
@@ -117,6 +127,7 @@ public final class Reproduction {
         }
         if measured.stopped == nil {
             (measured.interpreterDecisions, measured.realInterpreters) = interpreterComparison.measure(options.python, in: session)
+            measureInconclusiveFidelity(&measured, interrupted: interrupted)
         }
         return try report(plan, measured, start: start)
     }
@@ -308,6 +319,57 @@ public final class Reproduction {
         }
     }
 
+    /// At most this many extra rounds for the configurations of inconclusive fidelity errors: with
+    /// the 5 pairs of ``pythonRepetitions(_:)`` each side's 95% interval spans its smallest pair to
+    /// its largest, so an error's interval is about as wide as both sides' spreads together; 5 more
+    /// rounds double the pairs.
+    public static let fidelityExtraRounds = 5
+    /// The fidelity's extra rounds may take at most this share of the time the real interpreters'
+    /// part measured (the summed wall time of its rows, the interpreters' and the simulator's twins'):
+    /// about 20 s of runs for CPython 2.7 and 3.13 at the quick size, so that `reproduce` with them
+    /// stays within 3 minutes on two cores.
+    public static let fidelityExtraTimeShare = 1.0
+
+    /// Measures again the configurations of the simulator's errors whose 95% interval straddles ±10%
+    /// (``Fidelity/Verdict/inconclusive``), interpreter by interpreter: one round at a time (each of
+    /// their configurations and its twin once, alternating, numbered on so that pairs stay pairs;
+    /// `InterpreterComparison.measureAgain`), re-judging after each, up to ``fidelityExtraRounds``
+    /// and while the rounds fit in ``fidelityExtraTimeShare`` of the time the real interpreters'
+    /// part measured (a round's cost is guessed from its configurations' median wall times). A round
+    /// that fails stops that interpreter's rounds (kept in its `extraRoundsStopped`); an interruption
+    /// stops them all and is kept in ``Measured/stopped``.
+    func measureInconclusiveFidelity(_ measured: inout Measured, interrupted: () -> Bool) {
+        let comparison = interpreterComparison
+        let measuredSeconds = measured.realInterpreters.flatMap { (try? $0.result.get())?.rows ?? [] }.compactMap(\.wallSeconds).reduce(0, +)
+        let budget = measuredSeconds * Reproduction.fidelityExtraTimeShare
+        var spent = 0.0
+        for _ in 0..<Reproduction.fidelityExtraRounds {
+            var measuredAny = false
+            for i in measured.realInterpreters.indices {
+                guard case .success(let real) = measured.realInterpreters[i].result, real.extraRoundsStopped == nil else { continue }
+                let keys = real.fidelity.inconclusiveConfigurations
+                let summary = Summary(rows: real.rows)
+                let cost = keys.compactMap { key in summary.groups.first { $0.key == key }?.median(.wallSeconds) }.reduce(0, +)
+                guard !keys.isEmpty, spent + cost <= budget else { continue }
+                if interrupted() {
+                    measured.stopped = GilBenchError(.interrupted, "interrupted")
+                    return
+                }
+                let before = session.rows.count
+                do throws(GilBenchError) {
+                    measured.realInterpreters[i] = try comparison.measureAgain(keys, of: measured.realInterpreters[i], in: session)
+                    measuredAny = true
+                } catch {
+                    var stopped = real
+                    stopped.extraRoundsStopped = error
+                    measured.realInterpreters[i].result = .success(stopped)
+                }
+                spent += session.rows[before...].compactMap(\.wallSeconds).reduce(0, +)
+            }
+            if !measuredAny { return }
+        }
+    }
+
     /// The file name of the plot of the simulator's ratios against the real interpreters'.
     public static let fidelityPlotName = "fidelity.svg"
 
@@ -370,8 +432,11 @@ public final class Reproduction {
         let fidelity = measured.realInterpreters.flatMap { real in (try? real.result.get())?.fidelity.entries ?? [] }
         if !fidelity.isEmpty {
             plots.append(NamedPlot(
-                fileName: Reproduction.fidelityPlotName, caption: "The simulator's ratios against the real interpreters', around y = x and its ±10% band",
-                svg: FidelityChart(entries: fidelity, subtitle: "countdown, n = \(grouped(Double(options.scale.countdownN))) per task; one point per ratio").render()))
+                fileName: Reproduction.fidelityPlotName, caption: "The simulator's ratios against the real interpreters', around y = x and its ±10% band, each with its error's 95% interval",
+                svg: FidelityChart(
+                    entries: fidelity,
+                    subtitle: "countdown, n = \(grouped(Double(options.scale.countdownN))) per task; one point per ratio, its bar the error's 95% interval"
+                ).render()))
         }
         let plotPaths = try PlotSet.write(plots, to: options.plotsDirectory)
         if let timeline = measured.timeline {
@@ -381,7 +446,7 @@ public final class Reproduction {
             options: options, machine: session.machine, runID: session.runID, csvFileName: (csvPath as NSString).lastPathComponent,
             rows: session.rows, findings: findings, plots: plots, completed: measured.completed, stopped: measured.stopped,
             elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9, realInterpreters: measured.realInterpreters,
-            interpreterDecisions: measured.interpreterDecisions, extraRounds: measured.extraRounds)
+            interpreterDecisions: measured.interpreterDecisions, extraRounds: measured.extraRounds, sha512Fallback: sha512Fallback)
         let reportPath = (options.resultsDirectory as NSString).appendingPathComponent("REPORT.md")
         try Reproduction.write(report.render(), to: reportPath)
         return Outcome(

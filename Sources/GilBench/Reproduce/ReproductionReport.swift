@@ -22,13 +22,16 @@ public struct ReproductionReport {
     public var interpreterDecisions: [InterpreterDiscovery.Decision]
     /// The extra rounds measured for inconclusive claims, by experiment id.
     public var extraRounds: [Experiment.ID: Int]
+    /// Why hashing fell back to swift-crypto (``Reproduction/sha512Fallback``); nil when it did not.
+    public var sha512Fallback: String?
 
     public init(
         options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, rows: [ResultRow],
         findings: [Finding], plots: [NamedPlot], completed: [String], stopped: GilBenchError?, elapsedSeconds: Double,
         realInterpreters: [RealInterpreterComparison] = [], interpreterDecisions: [InterpreterDiscovery.Decision] = [],
-        extraRounds: [Experiment.ID: Int] = [:]
+        extraRounds: [Experiment.ID: Int] = [:], sha512Fallback: String? = nil
     ) {
+        self.sha512Fallback = sha512Fallback
         self.realInterpreters = realInterpreters
         self.interpreterDecisions = interpreterDecisions
         self.extraRounds = extraRounds
@@ -158,10 +161,20 @@ public struct ReproductionReport {
             md += "`\(real.python)` is \(measured.engine). The slides' countdown ran on it, measured from outside "
             md += "(wall time of the region its script times around the experiment, CPU time of its whole process tree), and on the simulator's "
             md += "`\(measured.design?.rawValue ?? "-")` design, the GIL it has, with the same sizes. The simulator's error is "
-            md += "(simulator − real) / real on each ratio of wall times, taken pair by pair (the median of the ratios of repetitions measured next to each other).\n\n"
+            md += "(simulator − real) / real on each ratio of wall times, taken pair by pair (the median of the ratios of repetitions measured next to each other). "
+            md += "Its 95% interval resamples the real interpreter's pairs and the simulator's each on their own; the error is **within** the ±10% target "
+            md += "when the whole interval is inside it, **beyond** when the whole interval is outside, and **inconclusive** when it straddles ±10%: "
+            md += "those were measured again, up to \(Reproduction.fidelityExtraRounds) rounds within their budget, before this report.\n\n"
             md += measured.fidelity.entries.isEmpty
                 ? "No ratio could be compared (gilbench has no model of this interpreter's GIL).\n"
                 : measured.fidelity.markdown(figure2009: SlideReference.ratio)
+            if measured.extraRounds > 0 {
+                let rounds = measured.extraRounds
+                md += "\n*Measured again: \(rounds) extra round\(rounds == 1 ? "" : "s") of the configurations of its inconclusive errors and of their simulator twins.*\n"
+            }
+            if let stopped = measured.extraRoundsStopped {
+                md += "\n*Its extra rounds stopped: \(stopped).*\n"
+            }
             if !measured.claims.entries.isEmpty {
                 md += "\nThe slides' claims decided on its rows and on the simulator's twins, by the same criteria as above:\n\n"
                 md += measured.claims.markdown()
@@ -216,6 +229,7 @@ public struct ReproductionReport {
             md += "![\(plot.caption)](\(relativePlotPath(plot.fileName)))\n\n"
         }
         md += configurationTable(Summary(rows: rows)) + "\n"
+        if let core = sha512CoreLine(rows) { md += core + "\n\n" }
         if let rounds = extraRounds[experiment.id] {
             md += "*Measured again: \(rounds) extra round\(rounds == 1 ? "" : "s") of the configurations of its inconclusive claims.*\n\n"
         }
@@ -223,6 +237,24 @@ public struct ReproductionReport {
             md += "- \(f.claim.claim): \(verdictText(f)).\n"
         }
         return md
+    }
+
+    /// Which SHA-512 core hashed `rows` (their `sha512_core`), and why it is not openssl, hashlib's,
+    /// when the run fell back; nil for rows that hash nothing.
+    func sha512CoreLine(_ rows: [ResultRow]) -> String? {
+        let cores = rows.compactMap(\.key.sha512Core).reduce(into: [SHA512Core]()) { if !$0.contains($1) { $0.append($1) } }
+        guard !cores.isEmpty else { return nil }
+        let named = cores.map { core in
+            switch core {
+            case .openssl: "`openssl` (the system's libcrypto, which python3's hashlib calls)"
+            case .swiftCrypto: "`swift-crypto` (the BoringSSL it vendors)"
+            }
+        }
+        var line = "*SHA-512 core: " + named.joined(separator: " and ")
+        if cores.contains(.swiftCrypto), let sha512Fallback {
+            line += ": " + sha512Fallback.replacingOccurrences(of: "gilbench: hashing with swift-crypto: ", with: "", options: .anchored)
+        }
+        return line + ".*"
     }
 
     /// Median, min and max wall time per configuration, with the GIL's counters.

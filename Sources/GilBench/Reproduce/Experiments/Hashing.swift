@@ -23,12 +23,18 @@ extension Catalogue {
                 Python code would).
                 """,
             configurations: { scale in
-                [
+                // The SHA-512 core hashlib hashes with, wherever libcrypto loads (`Reproduction.sha512Fallback` says why not).
+                let core = SHA512Core.machineDefault().core
+                return [
                     scale.configuration("hashing") { $0.workload = .hashing; $0.mode = .sequential },
                     scale.configuration("hashing") { $0.workload = .hashing; $0.mode = .pool; $0.processes = 2 },
                     scale.configuration("hashing") { $0.workload = .hashing; $0.mode = .threads; $0.gilDuringHash = .release },
                     scale.configuration("hashing") { $0.workload = .hashing; $0.mode = .threads; $0.gilDuringHash = .hold },
-                ]
+                ].map { c in
+                    var c = c
+                    c.sha512Core = core
+                    return c
+                }
             },
             claims: [
                 baselineClaim(.init(148, "sequential"), "sequential hashing: the baseline", figure: hashingFigure),
