@@ -27,7 +27,7 @@ public enum PipelinePeer {
         let arguments = [
             executable, command, configuration.pattern.rawValue, String(configuration.messages),
             String(configuration.messageSize), settings.gil.rawValue, settings.lock.rawValue,
-            String(settings.checkInterval), String(settings.switchIntervalMilliseconds),
+            String(settings.checkInterval), String(settings.switchIntervalMilliseconds), settings.checkPoints.rawValue,
         ]
         let peer = PeerHandle()
         let log = MessageLog(messageSize: configuration.messageSize)
@@ -53,20 +53,22 @@ public enum PipelinePeer {
             notes: { peer.problem.map { ["the consumer process failed: \($0)"] } ?? [] })
     }
 
-    /// `gilbench pipeline-peer PATTERN MESSAGES SIZE GIL LOCK CHECK SWITCH`, on standard input and
-    /// output; nil when `arguments` is not that command.
+    /// `gilbench pipeline-peer PATTERN MESSAGES SIZE GIL LOCK CHECK SWITCH CHECK-POINTS`, on standard
+    /// input and output; nil when `arguments` is not that command.
     public static func serveDirectly(_ arguments: [String]) -> Int32? {
         let rest = Array(arguments.dropFirst())
         guard rest.first == command else { return nil }
-        guard rest.count == 8, let pattern = MessagePattern(rawValue: rest[1]), let messages = Int(rest[2]),
+        guard rest.count == 9, let pattern = MessagePattern(rawValue: rest[1]), let messages = Int(rest[2]),
               let size = Int(rest[3]), let gil = GILDesign(rawValue: rest[4]), let lock = LockKind(rawValue: rest[5]),
               let checkInterval = Int(rest[6]), let switchInterval = Double(rest[7]),
+              let checkPoints = CheckPoints(rawValue: rest[8]),
               messages >= 1, size >= 1, size <= RunConfiguration.maxMessageSize
         else {
             _ = WorkerService.writeAll(2, Array("gilbench pipeline-peer: bad arguments\n".utf8))
             return 64
         }
-        let settings = InterpreterSettings(gil: gil, lock: lock, checkInterval: checkInterval, switchIntervalMilliseconds: switchInterval)
+        let settings = InterpreterSettings(
+            gil: gil, lock: lock, checkInterval: checkInterval, switchIntervalMilliseconds: switchInterval, checkPoints: checkPoints)
         let connection = PickledConnection(messageSize: size)
         connection.connect(input: 0, output: 1)
         guard connection.sendFrame([UInt8(ascii: "R")]) else { return 70 }
@@ -75,7 +77,8 @@ public enum PipelinePeer {
         let consumer = try! Assembler.assemble(
             PipelineWorkload.consumerSource(.pipe, pattern), name: "consumer",
             natives: [log.receivedFunction] + connection.natives)
-        settings.withGIL(threadsInitialised: false, Consumer(program: consumer, messages: messages))
+        settings.withGIL(
+            threadsInitialised: false, Consumer(program: consumer, messages: messages, checkPoints: settings.checkPoints))
         return connection.sendFrame(Summary(log.outcome()).bytes) ? 0 : 70
     }
 
@@ -83,11 +86,14 @@ public enum PipelinePeer {
     struct Consumer: GILBody {
         let program: Program
         let messages: Int
+        let checkPoints: CheckPoints
 
         func run<G: GlobalInterpreterLock>(_ gil: G) {
             var thread = InterpreterThread(id: 0)
             gil.acquire(&thread)
-            _ = VirtualMachine.run(program, arguments: [messages], gil: gil, thread: &thread, shared: SharedState(globals: 0, locks: 0))
+            _ = VirtualMachine.run(
+                program, arguments: [messages], gil: gil, thread: &thread, shared: SharedState(globals: 0, locks: 0),
+                checkPoints: checkPoints)
             gil.release(&thread)
         }
     }
