@@ -9,14 +9,14 @@ struct CheckPointsOptionTests {
         ("loop-top-3.2", .loopTop32), ("backward-jumps-and-calls-3.11", .backwardJumpsAndCalls311),
     ])
     func parsesIntoConfigurations(value: String, expected: CheckPoints) throws {
-        let run = try parse(["run", "--workload", "race", "--gil", "ticks,interval", "--check-points", value], as: Run.self)
+        let run = try parse(["run", "--workload", "race", "--mode", "threads", "--gil", "ticks,interval", "--check-points", value], as: Run.self)
         let configurations = try run.options.configurations()
         #expect(configurations.count == 2 && configurations.allSatisfy { $0.interpreterSettings.checkPoints == expected })
     }
 
     @Test("Without --check-points a design runs with its own")
     func defaultsToTheDesigns() throws {
-        let run = try parse(["run", "--gil", "ticks,interval"], as: Run.self)
+        let run = try parse(["run", "--mode", "threads", "--gil", "ticks,interval"], as: Run.self)
         let configurations = try run.options.configurations()
         #expect(configurations.map(\.checkPoints) == [nil, nil])
         #expect(configurations.map(\.interpreterSettings.checkPoints) == [.ticker27, .loopTop32])
