@@ -8,6 +8,10 @@ extension GILDesign: ExpressibleByArgument {}
 extension CPUSelection: ExpressibleByArgument {}
 extension MessagePattern: ExpressibleByArgument {}
 extension SequentialThread: ExpressibleByArgument {}
+extension CheckPoints: ExpressibleByArgument {
+    /// A schedule's name, or a CPython version whose schedule it is (`3.13`).
+    public init?(argument: String) { self.init(parsing: argument) }
+}
 
 /// A configuration as the library makes it: the options' defaults are its fields, so that the command
 /// line and the library agree on them.
@@ -41,6 +45,13 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(commaSeparated: "lock", help: "Lock(s) the ticks GIL is built on: \(CommaSeparated.choices(LockKind.self)).")
     var lock: [[LockKind]] = [[.semaphore]]
 
+    @Option(help: """
+        After which instructions the interpreter checks the GIL: \(CommaSeparated.choices(CheckPoints.self)), \
+        or a CPython version whose eval loop to follow (2.7, 3.9, 3.13). Default: the design's own \
+        (ticks, fair, none: \(GILDesign.ticks.checkPoints.rawValue); interval, priority: \(GILDesign.interval.checkPoints.rawValue)).
+        """)
+    var checkPoints: CheckPoints?
+
     @Option(
         commaSeparated: "cpus", help: "CPUs the run may use: all, or a count (pins with sched_setaffinity).",
         unknown: { "--cpus takes 'all' or a positive count, not '\($0)'" })
@@ -66,6 +77,7 @@ struct ConfigurationOptions: ParsableArguments {
         base.checkInterval = checkInterval
         base.repetitions = repetitions
         base.warmup = warmup
+        base.checkPoints = checkPoints
         design.apply(to: &base)
         var matrix = ConfigurationMatrix(base: base)
         matrix.modes = try mode.values(of: "--mode")

@@ -10,6 +10,10 @@ import Foundation
 /// GIL design the interpreter has) are relabelled with the catalogue experiment they are twins of
 /// (`experimentIDs(of:)`) and decided by that experiment's own claims (`Experiment.findings`), so a
 /// claim means the same thing for the simulator's reproduction, the real interpreter and its twin.
+///
+/// A claim reproduced on one and not reproduced on the other is a *fidelity miss* (``Entry/missed``),
+/// whatever its error on the ratio: the twin then fails to model what the interpreter does (slide
+/// 43's race, whose ratio is 0 on an interpreter that loses no update, has no error at all).
 public struct ClaimFidelity: Sendable {
     public struct Entry: Sendable {
         public var slide: String
@@ -19,12 +23,28 @@ public struct ClaimFidelity: Sendable {
         public var engine: Engine
         /// The simulated GIL design its claims are compared with: the one it has.
         public var design: GILDesign
+        /// The check points of its twins (its version's; nil: the design's own).
+        public var checkPoints: CheckPoints? = nil
         public var real: Finding
         public var simulated: Finding
         /// (simulated - real) / real on the criterion's ratio; nil when either is missing or real is 0.
         public var error: Double? {
             guard let r = real.observation?.ratio, let s = simulated.observation?.ratio, r != 0 else { return nil }
             return (s - r) / r
+        }
+        /// Whether the claim is reproduced on one and not reproduced on the other: the twin's
+        /// verdict contradicts the interpreter's. (Inconclusive, reported or unmeasured verdicts
+        /// decide nothing, so they miss nothing.)
+        public var missed: Bool {
+            switch (real.verdict, simulated.verdict) {
+            case (.reproduced, .notReproduced), (.notReproduced, .reproduced): true
+            default: false
+            }
+        }
+        /// The design, with the twins' check points when they are not its own: `interval`,
+        /// `interval, backward-jumps-and-calls-3.11`.
+        public var designLabel: String {
+            design.rawValue + (checkPoints.map { ", \($0.rawValue)" } ?? "")
         }
     }
 
@@ -55,7 +75,10 @@ public struct ClaimFidelity: Sendable {
         for engine in engines {
             let mine = real.filter { $0.key.engine == engine }
             guard let design = mine.first?.gil else { continue }
-            let twins = rows.filter { $0.key.engine == .simulator && $0.gil == design }
+            // Twins of its design and of its version's check points (CPython 3.9's and 3.13's twins
+            // share the `interval` design, not where they check it).
+            let checkPoints = mine.first?.key.checkPoints
+            let twins = rows.filter { $0.key.engine == .simulator && $0.gil == design && $0.key.checkPoints == checkPoints }
             func relabelled(_ rows: [ResultRow]) -> [ResultRow] {
                 rows.flatMap { row in
                     ClaimFidelity.experimentIDs(of: row.key).map { id in
@@ -71,7 +94,7 @@ public struct ClaimFidelity: Sendable {
                 for (r, s) in zip(realFindings, simulatedFindings) where r.observation?.ratio != nil {
                     out.append(Entry(
                         slide: r.claim.slide, claim: r.claim.claim, criterion: r.claim.criterion, engine: engine, design: design,
-                        real: r, simulated: s))
+                        checkPoints: checkPoints, real: r, simulated: s))
                 }
             }
         }
@@ -80,16 +103,37 @@ public struct ClaimFidelity: Sendable {
 
     private static func percent(_ error: Double?) -> String { error.map { String(format: "%+.1f%%", $0 * 100) } ?? "–" }
 
+    /// The error cell: the error on the ratio, and for a fidelity miss `MISS: verdicts differ` in
+    /// its place or after it, never a bare "–".
+    private static func errorCell(_ e: Entry, miss: String) -> String {
+        guard e.missed else { return percent(e.error) }
+        return e.error.map { percent($0) + "; " + miss } ?? miss
+    }
+
+    /// The entries whose verdicts differ (``Entry/missed``).
+    public var missed: [Entry] { entries.filter(\.missed) }
+
+    /// One line naming the claims whose twin's verdict contradicts the interpreter's; empty when none does.
+    public var missedLine: String {
+        guard !missed.isEmpty else { return "" }
+        let list = missed.map { e in
+            "slide \(e.slide) (\(e.criterion.ratio)) on \(e.engine.name): \(e.real.verdict.status) there, \(e.simulated.verdict.status) on `\(e.designLabel)`"
+        }
+        return "fidelity misses, the simulator's verdict contradicting the real interpreter's: " + list.joined(separator: "; ") + "."
+    }
+
     /// A plain table for the terminal.
     public func render() -> String {
         guard !entries.isEmpty else { return "" }
         var rows = [["slide", "claim", "engine", "real", "simulator", "design", "error"]]
         for e in entries {
             rows.append([
-                e.slide, e.criterion.ratio, e.engine.name, e.real.verdict.shortText, e.simulated.verdict.shortText, e.design.rawValue, ClaimFidelity.percent(e.error),
+                e.slide, e.criterion.ratio, e.engine.name, e.real.verdict.shortText, e.simulated.verdict.shortText, e.designLabel,
+                ClaimFidelity.errorCell(e, miss: "MISS: verdicts differ"),
             ])
         }
-        return Summary.align(rows)
+        let missed = missedLine
+        return Summary.align(rows) + (missed.isEmpty ? "" : missed + "\n")
     }
 
     /// A Markdown table for the reproduction report.
@@ -101,9 +145,11 @@ public struct ClaimFidelity: Sendable {
             ((f.observation?.figure ?? "—") + "; " + f.verdict.text(f.claim.criterion)).replacingOccurrences(of: "|", with: "\\|")
         }
         for e in entries {
-            md += "| \(e.slide) | \(e.claim) (\(e.engine.name)) | \(cell(e.real)) | \(cell(e.simulated)) (`\(e.design.rawValue)`) | \(ClaimFidelity.percent(e.error)) |\n"
+            md += "| \(e.slide) | \(e.claim) (\(e.engine.name)) | \(cell(e.real)) | \(cell(e.simulated)) (`\(e.designLabel)`) | "
+            md += "\(ClaimFidelity.errorCell(e, miss: "**fidelity miss**: verdicts differ")) |\n"
         }
-        return md
+        let missed = missedLine
+        return md + (missed.isEmpty ? "" : "\n" + missed.prefix(1).uppercased() + missed.dropFirst() + "\n")
     }
 }
 

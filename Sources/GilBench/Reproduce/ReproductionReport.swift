@@ -160,7 +160,11 @@ public struct ReproductionReport {
         case .success(let measured):
             md += "`\(real.python)` is \(measured.engine). The slides' countdown ran on it, measured from outside "
             md += "(wall time of the region its script times around the experiment, CPU time of its whole process tree), and on the simulator's "
-            md += "`\(measured.design?.rawValue ?? "-")` design, the GIL it has, with the same sizes. The simulator's error is "
+            md += "`\(measured.design?.rawValue ?? "-")` design, the GIL it has, with the same sizes"
+            if let checkPoints = measured.rows.first(where: { $0.key.engine != .simulator })?.key.checkPoints ?? measured.design?.checkPoints {
+                md += " and where \(checkPoints.versions) checks it (`\(checkPoints.rawValue)` check points)"
+            }
+            md += ". The simulator's error is "
             md += "(simulator − real) / real on each ratio of wall times, taken pair by pair (the median of the ratios of repetitions measured next to each other). "
             md += "Its 95% interval resamples the real interpreter's pairs and the simulator's each on their own; the error is **within** the ±10% target "
             md += "when the whole interval is inside it, **beyond** when the whole interval is outside, and **inconclusive** when it straddles ±10%: "

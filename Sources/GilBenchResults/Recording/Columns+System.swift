@@ -85,6 +85,8 @@ extension ConfigurationKey {
         if case .interpreter(_, let realGIL) = c.engine {
             // A real interpreter: its own GIL, its own defaults; only what the run set is written.
             gil = realGIL
+            // Its version's check points, where they are not its design's own: as its twin's key says.
+            if let realGIL, let own = c.checkPoints, own != realGIL.checkPoints { checkPoints = own }
             if c.workload == .extension {
                 churnN = c.churnN
                 calls = c.calls
@@ -100,6 +102,8 @@ extension ConfigurationKey {
             return
         }
         gil = c.gil
+        // Empty for the design's own, so that keys match files written before the column.
+        if let own = c.checkPoints, own != c.gil.checkPoints { checkPoints = own }
         lock = c.gil == .ticks ? c.lock : nil
         if c.workload.usesN { n = c.n }
         if c.gil == .ticks || c.gil == .fair { checkInterval = c.checkInterval }

@@ -43,6 +43,9 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     /// Sequential mode: `worker` when the tasks ran on one started thread (`--sequential-thread
     /// worker`); empty on the main thread, the default, as in files written before the column.
     case sequentialThread = "sequential_thread"
+    /// After which instructions the interpreter checks the GIL (`CheckPoints`, `--check-points`);
+    /// empty: the design's own (`GILDesign.checkPoints`), as in files written before the column.
+    case checkPoints = "check_points"
 
     // MARK: Measurements
     case wallSeconds = "wall_s"
@@ -113,10 +116,10 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
 
     /// The columns added to schema 1 after files were written with it: a file without them reads them as
     /// empty (the coroutines and pipeline columns, the disturbance columns, the real interpreter's GIL
-    /// counts from uprobes, and the sequential run's thread).
+    /// counts from uprobes, the sequential run's thread, and the check points).
     public static let addedSinceFirstFiles: [Column] = [
         .yieldEvery, .messages, .messageSize, .pattern, .messagesPerSecond, .messageLatencyP50Us, .messageLatencyP99Us,
-    ] + disturbance + [.gilReleases, .gilProbe, .sequentialThread]
+    ] + disturbance + [.gilReleases, .gilProbe, .sequentialThread, .checkPoints]
 
     /// The version written in every row's `schema_version`.
     public static let currentSchemaVersion = 1
@@ -129,7 +132,7 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     public static let configuration: [Column] = [
         .experiment, .engine, .workload, .mode, .gil, .lock, .tasks, .threads, .processes, .cpus, .cpuList, .n,
         .checkInterval, .switchIntervalMs, .churnN, .calls, .cpuThreads, .chunkSize, .gilDuringHash, .sha512Core, .sweepParameter,
-        .syscallCounter, .yieldEvery, .messages, .messageSize, .pattern, .sequentialThread,
+        .syscallCounter, .yieldEvery, .messages, .messageSize, .pattern, .sequentialThread, .checkPoints,
     ]
 }
 

@@ -107,9 +107,9 @@ public struct Fidelity: Sendable {
     }
 
     /// The columns a simulator's ratio must share with the real interpreter's: same workload and
-    /// CPU count, under the GIL design the interpreter has. Everything else (sizes, switch interval,
-    /// experiment label, ...) may differ.
-    public static let comparedColumns: Set<Column> = [.engine, .workload, .cpus, .gil]
+    /// CPU count, under the GIL design and check points the interpreter has. Everything else (sizes,
+    /// switch interval, experiment label, ...) may differ.
+    public static let comparedColumns: Set<Column> = [.engine, .workload, .cpus, .gil, .checkPoints]
 
     /// The sizes a twin of the same size shares: preferred, so that each extension call length (`churn_n`)
     /// is paired with its own; a twin of another size is taken only when there is none of the same.

@@ -38,8 +38,9 @@ public struct GILTraffic: Sendable {
     /// The entries beyond ``target``.
     public var missed: [Entry] { entries.filter { $0.factor > GILTraffic.target || $0.factor < 1 / GILTraffic.target } }
 
-    /// The columns a simulator's threaded run must share with the real one to be its twin.
-    static let comparedColumns: Set<Column> = [.engine, .workload, .mode, .cpus, .gil, .tasks, .n, .syscallCounter]
+    /// The columns a simulator's threaded run must share with the real one to be its twin (its
+    /// version's check points among them).
+    static let comparedColumns: Set<Column> = [.engine, .workload, .mode, .cpus, .gil, .checkPoints, .tasks, .n, .syscallCounter]
 
     /// Pairs each real interpreter's threaded countdown on two CPUs or more (not a swept one) with
     /// the simulator's of the same CPUs, tasks and size under the design the interpreter has, for

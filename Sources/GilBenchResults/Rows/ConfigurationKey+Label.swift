@@ -14,6 +14,7 @@ extension ConfigurationKey {
         if let hold = cell(.gilDuringHash) { parts.append("gil-during-hash=\(hold)") }
         if sha512Core != .swiftCrypto, let core = cell(.sha512Core) { parts.append("sha512=\(core)") }
         if sequentialThread == .worker { parts.append("on a worker thread") }
+        if let checkPoints = cell(.checkPoints) { parts.append("checks=\(checkPoints)") }
         if let cpus = cell(.cpus) { parts.append("\(cpus) cpu") }
         if checkInterval != 100, let ci = cell(.checkInterval) { parts.append("ci=\(ci)") }
         if switchIntervalMs != 5, let si = cell(.switchIntervalMs) { parts.append("si=\(si)ms") }

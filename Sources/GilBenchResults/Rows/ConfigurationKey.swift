@@ -47,6 +47,8 @@ public struct ConfigurationKey: Sendable, Hashable {
     public var pattern: MessagePattern?
     /// Sequential mode: `SequentialThread.worker`, or nil on the main thread (the default).
     public var sequentialThread: SequentialThread?
+    /// Where the interpreter checks the GIL; nil for the design's own (`GILDesign.checkPoints`).
+    public var checkPoints: CheckPoints?
     /// Cells that did not decode into their field's type, verbatim, by column.
     public private(set) var undecoded: [Column: String] = [:]
 
@@ -85,6 +87,7 @@ public struct ConfigurationKey: Sendable, Hashable {
             case .syscallCounter: return syscallCounter?.rawValue
             case .pattern: return pattern?.rawValue
             case .sequentialThread: return sequentialThread?.rawValue
+            case .checkPoints: return checkPoints?.rawValue
             default: return nil
             }
         }
@@ -111,6 +114,7 @@ public struct ConfigurationKey: Sendable, Hashable {
                 case .syscallCounter: decoded = Self.decode(cell, SyscallCounterKind.init(rawValue:), into: &syscallCounter)
                 case .pattern: decoded = Self.decode(cell, MessagePattern.init(rawValue:), into: &pattern)
                 case .sequentialThread: decoded = Self.decode(cell, SequentialThread.init(rawValue:), into: &sequentialThread)
+                case .checkPoints: decoded = Self.decode(cell, CheckPoints.init(rawValue:), into: &checkPoints)
                 default: decoded = true
                 }
             }

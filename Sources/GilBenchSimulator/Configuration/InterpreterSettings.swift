@@ -1,4 +1,5 @@
-/// What builds an interpreter's GIL: the design, the lock under it and its intervals.
+/// What builds an interpreter's GIL: the design, the lock under it and its intervals; and where the
+/// interpreter checks it (``CheckPoints``).
 ///
 /// A run in threads shares one GIL built from these settings; in processes and pool modes each
 /// worker builds its own from the same settings (sent in every request), so both modes build the
@@ -12,12 +13,18 @@ public struct InterpreterSettings: Sendable, Equatable {
     /// Milliseconds a waiter waits before it asks for the GIL (interval and priority designs;
     /// Python 3's `sys.setswitchinterval`).
     public var switchIntervalMilliseconds: Double
+    /// After which instructions the interpreter checks the GIL (every design).
+    public var checkPoints: CheckPoints
 
-    public init(gil: GILDesign, lock: LockKind, checkInterval: Int, switchIntervalMilliseconds: Double = 5) {
+    /// - Parameter checkPoints: nil for the design's own (``GILDesign/checkPoints``).
+    public init(
+        gil: GILDesign, lock: LockKind, checkInterval: Int, switchIntervalMilliseconds: Double = 5, checkPoints: CheckPoints? = nil
+    ) {
         self.gil = gil
         self.lock = lock
         self.checkInterval = checkInterval
         self.switchIntervalMilliseconds = switchIntervalMilliseconds
+        self.checkPoints = checkPoints ?? gil.checkPoints
     }
 
     /// Checks what the designs require of their intervals (their initialisers trap otherwise), for
@@ -38,6 +45,7 @@ extension RunConfiguration {
     /// The settings the configuration's GIL is built from.
     public var interpreterSettings: InterpreterSettings {
         InterpreterSettings(
-            gil: gil, lock: lock, checkInterval: checkInterval, switchIntervalMilliseconds: switchIntervalMilliseconds)
+            gil: gil, lock: lock, checkInterval: checkInterval, switchIntervalMilliseconds: switchIntervalMilliseconds,
+            checkPoints: checkPoints)
     }
 }

@@ -148,6 +148,10 @@ public struct RunConfiguration: Sendable, Hashable {
     public var pattern: MessagePattern = .stream
     /// Sequential mode: the main thread or one started thread (`--sequential-thread`).
     public var sequentialThread: SequentialThread = .main
+    /// After which instructions the interpreter checks the GIL (`--check-points`): nil for the
+    /// design's own (``GILDesign/checkPoints``, what every run did before this setting); a real
+    /// interpreter's configuration holds its version's, which its simulator twin runs with.
+    public var checkPoints: CheckPoints? = nil
 
     /// The largest `messageSize` accepted: 16 MiB, so that a message and its pickled copy stay well
     /// within memory and a pipe transfer stays a few milliseconds.

@@ -2,7 +2,7 @@
 public struct InterpreterThread: Sendable {
     /// 0-based index of the thread within its run; GIL designs use it to tell holders apart.
     public let id: Int
-    /// Ticks executed (see ``Opcode/ticks``).
+    /// Check points passed (``CheckPoints``): ticks under CPython 2.7's ticker (``Opcode/ticks``).
     public var ticks: UInt64 = 0
     /// Instructions executed.
     public var instructions: UInt64 = 0
@@ -13,7 +13,8 @@ public struct InterpreterThread: Sendable {
 /// A global interpreter lock design.
 ///
 /// The interpreter calls ``acquire(_:)`` before it runs a thread's code, ``tick(_:)`` at every
-/// tick point (where CPython 2.7 decrements `_Py_Ticker` and CPython 3 checks `eval_breaker`),
+/// check point (``CheckPoints``: where CPython 2.7 decrements `_Py_Ticker` and CPython 3 checks
+/// `eval_breaker`),
 /// ``releaseForBlocking(_:)`` / ``acquireAfterBlocking(_:)`` around blocking or native work
 /// (`Py_BEGIN_ALLOW_THREADS` / `Py_END_ALLOW_THREADS`), and ``release(_:)`` when the thread ends.
 ///

@@ -14,11 +14,13 @@ import Synchronization
 ///   until another thread has taken the GIL (`last_holder` changed), so it cannot win it straight back.
 /// - Taking the GIL bumps `switch_number` when the holder changes, and clears the drop request.
 ///
-/// Check points: the interpreter calls ``tick(_:)`` after every instruction that ticks in CPython 2.7
-/// (``Opcode/ticks``). That is where CPython 3.2 to 3.9 tested `eval_breaker` (the old `_Py_Ticker`
-/// test at the loop top, skipped by the same `FAST_DISPATCH` instructions). CPython 3.10+ tests it
-/// only on backward jumps and after calls, a subset of our points; for the workloads here (loops close
-/// with JUMP_ABSOLUTE, calls are CALL_NATIVE) both place a check in every loop iteration.
+/// Check points: the interpreter calls ``tick(_:)`` where the run's ``CheckPoints`` say. By default
+/// (``GILDesign/checkPoints``) that is ``CheckPoints/loopTop32``, where CPython 3.2 to 3.9 tested
+/// `eval_breaker` (the old `_Py_Ticker` test at the loop top, skipped by the same `FAST_DISPATCH`
+/// instructions as 2.7's). CPython 3.10 tests it only after jumps and calls
+/// (``CheckPoints/jumpsAndCalls310``), 3.11 to 3.13 only after backward jumps and calls
+/// (``CheckPoints/backwardJumpsAndCalls311``): there a waiter can no longer get in between slide
+/// 43's LOAD_GLOBAL and STORE_GLOBAL. A real interpreter's twin runs with its version's points.
 ///
 /// Departures: signals, pending calls, GC and async exceptions are not simulated; `last_holder` is
 /// written only when the GIL is taken (CPython also stores it in `drop_gil` for sub-interpreters);

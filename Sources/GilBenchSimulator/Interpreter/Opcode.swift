@@ -80,6 +80,8 @@ public enum Opcode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     ///   the loop top and its ticker test. GEN_SEND (a CALL_FUNCTION) ticks after it returns.
     /// So the countdown `while n > 0: n -= 1` ticks twice per iteration (INPLACE_SUBTRACT and
     /// JUMP_ABSOLUTE) in eight instructions, and a check interval of 100 ticks is 50 iterations.
+    /// These are the check points of ``CheckPoints/ticker27`` (and ``CheckPoints/loopTop32``); later
+    /// CPythons check at fewer places.
     public var ticks: Bool {
         switch self {
         case .loadFast, .loadConst, .storeFast, .popTop, .dupTop, .nop, .popJumpIfFalse, .popJumpIfTrue, .yieldValue:

@@ -3,9 +3,10 @@ import CGilBench
 /// The interpreter: runs a ``Program`` on one thread under a GIL design.
 ///
 /// The loop is a `switch` over the opcode, as CPython 2.7's `PyEval_EvalFrameEx`, with a value
-/// stack and locals in plain memory. After each instruction that *ticks* (``Opcode/ticks``) it calls
-/// the GIL's ``GlobalInterpreterLock/tick(_:)``, which is where the Python 2 GIL releases and re-takes
-/// the lock every check interval.
+/// stack and locals in plain memory. After each instruction that is a check point of the run's
+/// ``CheckPoints`` (by default CPython 2.7's ticker: the instructions that *tick*, ``Opcode/ticks``)
+/// it calls the GIL's ``GlobalInterpreterLock/tick(_:)``, which is where the Python 2 GIL releases
+/// and re-takes the lock every check interval and the Python 3 GIL honours a drop request.
 ///
 /// The loop (`execute`) is generic over the GIL design and compiled once, in this module: callers
 /// in other modules reach the generic body, which calls the design's tick through its protocol
@@ -28,14 +29,17 @@ public enum VirtualMachine {
     ///   - shared: the run's globals and user locks.
     ///   - generators: the generators the program may resume with GEN_SEND, by index (their frames
     ///     are made here, on the same thread and object heap as the program's own).
+    ///   - checkPoints: after which instructions the GIL is checked (default: CPython 2.7's ticker).
     @inlinable
     public static func run<G: GlobalInterpreterLock>(
         _ program: Program, arguments: [Int], gil: G, thread: inout InterpreterThread, shared: SharedState,
-        generators: [InterpretedTask] = []
+        generators: [InterpretedTask] = [], checkPoints: CheckPoints = .ticker27
     ) -> Int {
         var heap = ObjectHeap()
-        let frame = Frame(program, arguments: arguments, heap: &heap)
-        let table = GeneratorTable(generators.map { Frame($0.program, arguments: $0.arguments, heap: &heap) })
+        let frame = Frame(program, arguments: arguments, heap: &heap, checkPoints: checkPoints)
+        let table = GeneratorTable(generators.map {
+            Frame($0.program, arguments: $0.arguments, heap: &heap, checkPoints: checkPoints)
+        })
         defer {
             table.destroy()
             frame.deallocate()
@@ -59,6 +63,9 @@ public enum VirtualMachine {
         let code = UnsafeBufferPointer(frame.code)
         let constants = frame.constants, locals = frame.locals, stack = frame.stack
         let natives = frame.natives
+        // One flag per instruction: whether it is a check point (for a conditional jump: when it
+        // jumps). Read only after instructions that may be one, so the others cost nothing more.
+        let checks = frame.checks
         var pc = frame.pc
         var sp = frame.sp
         var instructions: UInt64 = 0
@@ -75,6 +82,10 @@ public enum VirtualMachine {
             ticks &+= 1
             gil.tick(&thread)
         }
+        /// The check after the instruction at `index`, where the schedule places one.
+        @inline(__always) func check(_ index: Int) {
+            if checks[index] { tick() }
+        }
         /// Pops b then a, pushes a fresh int `combine(a, b)`, releasing both operands (the int fast
         /// path of BINARY_ADD / INPLACE_SUBTRACT in ceval.c, minus the overflow-to-long slow path:
         /// ours wraps).
@@ -89,6 +100,7 @@ public enum VirtualMachine {
         while true {
             let instruction = code[pc]
             let arg = Int(instruction.argument)
+            let here = pc
             pc &+= 1
             instructions &+= 1
             switch instruction.opcode {
@@ -108,12 +120,12 @@ public enum VirtualMachine {
                 push(value)
             case .loadGlobal:
                 push(heap.int(shared.load(global: arg)))
-                tick()
+                check(here)
             case .storeGlobal:
                 let value = pop()
                 shared.store(global: arg, value.pointee.value)
                 heap.decref(value)
-                tick()
+                check(here)
             case .compareOp:
                 let b = pop(), a = pop()
                 let op = ComparisonOperator(rawValue: arg).unsafelyUnwrapped
@@ -127,24 +139,32 @@ public enum VirtualMachine {
                 // in DISPATCH() and ticks. Uprobes on that build counted 59,561 lock calls for
                 // 2 × count(1,000,000) at check interval 100: 2,000,000 × 3 ticks / 101. (Without
                 // computed gotos, as CPython 2.6 on the slides, the jump was predicted and 2 ticked.)
-                tick()
+                check(here)
             case .popJumpIfFalse:
                 let w = pop()
-                if w == heap.falseObject || (w != heap.trueObject && w.pointee.value == 0) { pc = arg }
+                let jumps = w == heap.falseObject || (w != heap.trueObject && w.pointee.value == 0)
                 heap.decref(w)
+                if jumps {
+                    pc = arg
+                    check(here)
+                }
             case .popJumpIfTrue:
                 let w = pop()
-                if w == heap.trueObject || (w != heap.falseObject && w.pointee.value != 0) { pc = arg }
+                let jumps = w == heap.trueObject || (w != heap.falseObject && w.pointee.value != 0)
                 heap.decref(w)
+                if jumps {
+                    pc = arg
+                    check(here)
+                }
             case .jumpAbsolute:
                 pc = arg
-                tick()
+                check(here)
             case .binaryAdd, .inplaceAdd:
                 arithmetic(&+)
-                tick()
+                check(here)
             case .binarySubtract, .inplaceSubtract:
                 arithmetic(&-)
-                tick()
+                check(here)
             case .popTop:
                 heap.decref(pop())
             case .dupTop:
@@ -164,13 +184,13 @@ public enum VirtualMachine {
                 }
                 heap.decref(range)
                 push(heap.bool(found))
-                tick()
+                check(here)
             case .callNative:
                 let argument = pop()
                 // Read alone, so that the call does not copy (and retain) the function's name and body.
                 if let foreign = natives[arg].foreign {
                     push(callThroughCtypes(foreign, argument: argument, heap: &heap, gil: gil, thread: &thread))
-                    tick()
+                    check(here)
                     continue
                 }
                 let function = natives[arg]
@@ -185,22 +205,22 @@ public enum VirtualMachine {
                     result = function.body(value)
                 }
                 push(heap.int(result))
-                tick()
+                check(here)
             case .lockAcquire:
                 acquire(shared.lock(arg), releasing: gil, thread: &thread)
-                tick()
+                check(here)
             case .queuePut:
                 let item = pop()
                 shared.queue(arg).put(item.pointee.value) { lock in acquire(lock, releasing: gil, thread: &thread) }
                 heap.decref(item)
-                tick()
+                check(here)
             case .queueGet:
                 let item = shared.queue(arg).get { lock in acquire(lock, releasing: gil, thread: &thread) }
                 push(heap.int(item))
-                tick()
+                check(here)
             case .lockRelease:
                 shared.lock(arg).post()
-                tick()
+                check(here)
             case .returnValue:
                 return .returned(pop())
             case .yieldValue:
@@ -224,7 +244,7 @@ public enum VirtualMachine {
                 } else {
                     pc = arg
                 }
-                tick()
+                check(here)
             }
         }
     }
@@ -291,10 +311,13 @@ enum FrameExit {
 
 /// One activation of a program, CPython's `PyFrameObject`: its code, locals (`f_localsplus`),
 /// value stack (`f_valuestack` up to `f_stacktop`) and position (`f_lasti`), kept between runs so
-/// that a generator can be resumed where it yielded.
+/// that a generator can be resumed where it yielded; and which of its instructions are check points
+/// (``CheckPoints/marks(_:)``), worked out once when the frame is made.
 @usableFromInline
 final class Frame {
     @usableFromInline let code: UnsafeMutableBufferPointer<Instruction>
+    /// One flag per instruction of `code`: whether the GIL is checked after it.
+    @usableFromInline let checks: UnsafeMutablePointer<Bool>
     @usableFromInline let constants: UnsafeMutablePointer<ObjectRef>
     @usableFromInline let locals: UnsafeMutablePointer<ObjectRef>
     @usableFromInline let localCount: Int
@@ -310,9 +333,11 @@ final class Frame {
     @usableFromInline var running = false
 
     @usableFromInline
-    init(_ program: Program, arguments: [Int], heap: inout ObjectHeap) {
+    init(_ program: Program, arguments: [Int], heap: inout ObjectHeap, checkPoints: CheckPoints) {
         code = .allocate(capacity: max(program.instructions.count, 1))
         _ = code.initialize(from: program.instructions)
+        checks = .allocate(capacity: max(program.instructions.count, 1))
+        checks.initialize(from: checkPoints.marks(program.instructions), count: program.instructions.count)
         localCount = max(program.localNames.count, 1)
         locals = .allocate(capacity: localCount)
         // Departure: CPython starts locals unbound (NULL); ours start as 0, so no program can read garbage.
@@ -328,6 +353,7 @@ final class Frame {
     @usableFromInline
     func deallocate() {
         code.deallocate()
+        checks.deallocate()
         locals.deallocate()
         constants.deallocate()
         stack.deallocate()

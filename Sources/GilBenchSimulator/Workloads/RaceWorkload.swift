@@ -1,8 +1,10 @@
 /// Slide 43: two threads update one global without a lock.
 ///
 /// Task 0 runs `x = x + 1` and task 1 runs `x = x - 1`, `n` times each, through LOAD_GLOBAL and
-/// STORE_GLOBAL. LOAD_GLOBAL ticks (it ends in `continue` in CPython 2.7), so the GIL can change
-/// hands between the load and the store and an update is lost: the final x is rarely 0. The
+/// STORE_GLOBAL. LOAD_GLOBAL ticks (it ends in `continue` in CPython 2.7, in `DISPATCH()` up to 3.9),
+/// so the GIL can change hands between the load and the store and an update is lost: the final x
+/// is rarely 0. Under CPython 3.10's and later check points (``CheckPoints``) only the loop's
+/// JUMP_ABSOLUTE is one, so the update is never split and x ends at 0. The
 /// `race-locked` variant wraps each update in LOCK_ACQUIRE / LOCK_RELEASE (`with lock:`), and x
 /// always ends at 0. The final x goes in `race_final_x`.
 public enum RaceWorkload {

@@ -69,20 +69,21 @@ public enum Runner {
         let before = ResourceUsage.current()
         let start = MonotonicClock.nanoseconds()
         let threads: [InterpreterThread]
+        let checkPoints = configuration.interpreterSettings.checkPoints
         do {
             // Starting a thread can fail; the plan is finished all the same.
             switch configuration.mode {
             case .sequential where configuration.sequentialThread == .worker:
-                threads = [try runOnWorkerThread(plan, gil: gil)]
+                threads = [try runOnWorkerThread(plan, gil: gil, checkPoints: checkPoints)]
             case .sequential:
-                threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared)]
+                threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared, checkPoints: checkPoints)]
             case .threads:
-                threads = try runInThreads(plan, gil: gil)
+                threads = try runInThreads(plan, gil: gil, checkPoints: checkPoints)
             case .coroutines:
-                threads = [runAsCoroutines(plan, gil: gil)]
+                threads = [runAsCoroutines(plan, gil: gil, checkPoints: checkPoints)]
             case .processes where configuration.workload == .pipeline:
                 // The producer runs here; its consumer is the process the plan starts.
-                threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared)]
+                threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared, checkPoints: checkPoints)]
             case .processes, .pool:
                 preconditionFailure("processes and pool modes are measured by measureInProcesses")
             }
@@ -107,28 +108,31 @@ public enum Runner {
 
     /// Every task, one after another, on the calling thread (interpreter thread 0), holding the GIL
     /// throughout except where the design releases it at a tick (no one else wants it) or around
-    /// blocking work. `value` gets each task's return value.
+    /// blocking work, checking it where `checkPoints` says. `value` gets each task's return value.
     static func runSequentially<G: GlobalInterpreterLock>(
-        _ tasks: [InterpretedTask], gil: G, shared: SharedState, value: (Int) -> Void = { _ in }
+        _ tasks: [InterpretedTask], gil: G, shared: SharedState, checkPoints: CheckPoints, value: (Int) -> Void = { _ in }
     ) -> InterpreterThread {
         var thread = InterpreterThread(id: 0)
         gil.acquire(&thread)
         for task in tasks {
-            value(VirtualMachine.run(task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: shared))
+            value(VirtualMachine.run(
+                task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: shared, checkPoints: checkPoints))
         }
         gil.release(&thread)
         return thread
     }
 
-    /// ``runSequentially(_:gil:shared:value:)`` on one thread started for it and joined after it, as
+    /// ``runSequentially(_:gil:shared:checkPoints:value:)`` on one thread started for it and joined after it, as
     /// the Python twin's `sequential-worker` runs both counts in one `threading.Thread`
     /// (`SequentialThread.worker`).
-    static func runOnWorkerThread<G: GlobalInterpreterLock>(_ plan: WorkloadPlan, gil: G) throws(GilBenchError) -> InterpreterThread {
+    static func runOnWorkerThread<G: GlobalInterpreterLock>(
+        _ plan: WorkloadPlan, gil: G, checkPoints: CheckPoints
+    ) throws(GilBenchError) -> InterpreterThread {
         let slot = ThreadSlot()
         let tasks = plan.tasks
         let shared = plan.shared
         let worker = try NativeThread.spawn {
-            slot.thread = runSequentially(tasks, gil: gil, shared: shared)
+            slot.thread = runSequentially(tasks, gil: gil, shared: shared, checkPoints: checkPoints)
         }
         worker.join()
         return slot.thread!
@@ -138,20 +142,22 @@ public enum Runner {
     /// the plan's driver or by slide 160's round-robin scheduler, itself interpreted. The one thread
     /// takes the GIL once and keeps it, except where the design releases it at a tick with nobody
     /// waiting (as CPython's one thread does in `Python/ceval.c`).
-    static func runAsCoroutines<G: GlobalInterpreterLock>(_ plan: WorkloadPlan, gil: G) -> InterpreterThread {
+    static func runAsCoroutines<G: GlobalInterpreterLock>(_ plan: WorkloadPlan, gil: G, checkPoints: CheckPoints) -> InterpreterThread {
         var thread = InterpreterThread(id: 0)
         let driver = plan.driver
             ?? InterpretedTask(program: Programs.roundRobinScheduler(TaskQueue(count: plan.tasks.count)), arguments: [])
         gil.acquire(&thread)
         _ = VirtualMachine.run(
             driver.program, arguments: driver.arguments, gil: gil, thread: &thread, shared: plan.shared,
-            generators: plan.tasks)
+            generators: plan.tasks, checkPoints: checkPoints)
         gil.release(&thread)
         return thread
     }
 
     /// One thread per task, each taking the GIL before it runs interpreter code, as a Python thread does.
-    package static func runInThreads<G: GlobalInterpreterLock>(_ plan: WorkloadPlan, gil: G) throws(GilBenchError) -> [InterpreterThread] {
+    package static func runInThreads<G: GlobalInterpreterLock>(
+        _ plan: WorkloadPlan, gil: G, checkPoints: CheckPoints
+    ) throws(GilBenchError) -> [InterpreterThread] {
         // Each thread writes its state into a slot of its own, read only after pthread_join: the join
         // orders the write before the read (no lock needed, and ThreadSanitizer sees the order).
         let slots = plan.tasks.indices.map { _ in ThreadSlot() }
@@ -164,7 +170,9 @@ public enum Runner {
                 started.append(try NativeThread.spawn {
                     var thread = InterpreterThread(id: index)
                     gil.acquire(&thread)
-                    _ = VirtualMachine.run(task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: shared)
+                    _ = VirtualMachine.run(
+                        task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: shared,
+                        checkPoints: checkPoints)
                     gil.release(&thread)
                     slot.thread = thread
                 })
@@ -178,7 +186,7 @@ public enum Runner {
         return slots.compactMap(\.thread)
     }
 
-    /// Where one interpreter thread leaves its final state for ``runInThreads(_:gil:)``.
+    /// Where one interpreter thread leaves its final state for ``runInThreads(_:gil:checkPoints:)``.
     private final class ThreadSlot: @unchecked Sendable {
         // @unchecked Sendable: written once by its thread before it exits, read after joining it.
         var thread: InterpreterThread?

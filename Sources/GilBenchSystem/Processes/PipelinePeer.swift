@@ -28,7 +28,7 @@ public enum PipelinePeer {
         let arguments = [
             executable, command, configuration.pattern.rawValue, String(configuration.messages),
             String(configuration.messageSize), settings.gil.rawValue, settings.lock.rawValue,
-            String(settings.checkInterval), String(settings.switchIntervalMilliseconds),
+            String(settings.checkInterval), String(settings.switchIntervalMilliseconds), settings.checkPoints.rawValue,
         ]
         let peer = PeerHandle()
         let log = MessageLog(messageSize: configuration.messageSize)
@@ -55,8 +55,8 @@ public enum PipelinePeer {
             notes: { peer.problem.map { ["the consumer process failed: \($0)"] } ?? [] })
     }
 
-    /// `gilbench pipeline-peer PATTERN MESSAGES SIZE GIL LOCK CHECK SWITCH`, on standard input and
-    /// output; nil when `arguments` is not that command.
+    /// `gilbench pipeline-peer PATTERN MESSAGES SIZE GIL LOCK CHECK SWITCH CHECK-POINTS`, on standard
+    /// input and output; nil when `arguments` is not that command.
     public static func serveDirectly(_ arguments: [String]) -> Int32? {
         let rest = Array(arguments.dropFirst())
         guard rest.first == command else { return nil }
@@ -75,7 +75,8 @@ public enum PipelinePeer {
         let consumer = try! Assembler.assemble(
             PipelineWorkload.consumerSource(.pipe, peer.pattern), name: "consumer",
             natives: [log.receivedFunction] + connection.natives)
-        peer.settings.withGIL(threadsInitialised: false, Consumer(program: consumer, messages: peer.messages))
+        peer.settings.withGIL(
+            threadsInitialised: false, Consumer(program: consumer, messages: peer.messages, checkPoints: peer.settings.checkPoints))
         // A read that failed while the consumer ran fails the peer too (after its summary of what came).
         guard connection.sendFrame(Summary(log.outcome()).bytes), connection.failure == nil else { return failed(connection) }
         return 0
@@ -87,7 +88,7 @@ public enum PipelinePeer {
         return 70
     }
 
-    /// What `gilbench pipeline-peer` is told: `PATTERN MESSAGES SIZE GIL LOCK CHECK SWITCH`.
+    /// What `gilbench pipeline-peer` is told: `PATTERN MESSAGES SIZE GIL LOCK CHECK SWITCH CHECKPOINTS`.
     package struct Arguments: Equatable {
         package var pattern: MessagePattern
         package var messages: Int
@@ -99,7 +100,7 @@ public enum PipelinePeer {
         ///   or a switch interval of 0 among them, which the designs cannot be built with).
         package init(_ arguments: ArraySlice<String>) throws(GilBenchError) {
             let a = Array(arguments)
-            guard a.count == 7 else { throw GilBenchError(.usage, "expected 7 arguments, got \(a.count)") }
+            guard a.count == 8 else { throw GilBenchError(.usage, "expected 8 arguments, got \(a.count)") }
             guard let pattern = MessagePattern(rawValue: a[0]) else { throw GilBenchError(.usage, "unknown pattern \(a[0])") }
             guard let messages = Int(a[1]), messages >= 1 else { throw GilBenchError(.usage, "messages must be at least 1 (got \(a[1]))") }
             guard let size = Int(a[2]), size >= 1, size <= RunConfiguration.maxMessageSize else {
@@ -109,7 +110,9 @@ public enum PipelinePeer {
             guard let lock = LockKind(rawValue: a[4]) else { throw GilBenchError(.usage, "unknown lock \(a[4])") }
             guard let checkInterval = Int(a[5]) else { throw GilBenchError(.checkInterval, "must be a whole number (got \(a[5]))") }
             guard let switchInterval = Double(a[6]) else { throw GilBenchError(.switchInterval, "must be a number (got \(a[6]))") }
-            settings = InterpreterSettings(gil: gil, lock: lock, checkInterval: checkInterval, switchIntervalMilliseconds: switchInterval)
+            guard let checkPoints = CheckPoints(rawValue: a[7]) else { throw GilBenchError(.usage, "unknown check points \(a[7])") }
+            settings = InterpreterSettings(
+                gil: gil, lock: lock, checkInterval: checkInterval, switchIntervalMilliseconds: switchInterval, checkPoints: checkPoints)
             try settings.validate()
             self.pattern = pattern
             self.messages = messages
@@ -121,11 +124,14 @@ public enum PipelinePeer {
     struct Consumer: GILBody {
         let program: Program
         let messages: Int
+        let checkPoints: CheckPoints
 
         func run<G: GlobalInterpreterLock>(_ gil: G) {
             var thread = InterpreterThread(id: 0)
             gil.acquire(&thread)
-            _ = VirtualMachine.run(program, arguments: [messages], gil: gil, thread: &thread, shared: SharedState(globals: 0, locks: 0))
+            _ = VirtualMachine.run(
+                program, arguments: [messages], gil: gil, thread: &thread, shared: SharedState(globals: 0, locks: 0),
+                checkPoints: checkPoints)
             gil.release(&thread)
         }
     }

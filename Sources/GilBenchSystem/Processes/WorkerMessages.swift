@@ -43,6 +43,7 @@ extension InterpreterSettings {
         w.write(UInt8(lock == .semaphore ? 0 : 1))
         w.write(checkInterval)
         w.write(switchIntervalMilliseconds.bitPattern)
+        w.write(UInt8(CheckPoints.allCases.firstIndex(of: checkPoints)!))
     }
 
     static func decode(_ r: inout WireReader) throws(WireError) -> InterpreterSettings {
@@ -58,7 +59,11 @@ extension InterpreterSettings {
         let checkInterval = try r.readInt("check interval", in: 1...Int(Int32.max))
         let switchInterval = Double(bitPattern: try r.readUInt64("switch interval"))
         guard switchInterval.isFinite && switchInterval > 0 else { throw WireError("switch interval \(switchInterval) ms is not a positive number") }
-        return InterpreterSettings(gil: gil, lock: lock, checkInterval: checkInterval, switchIntervalMilliseconds: switchInterval)
+        let schedule = Int(try r.readUInt8("check points"))
+        guard schedule < CheckPoints.allCases.count else { throw WireError("unknown check points \(schedule)") }
+        return InterpreterSettings(
+            gil: gil, lock: lock, checkInterval: checkInterval, switchIntervalMilliseconds: switchInterval,
+            checkPoints: CheckPoints.allCases[schedule])
     }
 }
 

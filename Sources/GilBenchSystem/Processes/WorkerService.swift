@@ -124,7 +124,8 @@ public enum WorkerService {
             let program = request.isSpin ? SpinWorkload.program : Programs.countdown
             let tasks = runs.map { InterpretedTask(program: program, arguments: [$0]) }
             let shared = SharedState(globals: program.globalNames.count, locks: program.lockCount)
-            return settings.withGIL(recordWaits: true, threadsInitialised: false, InterpreterRun(tasks: tasks, shared: shared, keepsValues: true))
+            return settings.withGIL(recordWaits: true, threadsInitialised: false, InterpreterRun(
+                tasks: tasks, shared: shared, checkPoints: settings.checkPoints, keepsValues: true))
         case .hash(let paths, let chunkSize, let gilDuringHash, let core, let settings):
             return try hash(paths: paths, chunkSize: chunkSize, gilDuringHash: gilDuringHash, core: core, settings).0
         }
@@ -140,7 +141,8 @@ public enum WorkerService {
             threads: 1, core: core)
         let program = job.program
         let shared = SharedState(globals: program.globalNames.count, locks: 0)
-        var result = settings.withGIL(recordWaits: true, threadsInitialised: false, InterpreterRun(tasks: job.tasks(), shared: shared, keepsValues: false))
+        var result = settings.withGIL(recordWaits: true, threadsInitialised: false, InterpreterRun(
+            tasks: job.tasks(), shared: shared, checkPoints: settings.checkPoints, keepsValues: false))
         result.files = job.outcomes
         result.bytes = job.bytesHashed
         return (result, job.bytesPerFile)
@@ -152,12 +154,14 @@ public enum WorkerService {
     struct InterpreterRun: GILBody {
         let tasks: [InterpretedTask]
         let shared: SharedState
+        /// Where the worker's interpreter checks its GIL (the parent's settings).
+        let checkPoints: CheckPoints
         /// Whether the result carries each task's return value (countdown) or none (hashing).
         let keepsValues: Bool
 
         func run<G: GlobalInterpreterLock>(_ gil: G) -> WorkerResult {
             var result = WorkerResult()
-            let thread = Runner.runSequentially(tasks, gil: gil, shared: shared) { value in
+            let thread = Runner.runSequentially(tasks, gil: gil, shared: shared, checkPoints: checkPoints) { value in
                 if keepsValues { result.values.append(value) }
             }
             result.ticks = thread.ticks

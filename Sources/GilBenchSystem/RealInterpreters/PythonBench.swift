@@ -59,8 +59,10 @@ public struct PythonExperiment: Sendable, Hashable {
     public static let convoyRequests = 100
 
     /// The simulator's run of the same experiment under `design` (the GIL the interpreter has): same
-    /// workload, mode, CPUs, sizes and interval; nil without a design, or for hashing (the simulator's
-    /// hashing pool is gilbench's own Swift code, not a model of the interpreter).
+    /// workload, mode, CPUs, sizes, interval and check points (the interpreter's version's, which
+    /// ``catalogue(for:n:raceN:longTickN:tree:repetitions:sweep:)`` sets); nil without a design, or
+    /// for hashing (the simulator's hashing pool is gilbench's own Swift code, not a model of the
+    /// interpreter).
     public func simulatorTwin(design: GILDesign?) -> RunConfiguration? {
         guard let design, configuration.workload != .hashing else { return nil }
         var c = configuration
@@ -88,6 +90,7 @@ public struct PythonExperiment: Sendable, Hashable {
         func make(_ program: String, _ workload: Workload, _ mode: ExecutionMode, cpus: CPUSelection = .all, n: Int, interval: Double? = nil) -> PythonExperiment {
             var c = RunConfiguration()
             c.engine = .interpreter(name: interpreter.engine, gil: interpreter.gilDesign)
+            c.checkPoints = interpreter.checkPoints
             c.workload = workload
             c.mode = mode
             c.n = n

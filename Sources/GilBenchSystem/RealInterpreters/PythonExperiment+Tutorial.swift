@@ -11,6 +11,7 @@ extension PythonExperiment {
         func make(_ program: String, _ edit: (inout RunConfiguration) -> Void) -> PythonExperiment {
             var c = RunConfiguration()
             c.engine = .interpreter(name: interpreter.engine, gil: interpreter.gilDesign)
+            c.checkPoints = interpreter.checkPoints
             c.repetitions = repetitions
             c.warmup = 0
             edit(&c)

@@ -35,6 +35,13 @@ public struct PythonInterpreter: Sendable, Equatable {
         return (parts[0], parts[1]) >= (3, 2) ? .interval : .ticks
     }
 
+    /// Where this interpreter's eval loop checks its GIL (``CheckPoints/init(major:minor:)``): what
+    /// its simulator twins run with. nil when gilbench has no model of its GIL (PyPy's).
+    public var checkPoints: CheckPoints? {
+        guard gilDesign != nil else { return nil }
+        return CheckPoints(pythonVersion: version)
+    }
+
     /// The language version's numbers, `[3, 11, 7]`: for ordering versions.
     public var versionNumbers: [Int] { version.split(separator: ".").compactMap { Int($0) } }
 
