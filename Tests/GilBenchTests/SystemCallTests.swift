@@ -79,9 +79,10 @@ struct SystemCallTests {
 
     @Test("pipeline-peer refuses a zero interval with the setting named, and takes good arguments")
     func peerArguments() throws {
-        let good = ["request-reply", "10", "64", "ticks", "semaphore", "100", "5"]
+        let good = ["request-reply", "10", "64", "ticks", "semaphore", "100", "5", "loop-top-3.2"]
         let arguments = try PipelinePeer.Arguments(good[...])
         #expect(arguments.messages == 10 && arguments.size == 64 && arguments.settings.checkInterval == 100)
+        #expect(arguments.settings.checkPoints == .loopTop32)
         var zeroCheck = good
         zeroCheck[5] = "0"
         let check = #expect(throws: GilBenchError.self) { try PipelinePeer.Arguments(zeroCheck[...]) }
