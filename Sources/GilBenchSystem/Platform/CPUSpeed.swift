@@ -67,33 +67,36 @@ public struct CPUSpeedProbe: Sendable {
         }
     }
 
-    /// The wall time of one timed window on one CPU. Longer than the scheduler's time slice (1.5 ms
-    /// with EEVDF on 2 CPUs, up to 4 ms with CFS), so that a window cannot fit in one slice and miss a
-    /// thread that shares the CPU; short enough that a probe of 2 CPUs costs about 20 ms.
-    public static let windowNanoseconds: UInt64 = 3_000_000
-    /// Windows per CPU; the fastest counts, so that one interruption (an interrupt, a daemon waking)
-    /// does not make a CPU look slow, while a thread sharing the CPU slows every window.
-    public static let windows = 3
+    /// The wall time of the timed window on each CPU: iterations over the whole window's wall time.
+    ///
+    /// Several of the scheduler's time slices long (3 ms here), so that a thread sharing the CPU shows
+    /// as the share it takes. Timing several short windows and keeping the fastest does not: on this
+    /// machine's kernel (6.18, EEVDF) beside two spinners, 3 ms windows alternated between half speed
+    /// (the window began with the probe's slice) and 5% (it waited out the spinners' slices), and the
+    /// fastest of three said half speed at best, often full speed. One interruption (an interrupt, a
+    /// daemon waking for a millisecond) costs about 10% of the window, within ``CPUSpeedCheck/margin``.
+    /// A probe of 2 CPUs costs about 20 ms.
+    public static let windowNanoseconds: UInt64 = 10_000_000
     /// Iterations between two reads of the clock: about 10 µs of the loop.
     static let chunk: UInt64 = 10_000
 
     /// Times the loop on each of `cpus` in turn, the calling thread pinned to it, then gives the
     /// thread back the CPUs `allowed`.
     ///
-    /// Cost: ``windows`` × ``windowNanoseconds`` per CPU (about 9 ms), plus the moves between CPUs.
+    /// Cost: ``windowNanoseconds`` per CPU (10 ms), plus the moves between CPUs.
     /// - Throws: `GilBenchError` `.system` when the thread cannot be pinned or given its CPUs back.
     public static func speeds(of cpus: [Int], restoring allowed: [Int]) throws(GilBenchError) -> CPUSpeeds {
         var speeds: [Int: Double] = [:]
         for cpu in cpus {
             speeds[cpu] = try CPUAffinity.pinning(to: [cpu], restoring: allowed) { () throws(GilBenchError) in
-                (0..<windows).map { _ in window() }.max() ?? 0
+                window()
             }
         }
         return CPUSpeeds(iterationsPerMicrosecond: speeds)
     }
 
     /// Iterations per microsecond of wall time over one window on the current CPU.
-    static func window() -> Double {
+    package static func window() -> Double {
         var iterations: UInt64 = 0
         var state: UInt64 = 0
         let start = MonotonicClock.nanoseconds()
