@@ -110,6 +110,28 @@ struct CPUSpeedTests {
         #expect(try CSVReader.parse(Column.header + "\n" + row.record.line + "\n") == [row])
     }
 
+    @Test("The report's machine section prints the spread of the probed rows, against the margin")
+    func reportCell() {
+        let options = Reproduction.Options(scale: .quick, selected: [Catalogue.countdown], command: "gilbench reproduce")
+        func cell(_ spreads: [Double?]) -> String {
+            let rows = spreads.enumerated().map { i, spread in
+                var row = ResultRow(runID: "r", timestamp: "t", repetition: i + 1)
+                row.measurements.cpuSpeedSpread = spread
+                return row
+            }
+            return ReproductionReport(
+                options: options, machine: MachineInfo.current(), runID: "r", csvFileName: "r.csv", rows: rows, findings: [],
+                plots: [], completed: [], stopped: nil, elapsedSeconds: 1).cpuSpeedCell
+        }
+        #expect(cell([nil, nil]) == "— (not probed)")
+        let probed = cell([0.02, 0.04, 0.5, nil])
+        #expect(probed.hasPrefix("spread median 4%, largest 50% over 3 repetitions"), "\(probed)")
+        #expect(probed.hasSuffix("beyond 25% a repetition is disturbed and measured again): 1 kept beyond it"), "\(probed)")
+        #expect(ReproductionReport(
+            options: options, machine: MachineInfo.current(), runID: "r", csvFileName: "r.csv", rows: [], findings: [],
+            plots: [], completed: [], stopped: nil, elapsedSeconds: 1).render().contains("| CPU speeds | — (not probed) |"))
+    }
+
     /// A flag the spinners poll; set once to stop them.
     final class StopFlag: Sendable {
         let stopped = Atomic<Bool>(false)
