@@ -138,7 +138,7 @@ struct ReproduceTests {
         rows[i].measurements.attempts = 3
         rows[i].measurements.wallSeconds = 10
         let md = report(rows)
-        #expect(md.contains("\\* kept a disturbed repetition: steal or foreign CPU above the threshold after 3 attempts"))
+        #expect(md.contains("\\* kept a disturbed repetition: steal, foreign CPU or CPU speed spread above the threshold after 3 attempts"))
         #expect(md.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.contains(" * |") }.count == 1, "\(md)")
         #expect(md.contains("> Warning: \(rows[i].key.label): repetitions spread "), "\(md)")
         #expect(md.split(separator: "\n").filter { $0.hasPrefix("> Warning:") }.count == 1)

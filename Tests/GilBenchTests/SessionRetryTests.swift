@@ -37,7 +37,7 @@ struct SessionRetryTests {
         #expect(rows.map(\.repetition) == [1, 2])
         let table = Summary(rows: rows).render()
         #expect(table.contains("*\n") || table.contains(" * ") || table.contains(" *  "), "\(table)")
-        #expect(table.contains("* kept a disturbed repetition: steal or foreign CPU above the threshold after 3 attempts"))
+        #expect(table.contains("* kept a disturbed repetition: steal, foreign CPU or CPU speed spread above the threshold after 3 attempts"))
     }
 
     @Test("Disturbed once: measured again once; undisturbed rows are not marked")

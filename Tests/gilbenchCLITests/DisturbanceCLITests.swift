@@ -42,7 +42,7 @@ struct DisturbanceCLITests {
         }
         #expect(rows.contains { $0.disturbed == 1 || $0.attempts == 2 }, "\(rows)")
         if rows.contains(where: { $0.disturbed == 1 }) {
-            #expect(result.stdout.contains("* kept a disturbed repetition: steal or foreign CPU above the threshold after 2 attempts"))
+            #expect(result.stdout.contains("* kept a disturbed repetition: steal, foreign CPU or CPU speed spread above the threshold after 2 attempts"))
             let marked = result.stdout.split(separator: "\n").contains { $0.hasPrefix("countdown sequential") && $0.contains(" *  ") }
             #expect(marked, "\(result.stdout)")
         }

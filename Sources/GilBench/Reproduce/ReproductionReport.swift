@@ -84,6 +84,7 @@ public struct ReproductionReport {
             | sizes | count(\(grouped(Double(options.scale.countdownN)))) per task\(options.scale.isFull ? " (the slides' size)" : "; the slides used 100,000,000 (`--full`)"), \
             \(options.scale.repetitions) repetitions after \(options.scale.warmup) warm-up, medians |
             | ceiling | \(ceilingCell) |
+            | CPU speeds | \(cpuSpeedCell) |
 
             The 2009 figures come from a 2 GHz dual-core MacBook running OS X 10.5.6 and Python 2.6. Absolute times \
             do not carry across machines, so each claim is judged on a ratio measured here, against a threshold \
@@ -133,6 +134,18 @@ public struct ReproductionReport {
     var ceilingCell: String {
         guard let ceiling = Catalogue.ceiling(rows) else { return "— (experiment `machine` did not run)" }
         return "\(ceiling.estimate.text()) (spin: processes/sequential, paired; 0.5 on two idle cores)"
+    }
+
+    /// The spread of the CPUs' speeds over the rows that probed them (`cpu_speed_spread`): its median
+    /// and largest, against `CPUSpeedCheck.margin`, and how many rows were kept beyond it.
+    var cpuSpeedCell: String {
+        let spreads = rows.compactMap(\.measurements.cpuSpeedSpread).sorted()
+        guard let largest = spreads.last else { return "— (not probed)" }
+        func percent(_ x: Double) -> String { String(format: "%.0f%%", x * 100) }
+        let beyond = spreads.filter { $0 > CPUSpeedCheck.margin }.count
+        return "spread median \(percent(spreads[spreads.count / 2])), largest \(percent(largest)) over \(spreads.count) repetitions "
+            + "(`1 − slowest/fastest`, each CPU probed before and after each repetition; beyond \(percent(CPUSpeedCheck.margin)) "
+            + "a repetition is disturbed and measured again): \(beyond == 0 ? "none" : "\(beyond)") kept beyond it"
     }
 
     /// The real interpreters' section: what discovery found, took and skipped, then each interpreter's

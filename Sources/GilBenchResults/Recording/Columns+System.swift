@@ -170,8 +170,14 @@ extension ResultRow.Measurements {
         if let d = m.disturbance {
             stealSeconds = ResultRow.canonical(d.stealSeconds)
             foreignCPUSeconds = ResultRow.canonical(d.foreignCPUSeconds)
-            disturbed = m.isDisturbed ? 1 : 0
         }
+        if let speed = m.cpuSpeed {
+            cpuSpeedMin = ResultRow.canonical(speed.worst.slowest)
+            cpuSpeedMax = ResultRow.canonical(speed.worst.fastest)
+            cpuSpeedSpread = ResultRow.canonical(speed.spread)
+        }
+        // Unknown (empty) only when neither /proc/stat nor the probes could tell.
+        if m.disturbance != nil || m.cpuSpeed?.isDisturbed == true { disturbed = m.isDisturbed ? 1 : 0 }
         attempts = m.attempts
     }
 

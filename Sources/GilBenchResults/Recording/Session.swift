@@ -29,9 +29,14 @@ public final class Session {
     /// The configuration whose rows have `key`; nil when none was measured in this session.
     public func configuration(of key: ConfigurationKey) -> RunConfiguration? { configurationsByKey[key] }
     /// How many times a repetition is measured at most: a disturbed one (steal or foreign CPU above
-    /// `CPUDisturbance`'s threshold) is measured again until it is not, or this many attempts were
+    /// `CPUDisturbance`'s threshold, or CPU speeds beyond `CPUSpeedCheck`'s margin) is measured again until it is not, or this many attempts were
     /// made; the row keeps the last. 1: never again. Warm-ups are not retried.
     public var maxAttempts = 3
+    /// Probes each CPU's speed around every repetition (not warm-ups), so that a repetition measured
+    /// while one CPU ran much slower than another is disturbed (`CPUSpeedCheck`) and measured again;
+    /// nil: not probed, the speed columns stay empty. The commands set `CPUSpeedProbe.live`: about
+    /// 20 ms per repetition on 2 CPUs, as the probe after one repetition is the one before the next.
+    public var cpuSpeedProbe: CPUSpeedProbe?
 
     /// - Parameters:
     ///   - writer: where rows go as they are measured; nil to keep them in memory only.
@@ -77,6 +82,7 @@ public final class Session {
         let rounds = configurations.map(\.repetitions).max() ?? 0
         let total = configurations.reduce(0) { $0 + $1.warmup + $1.repetitions }
         var done = 0
+        var speeds = CPUSpeedBrackets(cpuSpeedProbe)
         for configuration in configurations {
             for _ in 0..<configuration.warmup {
                 progress(done, total, configuration)
@@ -90,7 +96,7 @@ public final class Session {
                 var measurement: RunMeasurement
                 repeat {
                     progress(done, total, configuration)
-                    measurement = try measure(configuration)
+                    measurement = try speeds.measure { () throws(GilBenchError) in try measure(configuration) }
                     attempts += 1
                 } while attempts < maxAttempts && disturbed(measurement)
                 measurement.attempts = attempts

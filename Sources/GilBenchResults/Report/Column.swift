@@ -91,7 +91,8 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     case stealSeconds = "steal_s"
     /// Busy time of the repetition's CPUs during its region less its own CPU time, seconds.
     case foreignCPUSeconds = "foreign_cpu_s"
-    /// 1 when steal or foreign CPU passed the threshold (`CPUDisturbance`), 0 otherwise.
+    /// 1 when steal or foreign CPU passed the threshold (`CPUDisturbance`), or the CPUs' speeds
+    /// differed beyond the margin (`CPUSpeedCheck`); 0 otherwise.
     case disturbed
     /// How many measurements the repetition took (a disturbed one is measured again).
     case attempts
@@ -100,6 +101,13 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     /// The function a real interpreter's `gil_acquisitions` counts (`take_gil`, `PyThread_acquire_lock`);
     /// empty where nothing was probed.
     case gilProbe = "gil_probe"
+    /// The slowest and the fastest CPU's speed in the probe around the repetition with the larger
+    /// spread (`CPUSpeedCheck/worst`), loop iterations per microsecond; empty when not probed.
+    case cpuSpeedMin = "cpu_speed_min"
+    case cpuSpeedMax = "cpu_speed_max"
+    /// `1 − cpu_speed_min/cpu_speed_max` (`CPUSpeeds/spread`): 0 when the CPUs ran alike, 0.5 when
+    /// one ran half as fast; empty when not probed.
+    case cpuSpeedSpread = "cpu_speed_spread"
 
     // MARK: Machine
     case host
@@ -112,11 +120,13 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
 
     /// The columns that say how disturbed a repetition's machine was, not what it measured: `compare`
     /// does not compare them, and a file written before they existed reads them as empty.
-    public static let disturbance: [Column] = [.stealSeconds, .foreignCPUSeconds, .disturbed, .attempts]
+    public static let disturbance: [Column] = [
+        .stealSeconds, .foreignCPUSeconds, .disturbed, .attempts, .cpuSpeedMin, .cpuSpeedMax, .cpuSpeedSpread,
+    ]
 
     /// The columns added to schema 1 after files were written with it: a file without them reads them as
-    /// empty (the coroutines and pipeline columns, the disturbance columns, the real interpreter's GIL
-    /// counts from uprobes, the sequential run's thread, and the check points).
+    /// empty (the coroutines and pipeline columns, the disturbance columns with the CPU speeds, the real
+    /// interpreter's GIL counts from uprobes, the sequential run's thread, and the check points).
     public static let addedSinceFirstFiles: [Column] = [
         .yieldEvery, .messages, .messageSize, .pattern, .messagesPerSecond, .messageLatencyP50Us, .messageLatencyP99Us,
     ] + disturbance + [.gilReleases, .gilProbe, .sequentialThread, .checkPoints]

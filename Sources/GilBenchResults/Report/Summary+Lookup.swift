@@ -58,7 +58,7 @@ extension Summary {
         let disturbed = groups.flatMap(\.rows).filter(\.measurements.isDisturbed)
         guard !disturbed.isEmpty else { return nil }
         let attempts = disturbed.compactMap(\.measurements.attempts).max() ?? 1
-        return "* kept a disturbed repetition: steal or foreign CPU above the threshold after \(attempts) attempt\(attempts == 1 ? "" : "s")"
+        return "* kept a disturbed repetition: steal, foreign CPU or CPU speed spread above the threshold after \(attempts) attempt\(attempts == 1 ? "" : "s")"
     }
 
     /// One line per configuration whose repetitions spread beyond ``spreadLimit``, naming it.

@@ -158,6 +158,11 @@ extension ResultRow {
         public var gilReleases: Int?
         /// The function a real interpreter's `gil_acquisitions` counts (`gil_probe`).
         public var gilProbe: String?
+        /// The slowest and fastest CPU's speed around the repetition, iterations per microsecond
+        /// (`cpu_speed_min`, `cpu_speed_max`), and `1 − min/max` (`cpu_speed_spread`).
+        public var cpuSpeedMin: Double?
+        public var cpuSpeedMax: Double?
+        public var cpuSpeedSpread: Double?
         /// Cells that did not decode into their column's type, verbatim.
         public private(set) var undecoded: [Column: String] = [:]
 
@@ -214,6 +219,9 @@ extension ResultRow {
             case .messageLatencyP50Us: .real(\.messageLatencyP50Us)
             case .messageLatencyP99Us: .real(\.messageLatencyP99Us)
             case .gilReleases: .integer(\.gilReleases)
+            case .cpuSpeedMin: .real(\.cpuSpeedMin)
+            case .cpuSpeedMax: .real(\.cpuSpeedMax)
+            case .cpuSpeedSpread: .real(\.cpuSpeedSpread)
             default: nil
             }
         }

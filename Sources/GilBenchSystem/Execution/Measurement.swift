@@ -20,6 +20,9 @@ public struct RunMeasurement: Sendable {
     /// Steal and foreign CPU time on the region's CPUs, sampled from `/proc/stat` before the clock
     /// started and after it stopped; nil when `/proc/stat` could not tell.
     public var disturbance: CPUDisturbance?
+    /// Each CPU's speed just before and just after the repetition (``CPUSpeedProbe``); nil when
+    /// not probed (`Session.cpuSpeedProbe` is nil) or when a probe failed.
+    public var cpuSpeed: CPUSpeedCheck?
     /// How many measurements this repetition took (a disturbed one is measured again, see
     /// `Session.maxAttempts`); this measurement is the last.
     public var attempts = 1
@@ -28,8 +31,11 @@ public struct RunMeasurement: Sendable {
     /// measurement made up by a test), and the cells are then empty.
     public var cpus: [Int]?
 
-    /// Whether steal or foreign CPU passed ``CPUDisturbance``'s threshold (false when not known).
-    public var isDisturbed: Bool { disturbance?.isDisturbed(wallSeconds: wallSeconds) ?? false }
+    /// Whether steal or foreign CPU passed ``CPUDisturbance``'s threshold, or the CPUs' speeds
+    /// differed by more than ``CPUSpeedCheck/margin`` (false where not known).
+    public var isDisturbed: Bool {
+        (disturbance?.isDisturbed(wallSeconds: wallSeconds) ?? false) || (cpuSpeed?.isDisturbed ?? false)
+    }
 
     /// Keeps the region's disturbance, or, when `/proc/stat` could not tell it, a warning that says
     /// why: the row's disturbance cells are then empty (unknown, not "not disturbed"), and the run
@@ -46,6 +52,21 @@ public struct RunMeasurement: Sendable {
 
     /// The start of the warning of a run whose disturbance is not known.
     package static let disturbanceUnknown = "steal_s, foreign_cpu_s and disturbed are left empty (disturbance not measured): "
+
+    /// Keeps the CPU speeds probed around the repetition, or, when a probe failed, a warning that
+    /// says why (the speed cells are then empty, and the run says so once).
+    package mutating func record(cpuSpeedsBefore before: Result<CPUSpeeds, GilBenchError>, after: Result<CPUSpeeds, GilBenchError>) {
+        switch (before, after) {
+        case (.success(let before), .success(let after)):
+            cpuSpeed = CPUSpeedCheck(before: before, after: after)
+        case (.failure(let problem), _), (_, .failure(let problem)):
+            cpuSpeed = nil
+            warnings.append(RunMeasurement.cpuSpeedUnknown + problem.description)
+        }
+    }
+
+    /// The start of the warning of a run whose CPU speeds are not known.
+    package static let cpuSpeedUnknown = "cpu_speed_min, cpu_speed_max and cpu_speed_spread are left empty (CPU speeds not probed): "
 
     public init(wallSeconds: Double, usage: ResourceUsage, ticks: UInt64, instructions: UInt64, gil: GILCounters?,
         outcome: WorkloadOutcome = WorkloadOutcome(), syscalls: SyscallCounts? = nil
