@@ -11,7 +11,9 @@ import Foundation
 public struct FidelityAcrossVersions: Sendable {
     public struct Version: Sendable {
         public var version: InterpreterVersion
-        /// The simulator's error on each of its ratios, in ``Fidelity``'s order.
+        /// The simulator's error on each of its ratios: the countdown's threads/sequential,
+        /// 1 cpu/2 cpus and processes/sequential first, as the plot's panels, then the others in
+        /// ``Fidelity``'s order.
         public var entries: [Fidelity.Entry]
         /// Slide 43's race decided on the interpreter and on its twins; nil when the race did not run.
         public var race: ClaimFidelity.Entry?
@@ -27,7 +29,7 @@ public struct FidelityAcrossVersions: Sendable {
         let engines = Set(fidelity.entries.map(\.engine.name) + races.map(\.engine.name))
         versions = engines.map(InterpreterVersion.init(engine:)).sorted().map { v in
             Version(
-                version: v, entries: fidelity.entries.filter { $0.engine.name == v.engine },
+                version: v, entries: FidelityAcrossVersions.countdownFirst(fidelity.entries.filter { $0.engine.name == v.engine }),
                 race: races.first { $0.engine.name == v.engine })
         }
     }
@@ -43,6 +45,14 @@ public struct FidelityAcrossVersions: Sendable {
         self.init(
             fidelity: Fidelity(entries: measured.flatMap(\.fidelity.entries)),
             claims: ClaimFidelity(entries: measured.flatMap(\.claims.entries)))
+    }
+
+    /// `entries` with the countdown's plotted ratios first, in the plot's order; the order kept otherwise.
+    static func countdownFirst(_ entries: [Fidelity.Entry]) -> [Fidelity.Entry] {
+        func rank(_ e: Fidelity.Entry) -> Int {
+            e.workload == .countdown ? VersionFidelityChart.panelIndex(e.ratio) ?? 3 : 3
+        }
+        return entries.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 
     /// Whether there is more than one version to set side by side.

@@ -29,7 +29,7 @@ public struct VersionFidelityChart: Sendable {
 
     /// Where a countdown ratio goes: threads/sequential, then 1 cpu/N cpus, then processes/sequential;
     /// nil for the others.
-    static func panelIndex(_ kind: RatioKind) -> Int? {
+    package static func panelIndex(_ kind: RatioKind) -> Int? {
         switch kind {
         case .overSequential(.threads): 0
         case .oneCPUOver: 1
