@@ -105,6 +105,7 @@ struct PythonCommand: ParsableCommand {
             let (_, comparisons) = comparison.measure(try PythonSelection(arguments: python), in: session, events: PythonCommand.report)
             if !session.rows.isEmpty { print(Summary(rows: session.rows).render(), terminator: "") }
             print(InterpreterComparison.fidelityTables(session.rows, countsGIL: countGil), terminator: "")
+            print(InterpreterComparison.allVersionsTable(session.rows), terminator: "")
             outputOptions.printAppended(session)
             printWarnings(of: session)
             if comparisons.isEmpty { printError("gilbench: no interpreter to measure (--python \(python.joined(separator: " ")))") }

@@ -66,6 +66,11 @@ public struct ClaimFidelity: Sendable {
         }
     }
 
+    /// The entries as given: several interpreters' claims, each decided on its own, put together.
+    public init(entries: [Entry]) {
+        self.entries = entries
+    }
+
     /// Each claim of the experiments the rows have twins for, per real interpreter in `rows` with a
     /// GIL design, decided on its rows and on the simulator's rows of that design.
     public init(rows: [ResultRow]) {

@@ -162,6 +162,22 @@ public struct ReproductionReport {
             md += "![\(plot.caption)](\(relativePlotPath(plot.fileName)))\n\n"
         }
         for real in realInterpreters { md += section(real) }
+        return md + allVersionsSection()
+    }
+
+    /// Every measured interpreter's errors and race side by side, in version order, with the plot of
+    /// the countdown's ratios against the version; empty unless more than one was measured.
+    func allVersionsSection() -> String {
+        let table = FidelityAcrossVersions(realInterpreters).markdown()
+        guard !table.isEmpty else { return "" }
+        var md = "### All versions\n\n"
+        md += "Each interpreter beside its simulator twins, which take its version's GIL design and check points, in version order: "
+        md += "the simulator's error on each ratio with its 95% interval and verdict, as in the sections above, "
+        md += "and the race's outcome (slide 43: the share of runs that lost updates) on the interpreter and on its twins.\n\n"
+        md += table + "\n"
+        if let plot = plots.first(where: { $0.fileName == PlotSet.versionFidelityPlotName }) {
+            md += "![\(plot.caption)](\(relativePlotPath(plot.fileName)))\n\n"
+        }
         return md
     }
 

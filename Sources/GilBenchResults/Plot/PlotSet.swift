@@ -24,7 +24,9 @@ public struct NamedPlot: Sendable {
 /// experiment `run`), and within one, configurations are grouped as ``Summary`` groups them (equal
 /// configuration columns = repetitions of one configuration).
 public enum PlotSet {
-    /// Every plot the rows support, plus a timeline when events are given.
+    /// Every plot the rows support, plus a timeline when events are given, and the countdown's
+    /// ratios against the interpreter's version when the rows hold several real interpreters with
+    /// simulator twins (``versionFidelityPlot(_:)``).
     public static func plots(rows: [ResultRow], timeline: [GILEventRecorder.Event]? = nil, timelineSubtitle: String? = nil) -> [NamedPlot] {
         var out: [NamedPlot] = []
         let experiments = rows.map { $0.key.experiment ?? "" }.uniqued()
@@ -32,6 +34,7 @@ public enum PlotSet {
             let experimentRows = rows.filter { ($0.key.experiment ?? "") == experiment }
             out += plots(experiment: experiment.isEmpty ? "run" : experiment, rows: experimentRows)
         }
+        if let p = versionFidelityPlot(rows) { out.append(p) }
         if let timeline, !timeline.isEmpty {
             out.append(timelinePlot(timeline, subtitle: timelineSubtitle))
         }
@@ -174,6 +177,26 @@ public enum PlotSet {
             xTitle: "check interval (ticks)", yTitle: "wall time (s)", series: order.map { .init(name: $0, points: byName[$0]!) })
         chart.logarithmicX = true
         return NamedPlot(fileName: "\(slug(experiment))-check-interval.svg", caption: "\(experiment): wall time against the check interval", svg: chart.render())
+    }
+
+    /// The file name of the countdown's ratios against the interpreter's version.
+    public static let versionFidelityPlotName = "fidelity-versions.svg"
+
+    /// The countdown's ratios against the interpreter's version, real and simulated
+    /// (``VersionFidelityChart``), from the simulator's error on each ratio (``Fidelity/init(rows:)``);
+    /// nil unless at least two real interpreters have a countdown ratio with a simulator twin.
+    public static func versionFidelityPlot(_ rows: [ResultRow]) -> NamedPlot? {
+        // Only rows of real interpreters with a GIL design can have twins: skip the work otherwise.
+        let engines = Set(rows.compactMap { $0.key.engine }.filter { $0 != .simulator })
+        guard engines.count > 1, rows.contains(where: { $0.key.engine == .simulator }) else { return nil }
+        let chart = VersionFidelityChart(
+            entries: Fidelity(rows: rows).entries,
+            subtitle: "countdown, paired ratios of wall times; bars: the simulator's error's 95% interval")
+        guard chart.versions.count > 1 else { return nil }
+        return NamedPlot(
+            fileName: versionFidelityPlotName,
+            caption: "The countdown's ratios against the CPython version, on the real interpreters and on their simulator twins",
+            svg: chart.render())
     }
 
     /// Who held the GIL when, who waited and whose wake-up failed, in a window around one hand-off.

@@ -115,6 +115,11 @@ public struct Fidelity: Sendable {
     /// is paired with its own; a twin of another size is taken only when there is none of the same.
     public static let sizeColumns: Set<Column> = [.n, .churnN, .calls]
 
+    /// The entries as given: several interpreters' fidelity, each measured on its own, put together.
+    public init(entries: [Entry]) {
+        self.entries = entries
+    }
+
     /// Pairs each real interpreter's ratios with the simulator's ratio of the same name, workload and
     /// CPU count under the GIL design the interpreter has (`interval` for CPython 3.2+), and puts a
     /// 95% interval around each error (``errorEstimate(real:simulated:)``) from the two ratios' pairs.
