@@ -78,8 +78,11 @@ public enum Opcode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// - YIELD_VALUE leaves the frame (`goto fast_yield`) without passing the ticker; the tick comes
     ///   when the frame is resumed: `gen_send_ex` calls `PyEval_EvalFrameEx`, whose first step is
     ///   the loop top and its ticker test. GEN_SEND (a CALL_FUNCTION) ticks after it returns.
-    /// So the countdown `while n > 0: n -= 1` ticks twice per iteration (INPLACE_SUBTRACT and
-    /// JUMP_ABSOLUTE) in eight instructions, and a check interval of 100 ticks is 50 iterations.
+    /// So the countdown `while n > 0: n -= 1` ticks three times per iteration (COMPARE_OP,
+    /// INPLACE_SUBTRACT and JUMP_ABSOLUTE) in eight instructions, and a check interval of 100 ticks
+    /// is about 33 iterations: CPython 2.7 built with computed gotos, as pyenv's 2.7.18, defines
+    /// PREDICT as `if (0)`, so COMPARE_OP ticks too (the interpreter's `compareOp` case says how it
+    /// was measured; without computed gotos, as CPython 2.6 on the slides, it ticked twice).
     /// These are the check points of ``CheckPoints/ticker27`` (and ``CheckPoints/loopTop32``); later
     /// CPythons check at fewer places.
     public var ticks: Bool {
