@@ -67,14 +67,8 @@ struct PythonCommand: ParsableCommand {
     @OptionGroup var retry: RetryOptions
 
     func validate() throws {
-        guard n >= 0 else { throw ValidationError("--n must be 0 or more (got \(n))") }
-        guard raceN >= 0 else { throw ValidationError("--race-n must be 0 or more (got \(raceN))") }
-        guard longTickN >= 0 else { throw ValidationError("--long-tick-n must be 0 or more (got \(longTickN))") }
-        guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1 (got \(repetitions))") }
+        try commandLine { () throws(GilBenchError) in try comparisonOptions(tree: nil).validate() }
         do { _ = try PythonSelection(arguments: python) } catch { throw ValidationError(error.message) }
-        if let unknown = only.first(where: { !PythonExperiment.twinNames.contains($0) }) {
-            throw ValidationError("unknown --only '\(unknown)' (one of \(PythonExperiment.twinNames.joined(separator: ", ")))")
-        }
     }
 
     /// The sizes and twins the options ask for.

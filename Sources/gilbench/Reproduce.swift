@@ -49,11 +49,9 @@ struct ReproduceOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if let n, n < 0 { throw ValidationError("--n must be 0 or more (got \(n))") }
-        guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1 (got \(repetitions))") }
+        try commandLine { () throws(GilBenchError) in try scale.validate() }
         do { _ = try PythonSelection(arguments: python) } catch { throw ValidationError(error.message) }
-        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more (got \(warmup))") }
-        do { _ = try Catalogue.select(selectors) } catch { throw ValidationError(error.commandLineMessage) }
+        try commandLine { () throws(GilBenchError) in try Catalogue.select(selectors) }
     }
 }
 
@@ -93,13 +91,7 @@ struct Reproduce: ParsableCommand {
             print(ReproduceListing.verdicts(outcome.findings), terminator: "")
             print("\(outcome.rows) rows in \(outcome.csvPath); report: \(outcome.reportPath); \(outcome.plotPaths.count) plots in \(options.plots)")
             for warning in reproduction.session.warnings { printError("gilbench: warning: \(warning)") }
-            if let stopped = outcome.stopped {
-                let runnable = selected.count
-                let what = stopped.code == .interrupted ? "interrupted" : "stopped: \(stopped)"
-                throw GilBenchError(
-                    stopped.code,
-                    "\(what) after \(outcome.completed.count) of \(runnable) experiments; the \(outcome.rows) rows measured are in \(outcome.csvPath)")
-            }
+            if let stopped = outcome.stoppedError(selected: selected.count) { throw stopped }
         }
     }
 }

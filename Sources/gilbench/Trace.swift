@@ -31,8 +31,7 @@ struct Trace: ParsableCommand {
         try reporting {
             let trace = try TraceEventFile.record(try traced())
             try trace.write(to: output)
-            let counts = trace.eventsPerThread.keys.sorted().map { "thread \($0): \(trace.eventsPerThread[$0]!) events" }
-            print("\(output): \(counts.joined(separator: ", "))")
+            print("\(output): \(trace.eventCounts)")
         }
     }
 }

@@ -33,6 +33,18 @@ public struct InterpreterComparison {
         public var experimentLabels: (real: String, simulator: String)?
 
         public init() {}
+
+        /// Checks the sizes, the repetitions and the twins' names.
+        /// - Throws: `GilBenchError` (`.usage`) naming the first that is wrong.
+        public func validate() throws(GilBenchError) {
+            guard n >= 0 else { throw GilBenchError(.n, "must be 0 or more (got \(n))") }
+            guard raceN >= 0 else { throw GilBenchError(.raceN, "must be 0 or more (got \(raceN))") }
+            guard longTickN >= 0 else { throw GilBenchError(.longTickN, "must be 0 or more (got \(longTickN))") }
+            guard repetitions >= 1 else { throw GilBenchError(.repetitions, "must be at least 1 (got \(repetitions))") }
+            if let unknown = twins.first(where: { !PythonExperiment.twinNames.contains($0) }) {
+                throw GilBenchError(.usage, "unknown --only '\(unknown)' (one of \(PythonExperiment.twinNames.joined(separator: ", ")))")
+            }
+        }
     }
 
     /// What is about to run on one interpreter, for a progress line.
@@ -139,12 +151,7 @@ public struct InterpreterComparison {
         _ keys: [ConfigurationKey], of comparison: RealInterpreterComparison, in session: Session
     ) throws(GilBenchError) -> RealInterpreterComparison {
         guard case .success(var measured) = comparison.result else { return comparison }
-        let once = keys.compactMap { session.configuration(of: $0) }.map { c -> RunConfiguration in
-            var once = c
-            once.repetitions = 1
-            once.warmup = 0
-            return once
-        }
+        let once = session.extraRound(of: keys)
         guard !once.isEmpty else { return comparison }
         let bench = try PythonBench(python: comparison.python)
         bench.countsGIL = options.countsGIL

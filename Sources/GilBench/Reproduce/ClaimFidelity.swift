@@ -106,7 +106,7 @@ public struct ClaimFidelity: Sendable {
         entries = out
     }
 
-    private static func percent(_ error: Double?) -> String { error.map { String(format: "%+.1f%%", $0 * 100) } ?? "–" }
+    private static func percent(_ error: Double?) -> String { error.map(Fidelity.percent) ?? "–" }
 
     /// The error cell: the error on the ratio, and for a fidelity miss `MISS: verdicts differ` in
     /// its place or after it, never a bare "–".

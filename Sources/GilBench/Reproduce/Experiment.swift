@@ -24,6 +24,14 @@ public struct ExperimentScale: Sendable, Equatable {
         self.isFull = isFull
     }
 
+    /// Checks the sizes.
+    /// - Throws: `GilBenchError` (`.usage`) naming the first that is wrong.
+    public func validate() throws(GilBenchError) {
+        guard countdownN >= 0 else { throw GilBenchError(.n, "must be 0 or more (got \(countdownN))") }
+        guard repetitions >= 1 else { throw GilBenchError(.repetitions, "must be at least 1 (got \(repetitions))") }
+        guard warmup >= 0 else { throw GilBenchError(.warmup, "must be 0 or more (got \(warmup))") }
+    }
+
     /// Sized so that the whole catalogue finishes in about a minute on a 2-core machine.
     public static let quick = ExperimentScale(countdownN: 4_000_000, repetitions: 3, warmup: 1, isFull: false)
     /// The slides' sizes: count(100,000,000) per task.

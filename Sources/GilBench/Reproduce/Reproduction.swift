@@ -72,6 +72,15 @@ public final class Reproduction {
         public var completed: [String]
         /// Why the run stopped early, nil when it finished.
         public var stopped: GilBenchError?
+
+        /// The error a stopped run ends with, saying how far it got of the `selected` experiments
+        /// and where its rows are; nil when it finished.
+        public func stoppedError(selected: Int) -> GilBenchError? {
+            guard let stopped else { return nil }
+            let what = stopped.code == .interrupted ? "interrupted" : "stopped: \(stopped)"
+            return GilBenchError(
+                stopped.code, "\(what) after \(completed.count) of \(selected) experiments; the \(rows) rows measured are in \(csvPath)")
+        }
     }
 
     public let options: Options
@@ -294,13 +303,8 @@ public final class Reproduction {
                     guard case .inconclusive = finding.verdict else { continue }
                     for key in finding.observation?.configurations ?? [] where !keys.contains(key) { keys.append(key) }
                 }
-                let configurations = keys.compactMap { session.configuration(of: $0) }.map { c -> RunConfiguration in
-                    var once = c
-                    once.repetitions = 1
-                    once.warmup = 0
-                    return once
-                }
-                let cost = keys.compactMap { key in summary.groups.first { $0.key == key }?.median(.wallSeconds) }.reduce(0, +)
+                let configurations = session.extraRound(of: keys)
+                let cost = summary.medianWallSeconds(of: keys)
                 guard !configurations.isEmpty, spent + cost <= budget else { continue }
                 let before = session.rows.count
                 do throws(GilBenchError) {
@@ -349,7 +353,7 @@ public final class Reproduction {
                 guard case .success(let real) = measured.realInterpreters[i].result, real.extraRoundsStopped == nil else { continue }
                 let keys = real.fidelity.inconclusiveConfigurations
                 let summary = Summary(rows: real.rows)
-                let cost = keys.compactMap { key in summary.groups.first { $0.key == key }?.median(.wallSeconds) }.reduce(0, +)
+                let cost = summary.medianWallSeconds(of: keys)
                 guard !keys.isEmpty, spent + cost <= budget else { continue }
                 if interrupted() {
                     measured.stopped = GilBenchError(.interrupted, "interrupted")

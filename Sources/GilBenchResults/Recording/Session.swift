@@ -28,6 +28,18 @@ public final class Session {
 
     /// The configuration whose rows have `key`; nil when none was measured in this session.
     public func configuration(of key: ConfigurationKey) -> RunConfiguration? { configurationsByKey[key] }
+
+    /// One more round of the configurations of `keys` that this session measured: each once, with no
+    /// warm-up, so that run again they number on from their last repetition and pair with each other.
+    /// Keys it did not measure are left out.
+    public func extraRound(of keys: [ConfigurationKey]) -> [RunConfiguration] {
+        keys.compactMap { configuration(of: $0) }.map { c in
+            var once = c
+            once.repetitions = 1
+            once.warmup = 0
+            return once
+        }
+    }
     /// How many times a repetition is measured at most: a disturbed one (steal or foreign CPU above
     /// `CPUDisturbance`'s threshold, or CPU speeds beyond `CPUSpeedCheck`'s margin) is measured again until it is not, or this many attempts were
     /// made; the row keeps the last. 1: never again. Warm-ups are not retried.

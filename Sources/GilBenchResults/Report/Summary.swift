@@ -29,6 +29,12 @@ public struct Summary {
         groups = order.map { Group(key: $0, rows: byKey[$0]!) }
     }
 
+    /// The summed median wall times of the groups of `keys` (keys with no group add nothing): what one
+    /// more round of those configurations is expected to take.
+    public func medianWallSeconds(of keys: [ConfigurationKey]) -> Double {
+        keys.compactMap { key in groups.first { $0.key == key }?.median(.wallSeconds) }.reduce(0, +)
+    }
+
     // MARK: Twins
 
     /// The groups whose configuration is `key` changed by `changes`, in every column but `ignoring`

@@ -6,6 +6,7 @@ public enum RunSetting: Sendable, Hashable, CaseIterable {
     case churnN, calls, cpuThreads, mode, workload, cpuCount, cpuList, sweepValues, tree
     case yieldEvery, messages, messageSize
     case gil, lock, sequentialThread, gilDuringHash, sha512Core
+    case raceN, longTickN
 
     /// The setting in words, for messages read outside the command line.
     public var name: String {
@@ -36,6 +37,8 @@ public enum RunSetting: Sendable, Hashable, CaseIterable {
         case .sequentialThread: "the sequential run's thread"
         case .gilDuringHash: "the GIL during a hash"
         case .sha512Core: "the SHA-512 core"
+        case .raceN: "the race's updates per thread"
+        case .longTickN: "the long tick's size"
         }
     }
 }

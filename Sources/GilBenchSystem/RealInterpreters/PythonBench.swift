@@ -204,14 +204,14 @@ public final class PythonBench {
         let path = try PythonInterpreter.locate(python)
         let probe = PythonInterpreter(path: path, implementation: "python", version: "")
         let (result, _, _) = try PythonBench.execute(interpreter: probe, script: script, arguments: ["identify", "0"], timeout: 60, probes: [])
-        let version = result.version
-        let numbers = version.split(separator: ".").compactMap { Int($0) }
-        guard numbers.count >= 2, (numbers[0], numbers[1]) >= (2, 6) else {
-            throw GilBenchError(.runFailed, "\(python) is Python \(version); gilbench's programs need 2.6 or later")
-        }
-        return PythonInterpreter(
-            path: path, implementation: result.implementation, version: version, implementationVersion: result.pypyVersion,
+        let interpreter = PythonInterpreter(
+            path: path, implementation: result.implementation, version: result.version, implementationVersion: result.pypyVersion,
             library: result.library)
+        let numbers = interpreter.versionNumbers
+        guard numbers.count >= 2, (numbers[0], numbers[1]) >= (2, 6) else {
+            throw GilBenchError(.runFailed, "\(python) is Python \(result.version); gilbench's programs need 2.6 or later")
+        }
+        return interpreter
     }
 
     /// Writes the programs to a folder of their own under the temporary directory; returns the script's path.

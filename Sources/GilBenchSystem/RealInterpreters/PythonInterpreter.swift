@@ -30,7 +30,7 @@ public struct PythonInterpreter: Sendable, Equatable {
     /// `ticks` for CPython 2; nil when gilbench has no model of it (PyPy's GIL).
     public var gilDesign: GILDesign? {
         guard implementation == "cpython" else { return nil }
-        let parts = version.split(separator: ".").compactMap { Int($0) }
+        let parts = versionNumbers
         guard parts.count >= 2 else { return nil }
         return (parts[0], parts[1]) >= (3, 2) ? .interval : .ticks
     }
