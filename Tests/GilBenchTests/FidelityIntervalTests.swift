@@ -92,16 +92,18 @@ struct FidelityIntervalTests {
         #expect(fidelity.missedLine.isEmpty)
     }
 
-    @Test("An inconclusive error names the configurations to measure again: the real numerator and denominator, then the simulator's")
-    func inconclusiveConfigurations() throws {
+    @Test("An inconclusive or beyond error names the configurations to measure again: the real numerator and denominator, then the simulator's; a within one none")
+    func configurationsToMeasureAgain() throws {
         let rows = Self.rows(real: Self.real, simulated: [1.8, 2.0, 2.2, 2.4, 2.6])
         let fidelity = Fidelity(rows: rows)
         let entry = try #require(fidelity.entries.first)
         let keys = Summary(rows: rows).groups.map(\.key)
         // Groups in first-seen order: real sequential, real threads, simulated sequential, simulated threads.
         #expect(entry.configurations == [keys[1], keys[0], keys[3], keys[2]])
-        #expect(fidelity.inconclusiveConfigurations == entry.configurations)
-        #expect(Fidelity(rows: Self.rows(real: Self.real, simulated: [2.6, 2.62, 2.58, 2.61, 2.59])).inconclusiveConfigurations.isEmpty)
+        #expect(fidelity.configurationsToMeasureAgain == entry.configurations)
+        let beyond = Fidelity(rows: Self.rows(real: Self.real, simulated: [2.6, 2.62, 2.58, 2.61, 2.59]))
+        #expect(beyond.entries.first?.verdict == .beyond && beyond.configurationsToMeasureAgain == entry.configurations)
+        #expect(Fidelity(rows: Self.rows(real: Self.real, simulated: [2.03, 2.05, 2.04, 2.06, 2.02])).configurationsToMeasureAgain.isEmpty)
     }
 
     @Test("The plot draws each error's interval as a bar through its point, inside the band when within")
@@ -162,7 +164,7 @@ struct SHA512DefaultCoreTests {
     }
 }
 
-@Suite("Real interpreters: extra rounds for inconclusive errors")
+@Suite("Real interpreters: extra rounds for errors not within")
 struct FidelityExtraRoundTests {
     @Test("python3 and its twins measured again once each, numbered on, so that pairs stay pairs",
           .enabled(if: (try? PythonInterpreter.locate("python3")) != nil))

@@ -139,7 +139,7 @@ public struct InterpreterComparison {
     }
 
     /// One extra round of `keys`, configurations `comparison` measured in `session` (the
-    /// interpreter's and the simulator's twins'; ``Fidelity/inconclusiveConfigurations``): each once,
+    /// interpreter's and the simulator's twins'; ``Fidelity/configurationsToMeasureAgain``): each once,
     /// without warm-up, alternating, numbered on from their last repetition so that the new pairs
     /// are pairs too. Keys `session` did not measure are left out.
     /// - Returns: the comparison with the new rows, its fidelity and claims judged on all of its rows,

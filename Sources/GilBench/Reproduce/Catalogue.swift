@@ -21,7 +21,8 @@ public enum Catalogue {
     /// Reference figures that are settings rather than measurements, with why no verdict is drawn on them.
     public static let notJudged: [SlideReference.Key: String] = [:]
 
-    /// The experiments that reproduce any of `slides` (all when empty); unknown slide numbers are refused.
+    /// The experiments that reproduce any of `slides` (all when empty), with `machine` when one of them
+    /// has a claim judged against the machine's ceiling; unknown slide numbers are refused.
     /// - Throws: `GilBenchError` `.usage` naming a slide or experiment no experiment covers.
     public static func select(_ selectors: [String]) throws(GilBenchError) -> [Experiment] {
         guard !selectors.isEmpty else { return experiments }
@@ -38,6 +39,10 @@ public enum Catalogue {
                 throw GilBenchError(.usage, "--only \(selector): no experiment reproduces it; slides: \(slides); or an experiment: \(experiments.map(\.id).joined(separator: ", "))")
             }
             chosen += matches.map(\.id)
+        }
+        // A claim judged against the machine's ceiling needs the ceiling measured in the same run.
+        if experiments.contains(where: { chosen.contains($0.id) && $0.claims.contains(where: \.criterion.needsCeiling) }) {
+            chosen.append(machine.id)
         }
         return experiments.filter { chosen.contains($0.id) }
     }

@@ -57,40 +57,68 @@ public struct Criterion: Sendable, Equatable {
         case between(Double, Double)
         /// No threshold: the figure is reported, not judged.
         case reportOnly
+        /// A parallel gain nearer the machine's ceiling than no gain at all: the ratio at most
+        /// halfway from 1 (no gain) to the ceiling measured in the same run (``Catalogue/ceiling(_:)``),
+        /// (1 + ceiling) / 2. For claims whose fixed threshold would sit on their true value because
+        /// a fixed cost beside the parallel work (a pool's start-up) weighs on it at this size; the
+        /// run resolves it into ``atMost(_:)`` (``Criterion/resolved(ceiling:)``) before judging.
+        case nearerCeilingThanNoGain
     }
 
     /// The ratio's name as the report prints it ("threaded/sequential").
     public var ratio: String
     public var rule: Rule
+    /// Where the threshold comes from, when the run derived it: "(1 + the machine's ceiling 0.50) / 2".
+    public var basis: String?
 
-    public init(_ ratio: String, _ rule: Rule) {
+    public init(_ ratio: String, _ rule: Rule, basis: String? = nil) {
         self.ratio = ratio
         self.rule = rule
+        self.basis = basis
     }
 
-    /// Whether `value` meets the rule (always true for ``Rule/reportOnly``).
+    /// Whether the threshold comes from the machine's ceiling, measured in the same run.
+    public var needsCeiling: Bool { rule == .nearerCeilingThanNoGain }
+
+    /// The criterion with its threshold taken from `ceiling` (the median of the machine's paired
+    /// processes/sequential of spin), for ``Rule/nearerCeilingThanNoGain``; itself otherwise. The
+    /// ceiling's own interval is left out: its pairs of native arithmetic spread by a percent or
+    /// two, against the tenths that decide these claims.
+    public func resolved(ceiling: Double) -> Criterion {
+        guard needsCeiling else { return self }
+        return Criterion(ratio, .atMost((1 + ceiling) / 2), basis: "(1 + the machine's ceiling \(String(format: "%.3f", ceiling))) / 2")
+    }
+
+    /// Whether `value` meets the rule (always true for ``Rule/reportOnly``; never for an unresolved
+    /// ``Rule/nearerCeilingThanNoGain``).
     public func holds(_ value: Double) -> Bool {
         switch rule {
         case .atLeast(let t): value >= t
         case .atMost(let t): value <= t
         case .between(let lo, let hi): value >= lo && value <= hi
         case .reportOnly: true
+        case .nearerCeilingThanNoGain: false
         }
     }
 
-    /// The criterion in words: "threaded/sequential >= 1.3".
+    /// The criterion in words: "threaded/sequential >= 1.3", with the threshold's basis when the run
+    /// derived it: "pool/sequential <= 0.75 ((1 + the machine's ceiling 0.503) / 2)".
     public var text: String {
-        switch rule {
+        let rule: String = switch self.rule {
         case .atLeast(let t): "\(ratio) >= \(Criterion.number(t))"
         case .atMost(let t): "\(ratio) <= \(Criterion.number(t))"
         case .between(let lo, let hi): "\(Criterion.number(lo)) <= \(ratio) <= \(Criterion.number(hi))"
         case .reportOnly: "\(ratio) reported, no threshold"
+        case .nearerCeilingThanNoGain: "\(ratio) <= (1 + the machine's ceiling) / 2"
         }
+        return basis.map { "\(rule) (\($0))" } ?? rule
     }
 
     /// Where `estimate` lies against the rule: `true` when all of its interval meets it, `false` when
-    /// none does, nil when the interval straddles a threshold. Without an interval its value decides.
+    /// none does, nil when the interval straddles a threshold (or an unresolved
+    /// ``Rule/nearerCeilingThanNoGain`` has no threshold yet). Without an interval its value decides.
     public func judge(_ estimate: Estimate) -> Bool? {
+        if needsCeiling { return nil }
         guard let interval = estimate.interval else { return holds(estimate.value) }
         switch rule {
         case .atLeast(let t):
@@ -102,6 +130,8 @@ public struct Criterion: Sendable, Equatable {
             return interval.high < lo || interval.low > hi ? false : nil
         case .reportOnly:
             return true
+        case .nearerCeilingThanNoGain:
+            return nil
         }
     }
 
@@ -115,7 +145,7 @@ public struct Criterion: Sendable, Equatable {
         switch rule {
         case .atLeast(let t), .atMost(let t): thresholds = [t]
         case .between(let lo, let hi): thresholds = [lo, hi]
-        case .reportOnly: thresholds = []
+        case .reportOnly, .nearerCeilingThanNoGain: thresholds = []
         }
         let compact = Criterion.number(value)
         if thresholds.contains(where: { Criterion.number($0) == compact && $0 != value }) {
@@ -306,6 +336,14 @@ public struct Experiment: Sendable, Identifiable {
             let observation = summary.groups.isEmpty ? nil : claim.observe(summary)
             var missing = summary.groups.isEmpty ? "no rows: the run stopped before it" : "a figure it needs is missing from the rows"
             if !summary.groups.isEmpty, let problem = Catalogue.allCPUsProblem { missing += "; " + problem }
+            var claim = claim
+            if claim.criterion.needsCeiling {
+                guard let ceiling else {
+                    return Finding(experiment: self, claim: claim, observation: observation, verdict: .notMeasured(
+                        reason: "its threshold comes from the machine's ceiling, and experiment `machine` has no rows in this run"))
+                }
+                claim.criterion = claim.criterion.resolved(ceiling: ceiling.value)
+            }
             var finding = Finding(experiment: self, claim: claim, observation: observation, verdict: .decide(claim.criterion, observation, missing: missing))
             if claim.isParallelGain, let ceiling, let ratios = observation?.pairedRatios, !ratios.isEmpty {
                 finding.overCeiling = Statistics.bootstrapRatioOfMedians(ratios, over: ceiling.ratios)

@@ -11,7 +11,7 @@ import Foundation
 ///    (`measureInconclusive(_:_:measure:interrupted:progress:)`); then the real interpreter
 ///    (`--python`, ``RealInterpreterComparison``), and extra rounds for the simulator's errors whose
 ///    interval straddles ±10%, within a budget of their own
-///    (`measureInconclusiveFidelity(_:interrupted:)`);
+///    (`measureUndecidedFidelity(_:interrupted:)`);
 /// 3. **report** (`report(_:_:start:)`): the findings, the plots and `results/REPORT.md`.
 ///
 /// An interruption (see `Interruption`) or a failed measurement stops the run between measurements;
@@ -136,7 +136,7 @@ public final class Reproduction {
         }
         if measured.stopped == nil {
             (measured.interpreterDecisions, measured.realInterpreters) = interpreterComparison.measure(options.python, in: session)
-            measureInconclusiveFidelity(&measured, interrupted: interrupted)
+            measureUndecidedFidelity(&measured, interrupted: interrupted)
         }
         return try report(plan, measured, start: start)
     }
@@ -323,7 +323,7 @@ public final class Reproduction {
         }
     }
 
-    /// At most this many extra rounds for the configurations of inconclusive fidelity errors: with
+    /// At most this many extra rounds for the configurations of fidelity errors not yet within: with
     /// the 5 pairs of ``pythonRepetitions(_:)`` each side's 95% interval spans its smallest pair to
     /// its largest, so an error's interval is about as wide as both sides' spreads together; 5 more
     /// rounds double the pairs.
@@ -335,14 +335,16 @@ public final class Reproduction {
     public static let fidelityExtraTimeShare = 1.0
 
     /// Measures again the configurations of the simulator's errors whose 95% interval straddles ±10%
-    /// (``Fidelity/Verdict/inconclusive``), interpreter by interpreter: one round at a time (each of
+    /// (``Fidelity/Verdict/inconclusive``) or lies beyond it (``Fidelity/Verdict/beyond``, so that a
+    /// miss is printed only when it holds on more than one round of pairs;
+    /// ``Fidelity/configurationsToMeasureAgain``), interpreter by interpreter: one round at a time (each of
     /// their configurations and its twin once, alternating, numbered on so that pairs stay pairs;
     /// `InterpreterComparison.measureAgain`), re-judging after each, up to ``fidelityExtraRounds``
     /// and while the rounds fit in ``fidelityExtraTimeShare`` of the time the real interpreters'
     /// part measured (a round's cost is guessed from its configurations' median wall times). A round
     /// that fails stops that interpreter's rounds (kept in its `extraRoundsStopped`); an interruption
     /// stops them all and is kept in ``Measured/stopped``.
-    func measureInconclusiveFidelity(_ measured: inout Measured, interrupted: () -> Bool) {
+    func measureUndecidedFidelity(_ measured: inout Measured, interrupted: () -> Bool) {
         let comparison = interpreterComparison
         let measuredSeconds = measured.realInterpreters.flatMap { (try? $0.result.get())?.rows ?? [] }.compactMap(\.wallSeconds).reduce(0, +)
         let budget = measuredSeconds * Reproduction.fidelityExtraTimeShare
@@ -351,7 +353,7 @@ public final class Reproduction {
             var measuredAny = false
             for i in measured.realInterpreters.indices {
                 guard case .success(let real) = measured.realInterpreters[i].result, real.extraRoundsStopped == nil else { continue }
-                let keys = real.fidelity.inconclusiveConfigurations
+                let keys = real.fidelity.configurationsToMeasureAgain
                 let summary = Summary(rows: real.rows)
                 let cost = summary.medianWallSeconds(of: keys)
                 guard !keys.isEmpty, spent + cost <= budget else { continue }
