@@ -34,6 +34,14 @@ private struct FakeMachine {
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: root) }
+
+    /// Adds Jython 2.7 on PATH and a free-threaded CPython 3.13 in pyenv, both without a GIL.
+    func addGILLess() throws {
+        try script("bin/jython", impl: "jython", version: "2.7.3",
+                   extra: #", "gil_enabled": false, "free_threaded": false, "missing_modules": ["multiprocessing", "ctypes"]"#)
+        try script("pyenv/versions/3.13.5t/bin/python3.13t", impl: "cpython", version: "3.13.5",
+                   extra: #", "gil_enabled": false, "free_threaded": true, "missing_modules": []"#)
+    }
 }
 
 @Suite("Real interpreters: discovery")
@@ -50,7 +58,7 @@ struct InterpreterDiscoveryTests {
 
     @Test("Interpreter names: python, python3.11, pypy3; not python3-config or python3.11-gdb.py")
     func names() {
-        for name in ["python", "python2", "python2.7", "python3.11", "pypy", "pypy3"] { #expect(InterpreterDiscovery.isInterpreterName(name), "\(name)") }
+        for name in ["python", "python2", "python2.7", "python3.11", "python3.13t", "pypy", "pypy3", "jython"] { #expect(InterpreterDiscovery.isInterpreterName(name), "\(name)") }
         for name in ["python3-config", "python3.11-gdb.py", "pythonw", "ipython", "pydoc3"] { #expect(!InterpreterDiscovery.isInterpreterName(name), "\(name)") }
     }
 
@@ -79,7 +87,37 @@ struct InterpreterDiscoveryTests {
         #expect(InterpreterDiscovery.choose(.none, from: found).allSatisfy { !$0.taken })
         let (taken, decisions) = InterpreterDiscovery.resolve(.auto, environment: machine.environment)
         #expect(taken == [machine.root + "/bin/python3", machine.root + "/pyenv/versions/2.7.18/bin/python2.7"])
-        #expect(decisions.count == found.count)
+        #expect(decisions.filter { !$0.path.isEmpty }.count == found.count)
+        #expect(decisions.last?.line == InterpreterDiscovery.gilLessHint, "no interpreter without a GIL: one line says how to add one")
         #expect(InterpreterDiscovery.resolve(.none, environment: machine.environment).decisions.isEmpty, "none looks nowhere")
+    }
+
+    @Test("Without a GIL: Jython and a free-threaded CPython are recognised, paired with none; auto takes the free-threaded one")
+    func withoutGIL() throws {
+        let machine = try FakeMachine()
+        defer { machine.remove() }
+        try machine.addGILLess()
+        let found = InterpreterDiscovery.find(environment: machine.environment)
+        let jython = try #require(found.first { $0.interpreter?.implementation == "jython" }?.interpreter)
+        let freeThreaded = try #require(found.first { $0.interpreter?.isFreeThreaded == true }?.interpreter)
+        #expect(jython.engine == "jython-2.7.3" && !jython.hasGIL && jython.gilDesign == GILDesign.none)
+        #expect(freeThreaded.engine == "cpython-3.13.5t" && freeThreaded.gilDesign == GILDesign.none)
+        let auto = InterpreterDiscovery.choose(.auto, from: found)
+        #expect(auto.filter(\.taken).compactMap(\.engine) == ["cpython-3.12.0", "cpython-2.7.18", "cpython-3.13.5t"],
+                "the newest CPython 3 with a GIL stays 3.12; the free-threaded build is taken before Jython")
+        #expect(auto.first { $0.engine == "cpython-3.13.5t" }?.reason.contains("none design") == true)
+        #expect(auto.first { $0.engine == "jython-2.7.3" }?.taken == false)
+        #expect(!auto.contains { $0.path.isEmpty }, "no hint when one was found")
+
+        // Jython's twins: no processes, pools or extension (no multiprocessing, no ctypes), no sweep.
+        let twins = PythonExperiment.catalogue(for: jython, n: 1000, raceN: 1000, tree: "/tmp", repetitions: 1, sweep: nil)
+        #expect(!twins.contains { $0.configuration.mode == .processes || $0.configuration.mode == .pool })
+        #expect(!twins.contains { $0.configuration.workload == .extension || $0.configuration.sweepParameter != nil })
+        #expect(twins.contains { $0.program == "threads" } && twins.contains { $0.program == "race" })
+        #expect(twins.allSatisfy { $0.configuration.engine == .interpreter(name: "jython-2.7.3", gil: GILDesign.none) })
+        #expect(PythonExperiment.leftOut(for: jython)
+            == "jython-2.7.3 has no multiprocessing (processes and pools left out), no ctypes (the extension left out), no GIL (the interval sweep left out)")
+        let withGIL = try #require(found.first { $0.interpreter?.engine == "cpython-3.12.0" }?.interpreter)
+        #expect(PythonExperiment.leftOut(for: withGIL) == nil)
     }
 }

@@ -56,10 +56,14 @@ public struct InterpreterComparison {
         public var experiments: Int
         public var simulatorTwins: Int
         public var repetitions: Int
+        /// The twins it cannot run, with why (``PythonExperiment/leftOut(for:)``).
+        public var leftOut: String? = nil
 
-        /// `python3 is cpython-3.11.7: 12 experiments, 9 simulator twins, 5 repetitions each`.
+        /// `python3 is cpython-3.11.7: 12 experiments, 9 simulator twins, 5 repetitions each`, then
+        /// what was left out: `; jython-2.7.3 has no multiprocessing (processes and pools left out)`.
         public var line: String {
             "\(python) is \(engine): \(experiments) experiments, \(simulatorTwins) simulator twins, \(repetitions) repetitions each"
+                + (leftOut.map { "; \($0)" } ?? "")
         }
     }
 
@@ -113,7 +117,7 @@ public struct InterpreterComparison {
             let twins = options.simulator ? counting.expand(experiments.compactMap { twin(of: $0, design: design) }) : []
             started(Start(
                 python: python, engine: bench.interpreter.engine, experiments: experiments.count, simulatorTwins: twins.count,
-                repetitions: options.repetitions))
+                repetitions: options.repetitions, leftOut: PythonExperiment.leftOut(for: bench.interpreter)))
             let before = session.rows.count
             try run(experiments, twins: twins, on: bench, in: session)
             let rows = Array(session.rows[before...])
@@ -270,6 +274,10 @@ extension InterpreterComparison {
         let claims = ClaimFidelity(rows: rows)
         if !claims.entries.isEmpty {
             text += "\nthe slides' claims on the real interpreter and on the simulator (error on each claim's ratio):\n" + claims.render()
+        }
+        let freeThreading = FreeThreadingCost(rows: rows)
+        if !freeThreading.entries.isEmpty {
+            text += "\nfree threading's cost to one thread (PEP 703), no target:\n" + freeThreading.render()
         }
         return text
     }

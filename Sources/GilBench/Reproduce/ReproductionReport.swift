@@ -154,7 +154,9 @@ public struct ReproductionReport {
         var md = "## The real interpreter beside the simulator\n\n"
         if !interpreterDecisions.isEmpty {
             md += "Interpreters found on PATH and in pyenv's versions folder (`--python \(options.python.spelled)`):\n\n"
-            for d in interpreterDecisions { md += "- \(d.taken ? "taken" : "skipped") \(d.engine ?? "?") (`\(d.path)`): \(d.reason)\n" }
+            for d in interpreterDecisions {
+                md += d.path.isEmpty ? "- \(d.reason)\n" : "- \(d.taken ? "taken" : "skipped") \(d.engine ?? "?") (`\(d.path)`): \(d.reason)\n"
+            }
             md += "\n"
         }
         if realInterpreters.isEmpty { md += "No interpreter was measured.\n\n" }
@@ -162,7 +164,17 @@ public struct ReproductionReport {
             md += "![\(plot.caption)](\(relativePlotPath(plot.fileName)))\n\n"
         }
         for real in realInterpreters { md += section(real) }
-        return md + allVersionsSection()
+        return md + allVersionsSection() + freeThreadingSection()
+    }
+
+    /// The single-thread cost of a free-threaded build over the same minor version with its GIL
+    /// (``FreeThreadingCost``); empty unless both were measured.
+    func freeThreadingSection() -> String {
+        let cost = FreeThreadingCost(rows: realInterpreters.flatMap { (try? $0.result.get())?.rows ?? [] })
+        guard !cost.entries.isEmpty else { return "" }
+        return "### Free threading's cost to one thread\n\nReported, no target: "
+            + "the sequential countdown's median wall time on the free-threaded build over the build with a GIL, with its 95% interval.\n\n"
+            + cost.render().split(separator: "\n").map { "- \($0)\n" }.joined() + "\n"
     }
 
     /// Every measured interpreter's errors and race side by side, in version order, with the plot of

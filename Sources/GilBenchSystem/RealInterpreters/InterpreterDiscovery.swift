@@ -68,16 +68,29 @@ public enum InterpreterDiscovery {
         /// Why it was taken or skipped, in a few words.
         public var reason: String
 
-        /// One line: `taken cpython-2.7.18 (/root/.pyenv/versions/2.7.18/bin/python2.7): the slides' GIL`.
+        /// One line: `taken cpython-2.7.18 (/root/.pyenv/versions/2.7.18/bin/python2.7): the slides' GIL`;
+        /// a note about no interpreter (``note(_:)``) is its reason alone.
         public var line: String {
-            "\(taken ? "taken" : "skipped") \(engine ?? "?") (\(path)): \(reason)"
+            path.isEmpty ? reason : "\(taken ? "taken" : "skipped") \(engine ?? "?") (\(path)): \(reason)"
+        }
+
+        /// A decision about no interpreter found: a note such as how to add one without a GIL.
+        public static func note(_ text: String) -> Decision {
+            Decision(path: "", engine: nil, taken: false, reason: text)
         }
     }
 
-    /// Executable names taken for an interpreter: `python`, `python3`, `python3.11`, `pypy3`, ...
-    /// (not `python3-config`, `python3.11-gdb.py` and the like).
+    /// The note `auto` and `all` add when no interpreter without a GIL was found: what could be added
+    /// and how, so that the `none` design has a real interpreter beside it.
+    public static let gilLessHint = """
+        no Python without a GIL found, so the none design has no real twin: `apt-get install jython` adds \
+        Jython 2.7; `scripts/install-free-threaded-python.sh` builds a free-threaded CPython 3.13 into pyenv's versions
+        """
+
+    /// Executable names taken for an interpreter: `python`, `python3`, `python3.11`, `python3.13t`
+    /// (free-threaded), `pypy3`, `jython`, ... (not `python3-config`, `python3.11-gdb.py` and the like).
     public static func isInterpreterName(_ name: String) -> Bool {
-        name.wholeMatch(of: /(python|pypy)([0-9]+(\.[0-9]+)?)?/) != nil
+        name.wholeMatch(of: /(python|pypy|jython)([0-9]+(\.[0-9]+)?t?)?/) != nil
     }
 
     /// Candidate executables: PATH's directories in order, then every version folder of pyenv, sorted.
@@ -159,21 +172,38 @@ public enum InterpreterDiscovery {
         case .none:
             return found.map { decision($0, false, "--python none") }
         case .all:
+            let hint = found.contains { $0.interpreter?.hasGIL == false } ? [] : [Decision.note(gilLessHint)]
             return found.map { f in
-                f.interpreter == nil ? decision(f, false, "cannot be identified: \(f.problem ?? "?")") : decision(f, true, "--python all")
-            }
+                f.interpreter == nil ? decision(f, false, "cannot be identified: \(f.problem ?? "?")")
+                    : decision(f, true, f.interpreter?.hasGIL == false ? "--python all; \(withoutGIL(f.interpreter!))" : "--python all")
+            } + hint
         case .auto:
             func newest(major: Int) -> Found? {
-                found.filter { $0.interpreter?.implementation == "cpython" && $0.interpreter?.versionNumbers.first == major }
+                found.filter { $0.interpreter?.implementation == "cpython" && $0.interpreter?.hasGIL == true && $0.interpreter?.versionNumbers.first == major }
                     .max { $0.interpreter!.versionNumbers.lexicographicallyPrecedes($1.interpreter!.versionNumbers) }
             }
             let two = newest(major: 2), three = newest(major: 3)
+            // One interpreter without a GIL: the newest free-threaded CPython, else any (Jython).
+            let gilLess = found.filter { $0.interpreter?.hasGIL == false }
+            let noGIL = gilLess.filter { $0.interpreter?.isFreeThreaded == true }
+                .max { $0.interpreter!.versionNumbers.lexicographicallyPrecedes($1.interpreter!.versionNumbers) } ?? gilLess.first
             return found.map { f in
                 if let problem = f.problem { return decision(f, false, "cannot be identified: \(problem)") }
                 if f == two { return decision(f, true, "the slides' GIL (ticks on a semaphore)") }
                 if f == three { return decision(f, true, "the newest CPython 3 (the interval GIL)") }
-                return decision(f, false, "--python auto takes CPython 2.7 and the newest CPython 3 (--python all takes it)")
-            }
+                if f == noGIL { return decision(f, true, withoutGIL(f.interpreter!)) }
+                if f.interpreter?.hasGIL == false {
+                    return decision(f, false, "--python auto takes one Python without a GIL, a free-threaded CPython first (--python all takes it)")
+                }
+                return decision(f, false, "--python auto takes CPython 2.7, the newest CPython 3 and one Python without a GIL (--python all takes it)")
+            } + (noGIL == nil ? [Decision.note(gilLessHint)] : [])
         }
+    }
+
+    /// Why an interpreter without a GIL was taken: what it is, beside the `none` design.
+    static func withoutGIL(_ interpreter: PythonInterpreter) -> String {
+        interpreter.isFreeThreaded
+            ? "no GIL (a free-threaded CPython build, PEP 703), beside the none design"
+            : "no GIL (\(interpreter.implementation): its threads run Python code at once), beside the none design"
     }
 }

@@ -57,6 +57,9 @@ public final class InterpreterGILCounter {
 
     /// The functions counted for `interpreter`, or why gilbench knows none.
     public static func symbols(for interpreter: PythonInterpreter) -> Result<(acquire: String, release: String), GilBenchError> {
+        guard interpreter.hasGIL else {
+            return .failure(GilBenchError(.runFailed, "\(interpreter.engine): no GIL to count (it runs without one)"))
+        }
         guard interpreter.implementation == "cpython" else {
             return .failure(GilBenchError(.runFailed, "\(interpreter.engine) has no take_gil: gilbench probes CPython's GIL functions only"))
         }

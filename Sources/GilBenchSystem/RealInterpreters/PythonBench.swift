@@ -136,7 +136,8 @@ public struct PythonExperiment: Sendable, Hashable {
             pool.configuration.processes = 2
             list += [sequential, threads, pool]
         }
-        let values = sweep ?? (interpreter.hasSwitchInterval ? [0.0005, 0.001, 0.005, 0.02, 0.1] : [10, 100, 1000, 10000])
+        // Without a GIL there is no interval to sweep.
+        let values = interpreter.hasGIL ? sweep ?? (interpreter.hasSwitchInterval ? [0.0005, 0.001, 0.005, 0.02, 0.1] : [10, 100, 1000, 10000]) : []
         for value in values {
             var e = make("threads", .countdown, .threads, n: n, interval: value)
             if interpreter.hasSwitchInterval {
@@ -150,7 +151,25 @@ public struct PythonExperiment: Sendable, Hashable {
         }
         list += tutorial(
             for: interpreter, n: coroutineN, messages: pipelineMessages, sizes: pipelineMessageSizes, repetitions: repetitions)
-        return list
+        return list.filter { $0.requiredModules.allSatisfy { !interpreter.missingModules.contains($0) } }
+    }
+
+    /// The modules its program imports beyond the standard core: `multiprocessing` for processes
+    /// and pools, `ctypes` for the extension.
+    public var requiredModules: [String] {
+        if configuration.workload == .extension { return ["ctypes"] }
+        if configuration.mode == .processes || configuration.mode == .pool { return ["multiprocessing"] }
+        return []
+    }
+
+    /// The twins `interpreter` cannot run, with why, in one line; nil when it runs them all:
+    /// "jython-2.7.3 has no multiprocessing (processes and pools left out), no ctypes (the extension left out)".
+    public static func leftOut(for interpreter: PythonInterpreter) -> String? {
+        let what = ["multiprocessing": "processes and pools", "ctypes": "the extension"]
+        let missing = interpreter.missingModules.filter { what[$0] != nil }
+        let sweep = interpreter.hasGIL ? [] : ["no GIL (the interval sweep left out)"]
+        guard !missing.isEmpty || !sweep.isEmpty else { return nil }
+        return "\(interpreter.engine) has " + (missing.map { "no \($0) (\(what[$0]!) left out)" } + sweep).joined(separator: ", ")
     }
 }
 
@@ -206,7 +225,8 @@ public final class PythonBench {
         let (result, _, _) = try PythonBench.execute(interpreter: probe, script: script, arguments: ["identify", "0"], timeout: 60, probes: [])
         let interpreter = PythonInterpreter(
             path: path, implementation: result.implementation, version: result.version, implementationVersion: result.pypyVersion,
-            library: result.library)
+            library: result.library, hasGIL: result.gilEnabled ?? true, isFreeThreaded: result.freeThreaded ?? false,
+            missingModules: result.missingModules ?? [])
         let numbers = interpreter.versionNumbers
         guard numbers.count >= 2, (numbers[0], numbers[1]) >= (2, 6) else {
             throw GilBenchError(.runFailed, "\(python) is Python \(result.version); gilbench's programs need 2.6 or later")

@@ -14,21 +14,37 @@ public struct PythonInterpreter: Sendable, Equatable {
     /// The file its GIL's code lives in, as the running interpreter mapped it: its `libpython*.so`, or
     /// the executable itself when statically linked; nil when it could not tell.
     public var library: String?
+    /// Whether it runs with a GIL: false for Jython and for a free-threaded CPython running without
+    /// one (``PythonPrograms``' `gil_state`).
+    public var hasGIL: Bool
+    /// Whether it is a free-threaded CPython build (PEP 703, `--disable-gil`): its engine name ends
+    /// in `t`, as its executable's (`python3.13t`).
+    public var isFreeThreaded: Bool
+    /// Modules some twins need that it lacks (`multiprocessing`, `ctypes`): those twins are left out.
+    public var missingModules: [String]
 
-    package init(path: String, implementation: String, version: String, implementationVersion: String? = nil, library: String? = nil) {
+    package init(
+        path: String, implementation: String, version: String, implementationVersion: String? = nil, library: String? = nil,
+        hasGIL: Bool = true, isFreeThreaded: Bool = false, missingModules: [String] = []
+    ) {
         self.path = path
         self.implementation = implementation
         self.version = version
         self.implementationVersion = implementationVersion
         self.library = library
+        self.hasGIL = hasGIL
+        self.isFreeThreaded = isFreeThreaded
+        self.missingModules = missingModules
     }
 
-    /// The `engine` column: `cpython-3.11.7`, `pypy-7.3.11`.
-    public var engine: String { "\(implementation)-\(implementationVersion ?? version)" }
+    /// The `engine` column: `cpython-3.11.7`, `pypy-7.3.11`, `jython-2.7.3`, `cpython-3.13.5t` (free-threaded).
+    public var engine: String { "\(implementation)-\(implementationVersion ?? version)" + (isFreeThreaded ? "t" : "") }
 
     /// The GIL design this interpreter has, in gilbench's names: `interval` for CPython 3.2+,
-    /// `ticks` for CPython 2; nil when gilbench has no model of it (PyPy's GIL).
+    /// `ticks` for CPython 2, `none` for an interpreter without a GIL (Jython, free-threaded
+    /// CPython); nil when gilbench has no model of it (PyPy's GIL).
     public var gilDesign: GILDesign? {
+        if !hasGIL { return GILDesign.none }
         guard implementation == "cpython" else { return nil }
         let parts = versionNumbers
         guard parts.count >= 2 else { return nil }

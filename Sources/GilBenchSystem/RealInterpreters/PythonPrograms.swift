@@ -234,6 +234,36 @@ def gil_library():
     return os.path.realpath(sys.executable)
 
 
+def gil_state():
+    # Whether this interpreter has a GIL, and whether it is a free-threaded build. Jython has none:
+    # Python threads are JVM threads and run at once. A free-threaded CPython (PEP 703, built with
+    # --disable-gil, 3.13+) says so with Py_GIL_DISABLED, and sys._is_gil_enabled() tells whether
+    # the GIL is off in this process (PYTHON_GIL=1 or an extension that needs one turns it back on).
+    if sys.platform.startswith('java'):
+        return False, False
+    free_threaded = False
+    try:
+        import sysconfig
+        free_threaded = bool(sysconfig.get_config_var('Py_GIL_DISABLED'))
+    except ImportError:
+        pass
+    if hasattr(sys, '_is_gil_enabled'):
+        return bool(sys._is_gil_enabled()), free_threaded
+    return not free_threaded, free_threaded
+
+
+def missing_modules():
+    # The modules some twins need that this interpreter lacks: Jython has no multiprocessing (it
+    # cannot fork a JVM) and no ctypes.
+    missing = []
+    for name in ('multiprocessing', 'ctypes'):
+        try:
+            __import__(name)
+        except ImportError:
+            missing.append(name)
+    return missing
+
+
 def long_instruction(n):
     # Slide 90: one instruction that runs long. On 2.x `-1 in xrange(n)` is one COMPARE_OP whose C
     # loop (PySequence_Contains through xrange's iterator) never returns to the eval loop. On 3.x
@@ -355,6 +385,8 @@ def main(argv):
     start = clock()
     if experiment == 'identify':
         extra['library'] = gil_library()
+        extra['gil_enabled'], extra['free_threaded'] = gil_state()
+        extra['missing_modules'] = missing_modules()
     elif experiment == 'sequential':
         count(n)
         count(n)
@@ -422,6 +454,8 @@ def main(argv):
     impl = getattr(getattr(sys, 'implementation', None), 'name', None) or 'cpython'
     if impl == 'cpython' and 'PyPy' in sys.version:
         impl = 'pypy'
+    if sys.platform.startswith('java'):
+        impl = 'jython'
     version = '.'.join([str(v) for v in sys.version_info[:3]])
     result = dict(extra)
     result.update({'impl': impl, 'version': version, 'region_s': round(region, 6)})

@@ -19,6 +19,13 @@ public struct TwinMeasurement: Sendable, Equatable, Decodable {
     public var pypyVersion: String?
     /// `identify`: the file the interpreter's GIL code lives in (its `libpython*.so`, or the executable).
     public var library: String?
+    /// `identify`: whether the interpreter runs with a GIL (false for Jython, and for a free-threaded
+    /// CPython whose `sys._is_gil_enabled()` says so); nil from programs that do not say.
+    public var gilEnabled: Bool?
+    /// `identify`: whether it is a free-threaded build (`Py_GIL_DISABLED`, PEP 703).
+    public var freeThreaded: Bool?
+    /// `identify`: the modules some twins need that it lacks (`multiprocessing`, `ctypes`).
+    public var missingModules: [String]?
     /// `race`: the shared `x` after the two threads.
     public var raceFinalX: Int?
     /// Hashing: files hashed and their bytes.
@@ -39,6 +46,9 @@ public struct TwinMeasurement: Sendable, Equatable, Decodable {
         case regionSeconds = "region_s"
         case pypyVersion = "pypy_version"
         case library
+        case gilEnabled = "gil_enabled"
+        case freeThreaded = "free_threaded"
+        case missingModules = "missing_modules"
         case raceFinalX = "race_final_x"
         case files
         case bytes
