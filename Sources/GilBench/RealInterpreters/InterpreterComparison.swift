@@ -257,6 +257,20 @@ extension InterpreterComparison {
     ///   - rows: every row of the run, the interpreters' and the simulator's.
     ///   - countsGIL: whether the interpreters' GIL calls were counted (their wall times then carry a
     ///     uprobe trap per call, which the fidelity table says).
+    /// One line per JIT interpreter in `rows` (Jython, PyPy): how many runs of its experiments in
+    /// their own process it took before the measured one (`jit_warmups`) until two in a row agreed
+    /// within 5%.
+    public static func jitWarmUps(_ rows: [ResultRow]) -> [String] {
+        let engines = rows.filter { $0.measurements.jitWarmups != nil }.compactMap(\.key.engineName)
+            .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        return engines.map { engine in
+            let counts = rows.filter { $0.key.engineName == engine }.compactMap(\.measurements.jitWarmups).sorted()
+            let median = counts[counts.count / 2]
+            return "\(engine): its JIT was warmed in each run's own process first, running the experiment until two runs in a row "
+                + "agreed within 5% (at most 5): \(median) runs in the median repetition, \(counts.first!) to \(counts.last!) over \(counts.count)"
+        }
+    }
+
     public static func fidelityTables(_ rows: [ResultRow], countsGIL: Bool) -> String {
         var text = ""
         let fidelity = Fidelity(rows: rows)
@@ -275,6 +289,8 @@ extension InterpreterComparison {
         if !claims.entries.isEmpty {
             text += "\nthe slides' claims on the real interpreter and on the simulator (error on each claim's ratio):\n" + claims.render()
         }
+        let warmUps = jitWarmUps(rows)
+        if !warmUps.isEmpty { text += "\n" + warmUps.map { $0 + "\n" }.joined() }
         let freeThreading = FreeThreadingCost(rows: rows)
         if !freeThreading.entries.isEmpty {
             text += "\nfree threading's cost to one thread (PEP 703), no target:\n" + freeThreading.render()

@@ -51,12 +51,15 @@ public struct ClaimFidelity: Sendable {
     public var entries: [Entry]
 
     /// The catalogue experiment a real interpreter's configuration is a twin of; nil for none (the
-    /// interval sweep and hashing are compared by `Fidelity`'s ratios only).
-    static func experimentIDs(of key: ConfigurationKey) -> [String] {
+    /// interval sweep and hashing are compared by `Fidelity`'s ratios only). An interpreter without
+    /// a GIL (`design` `none`: Jython, free-threaded CPython) also answers the `no-gil` experiment's
+    /// claim with its countdown.
+    static func experimentIDs(of key: ConfigurationKey, design: GILDesign? = nil) -> [String] {
         guard key.sweepParameter == nil else { return [] }
+        let noGIL = design == GILDesign.none && key.sequentialThread == nil && key.cpus != 1 ? ["no-gil"] : []
         switch (key.workload, key.mode) {
-        case (.countdown?, .sequential?): return ["countdown", "processes"]
-        case (.countdown?, .threads?): return ["countdown"]
+        case (.countdown?, .sequential?): return ["countdown", "processes"] + noGIL
+        case (.countdown?, .threads?): return ["countdown"] + noGIL
         case (.countdown?, .processes?): return ["processes"]
         case (.race?, _): return ["race"]
         case (.longTick?, _): return ["long-tick"]
@@ -86,7 +89,7 @@ public struct ClaimFidelity: Sendable {
             let twins = rows.filter { $0.key.engine == .simulator && $0.gil == design && $0.key.checkPoints == checkPoints }
             func relabelled(_ rows: [ResultRow]) -> [ResultRow] {
                 rows.flatMap { row in
-                    ClaimFidelity.experimentIDs(of: row.key).map { id in
+                    ClaimFidelity.experimentIDs(of: row.key, design: design).map { id in
                         var copy = row
                         copy.key.experiment = id
                         return copy

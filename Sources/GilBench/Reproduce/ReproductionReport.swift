@@ -214,6 +214,7 @@ public struct ReproductionReport {
             md += measured.fidelity.entries.isEmpty
                 ? "No ratio could be compared (gilbench has no model of this interpreter's GIL).\n"
                 : measured.fidelity.markdown(figure2009: SlideReference.ratio)
+            for line in InterpreterComparison.jitWarmUps(measured.rows) { md += "\n*\(line).*\n" }
             if measured.extraRounds > 0 {
                 let rounds = measured.extraRounds
                 md += "\n*Measured again: \(rounds) extra round\(rounds == 1 ? "" : "s") of the configurations of its errors not within the target and of their simulator twins.*\n"

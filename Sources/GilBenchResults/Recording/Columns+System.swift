@@ -156,6 +156,7 @@ extension ResultRow.Measurements {
         if let syscalls = m.syscalls { record(syscalls) }
         let o = m.outcome
         raceFinalX = o.raceFinalX
+        jitWarmups = o.jitWarmups
         longTickUs = ResultRow.canonical(o.longTickMicroseconds)
         latencyP50Us = ResultRow.canonical(o.latencyP50Microseconds)
         latencyP99Us = ResultRow.canonical(o.latencyP99Microseconds)

@@ -108,6 +108,9 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     /// `1 − cpu_speed_min/cpu_speed_max` (`CPUSpeeds/spread`): 0 when the CPUs ran alike, 0.5 when
     /// one ran half as fast; empty when not probed.
     case cpuSpeedSpread = "cpu_speed_spread"
+    /// A JIT interpreter's (Jython's, PyPy's) runs of the experiment in its own process before the
+    /// measured one, until two in a row agreed within 5% (at most 5); empty elsewhere.
+    case jitWarmups = "jit_warmups"
 
     // MARK: Machine
     case host
@@ -126,10 +129,11 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
 
     /// The columns added to schema 1 after files were written with it: a file without them reads them as
     /// empty (the coroutines and pipeline columns, the disturbance columns with the CPU speeds, the real
-    /// interpreter's GIL counts from uprobes, the sequential run's thread, and the check points).
+    /// interpreter's GIL counts from uprobes, the sequential run's thread, the check points, and a
+    /// JIT's warm-ups).
     public static let addedSinceFirstFiles: [Column] = [
         .yieldEvery, .messages, .messageSize, .pattern, .messagesPerSecond, .messageLatencyP50Us, .messageLatencyP99Us,
-    ] + disturbance + [.gilReleases, .gilProbe, .sequentialThread, .checkPoints]
+    ] + disturbance + [.gilReleases, .gilProbe, .sequentialThread, .checkPoints, .jitWarmups]
 
     /// The version written in every row's `schema_version`.
     public static let currentSchemaVersion = 1

@@ -163,6 +163,9 @@ extension ResultRow {
         public var cpuSpeedMin: Double?
         public var cpuSpeedMax: Double?
         public var cpuSpeedSpread: Double?
+        /// Runs of a real interpreter's experiment in its own process before the measured one, until
+        /// two in a row agreed within 5% (`jit_warmups`; JIT interpreters only: Jython, PyPy).
+        public var jitWarmups: Int?
         /// Cells that did not decode into their column's type, verbatim.
         public private(set) var undecoded: [Column: String] = [:]
 
@@ -222,6 +225,7 @@ extension ResultRow {
             case .cpuSpeedMin: .real(\.cpuSpeedMin)
             case .cpuSpeedMax: .real(\.cpuSpeedMax)
             case .cpuSpeedSpread: .real(\.cpuSpeedSpread)
+            case .jitWarmups: .integer(\.jitWarmups)
             default: nil
             }
         }

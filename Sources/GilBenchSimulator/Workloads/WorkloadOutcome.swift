@@ -21,14 +21,17 @@ public struct WorkloadOutcome: Sendable, Equatable {
     public var messagesPerSecond: Double?
     public var messageLatencyP50Microseconds: Double?
     public var messageLatencyP99Microseconds: Double?
+    /// A real JIT interpreter's runs of the experiment in its process before the measured one.
+    public var jitWarmups: Int?
 
     public init(
         raceFinalX: Int? = nil, longTickMicroseconds: Double? = nil,
         latencyP50Microseconds: Double? = nil, latencyP99Microseconds: Double? = nil, latencyMaxMicroseconds: Double? = nil,
         requestsPerSecond: Double? = nil, files: Int? = nil, bytes: Int? = nil, unreadableFiles: Int? = nil,
         messagesReceived: Int? = nil, messagesPerSecond: Double? = nil,
-        messageLatencyP50Microseconds: Double? = nil, messageLatencyP99Microseconds: Double? = nil
+        messageLatencyP50Microseconds: Double? = nil, messageLatencyP99Microseconds: Double? = nil, jitWarmups: Int? = nil
     ) {
+        self.jitWarmups = jitWarmups
         self.messagesReceived = messagesReceived
         self.messagesPerSecond = messagesPerSecond
         self.messageLatencyP50Microseconds = messageLatencyP50Microseconds
@@ -58,6 +61,7 @@ public struct WorkloadOutcome: Sendable, Equatable {
             messagesReceived: other.messagesReceived ?? messagesReceived,
             messagesPerSecond: other.messagesPerSecond ?? messagesPerSecond,
             messageLatencyP50Microseconds: other.messageLatencyP50Microseconds ?? messageLatencyP50Microseconds,
-            messageLatencyP99Microseconds: other.messageLatencyP99Microseconds ?? messageLatencyP99Microseconds)
+            messageLatencyP99Microseconds: other.messageLatencyP99Microseconds ?? messageLatencyP99Microseconds,
+            jitWarmups: other.jitWarmups ?? jitWarmups)
     }
 }

@@ -286,6 +286,7 @@ public final class PythonBench {
             messageLatencyP50Microseconds: result.messageLatencyP50Microseconds,
             messageLatencyP99Microseconds: result.messageLatencyP99Microseconds)
         outcome.longTickMicroseconds = result.longTickMicroseconds
+        outcome.jitWarmups = result.jitWarmups
         if let latency = result.latencyMicroseconds {
             // One waiter, one sample: as the simulator's long-tick workload reports it.
             outcome.latencyP50Microseconds = latency

@@ -26,6 +26,8 @@ public struct TwinMeasurement: Sendable, Equatable, Decodable {
     public var freeThreaded: Bool?
     /// `identify`: the modules some twins need that it lacks (`multiprocessing`, `ctypes`).
     public var missingModules: [String]?
+    /// A JIT interpreter's runs of the experiment before the measured one, in the same process.
+    public var jitWarmups: Int?
     /// `race`: the shared `x` after the two threads.
     public var raceFinalX: Int?
     /// Hashing: files hashed and their bytes.
@@ -49,6 +51,7 @@ public struct TwinMeasurement: Sendable, Equatable, Decodable {
         case gilEnabled = "gil_enabled"
         case freeThreaded = "free_threaded"
         case missingModules = "missing_modules"
+        case jitWarmups = "jit_warmups"
         case raceFinalX = "race_final_x"
         case files
         case bytes
