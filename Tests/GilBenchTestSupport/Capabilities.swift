@@ -73,6 +73,28 @@ public enum Capabilities {
         return nil
     }()
 
+    /// Jython's executable, when Jython answers as one (its `sys.platform` starts with `java`, asked
+    /// without gilbench).
+    public static let jython: String? = {
+        guard let jython = executable("jython") else { return nil }
+        let output = try? standardOutput(of: jython, ["-c", "import sys; sys.stdout.write(sys.platform)"])
+        return output?.hasPrefix("java") == true ? jython : nil
+    }()
+
+    /// A free-threaded CPython (`python3.13t` and the like) under pyenv's versions folder whose GIL
+    /// is off (`sys._is_gil_enabled()`, asked without gilbench), as `scripts/install-free-threaded-python.sh` installs it.
+    public static let freeThreadedPython: String? = {
+        let versions = (ProcessInfo.processInfo.environment["PYENV_ROOT"] ?? NSHomeDirectory() + "/.pyenv") + "/versions"
+        for version in ((try? FileManager.default.contentsOfDirectory(atPath: versions)) ?? []).sorted() where version.hasSuffix("t") {
+            let bin = versions + "/" + version + "/bin"
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: bin)) ?? []).sorted() where name.wholeMatch(of: /python3\.[0-9]+t/) != nil {
+                let output = try? standardOutput(of: bin + "/" + name, ["-c", "import sys; sys.stdout.write(str(sys._is_gil_enabled()))"])
+                if output == "False" { return bin + "/" + name }
+            }
+        }
+        return nil
+    }()
+
     /// Whether uprobes can be defined: root, and tracefs' `uprobe_events` writable.
     public static let uprobesUsable: Bool =
         getuid() == 0 && tracefs.map { FileManager.default.isWritableFile(atPath: $0 + "/uprobe_events") } == true

@@ -28,6 +28,16 @@ extension Trait where Self == ConditionTrait {
         .enabled(if: Capabilities.pyenvLibpython3 != nil, "no CPython 3 shared library under pyenv's versions folder")
     }
 
+    /// Jython is installed (`apt-get install jython`).
+    public static var requiresJython: Self {
+        .enabled(if: Capabilities.jython != nil, "Jython is not installed (apt-get install jython)")
+    }
+
+    /// A free-threaded CPython is installed under pyenv (`scripts/install-free-threaded-python.sh`).
+    public static var requiresFreeThreadedPython: Self {
+        .enabled(if: Capabilities.freeThreadedPython != nil, "no free-threaded CPython under pyenv's versions (scripts/install-free-threaded-python.sh builds one)")
+    }
+
     /// uprobes can be defined.
     public static var requiresUprobes: Self {
         .enabled(if: Capabilities.uprobesUsable, "uprobes need root and tracefs' uprobe_events")

@@ -61,7 +61,7 @@ public struct ClaimFidelity: Sendable {
         case (.countdown?, .sequential?): return ["countdown", "processes"] + noGIL
         case (.countdown?, .threads?): return ["countdown"] + noGIL
         case (.countdown?, .processes?): return ["processes"]
-        case (.race?, _): return ["race"]
+        case (.race?, _), (.raceLocked?, _): return ["race"]
         case (.longTick?, _): return ["long-tick"]
         case (.extension?, _): return ["extension"]
         case (.ioLatency?, _): return ["convoy"]

@@ -81,7 +81,7 @@ public struct PythonExperiment: Sendable, Hashable {
 
     /// The slides' experiments for `interpreter`: countdown sequential (on the main thread, and on a
     /// started thread as a control: `SequentialThread`), 2 threads, 2 threads on one CPU, 2
-    /// processes, the race, the long tick, the convoy, the extension, the hashing pool (when `tree`
+    /// processes, the race (without and with a lock), the long tick, the convoy, the extension, the hashing pool (when `tree`
     /// is given), the interval sweep, and the tutorial's coroutines and pipelines.
     public static func catalogue(
         for interpreter: PythonInterpreter, n: Int, raceN: Int, longTickN: Int = PythonExperiment.longTickN, tree: String?, repetitions: Int,
@@ -109,6 +109,7 @@ public struct PythonExperiment: Sendable, Hashable {
             make("threads", .countdown, .threads, cpus: .count(1), n: n),
             make("processes", .countdown, .processes, n: n),
             make("race", .race, .threads, n: raceN),
+            make("race-locked", .raceLocked, .threads, n: raceN),
             make("long-tick", .longTick, .threads, n: longTickN),
         ]
         for cpuThreads in [0, 1] {

@@ -56,6 +56,24 @@ def decrement(times):
         x = x - 1
 
 
+x_lock = threading.Lock()
+
+
+def increment_locked(times):
+    # Slide 43 with the fix: a lock around each update, so x always ends at 0.
+    global x
+    for i in xrange(times):
+        with x_lock:
+            x = x + 1
+
+
+def decrement_locked(times):
+    global x
+    for i in xrange(times):
+        with x_lock:
+            x = x - 1
+
+
 def hash_file(path, chunk_size=8192):
     # Slide 147: SHA-512 of one file, read in 8192-byte chunks.
     import hashlib
@@ -437,8 +455,9 @@ def main(argv):
             p.start()
         for p in workers:
             p.join()
-    elif experiment == 'race':
-        threads = [threading.Thread(target=increment, args=(n,)), threading.Thread(target=decrement, args=(n,))]
+    elif experiment in ('race', 'race-locked'):
+        up, down = (increment, decrement) if experiment == 'race' else (increment_locked, decrement_locked)
+        threads = [threading.Thread(target=up, args=(n,)), threading.Thread(target=down, args=(n,))]
         for t in threads:
             t.start()
         for t in threads:
