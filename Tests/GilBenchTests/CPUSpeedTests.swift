@@ -94,11 +94,11 @@ struct CPUSpeedTests {
         #expect(session.warnings.filter { $0.hasPrefix(RunMeasurement.cpuSpeedUnknown) }.count == 1, "\(session.warnings)")
     }
 
-    @Test("cpu_speed_min, cpu_speed_max and cpu_speed_spread end the measurements; compare leaves them out")
+    @Test("cpu_speed_min, cpu_speed_max and cpu_speed_spread follow the GIL probe (then a JIT's warm-ups); compare leaves them out")
     func columns() throws {
         let names = Column.allCases.map(\.rawValue)
         let i = try #require(names.firstIndex(of: "gil_probe"))
-        #expect(Array(names[(i + 1)...(i + 4)]) == ["cpu_speed_min", "cpu_speed_max", "cpu_speed_spread", "host"])
+        #expect(Array(names[(i + 1)...(i + 5)]) == ["cpu_speed_min", "cpu_speed_max", "cpu_speed_spread", "jit_warmups", "host"])
         for column in [Column.cpuSpeedMin, .cpuSpeedMax, .cpuSpeedSpread] {
             #expect(Column.disturbance.contains(column) && column.isMeasurement && ComparedMetric(name: column.rawValue) == nil)
         }

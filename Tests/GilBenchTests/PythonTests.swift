@@ -62,7 +62,7 @@ struct PythonTests {
         let list = PythonExperiment.catalogue(for: py, n: 1000, raceN: 10, tree: "/tmp", repetitions: 1, sweep: nil)
         let programs = Set(list.map(\.program))
         #expect(programs == [
-            "sequential", "sequential-worker", "threads", "processes", "race", "long-tick", "convoy", "extension-sequential", "extension-threads", "hash-sequential",
+            "sequential", "sequential-worker", "threads", "processes", "race", "race-locked", "long-tick", "convoy", "extension-sequential", "extension-threads", "hash-sequential",
             "hash-threads", "hash-pool", "coroutines",
             "pipeline-threads-stream", "pipeline-threads-request-reply", "pipeline-processes-stream",
             "pipeline-processes-request-reply", "pipeline-coroutines-stream", "pipeline-coroutines-request-reply",
