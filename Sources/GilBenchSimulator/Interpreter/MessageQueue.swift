@@ -23,7 +23,9 @@ import Synchronization
 /// Every lock is a ``Semaphore``, as `Python/thread_pthread.h` builds locks with USE_SEMAPHORES.
 /// Departure: items are plain integers, as globals are (each interpreter thread boxes them in its own
 /// heap, see ``ObjectHeap``).
-final class MessageQueue: Sendable {
+package final class MessageQueue: Sendable {
+    package init() {}
+
     /// `Queue.mutex`, the lock both conditions share.
     private let mutex = Semaphore(value: 1)
     /// The deque and the conditions' waiter lists. Python's mutex above already serialises them;
@@ -40,11 +42,11 @@ final class MessageQueue: Sendable {
 
     /// Takes a lock (`blocking`: `acquire()`; otherwise `acquire(0)`) as the interpreter's version
     /// does; returns whether it was taken.
-    typealias Acquire = (_ lock: Semaphore, _ blocking: Bool) -> Bool
+    package typealias Acquire = (_ lock: Semaphore, _ blocking: Bool) -> Bool
 
     /// `Queue.put(item)`; returns whether its `notify()` woke a waiter.
     @discardableResult
-    func put(_ item: Int, acquire: Acquire) -> Bool {
+    package func put(_ item: Int, acquire: Acquire) -> Bool {
         _ = acquire(mutex, true)
         state.withLock { $0.items.append(item) }
         // not_empty.notify(): _is_owned() tries the mutex, which this thread holds.
@@ -59,7 +61,7 @@ final class MessageQueue: Sendable {
 
     /// `Queue.get()`: blocks, with the GIL released, while the queue is empty. Returns the item and
     /// how many times it waited.
-    func get(acquire: Acquire) -> (item: Int, waits: Int) {
+    package func get(acquire: Acquire) -> (item: Int, waits: Int) {
         _ = acquire(mutex, true)
         var waits = 0
         while true {

@@ -117,8 +117,15 @@ public struct QueueMethodCosts: Sendable, Equatable {
         return lines.joined(separator: "\n")
     }
 
+    /// The same instructions as ``standInSource(_:)`` inline, in a program's own body: stack-neutral,
+    /// the last POP_TOP in RETURN_VALUE's place. The program must declare `.native call`.
+    public static func inlineStandInSource(_ path: Path) -> String {
+        let lines = standInSource(path).split(separator: "\n").dropFirst().dropLast()
+        return (lines + ["POP_TOP"]).joined(separator: "\n")
+    }
+
     /// A C function call that does nothing but be called: the calls of a stand-in.
-    static let call = NativeFunction(name: "call", releasesGIL: false) { $0 }
+    public static let call = NativeFunction(name: "call", releasesGIL: false) { $0 }
 
     /// The stand-in program of `path`, assembled.
     public static func standIn(_ path: Path, name: String) -> Program {
@@ -151,5 +158,38 @@ final class QueueMethodFrames {
 
     func deallocate() {
         for frame in [put, putWakingWaiter, get, getWaitingOnce, waitAgain] { frame.deallocate() }
+    }
+}
+
+/// The interpreted part of multiprocessing's `Connection.send` and `Connection.recv` per era.
+///
+/// CPython 2.7 runs them in C (`Modules/_multiprocessing/connection.h` `connection_send_obj`,
+/// `connection_recv_obj`: cPickle and the reads and writes, no bytecode). 3.x runs them in Python
+/// (`Lib/multiprocessing/connection.py`: `send` checks the connection (`_check_closed`,
+/// `_check_writable`), pickles with `ForkingPickler.dumps` into an `io.BytesIO`, then
+/// `_send_bytes` packs the header and calls `_send`, once under 16 KiB and twice above; `recv`
+/// checks, `_recv_bytes` calls `_recv` for the header and for the body, each a loop of `os.read`
+/// into an `io.BytesIO`, then unpickles). Counted on CPython 3.13.0 with
+/// `scripts/connection-bytecodes.py`: send 115 bytecodes at 64 B and 139 at 64 KiB, recv 139.
+/// Departure: the 3.13 counts stand for every 3.x, and the Python frames (6 to 7) are not made.
+public struct ConnectionCosts: Sendable, Equatable {
+    public var sendSmall: QueueMethodCosts.Path
+    public var sendLarge: QueueMethodCosts.Path
+    public var receive: QueueMethodCosts.Path
+
+    /// CPython 3.13.0's.
+    public static let python3 = ConnectionCosts(
+        sendSmall: .init(fast: 64, attributeClass: 34, calls: 17, frames: 7),
+        sendLarge: .init(fast: 81, attributeClass: 38, calls: 20, frames: 8),
+        receive: .init(fast: 87, attributeClass: 34, calls: 18, frames: 6))
+
+    /// The era's: nil for CPython 2.x (C, no bytecode), ``python3`` otherwise.
+    public static func of(_ checkPoints: CheckPoints) -> ConnectionCosts? {
+        checkPoints.everyLockAcquireReleasesGIL ? nil : .python3
+    }
+
+    /// The send path for a message of `messageSize` bytes (`_send_bytes` writes the header apart above 16 KiB).
+    public func send(messageSize: Int) -> QueueMethodCosts.Path {
+        messageSize + 32 < 16 * 1024 ? sendSmall : sendLarge
     }
 }

@@ -34,9 +34,10 @@ public enum PipelinePeer {
         let log = MessageLog(messageSize: configuration.messageSize)
         let connection = PickledConnection(messageSize: configuration.messageSize)
         // The source is a constant of PipelineWorkload; a failure here is a bug caught by the tests.
+        let costs = ConnectionCosts.of(settings.checkPoints).map { ($0, configuration.messageSize) }
         let producer = try! Assembler.assemble(
-            PipelineWorkload.producerSource(.pipe, configuration.pattern), name: "producer",
-            natives: [log.messageFunction] + connection.natives)
+            PipelineWorkload.producerSource(.pipe, configuration.pattern, connection: costs), name: "producer",
+            natives: [log.messageFunction, QueueMethodCosts.call] + connection.natives)
         // The consumer starts here, before the run's probes begin: the region counts the producer's
         // system calls only, not the consumer's start-up.
         // multiprocessing.Pipe() is duplex by default: a Unix socket pair in 2.7 and 3.x alike.
@@ -73,9 +74,10 @@ public enum PipelinePeer {
         guard connection.sendFrame([UInt8(ascii: "R")]) else { return failed(connection) }
         let log = MessageLog(messageSize: peer.size)
         // The source is a constant of PipelineWorkload; a failure here is a bug caught by the tests.
+        let costs = ConnectionCosts.of(peer.settings.checkPoints).map { ($0, peer.size) }
         let consumer = try! Assembler.assemble(
-            PipelineWorkload.consumerSource(.pipe, peer.pattern), name: "consumer",
-            natives: [log.receivedFunction] + connection.natives)
+            PipelineWorkload.consumerSource(.pipe, peer.pattern, connection: costs), name: "consumer",
+            natives: [log.receivedFunction, QueueMethodCosts.call] + connection.natives)
         peer.settings.withGIL(
             threadsInitialised: false, Consumer(program: consumer, messages: peer.messages, checkPoints: peer.settings.checkPoints))
         // A read that failed while the consumer ran fails the peer too (after its summary of what came).
