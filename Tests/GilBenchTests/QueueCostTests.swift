@@ -4,9 +4,21 @@ import Testing
 
 @Suite("The tutorial's costs: Queue.put/get's bytecodes and locks per CPython version, and their fidelity table")
 struct QueueCostTests {
-    /// Every check-point flag of `program` under `schedule`.
-    static func checks(_ program: Program, _ schedule: CheckPoints) -> Int {
-        schedule.marks(program.instructions).filter { $0 }.count
+    /// Runs `program` once under `schedule` and returns the instructions and the checks it passed.
+    static func run(_ program: Program, _ schedule: CheckPoints) -> (instructions: UInt64, checks: UInt64) {
+        struct Once: GILBody {
+            let program: Program
+            let schedule: CheckPoints
+            func run<G: GlobalInterpreterLock>(_ gil: G) -> (instructions: UInt64, checks: UInt64) {
+                var thread = InterpreterThread(id: 0)
+                gil.acquire(&thread)
+                _ = VirtualMachine.run(
+                    program, arguments: [], gil: gil, thread: &thread, shared: SharedState(globals: 0, locks: 0), checkPoints: schedule)
+                gil.release(&thread)
+                return (thread.instructions, thread.ticks)
+            }
+        }
+        return InterpreterSettings(gil: .ticks, lock: .semaphore, checkInterval: 100).withGIL(Once(program: program, schedule: schedule))
     }
 
     @Test("Each stand-in runs as many instructions as CPython's path, with its check points under every schedule",
@@ -14,9 +26,10 @@ struct QueueCostTests {
     func standIns(costs: QueueMethodCosts) {
         for path in [costs.put, costs.putWakingWaiter, costs.get, costs.getWaitingOnce, costs.waitAgain] {
             let program = QueueMethodCosts.standIn(path, name: "stand-in")
-            #expect(program.instructions.count == path.instructions)
             for schedule in CheckPoints.allCases {
-                #expect(Self.checks(program, schedule) == path.checks(schedule), "\(schedule)")
+                let ran = Self.run(program, schedule)
+                #expect(ran.instructions == UInt64(path.instructions), "\(schedule)")
+                #expect(ran.checks == UInt64(path.checks(schedule)), "\(schedule)")
             }
         }
     }
@@ -31,6 +44,29 @@ struct QueueCostTests {
         // _qsize() again: about twice a plain get.
         #expect(python2.getWaitingOnce.instructions == 165 && python3.getWaitingOnce.instructions == 160)
         #expect(python2.waitAgain.instructions == 88)
+    }
+
+    @Test("On CPython 3 a message over a pipe runs Connection.send's and recv's bytecodes; on 2.7 none (C)")
+    func connectionBytecodes() throws {
+        #expect(ConnectionCosts.of(.ticker27) == nil && ConnectionCosts.of(.backwardJumpsAndCalls311) == .python3)
+        #expect(ConnectionCosts.python3.send(messageSize: 64).instructions == 115)
+        #expect(ConnectionCosts.python3.send(messageSize: 64 << 10).instructions == 139)
+        #expect(ConnectionCosts.python3.receive.instructions == 139)
+        let natives = ["message", "dumps", "send_bytes", "recv_bytes", "loads", "received"].map {
+            NativeFunction(name: $0, releasesGIL: false) { $0 }
+        } + [QueueMethodCosts.call]
+        for size in [64, 64 << 10] {
+            let plain = try Assembler.assemble(PipelineWorkload.producerSource(.pipe, .requestReply), name: "p", natives: natives)
+            let costed = try Assembler.assemble(
+                PipelineWorkload.producerSource(.pipe, .requestReply, connection: (.python3, size)), name: "p", natives: natives)
+            // One send and one receive per message, inline in the loop.
+            let added = ConnectionCosts.python3.send(messageSize: size).instructions + ConnectionCosts.python3.receive.instructions
+            #expect(costed.instructions.count == plain.instructions.count + added)
+            let consumer = try Assembler.assemble(
+                PipelineWorkload.consumerSource(.pipe, .stream, connection: (.python3, size)), name: "c", natives: natives)
+            let plainConsumer = try Assembler.assemble(PipelineWorkload.consumerSource(.pipe, .stream), name: "c", natives: natives)
+            #expect(consumer.instructions.count == plainConsumer.instructions.count + ConnectionCosts.python3.receive.instructions)
+        }
     }
 
     @Test("Only CPython 2's locks release the GIL on every acquire")
