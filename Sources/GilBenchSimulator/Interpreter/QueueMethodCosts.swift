@@ -5,7 +5,7 @@
 /// `_put`/`_get`/`_qsize` and `threading.Condition`'s `notify`, `wait`, `_is_owned` and `_note`
 /// (`Lib/threading.py`, all Python); 3.x's `Lib/queue.py` enters and leaves the condition with
 /// `with` (`Condition.__enter__`/`__exit__`, Python, around the C `_thread.lock`) and calls the same
-/// helpers but `_note`. ``MessageQueue`` does the C steps (the locks, the deque); the bytecodes
+/// helpers but `_note`. `MessageQueue` does the C steps (the locks, the deque); the bytecodes
 /// around them run here as interpreted instructions, so that a message costs the instructions and
 /// the check points CPython spends on it.
 ///
