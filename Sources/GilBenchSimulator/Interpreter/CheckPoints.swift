@@ -63,7 +63,8 @@ public enum CheckPoints: String, Sendable, CaseIterable, Codable {
     /// `lock_PyThread_acquire_lock` wraps every `PyThread_acquire_lock` in
     /// `Py_BEGIN_ALLOW_THREADS`/`Py_END_ALLOW_THREADS`, `acquire(0)` included. 3.2's `acquire_timed`
     /// (`Modules/_threadmodule.c`) first tries the lock without blocking and releases the GIL only
-    /// when it must wait. The message queue's locks follow this (``QueueMethodCosts``).
+    /// when it must wait. The message queue's locks follow this (``QueueMethodCosts``); LOCK_ACQUIRE
+    /// (`race-locked`'s `with lock:`) does not yet: it tries first in every era, a departure on 2.x.
     public var everyLockAcquireReleasesGIL: Bool { self == .ticker27 }
 
     /// The check points of CPython `major.minor`: 2.x, 3.0 and 3.1 ``ticker27``; 3.2 to 3.9
