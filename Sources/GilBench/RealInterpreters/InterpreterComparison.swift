@@ -281,6 +281,14 @@ extension InterpreterComparison {
             }
             text += fidelity.render()
         }
+        let costs = CostFidelity(rows: rows)
+        if !costs.entries.isEmpty {
+            text += "\nthe tutorial's costs, simulator against the real interpreter (per message, per iteration; target ±\(Int(CostFidelity.target * 100))%):\n"
+            if countsGIL {
+                text += "(--count-gil: the real interpreters' times include a uprobe trap at every GIL call)\n"
+            }
+            text += costs.render()
+        }
         let traffic = GILTraffic(rows: rows)
         if !traffic.entries.isEmpty {
             text += "\nthe GIL's traffic per countdown iteration, threads, against the real interpreter:\n" + traffic.render()

@@ -58,8 +58,15 @@ public struct ClaimFidelity: Sendable {
         guard key.sweepParameter == nil else { return [] }
         let noGIL = design == GILDesign.none && key.sequentialThread == nil && key.cpus != 1 ? ["no-gil"] : []
         switch (key.workload, key.mode) {
-        case (.countdown?, .sequential?): return ["countdown", "processes"] + noGIL
+        case (.countdown?, .sequential?): return ["countdown", "processes", "coroutines"] + noGIL
         case (.countdown?, .threads?): return ["countdown"] + noGIL
+        case (.countdown?, .coroutines?): return ["coroutines"]
+        // The messages experiment is request-reply between threads and between processes, at each
+        // size; the coroutines experiment's actor is request-reply at the default size, threads
+        // against coroutines (`gilbench python --only pipeline` runs them all, stream too).
+        case (.pipeline?, let mode?) where key.pattern == .requestReply:
+            let actor = key.messageSize == RunConfiguration().messageSize && mode != .processes ? ["coroutines"] : []
+            return (mode == .coroutines ? [] : ["messages"]) + actor
         case (.countdown?, .processes?): return ["processes"]
         case (.race?, _), (.raceLocked?, _): return ["race"]
         case (.longTick?, _): return ["long-tick"]

@@ -58,6 +58,15 @@ public enum CheckPoints: String, Sendable, CaseIterable, Codable {
     /// coroutine scheduler's `len(tasks)` is one check more per round than CPython's).
     case backwardJumpsAndCalls311 = "backward-jumps-and-calls-3.11"
 
+    /// Whether `lock.acquire()` releases the GIL even when the lock is free, which is true of the
+    /// CPythons of ``ticker27`` (2.x, 3.0, 3.1): 2.7's `Modules/threadmodule.c`
+    /// `lock_PyThread_acquire_lock` wraps every `PyThread_acquire_lock` in
+    /// `Py_BEGIN_ALLOW_THREADS`/`Py_END_ALLOW_THREADS`, `acquire(0)` included. 3.2's `acquire_timed`
+    /// (`Modules/_threadmodule.c`) first tries the lock without blocking and releases the GIL only
+    /// when it must wait. The message queue's locks follow this (``QueueMethodCosts``); LOCK_ACQUIRE
+    /// (`race-locked`'s `with lock:`) does not yet: it tries first in every era, a departure on 2.x.
+    public var everyLockAcquireReleasesGIL: Bool { self == .ticker27 }
+
     /// The check points of CPython `major.minor`: 2.x, 3.0 and 3.1 ``ticker27``; 3.2 to 3.9
     /// ``loopTop32``; 3.10 ``jumpsAndCalls310``; 3.11 and later ``backwardJumpsAndCalls311`` (read
     /// up to 3.13; later versions are taken to keep 3.13's).

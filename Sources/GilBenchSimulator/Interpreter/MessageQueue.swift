@@ -1,22 +1,31 @@
 import Synchronization
 
-/// A message queue built as CPython 2.7's `Lib/Queue.py` `Queue` (unbounded, `maxsize=0`) on
-/// `Lib/threading.py`'s `Condition`: one mutex (a `thread.allocate_lock()`) shared by the
-/// conditions `not_empty` and `not_full`, each a list of waiter locks.
+/// The C steps of a message queue built as CPython's `Queue.Queue` (unbounded, `maxsize=0`): 2.7's
+/// `Lib/Queue.py` and 3.x's `Lib/queue.py`, on `Lib/threading.py`'s `Condition`: one mutex (a
+/// `thread.allocate_lock()`) shared by the conditions `not_empty` and `not_full`, each a list of
+/// waiter locks. The bytecodes around these steps run as interpreted instructions
+/// (``QueueMethodCosts``); the interpreter runs them after the steps, for the path each took.
 ///
-/// `get()` takes the mutex, and while the queue is empty does `not_empty.wait()`: it allocates a
-/// waiter lock, acquires it, appends it to the waiters, releases the mutex, then blocks acquiring
-/// the waiter again, which releases the GIL (Py_BEGIN_ALLOW_THREADS around PyThread_acquire_lock),
-/// and re-takes the mutex when woken. `put()` takes the mutex, appends the item, and
-/// `not_empty.notify()` releases the first waiter's lock. Every lock is a ``Semaphore``, as
-/// `Python/thread_pthread.h` builds locks with USE_SEMAPHORES; every acquisition that would block
-/// releases the GIL while it blocks (the caller's `acquire`).
+/// Each lock operation CPython makes on the way is made here, in order, through `acquire(lock,
+/// blocking)`, which the interpreter implements per version (2.x releases the GIL around every
+/// acquire, non-blocking ones included; 3.2+ tries first, ``CheckPoints/everyLockAcquireReleasesGIL``):
 ///
-/// Departures: the Python-level bookkeeping of `Queue.py` and `threading.py` (attribute lookups,
-/// `unfinished_tasks`, `_qsize`, the `try/finally`) runs natively, inside the one QUEUE_PUT or
-/// QUEUE_GET instruction, so it costs no ticks; items are plain integers, as globals are
-/// (each interpreter thread boxes them in its own heap, see ``ObjectHeap``).
-final class MessageQueue: Sendable {
+/// `put(item)`: `not_full.acquire()` (the mutex; 3.x `with self.not_full:`), `_put` (deque append),
+/// `not_empty.notify()`: `_is_owned()` tries the mutex without blocking (`acquire(0)`, which fails:
+/// the caller holds it) and, if a thread waits, `waiter.release()`; then the mutex is released.
+///
+/// `get()`: the mutex; while the queue is empty, `not_empty.wait()`: `_is_owned()` (`acquire(0)`),
+/// `waiter = _allocate_lock(); waiter.acquire()` (a fresh lock, taken at once), the waiter appended,
+/// `_release_save()` (the mutex released), `waiter.acquire()` (blocks until a put releases it),
+/// `_acquire_restore()` (the mutex again); then `_get` (popleft), `not_full.notify()` (`_is_owned()`,
+/// no waiter in an unbounded queue), the mutex released.
+///
+/// Every lock is a ``Semaphore``, as `Python/thread_pthread.h` builds locks with USE_SEMAPHORES.
+/// Departure: items are plain integers, as globals are (each interpreter thread boxes them in its own
+/// heap, see ``ObjectHeap``).
+package final class MessageQueue: Sendable {
+    package init() {}
+
     /// `Queue.mutex`, the lock both conditions share.
     private let mutex = Semaphore(value: 1)
     /// The deque and the conditions' waiter lists. Python's mutex above already serialises them;
@@ -31,21 +40,30 @@ final class MessageQueue: Sendable {
         var notEmptyWaiters: [Semaphore] = []
     }
 
-    /// `Queue.put(item)`: `acquire` takes a lock, releasing the GIL if it must block.
-    func put(_ item: Int, acquire: (Semaphore) -> Void) {
-        acquire(mutex)
+    /// Takes a lock (`blocking`: `acquire()`; otherwise `acquire(0)`) as the interpreter's version
+    /// does; returns whether it was taken.
+    package typealias Acquire = (_ lock: Semaphore, _ blocking: Bool) -> Bool
+
+    /// `Queue.put(item)`; returns whether its `notify()` woke a waiter.
+    @discardableResult
+    package func put(_ item: Int, acquire: Acquire) -> Bool {
+        _ = acquire(mutex, true)
+        state.withLock { $0.items.append(item) }
+        // not_empty.notify(): _is_owned() tries the mutex, which this thread holds.
+        if acquire(mutex, false) { mutex.post() }
         let waiter = state.withLock { state -> Semaphore? in
-            state.items.append(item)
-            // not_empty.notify(): wake the first waiter, if any.
-            return state.notEmptyWaiters.isEmpty ? nil : state.notEmptyWaiters.removeFirst()
+            state.notEmptyWaiters.isEmpty ? nil : state.notEmptyWaiters.removeFirst()
         }
         waiter?.post()
         mutex.post()
+        return waiter != nil
     }
 
-    /// `Queue.get()`: blocks, with the GIL released, while the queue is empty.
-    func get(acquire: (Semaphore) -> Void) -> Int {
-        acquire(mutex)
+    /// `Queue.get()`: blocks, with the GIL released, while the queue is empty. Returns the item and
+    /// how many times it waited.
+    package func get(acquire: Acquire) -> (item: Int, waits: Int) {
+        _ = acquire(mutex, true)
+        var waits = 0
         while true {
             let item = state.withLock { state -> Int? in
                 guard state.head < state.items.count else { return nil }
@@ -58,16 +76,21 @@ final class MessageQueue: Sendable {
                 return item
             }
             if let item {
-                // not_full.notify() has no waiter to wake in an unbounded queue.
+                // not_full.notify(): _is_owned() tries the mutex; no waiter to wake in an unbounded queue.
+                if acquire(mutex, false) { mutex.post() }
                 mutex.post()
-                return item
+                return (item, waits)
             }
-            // not_empty.wait(): a fresh waiter lock, acquired once so that the second acquire blocks.
-            let waiter = Semaphore(value: 0)
+            // not_empty.wait(): _is_owned(), then a fresh waiter lock taken once, so that the second
+            // acquire blocks until a put releases it.
+            waits += 1
+            if acquire(mutex, false) { mutex.post() }
+            let waiter = Semaphore(value: 1)
+            _ = acquire(waiter, true)
             state.withLock { $0.notEmptyWaiters.append(waiter) }
             mutex.post()
-            acquire(waiter)
-            acquire(mutex)
+            _ = acquire(waiter, true)
+            _ = acquire(mutex, true)
         }
     }
 }

@@ -40,6 +40,10 @@ public enum VirtualMachine {
         let table = GeneratorTable(generators.map {
             Frame($0.program, arguments: $0.arguments, heap: &heap, checkPoints: checkPoints)
         })
+        if program.queueCount > 0 {
+            table.queueMethods = QueueMethodFrames(QueueMethodCosts(checkPoints), heap: &heap, checkPoints: checkPoints)
+        }
+        table.everyLockAcquireReleasesGIL = checkPoints.everyLockAcquireReleasesGIL
         defer {
             table.destroy()
             frame.deallocate()
@@ -211,11 +215,35 @@ public enum VirtualMachine {
                 check(here)
             case .queuePut:
                 let item = pop()
-                shared.queue(arg).put(item.pointee.value) { lock in acquire(lock, releasing: gil, thread: &thread) }
+                let always = generators.everyLockAcquireReleasesGIL
+                let woke = shared.queue(arg).put(item.pointee.value) { lock, blocking in
+                    acquire(lock, blocking: blocking, always: always, releasing: gil, thread: &thread)
+                }
                 heap.decref(item)
+                // The bytecodes of Queue.put around those C steps (QueueMethodCosts).
+                if let methods = generators.queueMethods {
+                    thread.instructions &+= instructions
+                    thread.ticks &+= ticks
+                    instructions = 0
+                    ticks = 0
+                    runMethod(woke ? methods.putWakingWaiter : methods.put, heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
+                }
                 check(here)
             case .queueGet:
-                let item = shared.queue(arg).get { lock in acquire(lock, releasing: gil, thread: &thread) }
+                let always = generators.everyLockAcquireReleasesGIL
+                let (item, waits) = shared.queue(arg).get { lock, blocking in
+                    acquire(lock, blocking: blocking, always: always, releasing: gil, thread: &thread)
+                }
+                if let methods = generators.queueMethods {
+                    thread.instructions &+= instructions
+                    thread.ticks &+= ticks
+                    instructions = 0
+                    ticks = 0
+                    runMethod(waits == 0 ? methods.get : methods.getWaitingOnce, heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
+                    for _ in 1..<max(waits, 1) {
+                        runMethod(methods.waitAgain, heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
+                    }
+                }
                 push(heap.int(item))
                 check(here)
             case .lockRelease:
@@ -258,6 +286,46 @@ extension VirtualMachine {
             gil.releaseForBlocking(&thread)
             lock.wait()
             gil.acquireAfterBlocking(&thread)
+        }
+    }
+
+    /// Takes `lock` for the message queue as the interpreter's version does: with `always` (CPython
+    /// 2.x, ``CheckPoints/everyLockAcquireReleasesGIL``) the GIL is released around every acquire,
+    /// `acquire(0)` included (`lock_PyThread_acquire_lock`); otherwise the lock is tried first and
+    /// the GIL released only to wait (3.x `acquire_timed`). Returns whether the lock was taken.
+    static func acquire<G: GlobalInterpreterLock>(
+        _ lock: Semaphore, blocking: Bool, always: Bool, releasing gil: G, thread: inout InterpreterThread
+    ) -> Bool {
+        if always {
+            gil.releaseForBlocking(&thread)
+            let taken: Bool
+            if blocking {
+                lock.wait()
+                taken = true
+            } else {
+                taken = lock.tryWait()
+            }
+            gil.acquireAfterBlocking(&thread)
+            return taken
+        }
+        if lock.tryWait() { return true }
+        guard blocking else { return false }
+        gil.releaseForBlocking(&thread)
+        lock.wait()
+        gil.acquireAfterBlocking(&thread)
+        return true
+    }
+
+    /// Runs a queue method's stand-in frame (``QueueMethodCosts``) from its start to its return.
+    @usableFromInline
+    static func runMethod<G: GlobalInterpreterLock>(
+        _ frame: Frame, heap: inout ObjectHeap, gil: G, thread: inout InterpreterThread, shared: SharedState,
+        generators: GeneratorTable
+    ) {
+        frame.pc = 0
+        frame.sp = 0
+        if case .returned(let value) = execute(frame: frame, heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators) {
+            heap.decref(value)
         }
     }
 
@@ -376,6 +444,10 @@ final class Frame {
 @usableFromInline
 final class GeneratorTable {
     private var frames: [Frame?]
+    /// The stand-in frames of the thread's queue operations, when its program uses a queue.
+    @usableFromInline var queueMethods: QueueMethodFrames?
+    /// Whether the thread's interpreter releases the GIL around every lock acquire (CPython 2.x).
+    @usableFromInline var everyLockAcquireReleasesGIL = false
 
     @usableFromInline
     init(_ frames: [Frame]) { self.frames = frames }
@@ -397,5 +469,7 @@ final class GeneratorTable {
     func destroy() {
         for frame in frames { frame?.deallocate() }
         frames = []
+        queueMethods?.deallocate()
+        queueMethods = nil
     }
 }

@@ -31,8 +31,13 @@ public enum PipelineWorkload {
 
     /// The producer's program: the task that sends. Its locals are `messages` and, for generators,
     /// `consumer` (the generator's index).
-    public static func producerSource(_ transport: Transport, _ pattern: MessagePattern) -> String {
+    /// - Parameter connection: for a pipe, the bytecodes `Connection.send`/`recv` run around the
+    ///   natives (3.x's Python, ``ConnectionCosts``), with the message size; nil for none (2.7's C).
+    public static func producerSource(
+        _ transport: Transport, _ pattern: MessagePattern, connection: (costs: ConnectionCosts, messageSize: Int)? = nil
+    ) -> String {
         let replies = pattern == .requestReply
+        let (sendCode, receiveCode) = connectionCode(connection)
         switch transport {
         case .queue:
             return """
@@ -80,23 +85,28 @@ public enum PipelineWorkload {
                 #         \(replies ? "conn.recv()" : "(no reply)")
                 #         messages -= 1
                 .local messages
-                .native message dumps send_bytes \(replies ? "recv_bytes loads" : "")
+                .native message dumps send_bytes \(replies ? "recv_bytes loads" : "") \(connection == nil ? "" : "call")
 
                 """ + Programs.countingLoop("messages", body: """
+                    \(sendCode)
                     LOAD_CONST 0
                     CALL_NATIVE message
                     CALL_NATIVE dumps
                     CALL_NATIVE send_bytes
                     POP_TOP
-                    \(replies ? "LOAD_CONST 0\nCALL_NATIVE recv_bytes\nCALL_NATIVE loads\nPOP_TOP" : "")
+                    \(replies ? receiveCode + "\nLOAD_CONST 0\nCALL_NATIVE recv_bytes\nCALL_NATIVE loads\nPOP_TOP" : "")
                     """)
         }
     }
 
     /// The consumer's program. Its locals are `messages` (unused by the generator, which loops
     /// until the producer stops resuming it), `total` and `msg`.
-    public static func consumerSource(_ transport: Transport, _ pattern: MessagePattern) -> String {
+    /// - Parameter connection: as for ``producerSource(_:_:connection:)``.
+    public static func consumerSource(
+        _ transport: Transport, _ pattern: MessagePattern, connection: (costs: ConnectionCosts, messageSize: Int)? = nil
+    ) -> String {
         let replies = pattern == .requestReply
+        let (sendCode, receiveCode) = connectionCode(connection)
         // total += received(msg); for request-reply, the reply is the request.
         let consume = """
             STORE_FAST msg
@@ -152,16 +162,25 @@ public enum PipelineWorkload {
                 #         messages -= 1
                 #     return total
                 .local messages total msg
-                .native recv_bytes loads received \(replies ? "dumps send_bytes" : "")
+                .native recv_bytes loads received \(replies ? "dumps send_bytes" : "") \(connection == nil ? "" : "call")
 
                 """ + Programs.countingLoop("messages", body: """
+                    \(receiveCode)
                     LOAD_CONST 0
                     CALL_NATIVE recv_bytes
                     CALL_NATIVE loads
                     \(consume)
-                    \(replies ? "LOAD_FAST msg\nCALL_NATIVE dumps\nCALL_NATIVE send_bytes\nPOP_TOP" : "")
+                    \(replies ? sendCode + "\nLOAD_FAST msg\nCALL_NATIVE dumps\nCALL_NATIVE send_bytes\nPOP_TOP" : "")
                     """, exit: "LOAD_FAST total\nRETURN_VALUE")
         }
+    }
+
+    /// The interpreted instructions of `Connection.send` and `recv` (``ConnectionCosts``), inline; empty for none.
+    static func connectionCode(_ connection: (costs: ConnectionCosts, messageSize: Int)?) -> (send: String, receive: String) {
+        guard let connection else { return ("", "") }
+        return ("# Connection.send's bytecodes (Lib/multiprocessing/connection.py)\n"
+                    + QueueMethodCosts.inlineStandInSource(connection.costs.send(messageSize: connection.messageSize)),
+                "# Connection.recv's bytecodes\n" + QueueMethodCosts.inlineStandInSource(connection.costs.receive))
     }
 
     /// The plan for threads, sequential and coroutines modes (processes: `PipelinePeer` in GilBenchSystem).

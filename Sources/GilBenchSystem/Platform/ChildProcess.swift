@@ -55,7 +55,25 @@ public final class ChildProcess {
     /// The corresponding C function is `gb_spawn` (fork + execv).
     /// - Throws: `GilBenchError` `.system` when the pipes cannot be made, fork fails or exec fails.
     public static func spawn(executable: String, arguments: [String]) throws(GilBenchError) -> ChildProcess {
-        let (toChild, fromChild) = try pipes()
+        try spawn(executable: executable, arguments: arguments, channels: try pipes())
+    }
+
+    /// Starts `executable` with `arguments` (argv[0] included), its standard input and output both
+    /// one end of a Unix stream socket pair, as multiprocessing's `Pipe()` (duplex, the default)
+    /// connects two processes: `Lib/multiprocessing/connection.py` `Pipe(duplex=True)` is
+    /// `socket.socketpair()` in 2.7 and 3.x alike. A socket's buffers (`net.core.wmem_default`
+    /// and the peer's receive buffer) hold more than a pipe's 64 KiB, so a 64 KiB message does
+    /// not fill it as it fills a pipe. ``input`` and ``output`` are two descriptors of the
+    /// parent's end.
+    /// - Throws: `GilBenchError` `.system` when the socket pair cannot be made, fork fails or exec fails.
+    public static func spawnOverSocketPair(executable: String, arguments: [String]) throws(GilBenchError) -> ChildProcess {
+        try spawn(executable: executable, arguments: arguments, channels: try socketPair())
+    }
+
+    private static func spawn(
+        executable: String, arguments: [String], channels: (toChild: [Int32], fromChild: [Int32])
+    ) throws(GilBenchError) -> ChildProcess {
+        let (toChild, fromChild) = channels
         var pid: pid_t = 0
         let cArguments = arguments.map { strdup($0) } + [nil]
         defer { for a in cArguments { free(a) } }
@@ -110,6 +128,25 @@ public final class ChildProcess {
             throw GilBenchError(.system, "cannot create a pipe from a worker", errno: -status)
         }
         return (toChild, fromChild)
+    }
+
+    /// One Unix stream socket pair seen as ``pipes()`` are: `toChild` is (the child's standard
+    /// input, the parent's writing end), `fromChild` (the parent's reading end, the child's standard
+    /// output); each end is duplicated so that every descriptor is closed once. Close-on-exec, SIGPIPE ignored.
+    private static func socketPair() throws(GilBenchError) -> (toChild: [Int32], fromChild: [Int32]) {
+        gb_ignore_sigpipe()
+        var fds: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
+            throw GilBenchError(.system, "cannot create a socket pair to a worker", errno: errno)
+        }
+        let parentCopy = fcntl(fds[0], F_DUPFD_CLOEXEC, 0)
+        let childCopy = parentCopy < 0 ? -1 : fcntl(fds[1], F_DUPFD_CLOEXEC, 0)
+        guard parentCopy >= 0, childCopy >= 0 else {
+            let error = errno
+            for fd in [fds[0], fds[1], parentCopy] where fd >= 0 { close(fd) }
+            throw GilBenchError(.system, "cannot duplicate a socket to a worker", errno: error)
+        }
+        return ([fds[1], fds[0]], [parentCopy, childCopy])
     }
 
     /// Closes the child's standard input: a worker reading it sees end of file and exits.

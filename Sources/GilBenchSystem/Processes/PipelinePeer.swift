@@ -34,12 +34,14 @@ public enum PipelinePeer {
         let log = MessageLog(messageSize: configuration.messageSize)
         let connection = PickledConnection(messageSize: configuration.messageSize)
         // The source is a constant of PipelineWorkload; a failure here is a bug caught by the tests.
+        let costs = ConnectionCosts.of(settings.checkPoints).map { ($0, configuration.messageSize) }
         let producer = try! Assembler.assemble(
-            PipelineWorkload.producerSource(.pipe, configuration.pattern), name: "producer",
-            natives: [log.messageFunction] + connection.natives)
+            PipelineWorkload.producerSource(.pipe, configuration.pattern, connection: costs), name: "producer",
+            natives: [log.messageFunction, QueueMethodCosts.call] + connection.natives)
         // The consumer starts here, before the run's probes begin: the region counts the producer's
         // system calls only, not the consumer's start-up.
-        let child = try ChildProcess.spawn(executable: executable, arguments: arguments)
+        // multiprocessing.Pipe() is duplex by default: a Unix socket pair in 2.7 and 3.x alike.
+        let child = try ChildProcess.spawnOverSocketPair(executable: executable, arguments: arguments)
         connection.connect(input: child.output, output: child.input)
         peer.child = child
         guard connection.receiveFrame() == 1, connection.frame.first == UInt8(ascii: "R") else {
@@ -72,9 +74,10 @@ public enum PipelinePeer {
         guard connection.sendFrame([UInt8(ascii: "R")]) else { return failed(connection) }
         let log = MessageLog(messageSize: peer.size)
         // The source is a constant of PipelineWorkload; a failure here is a bug caught by the tests.
+        let costs = ConnectionCosts.of(peer.settings.checkPoints).map { ($0, peer.size) }
         let consumer = try! Assembler.assemble(
-            PipelineWorkload.consumerSource(.pipe, peer.pattern), name: "consumer",
-            natives: [log.receivedFunction] + connection.natives)
+            PipelineWorkload.consumerSource(.pipe, peer.pattern, connection: costs), name: "consumer",
+            natives: [log.receivedFunction, QueueMethodCosts.call] + connection.natives)
         peer.settings.withGIL(
             threadsInitialised: false, Consumer(program: consumer, messages: peer.messages, checkPoints: peer.settings.checkPoints))
         // A read that failed while the consumer ran fails the peer too (after its summary of what came).
@@ -261,13 +264,26 @@ final class PickledConnection: @unchecked Sendable {
         return Int(truncatingIfNeeded: stamp)
     }
 
-    /// Writes `bytes` after their length (4 bytes, little-endian). False when the write fails.
+    /// The largest frame written together with its header in one write: CPython 2.7's
+    /// `Modules/_multiprocessing/connection.h` `conn_send_string` copies a body shorter than 16 KiB
+    /// after its header into one buffer and sends it at once (one `write`), a longer one as two
+    /// (`_conn_sendall` of the header, then of the body); 3.x's `Lib/multiprocessing/connection.py`
+    /// `Connection._send_bytes` does the same with `header + buf` up to 16,384 bytes.
+    static let combinedFrameLimit = 16 * 1024
+
+    /// Writes `bytes` after their length (4 bytes, big-endian: 2.7's `htonl`, 3.x's
+    /// `struct.pack("!i", n)`), in one write up to ``combinedFrameLimit`` bytes and in two beyond.
+    /// False when a write fails.
     func sendFrame(_ bytes: [UInt8]) -> Bool {
         let length = UInt32(bytes.count)
-        let header = (0..<4).map { UInt8(truncatingIfNeeded: length >> (8 * UInt32($0))) }
+        let header = (0..<4).map { UInt8(truncatingIfNeeded: length >> (8 * UInt32(3 - $0))) }
         do throws(Errno) {
-            try FileIO.write(header, to: output)
-            try FileIO.write(bytes, to: output)
+            if bytes.count < Self.combinedFrameLimit {
+                try FileIO.write(header + bytes, to: output)
+            } else {
+                try FileIO.write(header, to: output)
+                try FileIO.write(bytes, to: output)
+            }
             return true
         } catch {
             if failure == nil { failure = "cannot write to descriptor \(output): \(error)" }
@@ -279,7 +295,7 @@ final class PickledConnection: @unchecked Sendable {
     func receiveFrame() -> Int {
         var header = [UInt8](repeating: 0, count: 4)
         guard readExactly(&header, 4) else { return -1 }
-        let length = (0..<4).reduce(0) { $0 | Int(header[$1]) << (8 * $1) }
+        let length = (0..<4).reduce(0) { $0 << 8 | Int(header[$1]) }
         guard length <= RunConfiguration.maxMessageSize + 64 else { return -1 }
         if frame.count != length { frame = [UInt8](repeating: 0, count: length) }
         return readExactly(&frame, length) ? length : -1

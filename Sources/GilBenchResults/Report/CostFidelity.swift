@@ -1,0 +1,120 @@
+import GilBenchSimulator
+import GilBenchSystem
+
+/// The simulator's error against a real interpreter on the tutorial's costs: the time per message
+/// of each pipeline (threads, processes and coroutines; stream and request-reply; each message size)
+/// and the time per iteration of the countdown as two generators under slide 160's scheduler. Where
+/// ``Fidelity`` judges ratios of wall times (which cancel what an instruction costs), this judges
+/// absolute costs: the model of a queue, a pipe or a generator must spend what the interpreter does.
+///
+/// Each cost is taken per repetition (per message: 1 / `messages_per_s`; per iteration: wall time
+/// over `n` × `tasks`), and the error with its interval is ``Fidelity/errorEstimate(real:simulated:)``
+/// on those, judged against ``target``.
+public struct CostFidelity: Sendable {
+    public struct Entry: Sendable {
+        /// `threads, stream, 64 B, per message`, `coroutines countdown, per iteration`.
+        public var label: String
+        public var engine: Engine
+        /// The simulated GIL design compared with it: the one it has.
+        public var design: GILDesign
+        /// `µs` for a message, `ns` for an iteration.
+        public var unit: String
+        /// Medians of the real interpreter's and of the simulator's costs, in ``unit``.
+        public var real: Double
+        public var simulated: Double
+        /// The error's 95% interval; nil when a side has fewer than two repetitions.
+        public var errorInterval: Interval?
+        /// (simulated - real) / real, of the medians.
+        public var error: Double { (simulated - real) / real }
+        public var errorEstimate: Estimate { Estimate(value: error, interval: errorInterval) }
+        /// Within, beyond or inconclusive against ``CostFidelity/target``.
+        public var verdict: Fidelity.Verdict { CostFidelity.verdict(errorEstimate) }
+    }
+
+    public var entries: [Entry]
+
+    /// The target on a cost: within 25% of the real interpreter.
+    public static let target = 0.25
+
+    /// ``Fidelity/verdict(_:)``'s rule against ``target``.
+    public static func verdict(_ error: Estimate) -> Fidelity.Verdict {
+        let low = error.interval?.low ?? error.value, high = error.interval?.high ?? error.value
+        if low >= -target && high <= target { return .within }
+        if low > target || high < -target { return .beyond }
+        return .inconclusive
+    }
+
+    /// The columns a twin shares with the real configuration: everything that says what is measured.
+    static let compared: Set<Column> = [.engine, .workload, .mode, .cpus, .gil, .checkPoints, .pattern, .messageSize, .messages, .n, .tasks]
+
+    /// What one repetition of `row` costs per unit, in the unit's scale; nil when it is not a cost
+    /// this table judges or the row lacks it.
+    static func cost(_ row: ResultRow) -> Double? {
+        let key = row.key
+        switch (key.workload, key.mode) {
+        case (.pipeline?, _):
+            guard let rate = row.measurements.messagesPerSecond, rate > 0 else { return nil }
+            return 1e6 / rate
+        case (.countdown?, .coroutines?):
+            guard let wall = row.measurements.wallSeconds, let n = key.n, let tasks = key.tasks, n * tasks > 0 else { return nil }
+            return wall * 1e9 / Double(n * tasks)
+        default:
+            return nil
+        }
+    }
+
+    /// `threads, stream, 64 B, per message` or `coroutines countdown, per iteration`.
+    static func label(_ key: ConfigurationKey) -> String {
+        if key.workload == .countdown { return "coroutines countdown, per iteration" }
+        let size = key.messageSize.map { $0 >= 1024 ? "\($0 >> 10) KiB" : "\($0) B" } ?? "?"
+        return "\(key.mode?.rawValue ?? "?"), \(key.pattern?.rawValue ?? "?"), \(size), per message"
+    }
+
+    public init(entries: [Entry]) { self.entries = entries }
+
+    /// Pairs each real interpreter's pipeline and coroutine-countdown configurations with the
+    /// simulator's twin under the GIL design and check points the interpreter has.
+    public init(rows: [ResultRow]) {
+        let summary = Summary(rows: rows)
+        var out: [Entry] = []
+        for group in summary.groups where group.key.engine != .simulator {
+            guard let engine = group.key.engine, let design = group.key.gil else { continue }
+            let real = group.rows.compactMap(Self.cost)
+            guard !real.isEmpty,
+                  let twin = summary.twin(
+                      of: group.key, changing: { $0.engine = .simulator },
+                      ignoring: ConfigurationKey.allColumns(except: Self.compared))
+            else { continue }
+            let simulated = twin.rows.compactMap(Self.cost)
+            guard let estimate = Fidelity.errorEstimate(real: real, simulated: simulated),
+                  let realMedian = Statistics.median(real), let simulatedMedian = Statistics.median(simulated)
+            else { continue }
+            out.append(Entry(
+                label: Self.label(group.key), engine: engine, design: design,
+                unit: group.key.workload == .countdown ? "ns" : "µs", real: realMedian, simulated: simulatedMedian,
+                errorInterval: estimate.interval))
+        }
+        entries = out
+    }
+
+    /// A plain table: cost, interpreter, real, simulated, design, error, the error's 95% interval and
+    /// its verdict; then a line naming the costs beyond the target.
+    public func render() -> String {
+        guard !entries.isEmpty else { return "" }
+        var rows = [["cost", "engine", "real", "simulator", "design", "error", "95% interval", "verdict"]]
+        func value(_ v: Double, _ unit: String) -> String { String(format: v >= 100 ? "%.0f" : "%.2f", v) + " " + unit }
+        for e in entries {
+            rows.append([
+                e.label, e.engine.name, value(e.real, e.unit), value(e.simulated, e.unit), e.design.rawValue,
+                Fidelity.percent(e.error), Fidelity.intervalText(e.errorInterval), e.verdict.rawValue,
+            ])
+        }
+        let beyond = entries.filter { $0.verdict == .beyond }
+        let target = "±\(Int(Self.target * 100))% target"
+        let line = beyond.isEmpty
+            ? "none beyond the \(target).\n"
+            : "beyond the \(target): " + beyond.map { "\($0.label) on \($0.engine.name) (\(Fidelity.percent($0.error)))" }.joined(separator: ", ")
+                + ". Their measured causes are in the DocC article *Queues, messages and coroutines*.\n"
+        return Summary.align(rows) + line
+    }
+}

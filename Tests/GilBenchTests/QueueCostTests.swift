@@ -1,0 +1,116 @@
+import Synchronization
+import Testing
+@testable import GilBench
+
+@Suite("The tutorial's costs: Queue.put/get's bytecodes and locks per CPython version, and their fidelity table")
+struct QueueCostTests {
+    /// Runs `program` once under `schedule` and returns the instructions and the checks it passed.
+    static func run(_ program: Program, _ schedule: CheckPoints) -> (instructions: UInt64, checks: UInt64) {
+        struct Once: GILBody {
+            let program: Program
+            let schedule: CheckPoints
+            func run<G: GlobalInterpreterLock>(_ gil: G) -> (instructions: UInt64, checks: UInt64) {
+                var thread = InterpreterThread(id: 0)
+                gil.acquire(&thread)
+                _ = VirtualMachine.run(
+                    program, arguments: [], gil: gil, thread: &thread, shared: SharedState(globals: 0, locks: 0), checkPoints: schedule)
+                gil.release(&thread)
+                return (thread.instructions, thread.ticks)
+            }
+        }
+        return InterpreterSettings(gil: .ticks, lock: .semaphore, checkInterval: 100).withGIL(Once(program: program, schedule: schedule))
+    }
+
+    @Test("Each stand-in runs as many instructions as CPython's path, with its check points under every schedule",
+          arguments: [QueueMethodCosts.python2, .python3])
+    func standIns(costs: QueueMethodCosts) {
+        for path in [costs.put, costs.putWakingWaiter, costs.get, costs.getWaitingOnce, costs.waitAgain] {
+            let program = QueueMethodCosts.standIn(path, name: "stand-in")
+            for schedule in CheckPoints.allCases {
+                let ran = Self.run(program, schedule)
+                #expect(ran.instructions == UInt64(path.instructions), "\(schedule)")
+                #expect(ran.checks == UInt64(path.checks(schedule)), "\(schedule)")
+            }
+        }
+    }
+
+    @Test("A put costs 78 bytecodes and 33 ticks on CPython 2.7, 76 bytecodes and 8 checks on 3.13")
+    func putPerVersion() {
+        let python2 = QueueMethodCosts(.ticker27), python3 = QueueMethodCosts(.backwardJumpsAndCalls311)
+        #expect(python2 == .python2 && python3 == .python3)
+        #expect(python2.put.instructions == 78 && python2.put.checks(.ticker27) == 33)
+        #expect(python3.put.instructions == 76 && python3.put.checks(.backwardJumpsAndCalls311) == 8)
+        // A get that waits once runs wait(), _is_owned(), _release_save(), _acquire_restore() and
+        // _qsize() again: about twice a plain get.
+        #expect(python2.getWaitingOnce.instructions == 165 && python3.getWaitingOnce.instructions == 160)
+        #expect(python2.waitAgain.instructions == 88)
+    }
+
+    @Test("On CPython 3 a message over a pipe runs Connection.send's and recv's bytecodes; on 2.7 none (C)")
+    func connectionBytecodes() throws {
+        #expect(ConnectionCosts.of(.ticker27) == nil && ConnectionCosts.of(.backwardJumpsAndCalls311) == .python3)
+        #expect(ConnectionCosts.python3.send(messageSize: 64).instructions == 115)
+        #expect(ConnectionCosts.python3.send(messageSize: 64 << 10).instructions == 139)
+        #expect(ConnectionCosts.python3.receive.instructions == 139)
+        let natives = ["message", "dumps", "send_bytes", "recv_bytes", "loads", "received"].map {
+            NativeFunction(name: $0, releasesGIL: false) { $0 }
+        } + [QueueMethodCosts.call]
+        for size in [64, 64 << 10] {
+            let plain = try Assembler.assemble(PipelineWorkload.producerSource(.pipe, .requestReply), name: "p", natives: natives)
+            let costed = try Assembler.assemble(
+                PipelineWorkload.producerSource(.pipe, .requestReply, connection: (.python3, size)), name: "p", natives: natives)
+            // One send and one receive per message, inline in the loop.
+            let added = ConnectionCosts.python3.send(messageSize: size).instructions + ConnectionCosts.python3.receive.instructions
+            #expect(costed.instructions.count == plain.instructions.count + added)
+            let consumer = try Assembler.assemble(
+                PipelineWorkload.consumerSource(.pipe, .stream, connection: (.python3, size)), name: "c", natives: natives)
+            let plainConsumer = try Assembler.assemble(PipelineWorkload.consumerSource(.pipe, .stream), name: "c", natives: natives)
+            #expect(consumer.instructions.count == plainConsumer.instructions.count + ConnectionCosts.python3.receive.instructions)
+        }
+    }
+
+    @Test("Only CPython 2's locks release the GIL on every acquire")
+    func lockEra() {
+        #expect(CheckPoints.allCases.filter(\.everyLockAcquireReleasesGIL) == [.ticker27])
+    }
+
+    /// The lock operations a queue makes: (blocking, taken) per acquire.
+    final class Recorder: Sendable {
+        let calls = Mutex<[(blocking: Bool, taken: Bool)]>([])
+        func acquire(_ lock: Semaphore, _ blocking: Bool) -> Bool {
+            let taken: Bool
+            if blocking {
+                lock.wait()
+                taken = true
+            } else {
+                taken = lock.tryWait()
+            }
+            calls.withLock { $0.append((blocking, taken)) }
+            return taken
+        }
+        var blocking: Int { calls.withLock { $0.filter(\.blocking).count } }
+        var tries: [Bool] { calls.withLock { $0.filter { !$0.blocking }.map(\.taken) } }
+    }
+
+    @Test("put takes the mutex and tries it once (_is_owned); get the same; a get that waits takes its waiter twice and the mutex again")
+    func lockOperations() async {
+        let queue = MessageQueue()
+        let put = Recorder()
+        #expect(queue.put(7, acquire: put.acquire) == false)
+        #expect(put.blocking == 1 && put.tries == [false])
+        let get = Recorder()
+        #expect(queue.get(acquire: get.acquire) == (7, 0))
+        #expect(get.blocking == 1 && get.tries == [false])
+
+        // A get on the empty queue waits until a put wakes it.
+        let waiting = Recorder()
+        let consumer = Task.detached { queue.get(acquire: waiting.acquire) }
+        while waiting.blocking < 2 { await Task.yield() }
+        // The waiter is registered before get releases the mutex, so the put, which takes it, finds it.
+        #expect(queue.put(9, acquire: Recorder().acquire))
+        let result = await consumer.value
+        #expect(result == (9, 1))
+        // mutex, the fresh waiter, the waiter again (blocks), the mutex again; _is_owned twice.
+        #expect(waiting.blocking == 4 && waiting.tries == [false, false])
+    }
+}
