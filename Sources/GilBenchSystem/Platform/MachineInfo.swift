@@ -67,16 +67,29 @@ public struct MachineInfo: Sendable, Equatable {
             .deletingLastPathComponent()
         if let executable = Bundle.main.executableURL { directory = executable.resolvingSymlinksInPath().deletingLastPathComponent() }
         for _ in 0..<8 {
-            let git = directory.appendingPathComponent(".git")
+            var git = directory.appendingPathComponent(".git")
+            // A worktree's `.git` is a file, `gitdir: PATH`: its HEAD is there, its refs in the
+            // common folder that PATH's `commondir` names (gitrepository-layout(5)).
+            var refs = git
+            if let link = try? FileIO.readText(git.path), link.hasPrefix("gitdir: ") {
+                func resolved(_ path: String, from base: String) -> URL {
+                    URL(fileURLWithPath: path.hasPrefix("/") ? path : base + "/" + path).standardizedFileURL
+                }
+                git = resolved(link.dropFirst(8).trimmingCharacters(in: .whitespacesAndNewlines), from: directory.path)
+                refs = git
+                if let common = try? FileIO.readText(git.appendingPathComponent("commondir").path) {
+                    refs = resolved(common.trimmingCharacters(in: .whitespacesAndNewlines), from: git.path)
+                }
+            }
             if let head = try? FileIO.readText(git.appendingPathComponent("HEAD").path)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             {
                 guard head.hasPrefix("ref: ") else { return String(head.prefix(12)) }
                 let ref = String(head.dropFirst(5))
-                if let commit = try? FileIO.readText(git.appendingPathComponent(ref).path) {
+                if let commit = try? FileIO.readText(refs.appendingPathComponent(ref).path) {
                     return String(commit.trimmingCharacters(in: .whitespacesAndNewlines).prefix(12))
                 }
-                if let packed = try? FileIO.readText(git.appendingPathComponent("packed-refs").path) {
+                if let packed = try? FileIO.readText(refs.appendingPathComponent("packed-refs").path) {
                     for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) {
                         return String(line.prefix(12))
                     }
