@@ -81,6 +81,30 @@ struct RealGILTraceTests {
         #expect(result.stdout.contains("samples lost by the kernel"))
     }
 
+    @Test("Options: a script or --pid with --duration, never both; --cost-rounds bounded")
+    func options() {
+        func problem(_ o: RealGILTrace.Options) -> String? {
+            do { try o.validate(); return nil } catch { return error.code == .usage ? error.message : "not usage" }
+        }
+        let script = RealGILTrace.Options(python: "python3", command: ["x.py"], pid: nil, duration: nil, output: "t.json", csv: nil, costRounds: 0)
+        #expect(problem(script) == nil)
+        var o = script
+        o.command = []
+        #expect(problem(o)?.contains("needs a script") == true)
+        o.pid = 42
+        #expect(problem(o)?.contains("--duration") == true)
+        o.duration = 2
+        #expect(problem(o) == nil)
+        o.command = ["x.py"]
+        #expect(problem(o)?.contains("not both") == true)
+        o = script
+        o.duration = 1
+        #expect(problem(o)?.contains("goes with --pid") == true)
+        o = script
+        o.costRounds = 51
+        #expect(problem(o) != nil)
+    }
+
     @Test("A missing script: one line, exit 66, no probe left", .requiresPyenvPythonAndUprobes("3.13.0"))
     func missingScript() throws {
         let directory = try makeTemporaryDirectory("real-trace")

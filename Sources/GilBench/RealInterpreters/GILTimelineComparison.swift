@@ -25,7 +25,10 @@ public struct GILTimelineComparison {
         public var failedWakeups: [Int] = []
         public var forcedSwitches: [Int] = []
 
-        mutating func add(_ summary: GILHoldWaitSummary, excludingFirstThread: Bool, firstThread: Int?) {
+        public init() {}
+
+        /// Adds one round's summary (its first thread left out when `excludingFirstThread`).
+        public mutating func add(_ summary: GILHoldWaitSummary, excludingFirstThread: Bool, firstThread: Int?) {
             let threads = summary.threads.filter { !excludingFirstThread || $0.thread != firstThread }
             holds += threads.flatMap(\.holds)
             waits += threads.flatMap(\.waits)
@@ -47,6 +50,8 @@ public struct GILTimelineComparison {
         public var label: String
         public var real = Side()
         public var simulated = Side()
+
+        public init(engine: String, label: String) { (self.engine, self.label) = (engine, label) }
     }
 
     public var rows: [Row] = []
@@ -80,7 +85,7 @@ public struct GILTimelineComparison {
                 throw GilBenchError(.runFailed, "\(bench.interpreter.engine) has no GIL model in the simulator")
             }
             let c = experiment.configuration
-            var row = Row(engine: bench.interpreter.engine, label: "\(c.workload.rawValue) \(c.tasks) threads, cpus \(c.cpus.description)")
+            var row = Row(engine: bench.interpreter.engine, label: "\(c.workload.rawValue) \(c.tasks) threads cpus=\(c.cpus.description)")
             progress("\(bench.interpreter.engine): \(row.label), \(rounds) rounds of the real twin and the simulator's, alternating")
             for _ in 0..<rounds {
                 _ = try bench.measure(experiment)
