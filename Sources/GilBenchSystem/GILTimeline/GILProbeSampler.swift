@@ -127,7 +127,7 @@ public struct GILProbeRecording: Sendable {
 /// inherited). Samples carry the thread ids and the CLOCK_MONOTONIC time (`use_clockid`).
 ///
 /// The probes are removed from `uprobe_events` when the sampler ends, and by a watcher process if
-/// gilbench dies first (``ProbeRemovalWatcher``).
+/// gilbench dies first (a watcher process, `ProbeRemovalWatcher`).
 public final class GILProbeSampler {
     public enum Target: Sendable, Equatable {
         /// The processes the calling thread starts after the sampler is made.
