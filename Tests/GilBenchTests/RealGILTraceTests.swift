@@ -105,6 +105,26 @@ struct RealGILTraceTests {
         #expect(problem(o) != nil)
     }
 
+    @Test("--pid attaches to a running interpreter: its threads started later are followed", .requiresPyenvPythonAndUprobes("3.13.0"))
+    func attach() throws {
+        let (directory, script) = try Self.script()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: Capabilities.pyenvPython("3.13.0")!)
+        python.arguments = [script, "2000000", "1"]  // sleeps 1 s before its threads start
+        try python.run()
+        defer { if python.isRunning { python.terminate() } }
+        usleep(200_000)
+        let result = try runGilbench([
+            "trace", "--python", Capabilities.pyenvPython("3.13.0")!, "--pid", String(python.processIdentifier), "--duration", "20",
+            "--output", directory + "/t.json",
+        ])
+        python.waitUntilExit()
+        #expect(result.status == 0, "\(result.stderr)")
+        let holds = try Self.holds(directory + "/t.json")
+        #expect(Set(holds.map(\.2)).count >= 2, "the two counting threads, started after attaching")
+    }
+
     @Test("A missing script: one line, exit 66, no probe left", .requiresPyenvPythonAndUprobes("3.13.0"))
     func missingScript() throws {
         let directory = try makeTemporaryDirectory("real-trace")
