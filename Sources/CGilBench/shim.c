@@ -14,6 +14,7 @@
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <linux/perf_event.h>
+#include <time.h>
 
 #ifndef SYS_perf_event_open
 #  if defined(__x86_64__)
@@ -122,6 +123,37 @@ int gb_perf_control(int fd, gb_perf_control_op op, const char *filter) {
     default: return -EINVAL;
     }
     return status < 0 ? -errno : 0;
+}
+
+int gb_perf_sampler_open(uint64_t tracepoint_id, int pid, int cpu, int inherit) {
+    struct perf_event_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.size = sizeof(attr);
+    attr.type = PERF_TYPE_TRACEPOINT;
+    attr.config = tracepoint_id;
+    attr.sample_period = 1;
+    attr.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_RAW;
+    attr.inherit = inherit != 0;
+    attr.use_clockid = 1;
+    attr.clockid = CLOCK_MONOTONIC;
+    long fd = syscall(SYS_perf_event_open, &attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+    return fd < 0 ? -errno : (int)fd;
+}
+
+int gb_perf_set_output(int fd, int target) { return ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, target) < 0 ? -errno : 0; }
+
+void gb_perf_ring_area(const void *page, uint64_t *offset, uint64_t *size) {
+    const struct perf_event_mmap_page *p = page;
+    *offset = p->data_offset;
+    *size = p->data_size;
+}
+
+uint64_t gb_perf_ring_head(const void *page) {
+    return __atomic_load_n(&((const struct perf_event_mmap_page *)page)->data_head, __ATOMIC_ACQUIRE);
+}
+
+void gb_perf_ring_set_tail(void *page, uint64_t tail) {
+    __atomic_store_n(&((struct perf_event_mmap_page *)page)->data_tail, tail, __ATOMIC_RELEASE);
 }
 
 void gb_syscall_marker(long code) { (void)syscall(GB_MARKER_SYSCALL, GB_MARKER_MAGIC, code); }

@@ -17,6 +17,9 @@ public struct GilBenchError: Error, CustomStringConvertible, Sendable, Equatable
         case system
         /// A measurement could not be completed.
         case runFailed
+        /// A facility the command needs is missing: an interpreter without the symbols gilbench probes
+        /// (a stripped build), uprobes refused or not built into the kernel.
+        case unavailable
         /// The user interrupted the run (SIGINT); what was measured is kept.
         case interrupted
     }
@@ -63,6 +66,7 @@ public struct GilBenchError: Error, CustomStringConvertible, Sendable, Equatable
         case .unreadableInput: .unreadableInput
         case .unwritableOutput: .unwritableOutput
         case .system, .runFailed: .runFailed
+        case .unavailable: .unavailable
         case .interrupted: .interrupted
         }
     }
@@ -80,6 +84,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case badInput = 65
     /// An input file cannot be read (EX_NOINPUT).
     case unreadableInput = 66
+    /// A facility is missing: a stripped interpreter, uprobes refused (EX_UNAVAILABLE).
+    case unavailable = 69
     /// A run could not be completed: a worker died, the system refused a thread (EX_SOFTWARE).
     case runFailed = 70
     /// An output file cannot be written or has another header (EX_CANTCREAT).

@@ -13,7 +13,7 @@ struct GilbenchCommand: ParsableCommand {
         abstract: "Measure, simulate and explain global-interpreter-lock contention.",
         discussion: """
             Exit statuses: 0 success; 2 compare found a regression; 64 bad command line; \
-            65 malformed input; 66 unreadable input; 70 a run failed; 73 output cannot be written; \
+            65 malformed input; 66 unreadable input; 69 unavailable (trace --python: no GIL symbols, uprobes refused); 70 a run failed; 73 output cannot be written; \
             130 interrupted.
             """,
         version: MachineInfo.gilbenchVersion,

@@ -61,6 +61,16 @@ struct PythonCommand: ParsableCommand {
         """)
     var countGil = false
 
+    @Flag(help: """
+        Instead of the comparison: record the GIL's timeline of the real twins (countdown in threads, convoy) \
+        with sampled uprobes and of the simulator's twins, alternating --repeat rounds, and compare their \
+        hold and wait times per acquisition and hand-offs per second.
+        """)
+    var timeline = false
+
+    @Option(help: "With --timeline: write the comparison as CSV to this file.")
+    var timelineCsv: String?
+
     @OptionGroup var outputOptions: OutputOptions
 
     @OptionGroup var syscalls: SyscallOptions
@@ -87,6 +97,7 @@ struct PythonCommand: ParsableCommand {
     }
 
     func run() throws {
+        if timeline { return try runTimeline() }
         try reporting {
             let counting = try syscalls.counting()
             let session = try outputOptions.session()
@@ -105,6 +116,26 @@ struct PythonCommand: ParsableCommand {
             if comparisons.isEmpty { printError("gilbench: no interpreter to measure (--python \(python.joined(separator: " ")))") }
             if !comparisons.isEmpty && comparisons.allSatisfy({ (try? $0.result.get()) == nil }) {
                 throw GilBenchError(.runFailed, "no interpreter could be measured")
+            }
+        }
+    }
+
+    /// `--timeline`: the real twins' GIL timelines beside the simulator's, per interpreter.
+    func runTimeline() throws {
+        try reporting {
+            let comparison = InterpreterComparison(comparisonOptions(tree: nil))
+            let (names, decisions) = InterpreterDiscovery.resolve(try commandLine { () throws(GilBenchError) in try PythonSelection(arguments: python) })
+            PythonCommand.report(.decided(decisions))
+            let runID = Session.makeRunID()
+            var all = GILTimelineComparison(runID: runID)
+            for name in names {
+                let measured = try GILTimelineComparison.measure(name, comparison: comparison, rounds: repetitions, runID: runID) { printError("gilbench: " + $0) }
+                all.rows += measured.rows
+            }
+            print(all.table, terminator: "")
+            if let timelineCsv {
+                try GILTimelineComparison.write(all.csv, to: timelineCsv)
+                print("\(timelineCsv): \(all.rows.count * 2) rows (run \(runID))")
             }
         }
     }

@@ -127,3 +127,11 @@ public enum Capabilities {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension Capabilities {
+    /// pyenv's interpreter of `version` (`~/.pyenv/versions/VERSION/bin/python`), when installed.
+    public static func pyenvPython(_ version: String) -> String? {
+        let path = (ProcessInfo.processInfo.environment["PYENV_ROOT"] ?? NSHomeDirectory() + "/.pyenv") + "/versions/\(version)/bin/python"
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+}

@@ -58,3 +58,12 @@ extension Trait where Self == ConditionTrait {
         .enabled(if: Capabilities.libffiLoads, "libffi cannot be loaded on this machine")
     }
 }
+
+extension Trait where Self == ConditionTrait {
+    /// pyenv has CPython `version` installed, and uprobes can be defined (root, tracefs).
+    public static func requiresPyenvPythonAndUprobes(_ version: String) -> Self {
+        .enabled(
+            if: Capabilities.pyenvPython(version) != nil && Capabilities.uprobesUsable,
+            "needs ~/.pyenv/versions/\(version)/bin/python, root and tracefs' uprobe_events")
+    }
+}

@@ -115,6 +115,25 @@ typedef enum {
 /// Controls a perf event. The corresponding C function is ioctl(2). Returns 0 or -errno.
 int gb_perf_control(int fd, gb_perf_control_op op, const char *filter);
 
+/// Opens a sampling perf event for the tracepoint `tracepoint_id` (a uprobe defined in tracefs): every hit
+/// is a sample holding the thread ids, the CLOCK_MONOTONIC time and the trace event's raw record
+/// (PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_RAW, period 1), on task `pid` (0: the calling thread)
+/// and CPU `cpu`, enabled, close-on-exec; `inherit` follows the threads and processes it creates
+/// afterwards (the kernel maps an inherited event's buffer only per CPU, never with cpu -1).
+/// The corresponding C function is perf_event_open(2). Returns the descriptor or -errno.
+int gb_perf_sampler_open(uint64_t tracepoint_id, int pid, int cpu, int inherit);
+
+/// Sends `fd`'s samples to `target`'s ring buffer (same CPU). PERF_EVENT_IOC_SET_OUTPUT. Returns 0 or -errno.
+int gb_perf_set_output(int fd, int target);
+
+/// Where the data area of a mapped perf ring buffer starts and how long it is (the first page's
+/// data_offset and data_size).
+void gb_perf_ring_area(const void *page, uint64_t *offset, uint64_t *size);
+/// The ring's data_head, read with acquire order (perf_event_mmap_page's rule for readers).
+uint64_t gb_perf_ring_head(const void *page);
+/// Stores the ring's data_tail with release order: the kernel may overwrite up to it.
+void gb_perf_ring_set_tail(void *page, uint64_t tail);
+
 /// The number a traced child passes to mark its measured region: not a system call on any Linux
 /// architecture (the kernel answers ENOSYS), recognised by gilbench's ptrace tracer at syscall entry.
 #define GB_MARKER_SYSCALL 0x6762

@@ -13,6 +13,8 @@ import Foundation
 public struct ELFSymbolTable: Sendable {
     /// Function name → virtual address (`st_value`), `.symtab` first, then `.dynsym`.
     public private(set) var functions: [String: UInt64] = [:]
+    /// Data object name → virtual address (`STT_OBJECT`, such as CPython 2's static `interpreter_lock`).
+    public private(set) var objects: [String: UInt64] = [:]
     /// The loadable segments: (p_vaddr, p_filesz, p_offset).
     private var segments: [(address: UInt64, size: UInt64, offset: UInt64)] = []
 
@@ -66,17 +68,30 @@ public struct ELFSymbolTable: Sendable {
             for index in 0..<(table.size / table.entrySize) {
                 let symbol = table.offset + index * table.entrySize
                 let info = try integer(symbol + 4, 1), section = try integer(symbol + 6, 2), value = try integer(symbol + 8, 8)
-                // STT_FUNC (2), defined here (st_shndx not SHN_UNDEF).
-                guard info & 0xF == 2, section != 0, value != 0 else { continue }
+                // STT_FUNC (2) or STT_OBJECT (1), defined here (st_shndx not SHN_UNDEF).
+                guard info & 0xF == 2 || info & 0xF == 1, section != 0, value != 0 else { continue }
                 let nameOffset = try integer(symbol, 4)
                 guard nameOffset < strings.size else { throw bad("a symbol's name lies outside its string table") }
                 var end = Int(strings.offset + nameOffset)
                 let start = end
                 while end < bytes.count, bytes[end] != 0 { end += 1 }
                 let name = String(decoding: bytes[start..<end], as: UTF8.self)
-                if functions[name] == nil { functions[name] = value }
+                if info & 0xF == 1 {
+                    if objects[name] == nil { objects[name] = value }
+                } else if functions[name] == nil {
+                    functions[name] = value
+                }
             }
         }
+    }
+
+    /// The address of data object `name` as a uprobe's `@+OFFSET` fetch argument expects it, for a probe on
+    /// `function`: the kernel adds the offset to the probed mapping's base, which is the probe's run-time
+    /// address minus its file offset (`translate_user_vaddr` in `kernel/trace/trace_uprobe.c`), so the
+    /// offset is the object's address minus (the function's address minus its file offset).
+    public func fetchOffset(of name: String, probing function: String) -> UInt64? {
+        guard let object = objects[name], let address = functions[function], let offset = fileOffset(of: function) else { return nil }
+        return object &- (address &- offset)
     }
 
     /// The file offset of `function`'s first instruction, or nil when the file has no such function

@@ -188,6 +188,12 @@ public final class PythonBench {
     /// sequential for n = 1,000,000 in `results/python-gil-counts.txt` (run 20261130T080201Z-2ba3),
     /// where uncounted it takes about twice the sequential time. Counted runs give counts, not timings.
     public var countsGIL = false
+    /// Whether each run records the GIL's timeline with ``GILProbeSampler`` (`python --timeline`); the
+    /// last run's is in ``lastTimeline``. Its ring buffers are read once the program has ended, so a
+    /// run that fills them loses samples, which the recording counts.
+    public var recordsGILTimeline = false
+    /// The GIL's events of the last run, when ``recordsGILTimeline`` is on.
+    public private(set) var lastTimeline: GILProbeRecording?
     /// The uprobes, opened at the first measurement on the measuring thread; or why they cannot be.
     private var gilCounter: Result<InterpreterGILCounter, GilBenchError>?
 
@@ -273,9 +279,11 @@ public final class PythonBench {
         let (result, usage, counted) = try CPUAffinity.pinning(to: cpus, restoring: allowed) { () throws(GilBenchError) in
             let counter = countsGIL ? openGILCounter() : nil
             try counter?.begin()
+            let sampler = recordsGILTimeline ? try GILProbeSampler(interpreter: interpreter, target: .children) : nil
             let (result, _, usage) = try PythonBench.execute(
                 interpreter: interpreter, script: scriptPath, arguments: arguments, timeout: timeoutSeconds, probes: probes,
                 cpus: cpus)
+            lastTimeline = sampler?.finish()
             return (result, usage, try counter?.end())
         }
         let answers = client?.finish()

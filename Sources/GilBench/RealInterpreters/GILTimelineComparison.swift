@@ -1,0 +1,165 @@
+import Foundation
+import GilBenchResults
+import GilBenchSimulator
+import GilBenchSystem
+
+/// `gilbench python --timeline`: the real twin's GIL and the simulator twin's, acquisition by
+/// acquisition, in the same run. Each round runs the interpreter's program under ``GILProbeSampler``
+/// (through ``PythonBench/recordsGILTimeline``) and then its simulator twin with a `GILEventRecorder`,
+/// alternating, and pools every round's acquisitions per side: hold time per acquisition, wait time
+/// per acquisition (0 for one that found the GIL free), hand-offs per second (the median round's).
+///
+/// The real program's first thread (the main thread: it creates the GIL, imports, starts the workers
+/// and joins them) is left out when the program ran more threads than the twin has tasks, as the
+/// simulator's twin has no main thread besides its tasks: only the threads doing the experiment's work
+/// are compared. Twins compared: the countdown in threads mode and the convoy.
+public struct GILTimelineComparison {
+    /// One side's pooled figures for one experiment.
+    public struct Side: Sendable {
+        public var holds: [UInt64] = []
+        public var waits: [UInt64] = []
+        public var handoffsPerSecond: [Double] = []
+        public var lostSamples: UInt64 = 0
+        public var rounds = 0
+        /// The simulator's failed wake-ups and forced switches per round (nil: not seen, as for the real GIL).
+        public var failedWakeups: [Int] = []
+        public var forcedSwitches: [Int] = []
+
+        public init() {}
+
+        /// Adds one round's summary (its first thread left out when `excludingFirstThread`).
+        public mutating func add(_ summary: GILHoldWaitSummary, excludingFirstThread: Bool, firstThread: Int?) {
+            let threads = summary.threads.filter { !excludingFirstThread || $0.thread != firstThread }
+            holds += threads.flatMap(\.holds)
+            waits += threads.flatMap(\.waits)
+            let handoffs = threads.reduce(0) { $0 + $1.handoffs }
+            handoffsPerSecond.append(summary.wallNanoseconds > 0 ? Double(handoffs) / summary.wallSeconds : 0)
+            rounds += 1
+        }
+
+        public var holdP50: UInt64? { GILHoldWaitSummary.quantile(holds.sorted(), 0.5) }
+        public var holdP99: UInt64? { GILHoldWaitSummary.quantile(holds.sorted(), 0.99) }
+        public var waitP50: UInt64? { GILHoldWaitSummary.quantile(waits.sorted(), 0.5) }
+        public var waitP99: UInt64? { GILHoldWaitSummary.quantile(waits.sorted(), 0.99) }
+        public var handoffsMedian: Double? { Statistics.median(handoffsPerSecond) }
+    }
+
+    /// One experiment on one interpreter: the real twin and the simulator's.
+    public struct Row: Sendable {
+        public var engine: String
+        public var label: String
+        public var real = Side()
+        public var simulated = Side()
+
+        public init(engine: String, label: String) { (self.engine, self.label) = (engine, label) }
+    }
+
+    public var rows: [Row] = []
+    public let runID: String
+
+    public init(runID: String) { self.runID = runID }
+
+    /// Writes `text` to `path`.
+    public static func write(_ text: String, to path: String) throws(GilBenchError) { try RealGILTrace.write(text, to: path) }
+
+    /// Measures `rounds` alternating rounds of each countdown (threads) and convoy experiment
+    /// `comparison` selects for `python`.
+    /// - Throws: `GilBenchError` when the interpreter cannot be identified, has no GIL model, or a run fails.
+    public static func measure(
+        _ python: String, comparison: InterpreterComparison, rounds: Int, runID: String = Session.makeRunID(),
+        progress: (String) -> Void = { _ in }
+    ) throws(GilBenchError) -> GILTimelineComparison {
+        let bench = try PythonBench(python: python)
+        bench.recordsGILTimeline = true
+        let design = bench.interpreter.gilDesign
+        let experiments = comparison.experiments(for: bench.interpreter).filter {
+            ($0.configuration.workload == .countdown && $0.configuration.mode == .threads && $0.configuration.sweepParameter == nil)
+                || $0.configuration.workload == .ioLatency
+        }
+        guard !experiments.isEmpty else {
+            throw GilBenchError(.usage, "--timeline compares the countdown in threads and the convoy: give --only countdown convoy")
+        }
+        var result = GILTimelineComparison(runID: runID)
+        for experiment in experiments {
+            guard let twin = comparison.twin(of: experiment, design: design) else {
+                throw GilBenchError(.runFailed, "\(bench.interpreter.engine) has no GIL model in the simulator")
+            }
+            let c = experiment.configuration
+            var row = Row(engine: bench.interpreter.engine, label: "\(c.workload.rawValue) \(c.tasks) threads cpus=\(c.cpus.description)")
+            progress("\(bench.interpreter.engine): \(row.label), \(rounds) rounds of the real twin and the simulator's, alternating")
+            for _ in 0..<rounds {
+                _ = try bench.measure(experiment)
+                if let recording = bench.lastTimeline {
+                    let summary = GILHoldWaitSummary(events: recording.events)
+                    row.real.add(summary, excludingFirstThread: summary.threads.count > c.tasks, firstThread: recording.events.first?.thread)
+                    row.real.lostSamples &+= recording.lostSamples
+                }
+                let recorder = GILEventRecorder(capacity: 4_000_000)
+                let measurement = try Runner.measure(twin, events: recorder)
+                let events = recorder.events()
+                row.simulated.add(GILHoldWaitSummary(events: events), excludingFirstThread: false, firstThread: nil)
+                row.simulated.lostSamples &+= UInt64(recorder.dropped)
+                if let failed = measurement.gil?.failedAcquisitions { row.simulated.failedWakeups.append(failed) }
+                if let forced = measurement.gil?.forcedSwitches { row.simulated.forcedSwitches.append(forced) }
+            }
+            result.rows.append(row)
+        }
+        return result
+    }
+
+    /// The CSV header of ``csv``.
+    public static let csvHeader = "interpreter,experiment,side,rounds,acquisitions,hold_p50_us,hold_p99_us,wait_p50_us,wait_p99_us,handoffs_per_s,lost_samples,run_id"
+
+    /// Two rows per experiment: `real` and `simulator`.
+    public var csv: String {
+        func us(_ v: UInt64?) -> String { v.map { String(format: "%.3f", Double($0) / 1e3) } ?? "" }
+        var lines = [GILTimelineComparison.csvHeader]
+        for row in rows {
+            for (name, side) in [("real", row.real), ("simulator", row.simulated)] {
+                lines.append([
+                    row.engine, row.label, name, String(side.rounds), String(side.holds.count), us(side.holdP50), us(side.holdP99),
+                    us(side.waitP50), us(side.waitP99), side.handoffsMedian.map { String(format: "%.1f", $0) } ?? "", String(side.lostSamples), runID,
+                ].joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The table `python --timeline` prints: each figure real and simulated, and the issue's targets
+    /// (median within 25 %, p99 within 2x of the real interpreter's).
+    public var table: String {
+        var out = "GIL timelines, real twin beside the simulator's (run \(runID)); holds and waits per acquisition, worker threads only\n"
+        func us(_ v: UInt64?) -> String { v.map { String(format: "%.1f", Double($0) / 1e3) } ?? "-" }
+        func verdict(_ real: Double?, _ simulated: Double?, within: Double, ratio: Bool) -> String {
+            guard let real, let simulated, real > 0 else { return "-" }
+            let r = simulated / real
+            let ok = ratio ? (r <= within && r >= 1 / within) : abs(r - 1) <= within
+            return String(format: "x%.2f %@", r, ok ? "ok" : "beyond")
+        }
+        for row in rows {
+            out += "\(row.engine), \(row.label): \(row.real.holds.count) real and \(row.simulated.holds.count) simulated acquisitions over \(row.real.rounds) rounds"
+                + (row.real.lostSamples > 0 ? ", \(row.real.lostSamples) real samples lost" : "") + "\n"
+            let lines: [(String, UInt64?, UInt64?, Double, Bool)] = [
+                ("hold p50 us", row.real.holdP50, row.simulated.holdP50, 0.25, false),
+                ("hold p99 us", row.real.holdP99, row.simulated.holdP99, 2, true),
+                ("wait p50 us", row.real.waitP50, row.simulated.waitP50, 0.25, false),
+                ("wait p99 us", row.real.waitP99, row.simulated.waitP99, 2, true),
+            ]
+            for (name, real, simulated, within, ratio) in lines {
+                out += "  " + name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + " real \(us(real).leftPadded(10))  simulated \(us(simulated).leftPadded(10))  \(verdict(real.map(Double.init), simulated.map(Double.init), within: within, ratio: ratio))\n"
+            }
+            let rh = row.real.handoffsMedian, sh = row.simulated.handoffsMedian
+            out += "  hand-offs/s    real \((rh.map { String(format: "%.1f", $0) } ?? "-").leftPadded(10))  simulated \((sh.map { String(format: "%.1f", $0) } ?? "-").leftPadded(10))  \(verdict(rh, sh, within: 0.25, ratio: false))\n"
+            if let failed = Statistics.median(row.simulated.failedWakeups.map(Double.init)) {
+                out += "  simulator's failed wake-ups per run (median) \(Int(failed))" + (Statistics.median(row.simulated.forcedSwitches.map(Double.init)).map { ", forced switches \(Int($0))" } ?? "")
+                    + "; the real GIL's are not probed\n"
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}
