@@ -250,13 +250,6 @@ public struct RealInterpreterComparison: Sendable {
 }
 
 extension InterpreterComparison {
-    /// The tables `gilbench python` prints after the table of medians, from every row of its run: the
-    /// simulator's error per ratio against each interpreter, the GIL's traffic per countdown iteration,
-    /// and the slides' claims on both; each only when the rows hold it. Empty without simulator twins.
-    /// - Parameters:
-    ///   - rows: every row of the run, the interpreters' and the simulator's.
-    ///   - countsGIL: whether the interpreters' GIL calls were counted (their wall times then carry a
-    ///     uprobe trap per call, which the fidelity table says).
     /// One line per JIT interpreter in `rows` (Jython, PyPy): how many runs of its experiments in
     /// their own process it took before the measured one (`jit_warmups`) until two in a row agreed
     /// within 5%.
@@ -271,6 +264,13 @@ extension InterpreterComparison {
         }
     }
 
+    /// The tables `gilbench python` prints after the table of medians, from every row of its run: the
+    /// simulator's error per ratio against each interpreter, the GIL's traffic per countdown iteration,
+    /// the slides' claims on both, the tutorial's costs, a JIT's warm-ups and free threading's cost to one thread; each only when the rows hold it. Empty without simulator twins.
+    /// - Parameters:
+    ///   - rows: every row of the run, the interpreters' and the simulator's.
+    ///   - countsGIL: whether the interpreters' GIL calls were counted (their wall times then carry a
+    ///     uprobe trap per call, which the fidelity table says).
     public static func fidelityTables(_ rows: [ResultRow], countsGIL: Bool) -> String {
         var text = ""
         let fidelity = Fidelity(rows: rows)
