@@ -55,6 +55,13 @@ public struct PythonExperiment: Sendable, Hashable {
         }
     }
 
+    /// The locked race's updates per thread: a tenth of the race's. Each update is then a lock round
+    /// trip, and on CPython 2.7 `threading.Lock.acquire` releases the GIL around every blocking
+    /// acquire (`Modules/threadmodule.c`, `lock_PyThread_acquire_lock`), so 1,000,000 updates took
+    /// 2.5 s a run here (`reproduce` run 20261207T061104Z-40e9); whether x ends at 0 does not depend
+    /// on how many there are.
+    public static func lockedRaceN(_ raceN: Int) -> Int { max(raceN / 10, 1) }
+
     /// The convoy twin's requests per run: the reproduction's quick size.
     public static let convoyRequests = 100
 
@@ -109,7 +116,7 @@ public struct PythonExperiment: Sendable, Hashable {
             make("threads", .countdown, .threads, cpus: .count(1), n: n),
             make("processes", .countdown, .processes, n: n),
             make("race", .race, .threads, n: raceN),
-            make("race-locked", .raceLocked, .threads, n: raceN),
+            make("race-locked", .raceLocked, .threads, n: lockedRaceN(raceN)),
             make("long-tick", .longTick, .threads, n: longTickN),
         ]
         for cpuThreads in [0, 1] {
