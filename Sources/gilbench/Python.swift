@@ -123,19 +123,14 @@ struct PythonCommand: ParsableCommand {
     /// `--timeline`: the real twins' GIL timelines beside the simulator's, per interpreter.
     func runTimeline() throws {
         try reporting {
-            let comparison = InterpreterComparison(comparisonOptions(tree: nil))
-            let (names, decisions) = InterpreterDiscovery.resolve(try commandLine { () throws(GilBenchError) in try PythonSelection(arguments: python) })
-            PythonCommand.report(.decided(decisions))
-            let runID = Session.makeRunID()
-            var all = GILTimelineComparison(runID: runID)
-            for name in names {
-                let measured = try GILTimelineComparison.measure(name, comparison: comparison, rounds: repetitions, runID: runID) { printError("gilbench: " + $0) }
-                all.rows += measured.rows
-            }
+            let selection = try commandLine { () throws(GilBenchError) in try PythonSelection(arguments: python) }
+            let all = try GILTimelineComparison.measure(
+                selection, comparison: InterpreterComparison(comparisonOptions(tree: nil)), rounds: repetitions,
+                decided: { PythonCommand.report(.decided($0)) }, progress: { printError("gilbench: " + $0) })
             print(all.table, terminator: "")
             if let timelineCsv {
                 try GILTimelineComparison.write(all.csv, to: timelineCsv)
-                print("\(timelineCsv): \(all.rows.count * 2) rows (run \(runID))")
+                print("\(timelineCsv): \(all.rows.count * 2) rows (run \(all.runID))")
             }
         }
     }

@@ -62,6 +62,23 @@ public struct GILTimelineComparison {
     /// Writes `text` to `path`.
     public static func write(_ text: String, to path: String) throws(GilBenchError) { try RealGILTrace.write(text, to: path) }
 
+    /// Resolves `selection` (`InterpreterDiscovery.resolve`) and measures each interpreter it takes,
+    /// one after another (``measure(_:comparison:rounds:runID:progress:)``), into one comparison.
+    /// - Parameter decided: what discovery found, took and skipped, told before anything runs.
+    /// - Throws: `GilBenchError` from the first interpreter that cannot be measured.
+    public static func measure(
+        _ selection: PythonSelection, comparison: InterpreterComparison, rounds: Int, runID: String = Session.makeRunID(),
+        decided: ([InterpreterDiscovery.Decision]) -> Void = { _ in }, progress: (String) -> Void = { _ in }
+    ) throws(GilBenchError) -> GILTimelineComparison {
+        let (names, decisions) = InterpreterDiscovery.resolve(selection)
+        decided(decisions)
+        var all = GILTimelineComparison(runID: runID)
+        for name in names {
+            all.rows += try measure(name, comparison: comparison, rounds: rounds, runID: runID, progress: progress).rows
+        }
+        return all
+    }
+
     /// Measures `rounds` alternating rounds of each countdown (threads) and convoy experiment
     /// `comparison` selects for `python`.
     /// - Throws: `GilBenchError` when the interpreter cannot be identified, has no GIL model, or a run fails.

@@ -273,21 +273,20 @@ extension InterpreterComparison {
     ///     uprobe trap per call, which the fidelity table says).
     public static func fidelityTables(_ rows: [ResultRow], countsGIL: Bool) -> String {
         var text = ""
+        /// A table of real interpreters' times under its title, with `probed` said first when their GIL was counted.
+        func timed(_ title: String, probed: String, _ table: String) {
+            text += "\n\(title):\n" + (countsGIL ? "(--count-gil: \(probed))\n" : "") + table
+        }
         let fidelity = Fidelity(rows: rows)
         if !fidelity.entries.isEmpty {
-            text += "\nsimulator against the real interpreter (error = (simulator - real) / real):\n"
-            if countsGIL {
-                text += "(--count-gil: the real interpreters' wall times include a uprobe trap at every GIL call; take times and ratios from a run without it)\n"
-            }
-            text += fidelity.render()
+            timed("simulator against the real interpreter (error = (simulator - real) / real)",
+                  probed: "the real interpreters' wall times include a uprobe trap at every GIL call; take times and ratios from a run without it",
+                  fidelity.render())
         }
         let costs = CostFidelity(rows: rows)
         if !costs.entries.isEmpty {
-            text += "\nthe tutorial's costs, simulator against the real interpreter (per message, per iteration; target ±\(Int(CostFidelity.target * 100))%):\n"
-            if countsGIL {
-                text += "(--count-gil: the real interpreters' times include a uprobe trap at every GIL call)\n"
-            }
-            text += costs.render()
+            timed("the tutorial's costs, simulator against the real interpreter (per message, per iteration; target ±\(Int(CostFidelity.target * 100))%)",
+                  probed: "the real interpreters' times include a uprobe trap at every GIL call", costs.render())
         }
         let traffic = GILTraffic(rows: rows)
         if !traffic.entries.isEmpty {

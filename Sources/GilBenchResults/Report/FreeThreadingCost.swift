@@ -31,26 +31,21 @@ public struct FreeThreadingCost: Sendable {
             }.compactMap(\.wallSeconds)
         }
         let engines = rows.compactMap(\.key.engineName).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        func minor(_ engine: String) -> [Int] { Array(Self.version(engine).prefix(2)) }
+        func version(_ engine: String) -> [Int] { InterpreterVersion(engine: engine).numbers }
+        func minor(_ engine: String) -> [Int] { Array(version(engine).prefix(2)) }
         entries = engines.filter { $0.hasPrefix("cpython-") && $0.hasSuffix("t") }.compactMap { free in
             let twins = engines.filter { $0.hasPrefix("cpython-") && !$0.hasSuffix("t") && minor($0) == minor(free) }
-            guard let gil = twins.max(by: { Self.version($0).lexicographicallyPrecedes(Self.version($1)) }),
+            guard let gil = twins.max(by: { version($0).lexicographicallyPrecedes(version($1)) }),
                   let ratio = Statistics.bootstrapRatioOfMedians(sequential(free), over: sequential(gil)) else { return nil }
             return Entry(freeThreaded: free, withGIL: gil, ratio: ratio)
         }
-    }
-
-    /// `cpython-3.13.5t` → [3, 13, 5].
-    static func version(_ engine: String) -> [Int] {
-        let text = engine.drop(while: { $0 != "-" }).dropFirst()
-        return text.split(separator: ".").map { Int($0.prefix(while: \.isNumber)) ?? 0 }
     }
 
     /// One line per free-threaded build: `cpython-3.13.5t over cpython-3.13.0: 1.41 [1.38, 1.45]
     /// (+41%)`, with a note when the patch versions differ.
     public func render() -> String {
         entries.map { e in
-            let versions = Self.version(e.freeThreaded) == Self.version(e.withGIL)
+            let versions = InterpreterVersion(engine: e.freeThreaded).numbers == InterpreterVersion(engine: e.withGIL).numbers
                 ? "" : " (patch versions differ: the only build with a GIL of that minor version found)"
             let percent = String(format: "%+.0f%%", (e.ratio.value - 1) * 100)
             return "sequential countdown, \(e.freeThreaded) over \(e.withGIL): \(e.ratio.text()) (\(percent))\(versions)\n"

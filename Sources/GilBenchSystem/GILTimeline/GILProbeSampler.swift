@@ -162,15 +162,9 @@ public final class GILProbeSampler {
         interpreter: PythonInterpreter, target: Target, pages: Int = 4096, capacity: Int = 40_000_000,
         system: SyscallCounterSystem = .live
     ) throws(GilBenchError) {
-        symbols = try InterpreterGILCounter.symbols(for: interpreter).mapError { GilBenchError(.unavailable, $0.message) }.get()
-        guard let library = interpreter.library else {
-            throw GilBenchError(.unavailable, "\(interpreter.engine) did not say which file holds its GIL code")
-        }
-        let table = try ELFSymbolTable(path: library)
-        guard let acquire = table.fileOffset(of: symbols.acquire), let release = table.fileOffset(of: symbols.release) else {
-            let missing = table.functions[symbols.acquire] == nil ? symbols.acquire : symbols.release
-            throw GilBenchError(.unavailable, "\(library) has no \(missing) in its symbol tables (a stripped build?)")
-        }
+        let sites = try GILProbeSites(interpreter, failure: .unavailable)
+        symbols = sites.symbols
+        let (library, table, acquire, release) = (sites.library, sites.table, sites.acquire, sites.release)
         var lockArguments = ""
         var lockFields: (lock: Int, gil: Int)?
         if interpreter.gilDesign == .ticks {
@@ -278,15 +272,11 @@ public final class GILProbeSampler {
 
     /// Appends one line to tracefs's `uprobe_events`.
     private func define(_ line: String, what: String) throws(GilBenchError) {
-        let path = tracefs.root + "/uprobe_events"
-        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw GilBenchError(errno == EACCES || errno == EPERM ? .unavailable : .system, "cannot define \(what): \(path) cannot be opened", errno: errno)
-        }
-        defer { close(fd) }
-        let bytes = Array((line + "\n").utf8)
-        guard write(fd, bytes, bytes.count) == bytes.count else {
-            throw GilBenchError(.unavailable, "the kernel refused \(what) (\(path))", errno: errno)
+        // No permission to open it means uprobes are not to be had here (69); the kernel refusing a
+        // line too; any other failure to open is the system's.
+        try tracefs.appendUprobeEvent(line, what: what) { openErrno in
+            guard let openErrno else { return .unavailable }
+            return openErrno == EACCES || openErrno == EPERM ? .unavailable : .system
         }
     }
 

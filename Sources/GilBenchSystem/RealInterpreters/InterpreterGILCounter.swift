@@ -70,15 +70,9 @@ public final class InterpreterGILCounter {
     /// - Throws: `GilBenchError` with one line saying why the GIL cannot be counted: not CPython, no
     ///   library known, symbol missing (a stripped build), no tracefs, uprobes refused.
     public init(interpreter: PythonInterpreter, system: SyscallCounterSystem = .live) throws(GilBenchError) {
-        symbols = try InterpreterGILCounter.symbols(for: interpreter).get()
-        guard let library = interpreter.library else {
-            throw GilBenchError(.runFailed, "\(interpreter.engine) did not say which file holds its GIL code")
-        }
-        let table = try ELFSymbolTable(path: library)
-        guard let acquire = table.fileOffset(of: symbols.acquire), let release = table.fileOffset(of: symbols.release) else {
-            let missing = table.functions[symbols.acquire] == nil ? symbols.acquire : symbols.release
-            throw GilBenchError(.runFailed, "\(library) has no \(missing) in its symbol tables (a stripped build?)")
-        }
+        let sites = try GILProbeSites(interpreter, failure: .runFailed)
+        symbols = sites.symbols
+        let (library, acquire, release) = (sites.library, sites.acquire, sites.release)
         self.system = system
         tracefs = try TraceFS(system: system)
         thread = gb_gettid()
@@ -105,14 +99,7 @@ public final class InterpreterGILCounter {
 
     /// Appends one line to tracefs's `uprobe_events`.
     private func define(_ line: String, what: String) throws(GilBenchError) {
-        let path = tracefs.root + "/uprobe_events"
-        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard fd >= 0 else { throw GilBenchError(.runFailed, "cannot define \(what): \(path) cannot be opened", errno: errno) }
-        defer { close(fd) }
-        let bytes = Array((line + "\n").utf8)
-        guard write(fd, bytes, bytes.count) == bytes.count else {
-            throw GilBenchError(.runFailed, "the kernel refused \(what) (\(path))", errno: errno)
-        }
+        try tracefs.appendUprobeEvent(line, what: what) { _ in .runFailed }
     }
 
     private func removeAll() {
@@ -145,5 +132,32 @@ public final class InterpreterGILCounter {
         case .success(let value): return value
         case .failure(let error): throw GilBenchError(.system, "cannot read a GIL uprobe counter", errno: error.rawValue)
         }
+    }
+}
+
+/// Where a real interpreter's GIL functions lie, for uprobes: the functions
+/// (``InterpreterGILCounter/symbols(for:)``), the file its GIL code lives in
+/// (`PythonInterpreter/library`), that file's symbol table, and the two functions' file offsets.
+/// The counting probes (``InterpreterGILCounter``) and the timed ones (`GILProbeSampler`) both start here.
+package struct GILProbeSites {
+    package let symbols: (acquire: String, release: String)
+    package let library: String
+    package let table: ELFSymbolTable
+    package let acquire: UInt64
+    package let release: UInt64
+
+    /// - Throws: `GilBenchError` with code `failure`, in one line: no GIL functions known for the
+    ///   interpreter, no library known, or a symbol missing (a stripped build).
+    package init(_ interpreter: PythonInterpreter, failure: GilBenchError.Code) throws(GilBenchError) {
+        symbols = try InterpreterGILCounter.symbols(for: interpreter).mapError { GilBenchError(failure, $0.message) }.get()
+        guard let library = interpreter.library else {
+            throw GilBenchError(failure, "\(interpreter.engine) did not say which file holds its GIL code")
+        }
+        let table = try ELFSymbolTable(path: library)
+        guard let acquire = table.fileOffset(of: symbols.acquire), let release = table.fileOffset(of: symbols.release) else {
+            let missing = table.functions[symbols.acquire] == nil ? symbols.acquire : symbols.release
+            throw GilBenchError(failure, "\(library) has no \(missing) in its symbol tables (a stripped build?)")
+        }
+        (self.library, self.table, self.acquire, self.release) = (library, table, acquire, release)
     }
 }

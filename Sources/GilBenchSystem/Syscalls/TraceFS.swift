@@ -1,6 +1,9 @@
 import GilBenchSimulator
 import Foundation
 import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Finds tracepoint ids in tracefs, mounting tracefs first when it is missing and we are root.
 ///
@@ -63,6 +66,24 @@ public struct TraceFS: Sendable {
             return id
         case .failure(let error):
             throw GilBenchError(.system, "this kernel has no \(event) tracepoint (\(path))", errno: error.rawValue)
+        }
+    }
+
+    /// Appends one line to `uprobe_events` (the kernel's `Documentation/trace/uprobetracer.rst`):
+    /// defines a uprobe, or removes one with `-:`. The GIL's counting probes and its timed probes
+    /// both define theirs here.
+    /// - Parameters:
+    ///   - what: the probe in words, for the error.
+    ///   - failure: the error's code, given the errno when the file cannot be opened, nil when the
+    ///     kernel refuses the line.
+    package func appendUprobeEvent(_ line: String, what: String, failure: (_ openErrno: Int32?) -> GilBenchError.Code) throws(GilBenchError) {
+        let path = root + "/uprobe_events"
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { throw GilBenchError(failure(errno), "cannot define \(what): \(path) cannot be opened", errno: errno) }
+        defer { close(fd) }
+        let bytes = Array((line + "\n").utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count else {
+            throw GilBenchError(failure(nil), "the kernel refused \(what) (\(path))", errno: errno)
         }
     }
 }
