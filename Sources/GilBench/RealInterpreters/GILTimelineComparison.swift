@@ -64,7 +64,13 @@ public struct GILTimelineComparison {
 
     /// Resolves `selection` (`InterpreterDiscovery.resolve`) and measures each interpreter it takes,
     /// one after another (``measure(_:comparison:rounds:runID:progress:)``), into one comparison.
-    /// - Parameter decided: what discovery found, took and skipped, told before anything runs.
+    /// - Parameters:
+    ///   - selection: the interpreters, as `--python` gives them.
+    ///   - comparison: what to run on each (its options' twins and sizes).
+    ///   - rounds: alternating rounds of each real twin and its simulator twin.
+    ///   - runID: the run id of the comparison's rows.
+    ///   - decided: what discovery found, took and skipped, told before anything runs.
+    ///   - progress: one line as each experiment starts.
     /// - Throws: `GilBenchError` from the first interpreter that cannot be measured.
     public static func measure(
         _ selection: PythonSelection, comparison: InterpreterComparison, rounds: Int, runID: String = Session.makeRunID(),
