@@ -40,7 +40,7 @@ struct GILTimelineComparisonTests {
         #expect(csv.first == GILTimelineComparison.csvHeader)
         #expect(csv.count == 5)
         #expect(csv[1].hasPrefix("cpython-3.13.0,countdown 2 threads cpus=all,real,1,"))
-        #expect(csv[1].split(separator: ",").count == GILTimelineComparison.csvHeader.split(separator: ",").count)
+        #expect(csv[1].split(separator: ",", omittingEmptySubsequences: false).count == GILTimelineComparison.csvHeader.split(separator: ",").count)
     }
 
     @Test("The real program's first thread is left out when asked")
@@ -51,5 +51,20 @@ struct GILTimelineComparisonTests {
         var side = GILTimelineComparison.Side()
         side.add(GILHoldWaitSummary(events: events), excludingFirstThread: true, firstThread: 6)
         #expect(side.holds.count == 10)
+    }
+
+    @Test("Hand-offs per 1,000 acquisitions from releases alone: a change of releasing thread is a hand-off; the main thread left out")
+    func handoffsFromReleases() throws {
+        let holders = [1, 1, 1, 2, 2, 1, 1, 1, 1, 1, 2]  // 3 changes over 10 successive pairs
+        let releases = holders.enumerated().map { GILEventRecorder.Event(nanoseconds: UInt64($0.offset), thread: $0.element, kind: .released) }
+        #expect(GILTimelineComparison.handoffsPerThousand(releases: releases, excluding: nil) == 300)
+        // The main thread (9) released once in the middle: left out, the workers' sequence is the same.
+        var withMain = releases
+        withMain.insert(.init(nanoseconds: 4, thread: 9, kind: .released), at: 4)
+        withMain.insert(.init(nanoseconds: 0, thread: 9, kind: .waiting), at: 0)
+        #expect(GILTimelineComparison.handoffsPerThousand(releases: withMain, excluding: 9) == 300)
+        let counted = try #require(GILTimelineComparison.handoffsPerThousand(releases: withMain, excluding: nil))
+        #expect(abs(counted - 5000.0 / 11) < 1e-9)  // with it: 5 changes over 11 pairs
+        #expect(GILTimelineComparison.handoffsPerThousand(releases: Array(releases.prefix(1)), excluding: nil) == nil)
     }
 }

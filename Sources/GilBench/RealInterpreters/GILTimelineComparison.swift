@@ -13,6 +13,15 @@ import GilBenchSystem
 /// and joins them) is left out when the program ran more threads than the twin has tasks, as the
 /// simulator's twin has no main thread besides its tasks: only the threads doing the experiment's work
 /// are compared. Twins compared: the countdown in threads mode and the convoy.
+///
+/// Hand-offs are also counted per acquisition from a third run per round, of the real program with the
+/// release probe alone (``GILProbeSampler/ProbeSet/releases``). The timed probes put a trap between
+/// a release and the re-acquisition that follows it: CPython 2.7's running thread calls
+/// `PyThread_release_lock` then at once `PyThread_acquire_lock` every 100 ticks (`Python/ceval.c`), and
+/// whether the woken waiter wins the lock in between is what a hand-off is: a trap there (about 2 µs)
+/// changes the count of hand-offs, where it barely moves a hold of 5 ms on 3.x. The count per
+/// acquisition is compared, since the probes also slow the program down. The simulator records its
+/// own events, with no trap.
 public struct GILTimelineComparison {
     /// One side's pooled figures for one experiment.
     public struct Side: Sendable {
@@ -24,6 +33,9 @@ public struct GILTimelineComparison {
         /// The simulator's failed wake-ups and forced switches per round (nil: not seen, as for the real GIL).
         public var failedWakeups: [Int] = []
         public var forcedSwitches: [Int] = []
+        /// Hand-offs per 1,000 acquisitions, one per round: the simulator's from its recorder; the real
+        /// interpreter's from a run of its own with the release probe alone (see ``GILTimelineComparison``).
+        public var handoffsPerThousand: [Double] = []
 
         public init() {}
 
@@ -42,6 +54,18 @@ public struct GILTimelineComparison {
         public var waitP50: UInt64? { GILHoldWaitSummary.quantile(waits.sorted(), 0.5) }
         public var waitP99: UInt64? { GILHoldWaitSummary.quantile(waits.sorted(), 0.99) }
         public var handoffsMedian: Double? { Statistics.median(handoffsPerSecond) }
+        public var handoffsPerThousandMedian: Double? { Statistics.median(handoffsPerThousand) }
+    }
+
+    /// Hand-offs per 1,000 acquisitions from the releases alone (``GILProbeSampler/ProbeSet/releases``):
+    /// each release by another thread than the one before means the GIL changed hands in between, and
+    /// every release ends one acquisition. The releases of `excluding` (the program's main thread) are
+    /// left out, as in the timed comparison. Nil with fewer than two releases.
+    public static func handoffsPerThousand(releases events: [GILEventRecorder.Event], excluding: Int?) -> Double? {
+        let holders = events.filter { $0.kind == .released && $0.thread != excluding }.map(\.thread)
+        guard holders.count >= 2 else { return nil }
+        let changes = zip(holders, holders.dropFirst()).reduce(0) { $0 + ($1.0 != $1.1 ? 1 : 0) }
+        return 1000 * Double(changes) / Double(holders.count - 1)
     }
 
     /// One experiment on one interpreter: the real twin and the simulator's.
@@ -120,10 +144,24 @@ public struct GILTimelineComparison {
                 let recorder = GILEventRecorder(capacity: 4_000_000)
                 let measurement = try Runner.measure(twin, events: recorder)
                 let events = recorder.events()
-                row.simulated.add(GILHoldWaitSummary(events: events), excludingFirstThread: false, firstThread: nil)
+                let summary = GILHoldWaitSummary(events: events)
+                row.simulated.add(summary, excludingFirstThread: false, firstThread: nil)
                 row.simulated.lostSamples &+= UInt64(recorder.dropped)
                 if let failed = measurement.gil?.failedAcquisitions { row.simulated.failedWakeups.append(failed) }
                 if let forced = measurement.gil?.forcedSwitches { row.simulated.forcedSwitches.append(forced) }
+                if summary.acquisitions > 1 {
+                    row.simulated.handoffsPerThousand.append(1000 * Double(summary.handoffs) / Double(summary.acquisitions - 1))
+                }
+                bench.gilTimelineProbes = .releases
+                defer { bench.gilTimelineProbes = .timed }
+                _ = try bench.measure(experiment)
+                if let releases = bench.lastTimeline?.events {
+                    let threads = Set(releases.map(\.thread)).count
+                    if let share = handoffsPerThousand(releases: releases, excluding: threads > c.tasks ? releases.first?.thread : nil) {
+                        row.real.handoffsPerThousand.append(share)
+                    }
+                    row.real.lostSamples &+= bench.lastTimeline?.lostSamples ?? 0
+                }
             }
             result.rows.append(row)
         }
@@ -131,7 +169,7 @@ public struct GILTimelineComparison {
     }
 
     /// The CSV header of ``csv``.
-    public static let csvHeader = "interpreter,experiment,side,rounds,acquisitions,hold_p50_us,hold_p99_us,wait_p50_us,wait_p99_us,handoffs_per_s,lost_samples,run_id"
+    public static let csvHeader = "interpreter,experiment,side,rounds,acquisitions,hold_p50_us,hold_p99_us,wait_p50_us,wait_p99_us,handoffs_per_s,lost_samples,run_id,handoffs_per_1000_acquisitions"
 
     /// Two rows per experiment: `real` and `simulator`.
     public var csv: String {
@@ -142,6 +180,7 @@ public struct GILTimelineComparison {
                 lines.append([
                     row.engine, row.label, name, String(side.rounds), String(side.holds.count), us(side.holdP50), us(side.holdP99),
                     us(side.waitP50), us(side.waitP99), side.handoffsMedian.map { String(format: "%.1f", $0) } ?? "", String(side.lostSamples), runID,
+                    side.handoffsPerThousandMedian.map { String(format: "%.1f", $0) } ?? "",
                 ].joined(separator: ","))
             }
         }
@@ -174,6 +213,8 @@ public struct GILTimelineComparison {
             }
             let rh = row.real.handoffsMedian, sh = row.simulated.handoffsMedian
             out += "  hand-offs/s    real \((rh.map { String(format: "%.1f", $0) } ?? "-").leftPadded(10))  simulated \((sh.map { String(format: "%.1f", $0) } ?? "-").leftPadded(10))  \(verdict(rh, sh, within: 0.25, ratio: false))\n"
+            let rk = row.real.handoffsPerThousandMedian, sk = row.simulated.handoffsPerThousandMedian
+            out += "  hand-offs per 1,000 acquisitions (real: release probe alone) real \((rk.map { String(format: "%.1f", $0) } ?? "-"))  simulated \((sk.map { String(format: "%.1f", $0) } ?? "-"))  \(verdict(rk, sk, within: 0.25, ratio: false))\n"
             if let failed = Statistics.median(row.simulated.failedWakeups.map(Double.init)) {
                 out += "  simulator's failed wake-ups per run (median) \(Int(failed))" + (Statistics.median(row.simulated.forcedSwitches.map(Double.init)).map { ", forced switches \(Int($0))" } ?? "")
                     + "; the real GIL's are not probed\n"

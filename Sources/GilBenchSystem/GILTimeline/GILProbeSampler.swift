@@ -129,6 +129,20 @@ public struct GILProbeRecording: Sendable {
 /// The probes are removed from `uprobe_events` when the sampler ends, and by a watcher process if
 /// gilbench dies first (a watcher process, `ProbeRemovalWatcher`).
 public final class GILProbeSampler {
+    /// Which probes are defined.
+    public enum ProbeSet: Sendable, Equatable {
+        /// Entry and return of the acquire function and entry of the release function: every request,
+        /// grant and release, timed.
+        case timed
+        /// The release function's entry alone. Who released the GIL, release after release, tells the
+        /// hand-offs (a release by another thread than the previous one means the GIL changed hands)
+        /// with no probe between a release and the re-acquisition that follows it: on CPython 2.7, whose
+        /// running thread calls `PyThread_release_lock` and at once `PyThread_acquire_lock` every 100
+        /// ticks, a probe on the acquire function sits inside that window and changes who wins the race
+        /// for the lock (see `GILTimelineComparison`).
+        case releases
+    }
+
     public enum Target: Sendable, Equatable {
         /// The processes the calling thread starts after the sampler is made.
         case children
@@ -158,9 +172,10 @@ public final class GILProbeSampler {
     ///   - capacity: hits kept at most.
     /// - Throws: `GilBenchError`: `.unavailable` when the interpreter lacks the symbols (a stripped build),
     ///   when uprobes are refused or tracefs is missing; `.system` for other failures.
+    ///   - probes: the probes to define (``ProbeSet/timed``: all three).
     public init(
-        interpreter: PythonInterpreter, target: Target, pages: Int = 4096, capacity: Int = 40_000_000,
-        system: SyscallCounterSystem = .live
+        interpreter: PythonInterpreter, target: Target, probes probeSet: ProbeSet = .timed, pages: Int = 4096,
+        capacity: Int = 40_000_000, system: SyscallCounterSystem = .live
     ) throws(GilBenchError) {
         let sites = try GILProbeSites(interpreter, failure: .unavailable)
         symbols = sites.symbols
@@ -187,9 +202,11 @@ public final class GILProbeSampler {
             throw GilBenchError(.unavailable, error.message, errno: error.errno)
         }
         var roles: [UInt16: GILProbeHit.Role] = [:]
-        let probes: [(GILProbeHit.Role, String, UInt64, String)] = [
-            (.request, "p", acquire, lockArguments), (.granted, "r", acquire, ""), (.release, "p", release, lockArguments),
-        ]
+        let releaseProbe: (GILProbeHit.Role, String, UInt64, String) = (.release, "p", release, lockArguments)
+        let probes: [(GILProbeHit.Role, String, UInt64, String)] = switch probeSet {
+        case .timed: [(.request, "p", acquire, lockArguments), (.granted, "r", acquire, ""), releaseProbe]
+        case .releases: [releaseProbe]
+        }
         do throws(GilBenchError) {
             for (role, kind, offset, arguments) in probes {
                 let event = "gt_\(role)_\(getpid())_\(GILProbeSampler.nextEvent.add(1, ordering: .relaxed).newValue)"

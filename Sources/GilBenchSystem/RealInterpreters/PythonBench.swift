@@ -199,6 +199,8 @@ public final class PythonBench {
     /// last run's is in ``lastTimeline``. Its ring buffers are read once the program has ended, so a
     /// run that fills them loses samples, which the recording counts.
     public var recordsGILTimeline = false
+    /// The probes ``recordsGILTimeline`` defines (all three by default).
+    public var gilTimelineProbes: GILProbeSampler.ProbeSet = .timed
     /// The GIL's events of the last run, when ``recordsGILTimeline`` is on.
     public private(set) var lastTimeline: GILProbeRecording?
     /// The uprobes, opened at the first measurement on the measuring thread; or why they cannot be.
@@ -286,7 +288,7 @@ public final class PythonBench {
         let (result, usage, counted) = try CPUAffinity.pinning(to: cpus, restoring: allowed) { () throws(GilBenchError) in
             let counter = countsGIL ? openGILCounter() : nil
             try counter?.begin()
-            let sampler = recordsGILTimeline ? try GILProbeSampler(interpreter: interpreter, target: .children) : nil
+            let sampler = recordsGILTimeline ? try GILProbeSampler(interpreter: interpreter, target: .children, probes: gilTimelineProbes) : nil
             let (result, _, usage) = try PythonBench.execute(
                 interpreter: interpreter, script: scriptPath, arguments: arguments, timeout: timeoutSeconds, probes: probes,
                 cpus: cpus)
