@@ -34,6 +34,9 @@ struct ReproduceOptions: ParsableArguments {
     @Flag(help: "No progress on stderr (it is also off when stderr is not a terminal).")
     var quiet = false
 
+    @Flag(help: "Also record each real interpreter's GIL hand-off by hand-off beside the simulator's (uprobes; about 40 s more per interpreter).")
+    var timeline = false
+
     /// The sizes the options ask for.
     var scale: ExperimentScale {
         var s = full ? ExperimentScale.full : ExperimentScale.quick
@@ -78,7 +81,7 @@ struct Reproduce: ParsableCommand {
             let selected = try Catalogue.select(options.selectors)
             let command = (["gilbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let reproduction = try Reproduction(.init(
-                scale: options.scale, selected: selected, resultsDirectory: options.results, plotsDirectory: options.plots, command: command, python: try PythonSelection(arguments: options.python)))
+                scale: options.scale, selected: selected, resultsDirectory: options.results, plotsDirectory: options.plots, command: command, python: try PythonSelection(arguments: options.python), timeline: options.timeline))
             retry.apply(to: reproduction.session)
             if let fallback = reproduction.sha512Fallback { printError(fallback) }
             Interruption.install()

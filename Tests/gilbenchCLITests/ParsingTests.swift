@@ -248,6 +248,8 @@ struct ParsingTests {
         #expect(reproduce.options.python == ["python3"] && reproduce.options.quiet && !reproduce.options.list)
         #expect(try parse(["reproduce", "--list"], as: Reproduce.self).options.selectors.isEmpty)
         #expect(try parse(["reproduce"], as: Reproduce.self).options.python == ["auto"], "real interpreters by default")
+        #expect(try parse(["reproduce", "--timeline"], as: Reproduce.self).options.timeline, "the GIL timelines on request")
+        #expect(try parse(["reproduce"], as: Reproduce.self).options.timeline == false, "and not by default (its probes take about 40 s per interpreter)")
     }
 
     @Test("syscall-check, plot and corpus")

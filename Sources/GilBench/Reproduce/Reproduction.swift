@@ -29,11 +29,16 @@ public final class Reproduction {
         public var command: String
         /// The real interpreters to measure beside the simulator (`--python`; the CLI's default is `auto`).
         public var python: PythonSelection = .none
+        /// Whether the real interpreters' part also compares their GIL, hand-off by hand-off, with the
+        /// simulator's (`--timeline`, ``GILTimelineComparison``); off by default, as it adds about
+        /// 10 s per interpreter for the countdown and 30 s for the convoy, beyond `reproduce`'s budget.
+        public var timeline = false
 
         public init(
             scale: ExperimentScale, selected: [Experiment], resultsDirectory: String = "results", plotsDirectory: String = "plots",
-            command: String, python: PythonSelection = .none
+            command: String, python: PythonSelection = .none, timeline: Bool = false
         ) {
+            self.timeline = timeline
             self.python = python
             self.scale = scale
             self.selected = selected
@@ -137,6 +142,7 @@ public final class Reproduction {
         if measured.stopped == nil {
             (measured.interpreterDecisions, measured.realInterpreters) = interpreterComparison.measure(options.python, in: session)
             measureUndecidedFidelity(&measured, interrupted: interrupted)
+            if options.timeline && !interrupted() { measured.gilTimeline = measureGILTimelines(measured.realInterpreters) }
         }
         return try report(plan, measured, start: start)
     }
@@ -229,6 +235,8 @@ public final class Reproduction {
         public var interpreterDecisions: [InterpreterDiscovery.Decision] = []
         /// The extra rounds measured for inconclusive claims, by experiment id.
         public var extraRounds: [Experiment.ID: Int] = [:]
+        /// The real interpreters' GIL timelines beside the simulator's (`--timeline`); nil when not asked for.
+        public var gilTimeline: Result<GILTimelineComparison, GilBenchError>?
     }
 
     /// Measures the plan's steps in order, each row written as measured. An interruption or a failed
@@ -411,6 +419,33 @@ public final class Reproduction {
         return InterpreterComparison(o)
     }
 
+    /// The countdown size of the GIL timeline comparison (`--timeline`): long enough for CPython 3's two
+    /// threads to hand the GIL over about 20 times at its 5 ms interval.
+    public static let gilTimelineN = 2_000_000
+
+    /// `--timeline`: each real interpreter measured with a GIL (the free-threaded ones have none to
+    /// probe) recorded hand-off by hand-off beside its simulator twin (``GILTimelineComparison``), one
+    /// round of the countdown in threads (2 CPUs and 1) and of the convoy; the first that cannot be
+    /// recorded (no uprobes, a stripped build) ends it with its error.
+    func measureGILTimelines(_ real: [RealInterpreterComparison]) -> Result<GILTimelineComparison, GilBenchError> {
+        var o = InterpreterComparison.Options()
+        o.n = Reproduction.gilTimelineN
+        o.twins = ["countdown", "convoy"]
+        o.tree = nil
+        o.sweep = []
+        let comparison = InterpreterComparison(o)
+        var all = GILTimelineComparison(runID: session.runID)
+        for interpreter in real {
+            guard case .success(let measured) = interpreter.result, let design = measured.design, design != .none else { continue }
+            do {
+                all.rows += try GILTimelineComparison.measure(interpreter.python, comparison: comparison, rounds: 1, runID: session.runID).rows
+            } catch {
+                return .failure(error)
+            }
+        }
+        return .success(all)
+    }
+
     /// Countdown size of the timeline run: short, so the recording is small and the plot legible.
     public static let timelineN = 200_000
 
@@ -448,11 +483,15 @@ public final class Reproduction {
         if let timeline = measured.timeline {
             try Reproduction.write(GILTimelineFile.render(timeline), to: (options.resultsDirectory as NSString).appendingPathComponent("\(session.runID)-timeline.csv"))
         }
+        if case .success(let comparison)? = measured.gilTimeline {
+            try Reproduction.write(comparison.csv, to: (options.resultsDirectory as NSString).appendingPathComponent("\(session.runID)-gil-timeline.csv"))
+        }
         let report = ReproductionReport(
             options: options, machine: session.machine, runID: session.runID, csvFileName: (csvPath as NSString).lastPathComponent,
             rows: session.rows, findings: findings, plots: plots, completed: measured.completed, stopped: measured.stopped,
             elapsedSeconds: Double(MonotonicClock.nanoseconds() &- start) / 1e9, realInterpreters: measured.realInterpreters,
-            interpreterDecisions: measured.interpreterDecisions, extraRounds: measured.extraRounds, sha512Fallback: sha512Fallback)
+            interpreterDecisions: measured.interpreterDecisions, extraRounds: measured.extraRounds, sha512Fallback: sha512Fallback,
+            gilTimeline: measured.gilTimeline)
         let reportPath = (options.resultsDirectory as NSString).appendingPathComponent("REPORT.md")
         try Reproduction.write(report.render(), to: reportPath)
         return Outcome(

@@ -24,13 +24,17 @@ public struct ReproductionReport {
     public var extraRounds: [Experiment.ID: Int]
     /// Why hashing fell back to swift-crypto (``Reproduction/sha512Fallback``); nil when it did not.
     public var sha512Fallback: String?
+    /// The real interpreters' GIL timelines beside the simulator's (`--timeline`); nil when not asked for.
+    public var gilTimeline: Result<GILTimelineComparison, GilBenchError>?
 
     public init(
         options: Reproduction.Options, machine: MachineInfo, runID: String, csvFileName: String, rows: [ResultRow],
         findings: [Finding], plots: [NamedPlot], completed: [String], stopped: GilBenchError?, elapsedSeconds: Double,
         realInterpreters: [RealInterpreterComparison] = [], interpreterDecisions: [InterpreterDiscovery.Decision] = [],
-        extraRounds: [Experiment.ID: Int] = [:], sha512Fallback: String? = nil
+        extraRounds: [Experiment.ID: Int] = [:], sha512Fallback: String? = nil,
+        gilTimeline: Result<GILTimelineComparison, GilBenchError>? = nil
     ) {
+        self.gilTimeline = gilTimeline
         self.sha512Fallback = sha512Fallback
         self.realInterpreters = realInterpreters
         self.interpreterDecisions = interpreterDecisions
@@ -164,7 +168,27 @@ public struct ReproductionReport {
             md += "![\(plot.caption)](\(relativePlotPath(plot.fileName)))\n\n"
         }
         for real in realInterpreters { md += section(real) }
-        return md + allVersionsSection() + freeThreadingSection()
+        return md + allVersionsSection() + freeThreadingSection() + gilTimelineSection()
+    }
+
+    /// The GIL hand-off by hand-off on each real interpreter and its simulator twin (`--timeline`):
+    /// ``GILTimelineComparison``'s table, or why it could not be recorded; empty when not asked for.
+    func gilTimelineSection() -> String {
+        guard let gilTimeline else { return "" }
+        var md = "### The GIL, hand-off by hand-off\n\n"
+        switch gilTimeline {
+        case .failure(let error):
+            md += "Not recorded: \(error.message)\n\n"
+        case .success(let comparison):
+            md += "Each interpreter with a GIL, run under gilbench's uprobes on the functions that take and drop it, "
+            md += "beside its simulator twin with its event recorder, one round each (countdown n = \(grouped(Double(Reproduction.gilTimelineN))) "
+            md += "in 2 threads on 2 CPUs and on 1, and the convoy), then once more with the release probe alone to count hand-offs. "
+            md += "Targets: each median within 25% and each p99 within 2x of the real interpreter's. "
+            md += "Why the uncontended waits and CPython 2.7's hand-offs cannot meet them is in the DocC article *Real GIL timelines*. "
+            md += "The figures are in `\(runID)-gil-timeline.csv`.\n\n"
+            md += "```\n" + comparison.table + "```\n\n"
+        }
+        return md
     }
 
     /// The single-thread cost of a free-threaded build over the same minor version with its GIL
