@@ -135,6 +135,20 @@ struct RealGILTraceTests {
         #expect(result.stderr.contains("no such script"))
     }
 
+    @Test("No permission for uprobes (gilbench without capabilities, under setpriv): one line naming why, exit 69",
+          .requiresPyenvPythonAndUprobes("3.13.0"), .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "needs setpriv"))
+    func noPermission() throws {
+        let (directory, script) = try Self.script()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try runGilbench(
+            ["trace", "--python", Capabilities.pyenvPython("3.13.0")!, "--output", directory + "/t.json", "--", script, "1000"],
+            launcher: ["/usr/bin/setpriv", "--inh-caps=-all", "--bounding-set=-all", "--"])
+        #expect(result.status == 69)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.contains("perf_event_open refused"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/t.json"))
+    }
+
     @Test("A script that fails: its status and stderr tail, the events so far kept, exit 70", .requiresPyenvPythonAndUprobes("3.13.0"))
     func failingScript() throws {
         let (directory, script) = try Self.script(Self.countdown + "\nsys.stderr.write('the end is near\\n')\nraise SystemExit(3)\n")
