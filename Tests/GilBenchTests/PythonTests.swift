@@ -15,6 +15,19 @@ struct PythonTests {
         #expect(result.pypyVersion == nil && result.files == nil && result.messagesPerSecond == nil)
     }
 
+    @Test("The region on the probes' clock: monotonic as is, time.time shifted by the realtime offset, nothing without a start")
+    func regionOnTheProbesClock() throws {
+        func decoded(_ fields: String) throws -> TwinMeasurement {
+            try TwinMeasurement.decode(from: #"GILBENCH-RESULT {"impl": "cpython", "region_s": 0.5, "version": "3.13.0""# + fields + "}", interpreter: "py")
+        }
+        let monotonic = try decoded(#", "region_start_s": 100.25, "region_clock": "monotonic""#)
+        #expect(monotonic.regionNanoseconds(realtimeOffsetNanoseconds: 7) == 100_250_000_000...100_750_000_000)
+        let realtime = try decoded(#", "region_start_s": 1000.0, "region_clock": "time""#)
+        #expect(realtime.regionNanoseconds(realtimeOffsetNanoseconds: 900_000_000_000) == 100_000_000_000...100_500_000_000)
+        #expect(try decoded("").regionNanoseconds(realtimeOffsetNanoseconds: 0) == nil)
+        #expect(try decoded(#", "region_start_s": 1.0, "region_clock": "sundial""#).regionNanoseconds(realtimeOffsetNanoseconds: 0) == nil)
+    }
+
     @Test("Garbage, a missing field or a non-number gets one line naming the interpreter and what it printed", arguments: [
         ("Traceback (most recent call last):\nSyntaxError: invalid syntax", "py did not print a result (its last line: SyntaxError: invalid syntax)"),
         (#"GILBENCH-RESULT {"impl": "cpython", "version": "3.11.7"}"#,

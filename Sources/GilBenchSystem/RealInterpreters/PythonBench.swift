@@ -199,6 +199,15 @@ public final class PythonBench {
     /// last run's is in ``lastTimeline``. Its ring buffers are read once the program has ended, so a
     /// run that fills them loses samples, which the recording counts.
     public var recordsGILTimeline = false
+    /// CLOCK_REALTIME minus CLOCK_MONOTONIC now, in nanoseconds: converts CPython 2.7's `time.time()`
+    /// readings to the probes' clock.
+    static func realtimeOffsetNanoseconds() -> Int64 {
+        var real = timespec(), mono = timespec()
+        clock_gettime(CLOCK_REALTIME, &real)
+        clock_gettime(CLOCK_MONOTONIC, &mono)
+        return (Int64(real.tv_sec) - Int64(mono.tv_sec)) * 1_000_000_000 + (Int64(real.tv_nsec) - Int64(mono.tv_nsec))
+    }
+
     /// The probes ``recordsGILTimeline`` defines (all three by default).
     public var gilTimelineProbes: GILProbeSampler.ProbeSet = .timed
     /// The GIL's events of the last run, when ``recordsGILTimeline`` is on.
@@ -294,6 +303,12 @@ public final class PythonBench {
                 cpus: cpus)
             lastTimeline = sampler?.finish()
             return (result, usage, try counter?.end())
+        }
+        if let window = result.regionNanoseconds(realtimeOffsetNanoseconds: PythonBench.realtimeOffsetNanoseconds()) {
+            // Only the experiment's region, as its wall time: the interpreter's start-up takes the GIL
+            // hundreds of times (each file its imports read releases it around the read, as
+            // `Modules/_io/fileio.c` does), uncontended acquisitions the simulator's twin never makes.
+            lastTimeline?.events.removeAll { !window.contains($0.nanoseconds) }
         }
         let answers = client?.finish()
         var outcome = WorkloadOutcome(

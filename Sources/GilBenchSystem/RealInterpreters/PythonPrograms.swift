@@ -509,7 +509,8 @@ def main(argv):
     impl = implementation()
     version = '.'.join([str(v) for v in sys.version_info[:3]])
     result = dict(extra)
-    result.update({'impl': impl, 'version': version, 'region_s': round(region, 6)})
+    result.update({'impl': impl, 'version': version, 'region_s': round(region, 6),
+                   'region_start_s': start, 'region_clock': 'time' if clock is time.time else 'monotonic'})
     if impl == 'pypy' and hasattr(sys, 'pypy_version_info'):
         result['pypy_version'] = '.'.join([str(v) for v in sys.pypy_version_info[:3]])
     print('GILBENCH-RESULT ' + json.dumps(result, sort_keys=True))

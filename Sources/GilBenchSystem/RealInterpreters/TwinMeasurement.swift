@@ -15,6 +15,10 @@ public struct TwinMeasurement: Sendable, Equatable, Decodable {
     public var version: String
     /// Seconds the experiment's region took, start-up and imports left out.
     public var regionSeconds: Double
+    /// The clock's reading when the region began, and which clock: `monotonic` (Python 3.3+'s
+    /// `time.monotonic`, CLOCK_MONOTONIC on Linux) or `time` (`time.time`, CLOCK_REALTIME, on 2.7).
+    public var regionStartSeconds: Double?
+    public var regionClock: String?
     /// PyPy's own version, e.g. `7.3.11`.
     public var pypyVersion: String?
     /// `identify`: the file the interpreter's GIL code lives in (its `libpython*.so`, or the executable).
@@ -46,6 +50,8 @@ public struct TwinMeasurement: Sendable, Equatable, Decodable {
         case implementation = "impl"
         case version
         case regionSeconds = "region_s"
+        case regionStartSeconds = "region_start_s"
+        case regionClock = "region_clock"
         case pypyVersion = "pypy_version"
         case library
         case gilEnabled = "gil_enabled"
@@ -67,6 +73,22 @@ public struct TwinMeasurement: Sendable, Equatable, Decodable {
         self.implementation = implementation
         self.version = version
         self.regionSeconds = regionSeconds
+    }
+
+    /// The region on CLOCK_MONOTONIC in nanoseconds (the GIL probes' clock), nil when the program did not
+    /// say when it began. `realtimeOffsetNanoseconds` (CLOCK_REALTIME minus CLOCK_MONOTONIC, read by
+    /// gilbench around the run) converts a `time.time` reading.
+    public func regionNanoseconds(realtimeOffsetNanoseconds: Int64) -> ClosedRange<UInt64>? {
+        guard let regionStartSeconds, regionStartSeconds >= 0, regionSeconds >= 0 else { return nil }
+        var start = regionStartSeconds * 1e9
+        switch regionClock {
+        case "monotonic": break
+        case "time": start -= Double(realtimeOffsetNanoseconds)
+        default: return nil
+        }
+        guard start >= 0 && start < 1.8e19 else { return nil }
+        let lower = UInt64(start)
+        return lower...(lower &+ UInt64(regionSeconds * 1e9))
     }
 
     /// What starts the result line.
