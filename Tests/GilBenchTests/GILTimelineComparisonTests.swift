@@ -67,4 +67,17 @@ struct GILTimelineComparisonTests {
         #expect(abs(counted - 5000.0 / 11) < 1e-9)  // with it: 5 changes over 11 pairs
         #expect(GILTimelineComparison.handoffsPerThousand(releases: Array(releases.prefix(1)), excluding: nil) == nil)
     }
+
+    @Test("Forced switches: acquisitions after a wait of a switch interval or more, none counted without an interval")
+    func forcedSwitches() {
+        let summary = GILHoldWaitSummary(events: Self.alternating(hold: 5_000_000, a: 1, b: 2, rounds: 10))
+        var side = GILTimelineComparison.Side()
+        side.add(summary, excludingFirstThread: false, firstThread: nil, switchInterval: 4_000_000)
+        #expect(side.forcedSwitches == [9], "every acquisition but the first waited one 5 ms hold")
+        side.add(summary, excludingFirstThread: false, firstThread: nil, switchInterval: 6_000_000)
+        #expect(side.forcedSwitches == [9, 0])
+        var ticks = GILTimelineComparison.Side()
+        ticks.add(summary, excludingFirstThread: false, firstThread: nil)
+        #expect(ticks.forcedSwitches.isEmpty && ticks.forcedSwitchesMedian == nil)
+    }
 }

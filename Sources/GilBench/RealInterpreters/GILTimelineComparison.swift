@@ -30,18 +30,25 @@ public struct GILTimelineComparison {
         public var handoffsPerSecond: [Double] = []
         public var lostSamples: UInt64 = 0
         public var rounds = 0
-        /// The simulator's failed wake-ups and forced switches per round (nil: not seen, as for the real GIL).
+        /// The simulator's failed wake-ups and its own count of forced switches per round (not seen on the real GIL).
         public var failedWakeups: [Int] = []
-        public var forcedSwitches: [Int] = []
+        public var countedForcedSwitches: [Int] = []
         /// Hand-offs per 1,000 acquisitions, one per round: the simulator's from its recorder; the real
         /// interpreter's from a run of its own with the release probe alone (see ``GILTimelineComparison``).
         public var handoffsPerThousand: [Double] = []
+        /// Per round, the acquisitions that came after a wait of at least one switch interval: on the
+        /// interval GIL (3.2+) the waiter's timed wait in `take_gil` expired and it set the drop request,
+        /// so the holder's next drop was forced (`Python/ceval_gil.c`). Counted from the events, the same
+        /// way on both sides; empty for designs without a switch interval.
+        public var forcedSwitches: [Int] = []
 
         public init() {}
 
-        /// Adds one round's summary (its first thread left out when `excludingFirstThread`).
-        public mutating func add(_ summary: GILHoldWaitSummary, excludingFirstThread: Bool, firstThread: Int?) {
+        /// Adds one round's summary (its first thread left out when `excludingFirstThread`); waits of at
+        /// least `switchInterval` nanoseconds count as forced switches (nil: the design has none).
+        public mutating func add(_ summary: GILHoldWaitSummary, excludingFirstThread: Bool, firstThread: Int?, switchInterval: UInt64? = nil) {
             let threads = summary.threads.filter { !excludingFirstThread || $0.thread != firstThread }
+            if let switchInterval { forcedSwitches.append(threads.reduce(0) { $0 + $1.waits.filter { $0 >= switchInterval }.count }) }
             holds += threads.flatMap(\.holds)
             waits += threads.flatMap(\.waits)
             let handoffs = threads.reduce(0) { $0 + $1.handoffs }
@@ -55,6 +62,7 @@ public struct GILTimelineComparison {
         public var waitP99: UInt64? { GILHoldWaitSummary.quantile(waits.sorted(), 0.99) }
         public var handoffsMedian: Double? { Statistics.median(handoffsPerSecond) }
         public var handoffsPerThousandMedian: Double? { Statistics.median(handoffsPerThousand) }
+        public var forcedSwitchesMedian: Double? { Statistics.median(forcedSwitches.map(Double.init)) }
     }
 
     /// Hand-offs per 1,000 acquisitions from the releases alone (``GILProbeSampler/ProbeSet/releases``):
@@ -132,23 +140,26 @@ public struct GILTimelineComparison {
                 throw GilBenchError(.runFailed, "\(bench.interpreter.engine) has no GIL model in the simulator")
             }
             let c = experiment.configuration
+            let switchInterval = design == .interval ? UInt64(twin.switchIntervalMilliseconds * 1e6) : nil
             var row = Row(engine: bench.interpreter.engine, label: "\(c.workload.rawValue) \(c.tasks) threads cpus=\(c.cpus.description)")
             progress("\(bench.interpreter.engine): \(row.label), \(rounds) rounds of the real twin and the simulator's, alternating")
             for _ in 0..<rounds {
                 _ = try bench.measure(experiment)
                 if let recording = bench.lastTimeline {
                     let summary = GILHoldWaitSummary(events: recording.events)
-                    row.real.add(summary, excludingFirstThread: summary.threads.count > c.tasks, firstThread: recording.events.first?.thread)
+                    row.real.add(
+                        summary, excludingFirstThread: summary.threads.count > c.tasks, firstThread: recording.events.first?.thread,
+                        switchInterval: switchInterval)
                     row.real.lostSamples &+= recording.lostSamples
                 }
                 let recorder = GILEventRecorder(capacity: 4_000_000)
                 let measurement = try Runner.measure(twin, events: recorder)
                 let events = recorder.events()
                 let summary = GILHoldWaitSummary(events: events)
-                row.simulated.add(summary, excludingFirstThread: false, firstThread: nil)
+                row.simulated.add(summary, excludingFirstThread: false, firstThread: nil, switchInterval: switchInterval)
                 row.simulated.lostSamples &+= UInt64(recorder.dropped)
                 if let failed = measurement.gil?.failedAcquisitions { row.simulated.failedWakeups.append(failed) }
-                if let forced = measurement.gil?.forcedSwitches { row.simulated.forcedSwitches.append(forced) }
+                if let forced = measurement.gil?.forcedSwitches { row.simulated.countedForcedSwitches.append(forced) }
                 if summary.acquisitions > 1 {
                     row.simulated.handoffsPerThousand.append(1000 * Double(summary.handoffs) / Double(summary.acquisitions - 1))
                 }
@@ -169,7 +180,7 @@ public struct GILTimelineComparison {
     }
 
     /// The CSV header of ``csv``.
-    public static let csvHeader = "interpreter,experiment,side,rounds,acquisitions,hold_p50_us,hold_p99_us,wait_p50_us,wait_p99_us,handoffs_per_s,lost_samples,run_id,handoffs_per_1000_acquisitions"
+    public static let csvHeader = "interpreter,experiment,side,rounds,acquisitions,hold_p50_us,hold_p99_us,wait_p50_us,wait_p99_us,handoffs_per_s,lost_samples,run_id,handoffs_per_1000_acquisitions,forced_switches"
 
     /// Two rows per experiment: `real` and `simulator`.
     public var csv: String {
@@ -181,6 +192,7 @@ public struct GILTimelineComparison {
                     row.engine, row.label, name, String(side.rounds), String(side.holds.count), us(side.holdP50), us(side.holdP99),
                     us(side.waitP50), us(side.waitP99), side.handoffsMedian.map { String(format: "%.1f", $0) } ?? "", String(side.lostSamples), runID,
                     side.handoffsPerThousandMedian.map { String(format: "%.1f", $0) } ?? "",
+                    side.forcedSwitchesMedian.map { String(format: "%.1f", $0) } ?? "",
                 ].joined(separator: ","))
             }
         }
@@ -215,9 +227,13 @@ public struct GILTimelineComparison {
             out += "  hand-offs/s    real \((rh.map { String(format: "%.1f", $0) } ?? "-").leftPadded(10))  simulated \((sh.map { String(format: "%.1f", $0) } ?? "-").leftPadded(10))  \(verdict(rh, sh, within: 0.25, ratio: false))\n"
             let rk = row.real.handoffsPerThousandMedian, sk = row.simulated.handoffsPerThousandMedian
             out += "  hand-offs per 1,000 acquisitions (real: release probe alone) real \((rk.map { String(format: "%.1f", $0) } ?? "-"))  simulated \((sk.map { String(format: "%.1f", $0) } ?? "-"))  \(verdict(rk, sk, within: 0.25, ratio: false))\n"
+            if let rf = row.real.forcedSwitchesMedian, let sf = row.simulated.forcedSwitchesMedian {
+                out += "  forced switches per run (waits of a switch interval or more) real \(Int(rf))  simulated \(Int(sf))  \(verdict(rf, sf, within: 0.25, ratio: false))\n"
+            }
             if let failed = Statistics.median(row.simulated.failedWakeups.map(Double.init)) {
-                out += "  simulator's failed wake-ups per run (median) \(Int(failed))" + (Statistics.median(row.simulated.forcedSwitches.map(Double.init)).map { ", forced switches \(Int($0))" } ?? "")
-                    + "; the real GIL's are not probed\n"
+                out += "  simulator's failed wake-ups per run (median) \(Int(failed))"
+                    + (Statistics.median(row.simulated.countedForcedSwitches.map(Double.init)).map { ", drops at a drop request \(Int($0))" } ?? "")
+                    + "; the real GIL's failed wake-ups are not probed\n"
             }
         }
         return out
