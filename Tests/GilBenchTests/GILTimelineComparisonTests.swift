@@ -73,11 +73,12 @@ struct GILTimelineComparisonTests {
         let summary = GILHoldWaitSummary(events: Self.alternating(hold: 5_000_000, a: 1, b: 2, rounds: 10))
         var side = GILTimelineComparison.Side()
         side.add(summary, excludingFirstThread: false, firstThread: nil, switchInterval: 4_000_000)
-        #expect(side.forcedSwitches == [9], "every acquisition but the first waited one 5 ms hold")
+        // 9 forced switches over the 50 ms the events span: 180 a second.
+        #expect(side.forcedSwitchesPerSecond.map { $0.rounded() } == [180], "every acquisition but the first waited one 5 ms hold")
         side.add(summary, excludingFirstThread: false, firstThread: nil, switchInterval: 6_000_000)
-        #expect(side.forcedSwitches == [9, 0])
+        #expect(side.forcedSwitchesPerSecond.map { $0.rounded() } == [180, 0])
         var ticks = GILTimelineComparison.Side()
         ticks.add(summary, excludingFirstThread: false, firstThread: nil)
-        #expect(ticks.forcedSwitches.isEmpty && ticks.forcedSwitchesMedian == nil)
+        #expect(ticks.forcedSwitchesPerSecond.isEmpty && ticks.forcedSwitchesMedian == nil)
     }
 }

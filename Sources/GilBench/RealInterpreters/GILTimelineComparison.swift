@@ -36,11 +36,11 @@ public struct GILTimelineComparison {
         /// Hand-offs per 1,000 acquisitions, one per round: the simulator's from its recorder; the real
         /// interpreter's from a run of its own with the release probe alone (see ``GILTimelineComparison``).
         public var handoffsPerThousand: [Double] = []
-        /// Per round, the acquisitions that came after a wait of at least one switch interval: on the
+        /// Per round, the acquisitions per second that came after a wait of at least one switch interval: on the
         /// interval GIL (3.2+) the waiter's timed wait in `take_gil` expired and it set the drop request,
         /// so the holder's next drop was forced (`Python/ceval_gil.c`). Counted from the events, the same
         /// way on both sides; empty for designs without a switch interval.
-        public var forcedSwitches: [Int] = []
+        public var forcedSwitchesPerSecond: [Double] = []
 
         public init() {}
 
@@ -48,7 +48,10 @@ public struct GILTimelineComparison {
         /// least `switchInterval` nanoseconds count as forced switches (nil: the design has none).
         public mutating func add(_ summary: GILHoldWaitSummary, excludingFirstThread: Bool, firstThread: Int?, switchInterval: UInt64? = nil) {
             let threads = summary.threads.filter { !excludingFirstThread || $0.thread != firstThread }
-            if let switchInterval { forcedSwitches.append(threads.reduce(0) { $0 + $1.waits.filter { $0 >= switchInterval }.count }) }
+            if let switchInterval, summary.wallNanoseconds > 0 {
+                let forced = threads.reduce(0) { $0 + $1.waits.filter { $0 >= switchInterval }.count }
+                forcedSwitchesPerSecond.append(Double(forced) / summary.wallSeconds)
+            }
             holds += threads.flatMap(\.holds)
             waits += threads.flatMap(\.waits)
             let handoffs = threads.reduce(0) { $0 + $1.handoffs }
@@ -62,7 +65,7 @@ public struct GILTimelineComparison {
         public var waitP99: UInt64? { GILHoldWaitSummary.quantile(waits.sorted(), 0.99) }
         public var handoffsMedian: Double? { Statistics.median(handoffsPerSecond) }
         public var handoffsPerThousandMedian: Double? { Statistics.median(handoffsPerThousand) }
-        public var forcedSwitchesMedian: Double? { Statistics.median(forcedSwitches.map(Double.init)) }
+        public var forcedSwitchesMedian: Double? { Statistics.median(forcedSwitchesPerSecond) }
     }
 
     /// Hand-offs per 1,000 acquisitions from the releases alone (``GILProbeSampler/ProbeSet/releases``):
@@ -180,7 +183,7 @@ public struct GILTimelineComparison {
     }
 
     /// The CSV header of ``csv``.
-    public static let csvHeader = "interpreter,experiment,side,rounds,acquisitions,hold_p50_us,hold_p99_us,wait_p50_us,wait_p99_us,handoffs_per_s,lost_samples,run_id,handoffs_per_1000_acquisitions,forced_switches"
+    public static let csvHeader = "interpreter,experiment,side,rounds,acquisitions,hold_p50_us,hold_p99_us,wait_p50_us,wait_p99_us,handoffs_per_s,lost_samples,run_id,handoffs_per_1000_acquisitions,forced_switches_per_s"
 
     /// Two rows per experiment: `real` and `simulator`.
     public var csv: String {
@@ -228,7 +231,7 @@ public struct GILTimelineComparison {
             let rk = row.real.handoffsPerThousandMedian, sk = row.simulated.handoffsPerThousandMedian
             out += "  hand-offs per 1,000 acquisitions (real: release probe alone) real \((rk.map { String(format: "%.1f", $0) } ?? "-"))  simulated \((sk.map { String(format: "%.1f", $0) } ?? "-"))  \(verdict(rk, sk, within: 0.25, ratio: false))\n"
             if let rf = row.real.forcedSwitchesMedian, let sf = row.simulated.forcedSwitchesMedian {
-                out += "  forced switches per run (waits of a switch interval or more) real \(Int(rf))  simulated \(Int(sf))  \(verdict(rf, sf, within: 0.25, ratio: false))\n"
+                out += "  forced switches/s (waits of a switch interval or more) real \(String(format: "%.1f", rf))  simulated \(String(format: "%.1f", sf))  \(verdict(rf, sf, within: 0.25, ratio: false))\n"
             }
             if let failed = Statistics.median(row.simulated.failedWakeups.map(Double.init)) {
                 out += "  simulator's failed wake-ups per run (median) \(Int(failed))"
