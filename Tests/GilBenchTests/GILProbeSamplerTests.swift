@@ -59,4 +59,26 @@ struct GILProbeSamplerTests {
             #expect(error.exitStatus.rawValue == 69)
         }
     }
+
+    @Test("CPython 3.13's own libpython stripped by strip(1): refused with .unavailable naming take_gil, exit 69",
+          .requiresUprobes, .enabled(if: Capabilities.pyenvPython("3.13.0") != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/strip"),
+                                     "needs ~/.pyenv/versions/3.13.0 and strip (binutils)"))
+    func reallyStripped() throws {
+        let home = FileManager.default.homeDirectoryForCurrentUser.path
+        let original = home + "/.pyenv/versions/3.13.0/lib/libpython3.13.so.1.0"
+        let directory = try makeTemporaryDirectory("stripped")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stripped = directory + "/libpython3.13.so.1.0"
+        let strip = Process()
+        strip.executableURL = URL(fileURLWithPath: "/usr/bin/strip")
+        strip.arguments = ["--strip-all", "-o", stripped, original]
+        try strip.run()
+        strip.waitUntilExit()
+        try #require(strip.terminationStatus == 0)
+        let interpreter = PythonInterpreter(
+            path: home + "/.pyenv/versions/3.13.0/bin/python", implementation: "cpython", version: "3.13.0", library: stripped)
+        let error = try #require(throws: GilBenchError.self) { _ = try GILProbeSampler(interpreter: interpreter, target: .children) }
+        #expect(error.code == .unavailable && error.exitStatus.rawValue == 69)
+        #expect(error.message == "\(stripped) has no take_gil in its symbol tables (a stripped build?)")
+    }
 }
