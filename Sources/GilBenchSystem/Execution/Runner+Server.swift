@@ -79,7 +79,7 @@ extension Runner {
 extension ServerLoad {
     /// The client's load for a server configuration: its connections, request size, rate, warm-up
     /// and window.
-    init(_ configuration: RunConfiguration) {
+    package init(_ configuration: RunConfiguration) {
         self.init(
             connections: configuration.connections, messageSize: configuration.messageSize, rate: configuration.rate,
             warmupSeconds: configuration.serverWarmupSeconds, durationSeconds: configuration.durationSeconds,
