@@ -28,6 +28,9 @@ extension WorkloadPlan {
             return try LongTickWorkload.plan(for: configuration)
         case .hashing:
             return try HashingPlan.make(for: configuration)
+        case .server:
+            // Its plan needs the listening socket and the client's connections: Runner.measureServer.
+            throw GilBenchError(.runFailed, "the server workload runs through Runner.measure, which starts its client")
         }
     }
 }
