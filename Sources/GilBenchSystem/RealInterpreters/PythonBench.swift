@@ -401,6 +401,10 @@ public final class PythonBench {
         /// Kills and reaps the client and the twin; how the twin had ended by itself, if it had.
         func stopBoth() -> ChildProcess.Termination? {
             client?.terminate()
+            if let ended = child.termination {
+                child.closeOutput()
+                return ended
+            }
             let ended = (try? child.wait(blocking: false)).flatMap { $0?.0 }
             if ended == nil {
                 child.signal(SIGKILL)
