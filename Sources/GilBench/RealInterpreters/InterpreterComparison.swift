@@ -34,6 +34,8 @@ public struct InterpreterComparison {
         /// The server's twins: the connections each model serves, and the CPU-bound threads beside it.
         public var serverConnections = PythonExperiment.serverConnections
         public var serverCPUThreads = [0]
+        /// The server twins' warm-up and measured window, in seconds (their simulator twins copy it).
+        public var serverWindow = PythonExperiment.serverWindow
 
         public init() {}
 
@@ -46,6 +48,9 @@ public struct InterpreterComparison {
             guard repetitions >= 1 else { throw GilBenchError(.repetitions, "must be at least 1 (got \(repetitions))") }
             if let bad = serverConnections.first(where: { !(1...RunConfiguration.maxConnections).contains($0) }) {
                 throw GilBenchError(.connections, "must be between 1 and \(RunConfiguration.maxConnections) (got \(bad))")
+            }
+            guard serverWindow.warmup >= 0 && serverWindow.duration > 0 && serverWindow.duration <= 3600 else {
+                throw GilBenchError(.duration, "must be above 0 and at most 3600 seconds, after a warm-up of 0 s or more (got \(serverWindow))")
             }
             if let bad = serverCPUThreads.first(where: { !(0...1023).contains($0) }) {
                 throw GilBenchError(.cpuThreads, "must be between 0 and 1023 (got \(bad))")
@@ -199,7 +204,7 @@ public struct InterpreterComparison {
         var experiments = PythonExperiment.catalogue(
             for: interpreter, n: options.n, raceN: options.raceN, longTickN: options.longTickN, tree: options.tree,
             repetitions: options.repetitions, sweep: options.sweep, serverConnections: options.serverConnections,
-            serverCPUThreads: options.serverCPUThreads)
+            serverCPUThreads: options.serverCPUThreads, serverWindow: options.serverWindow)
         experiments = experiments.filter { options.twins.isEmpty || options.twins.contains($0.twin) }
         for i in experiments.indices {
             experiments[i].configuration.syscallCounter = counting.counters.first ?? .none

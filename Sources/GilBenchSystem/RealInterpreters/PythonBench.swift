@@ -94,10 +94,12 @@ public struct PythonExperiment: Sendable, Hashable {
     /// processes, the race (without and with a lock), the long tick, the convoy, the extension, the hashing pool (when `tree`
     /// is given), the interval sweep, and the tutorial's coroutines and pipelines.
     /// The server's twins run at each of `serverConnections` connections, with each of
-    /// `serverCPUThreads` CPU-bound threads beside them (``server(for:connections:cpuThreads:repetitions:)``).
+    /// `serverCPUThreads` CPU-bound threads beside them, for `serverWindow`
+    /// (``server(for:connections:cpuThreads:window:repetitions:)``).
     public static func catalogue(
         for interpreter: PythonInterpreter, n: Int, raceN: Int, longTickN: Int = PythonExperiment.longTickN, tree: String?, repetitions: Int,
-        sweep: [Double]?, serverConnections: [Int] = PythonExperiment.serverConnections, serverCPUThreads: [Int] = [0]
+        sweep: [Double]?, serverConnections: [Int] = PythonExperiment.serverConnections, serverCPUThreads: [Int] = [0],
+        serverWindow: (warmup: Double, duration: Double) = PythonExperiment.serverWindow
     ) -> [PythonExperiment] {
         func make(_ program: String, _ workload: Workload, _ mode: ExecutionMode, cpus: CPUSelection = .all, n: Int, interval: Double? = nil) -> PythonExperiment {
             var c = RunConfiguration()
@@ -164,7 +166,8 @@ public struct PythonExperiment: Sendable, Hashable {
         }
         list += tutorial(
             for: interpreter, n: coroutineN, messages: pipelineMessages, sizes: pipelineMessageSizes, repetitions: repetitions)
-        list += server(for: interpreter, connections: serverConnections, cpuThreads: serverCPUThreads, repetitions: repetitions)
+        list += server(
+            for: interpreter, connections: serverConnections, cpuThreads: serverCPUThreads, window: serverWindow, repetitions: repetitions)
         return list.filter { $0.requiredModules.allSatisfy { !interpreter.missingModules.contains($0) } }
     }
 

@@ -784,12 +784,35 @@ def server_asyncio(listener, connections, size, work, backlog):
 '''
 
 
-def server_processes(listener, connections, size, work, workers, extra):
+def start_spinners(count):
+    # As the convoy's CPU-bound threads: while not stop: n -= 1. Returns the function that stops
+    # and joins them.
+    stop = [False]
+
+    def spin():
+        n = 0
+        while not stop[0]:
+            n -= 1
+
+    spinners = [threading.Thread(target=spin) for i in range(count)]
+    for t in spinners:
+        t.start()
+
+    def stop_all():
+        stop[0] = True
+        for t in spinners:
+            t.join()
+    return stop_all
+
+
+def server_processes(listener, connections, size, work, workers, cpu_threads, extra):
     # Pre-forked workers (os.fork after listen, as a pre-forking server does), each with its own
     # interpreter and GIL, each running the handler loop over the connections it accepts from the
-    # shared listening socket. Each ended connection is a byte on a pipe to the parent; once all
-    # have ended the parent closes the stop pipe, and each worker, seeing its end, exits. A worker
-    # sees the stop pipe end also when the parent dies, so none outlives it.
+    # shared listening socket, with `cpu_threads` CPU-bound threads beside it in its interpreter (as
+    # the simulator's workers run them: the convoy in each worker). Each ended connection is a byte
+    # on a pipe to the parent; once all have ended the parent closes the stop pipe, and each worker,
+    # seeing its end, exits. A worker sees the stop pipe end also when the parent dies, so none
+    # outlives it.
     import resource
     import traceback
     ended_r, ended_w = os.pipe()
@@ -812,7 +835,11 @@ def server_processes(listener, connections, size, work, workers, extra):
                 loop.selector.register(stop_r, EVENT_READ, Stop())
                 loop.on_end = lambda: os.write(ended_w, b'x')
                 Acceptor(loop, listener, size, work, None)
-                loop.run(lambda: loop.stopped)
+                stop_spinners = start_spinners(cpu_threads)
+                try:
+                    loop.run(lambda: loop.stopped)
+                finally:
+                    stop_spinners()
             except BaseException:
                 traceback.print_exc()
                 code = 1
@@ -860,21 +887,13 @@ def server(model, connections, size, work, cpu_threads, workers, extra):
     listener.listen(backlog)
     print('port %d' % listener.getsockname()[1])
     sys.stdout.flush()
-    stop = [False]
-
-    def spin():
-        # As the convoy's CPU-bound threads: while not stop: n -= 1
-        n = 0
-        while not stop[0]:
-            n -= 1
-
     reaping = None
     if model == 'processes':
-        # Forked before any thread starts: a fork copies the calling thread alone.
-        reaping = server_processes(listener, connections, size, work, workers, extra)
-    spinners = [threading.Thread(target=spin) for i in range(cpu_threads)]
-    for t in spinners:
-        t.start()
+        # The workers run the CPU-bound threads; the parent only waits for them.
+        reaping = server_processes(listener, connections, size, work, workers, cpu_threads, extra)
+        stop_spinners = start_spinners(0)
+    else:
+        stop_spinners = start_spinners(cpu_threads)
     rss = 0
     try:
         if model == 'threads':
@@ -898,9 +917,7 @@ def server(model, connections, size, work, cpu_threads, workers, extra):
         else:
             raise RuntimeError('unknown server model %r' % model)
     finally:
-        stop[0] = True
-        for t in spinners:
-            t.join()
+        stop_spinners()
         try:
             listener.close()
         except Exception:
