@@ -192,16 +192,20 @@ public struct RunConfiguration: Sendable, Hashable {
     /// and when ctypes is imported (`init_ctypes` in `Modules/_ctypes/_ctypes.c`, so that callbacks
     /// may come from foreign threads), so in every extension run. uprobes on CPython 2.7.18 counted
     /// 207,985 `PyThread_acquire_lock` calls in the sequential extension twin (2 × 100,000 calls of
-    /// `churn(0)`), one per call and one per check, against 39 in a sequential countdown.
+    /// `churn(0)`), one per call and one per check, against 39 in a sequential countdown. The
+    /// server's event loop and coroutines run in the main thread of a program that starts threads
+    /// only for its CPU-bound threads.
     public var initialisesThreads: Bool {
-        mode == .threads || (mode == .sequential && sequentialThread == .worker) || workload == .extension
+        if workload == .server { return mode == .threads || cpuThreads > 0 }
+        return mode == .threads || (mode == .sequential && sequentialThread == .worker) || workload == .extension
     }
 
     /// Threads that run interpreter code at once in this process.
     public var threads: Int {
-        guard mode == .threads else { return 1 }
-        // The server's accept loop, one thread per connection, and the CPU-bound threads.
-        return workload == .server ? 1 + connections + cpuThreads : tasks
+        // The server: a thread per connection (threads) or the event loop's one, beside the CPU-bound
+        // threads (its accept loop runs before them, natively: ServerWorkload).
+        if workload == .server { return (mode == .threads ? connections : 1) + cpuThreads }
+        return mode == .threads ? tasks : 1
     }
 
     /// Worker processes the run starts (1: the run stays in this process).
