@@ -187,8 +187,9 @@ public struct PythonExperiment: Sendable, Hashable {
         let what = ["multiprocessing": "processes and pools", "ctypes": "the extension"]
         let missing = interpreter.missingModules.filter { what[$0] != nil }
         let sweep = interpreter.hasGIL ? [] : ["no GIL (the interval sweep left out)"]
-        guard !missing.isEmpty || !sweep.isEmpty else { return nil }
-        return "\(interpreter.engine) has " + (missing.map { "no \($0) (\(what[$0]!) left out)" } + sweep).joined(separator: ", ")
+        let server = PythonExperiment.runsServerTwins(interpreter) ? [] : ["no os.fork, select.epoll or resource (the server left out)"]
+        guard !missing.isEmpty || !sweep.isEmpty || !server.isEmpty else { return nil }
+        return "\(interpreter.engine) has " + (missing.map { "no \($0) (\(what[$0]!) left out)" } + server + sweep).joined(separator: ", ")
     }
 }
 

@@ -37,6 +37,7 @@ extension PythonExperiment {
         for interpreter: PythonInterpreter, connections: [Int], cpuThreads: [Int],
         window: (warmup: Double, duration: Double) = serverWindow, repetitions: Int
     ) -> [PythonExperiment] {
+        guard runsServerTwins(interpreter) else { return [] }
         let python3 = (interpreter.versionNumbers.first ?? 0) >= 3
         var list: [PythonExperiment] = []
         for cpu in cpuThreads {
@@ -56,6 +57,12 @@ extension PythonExperiment {
             }
         }
         return list
+    }
+
+    /// Whether `interpreter` can run the server's twins: Jython has no `os.fork`, no `select.epoll`
+    /// and no `resource` module (its sockets are Java's).
+    public static func runsServerTwins(_ interpreter: PythonInterpreter) -> Bool {
+        interpreter.implementation != "jython"
     }
 
     /// The server twin's model as its rows and tables name it: its mode, or `asyncio`.
