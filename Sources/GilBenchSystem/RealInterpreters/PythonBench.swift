@@ -68,7 +68,7 @@ public struct PythonExperiment: Sendable, Hashable {
 
     /// The simulator's run of the same experiment under `design` (the GIL the interpreter has): same
     /// workload, mode, CPUs, sizes, interval and check points (the interpreter's version's, which
-    /// ``catalogue(for:n:raceN:longTickN:tree:repetitions:sweep:)`` sets); nil without a design, or
+    /// ``catalogue(for:n:raceN:longTickN:tree:repetitions:sweep:serverConnections:serverCPUThreads:serverWindow:)`` sets); nil without a design, or
     /// for hashing (the simulator's hashing pool is gilbench's own Swift code, not a model of the
     /// interpreter).
     public func simulatorTwin(design: GILDesign?) -> RunConfiguration? {
