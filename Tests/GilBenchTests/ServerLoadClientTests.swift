@@ -34,6 +34,29 @@ struct ServerLoadClientTests {
         #expect(server.waitForEnds(4), "the client ends every connection it opened")
     }
 
+    @Test("1, 100 and 1,000 connections: every one is opened, answered and ended, closed and open loop", arguments: [1, 100, 1000])
+    func connectionCounts(connections: Int) throws {
+        let server = try LoopbackTestServer()
+        defer { server.stop() }
+        let executable = try gilbenchExecutable()
+        let closed = try ServerLoadClient.start(
+            executable: executable, port: server.port, load: ServerLoad(connections: connections, warmupSeconds: 0.1, durationSeconds: 0.4)
+        ).finish()
+        #expect(server.accepted == connections)
+        #expect(server.waitForEnds(connections), "the client ends every connection it opened")
+        // Closed loop: each connection sent at least its first request, and the window saw answers.
+        #expect(server.answered >= connections)
+        #expect(closed.answered > 0 && closed.unsent == 0, "\(closed)")
+        #expect(closed.latencyP50Microseconds != nil)
+        // Open loop at 2,000 requests a second over all connections: about 800 in the window.
+        let open = try ServerLoadClient.start(
+            executable: executable, port: server.port,
+            load: ServerLoad(connections: connections, rate: 2000, warmupSeconds: 0.1, durationSeconds: 0.4)
+        ).finish()
+        #expect((600...1000).contains(open.answered + open.unsent), "2,000/s for 0.4 s: \(open)")
+        #expect(server.waitForEnds(2 * connections))
+    }
+
     @Test("--requests ends the window after exactly that many answers")
     func requestWindow() throws {
         let server = try LoopbackTestServer(messageSize: 100)
@@ -132,6 +155,26 @@ struct ServerLoadClientTests {
         // Closed, or reset when the server closed with a request unread (the kernel then sends RST).
         #expect(error.description.contains("the server closed connection") || error.description.contains("the server reset connection"), "\(error)")
         #expect(error.description.contains("before answering request"), "\(error)")
+    }
+
+    @Test("A client that dies: exit 70 naming the server's client and its signal; terminate() is idempotent")
+    func clientDies() throws {
+        let server = try LoopbackTestServer(delay: .milliseconds(1))
+        defer { server.stop() }
+        let client = try ServerLoadClient.start(
+            executable: try gilbenchExecutable(), port: server.port, load: ServerLoad(connections: 3, warmupSeconds: 0, durationSeconds: 30))
+        // Killed once it has connected and the server has answered something.
+        let deadline = Date().addingTimeInterval(10)
+        while server.answered == 0 && Date() < deadline { usleep(1000) }
+        #expect(kill(client.pid, SIGKILL) == 0)
+        let error = try #require(throws: GilBenchError.self) { try client.finish() }
+        #expect(error.exitStatus == .runFailed)
+        #expect(error.description.contains("the server's client (gilbench load-client, pid \(client.pid))"), "\(error)")
+        #expect(error.description.contains("signal 9"), "\(error)")
+        client.terminate()
+        client.terminate()
+        #expect(kill(client.pid, 0) == -1, "reaped")
+        #expect(server.waitForEnds(3), "the kernel closed the dead client's connections")
     }
 
     @Test("After a failed run no descriptor and no child process is left (/proc/self/fd, /proc/self/task/*/children)")
