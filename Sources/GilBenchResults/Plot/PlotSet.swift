@@ -49,6 +49,7 @@ public enum PlotSet {
         if workloads.contains(.extension), let p = speedupPlot(experiment, summary) { out.append(p) }
         if workloads.contains(.ioLatency), let p = latencyPlot(experiment, summary) { out.append(p) }
         if workloads.contains(.pipeline), let p = messagesPlot(experiment, summary) { out.append(p) }
+        if workloads.contains(.server) { out += serverPlots(experiment, summary) }
         if let p = checkIntervalPlot(experiment, summary) { out.append(p) }
         if out.isEmpty, let p = wallPlot(experiment, summary) { out.append(p) }
         if let p = syscallPlot(experiment, summary) { out.append(p) }
