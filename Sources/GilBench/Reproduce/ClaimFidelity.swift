@@ -72,6 +72,9 @@ public struct ClaimFidelity: Sendable {
         case (.longTick?, _): return ["long-tick"]
         case (.extension?, _): return ["extension"]
         case (.ioLatency?, _): return ["convoy"]
+        // The server's twins (`gilbench python --only server`) answer the events experiment's claims
+        // at the connections they ran.
+        case (.server?, _): return ["events"]
         default: return []
         }
     }

@@ -42,7 +42,7 @@ extension PlotSet {
     /// One line per server model (and per engine, GIL design, request work or rate when those vary
     /// among `groups`), a point per connection count: the median of `column` over the repetitions,
     /// with their min and max. Values that a log scale cannot show (0 or below) are left out.
-    static func serverSeries(_ groups: [Summary.Group], _ column: Column) -> [LineChart.Series] {
+    package static func serverSeries(_ groups: [Summary.Group], _ column: Column) -> [LineChart.Series] {
         // What tells lines apart: everything of the configuration but the connections and what
         // follows from them (a thread per connection: `threads`; the interpreter's `tasks`).
         let lineKey = { (g: Summary.Group) in g.key.clearing([.connections, .threads, .tasks]) }

@@ -146,6 +146,11 @@ extension Catalogue {
     struct ServerRound: Hashable {
         var runID: String?
         var repetition: Int
+
+        /// Run by run, then round by round.
+        static func precedes(_ a: ServerRound, _ b: ServerRound) -> Bool {
+            (a.runID ?? "", a.repetition) < (b.runID ?? "", b.repetition)
+        }
     }
 
     /// `column` of each of `group`'s rows by round; rows without a `repeat` are numbered by position.
@@ -159,20 +164,31 @@ extension Catalogue {
     }
 
     /// `combine` of `column` of `groups`, round by round, over the rounds every group measured (a nil
-    /// or non-finite result leaves the round out); empty when a group is missing.
+    /// or non-finite result leaves the round out), in the first group's order; empty when a group is
+    /// missing.
     static func roundByRound(
         _ groups: [Summary.Group?], _ column: Column, _ combine: ([Double]) -> Double?
     ) -> [Double] {
         let present = groups.compactMap { $0 }
-        guard present.count == groups.count, let first = present.first else { return [] }
-        let maps = present.map { byRound($0, column) }
-        return first.rows.indices.compactMap { index -> Double? in
-            let row = first.rows[index]
-            let round = ServerRound(runID: row.runID, repetition: row.repetition ?? -(index + 1))
+        guard present.count == groups.count else { return [] }
+        let byRound = valuesByRound(present, column, combine)
+        return byRound.keys.sorted(by: ServerRound.precedes).map { byRound[$0]! }
+    }
+
+    /// `combine` of `column` of `groups` by round, over the rounds every group measured (a nil or
+    /// non-finite result leaves the round out); empty without groups.
+    static func valuesByRound(
+        _ groups: [Summary.Group], _ column: Column, _ combine: ([Double]) -> Double?
+    ) -> [ServerRound: Double] {
+        guard !groups.isEmpty else { return [:] }
+        let maps = groups.map { byRound($0, column) }
+        var out: [ServerRound: Double] = [:]
+        for round in maps[0].keys {
             let values = maps.compactMap { $0[round] }
-            guard values.count == maps.count, let v = combine(values), v.isFinite else { return nil }
-            return v
+            guard values.count == maps.count, let v = combine(values), v.isFinite else { continue }
+            out[round] = v
         }
+        return out
     }
 
     /// An observation whose ratio is the median of `values`, one per round, with its bootstrap 95%
@@ -229,26 +245,26 @@ extension Catalogue {
     }
 
     /// Each model's resident memory per connection, `rss_kib` against connections by least squares
-    /// round by round (without a CPU-bound thread); the ratio is threads' slope minus events'.
+    /// round by round (without a CPU-bound thread, over the connection counts the rows have: a real
+    /// interpreter's twins may run fewer than the experiment's four); the ratio is threads' slope
+    /// minus events'.
     static func memoryObservation(_ s: Summary) -> Observation {
-        func groups(_ model: ExecutionMode) -> [Summary.Group?] {
-            serverConnections.map { s.group(serverQuery(model, connections: $0, cpu: 0)) }
+        func groups(_ model: ExecutionMode) -> [Summary.Group] {
+            s.groups.filter { $0.key.workload == .server && $0.key.mode == model && ($0.key.cpuThreads ?? 0) == 0 && $0.key.connections != nil }
+                .sorted { $0.key.connections! < $1.key.connections! }
         }
-        let x = serverConnections.map(Double.init)
-        func slopes(_ model: ExecutionMode) -> [Double] {
-            roundByRound(groups(model), .rssKiB) { leastSquaresSlope(x: x, y: $0) }
+        func slopes(_ model: ExecutionMode) -> [ServerRound: Double] {
+            let g = groups(model)
+            let x = g.map { Double($0.key.connections!) }
+            return valuesByRound(g, .rssKiB) { leastSquaresSlope(x: x, y: $0) }
         }
         let figure = serverModels.map { model -> String in
-            let median = Statistics.median(slopes(model))
+            let median = Statistics.median(Array(slopes(model).values))
             return "\(modelName(model)) \(median.map { String(format: "%.2f", $0) } ?? "—")"
         }.joined(separator: ", ")
-        let threads = groups(.threads), events = groups(.events)
-        let values = roundByRound(threads + events, .rssKiB) { v in
-            guard let t = leastSquaresSlope(x: x, y: Array(v[0..<x.count])),
-                  let e = leastSquaresSlope(x: x, y: Array(v[x.count...])) else { return nil }
-            return t - e
-        }
-        return roundObservation(figure: "KiB per connection: " + figure, values, groups: threads + events)
+        let threads = slopes(.threads), events = slopes(.events)
+        let values = threads.keys.sorted(by: ServerRound.precedes).compactMap { round in events[round].map { threads[round]! - $0 } }
+        return roundObservation(figure: "KiB per connection: " + figure, values, groups: groups(.threads) + groups(.events))
     }
 
     /// The slope of the least-squares line through (x, y); nil with fewer than two distinct x.
