@@ -219,6 +219,28 @@ struct EventsExperimentTests {
         #expect(try y("events-p99.svg", "events", "100").map { abs($0 / (100.0 / 24_000 * 1e6 * 1.2) - 1) < 1e-4 } == true)
     }
 
+    @Test("The report's section shows each configuration by model, connections and CPU-bound threads, with the server's figures and plots")
+    func reportSection() throws {
+        let rows = Self.rows(drift: { _ in 1 }, Self.talkRight)
+        let labels = PlotSet.shortLabels(Summary(rows: rows).groups)
+        #expect(Set(labels).count == 32, "every configuration has its own label")
+        #expect(labels.first == "threads 1 conn 0 CPU-bound")
+        #expect(labels.contains("processes 1000 conn 1 CPU-bound"))
+        let options = Reproduction.Options(scale: .quick, selected: [Catalogue.events], command: "gilbench reproduce --only events")
+        let findings = Catalogue.experiments.flatMap { $0.findings(rows, ran: $0.id == "events") }
+        let md = ReproductionReport(
+            options: options, machine: MachineInfo.current(), runID: "r1", csvFileName: "r1.csv", rows: rows, findings: findings,
+            plots: PlotSet.plots(rows: rows), completed: ["events"], stopped: nil, elapsedSeconds: 3
+        ).render()
+        #expect(md.contains("## Event loops beside threads (slides 153-154-155-156-163)"))
+        #expect(md.contains("| configuration | runs | wall median | min | max | hand-offs/s | failed/s | requests/s | p99 µs | RSS KiB |"))
+        #expect(md.contains("| threads 1000 conn 0 CPU-bound | 3 | 0.080 s | 0.080 s | 0.080 s | — | — | 10,000 | 200,000 | 32,000 |"), "\(md)")
+        for plot in ["events-requests.svg", "events-p99.svg", "events-requests-cpu-bound.svg", "events-p99-cpu-bound.svg"] {
+            #expect(md.contains("](../plots/\(plot))"))
+        }
+        #expect(md.contains("| beyond | an event loop's advantage over a thread per connection grows with the connections |"))
+    }
+
     @Test("Lines are told apart by what varies besides the connections: the engine of real twins")
     func seriesNames() {
         var rows = Self.rows(drift: { _ in 1 }, Self.talkRight).filter { $0.key.cpuThreads == 0 && $0.key.mode != .processes }

@@ -307,11 +307,18 @@ public struct ReproductionReport {
     /// Median, min and max wall time per configuration, with the GIL's counters.
     func configurationTable(_ summary: Summary) -> String {
         let labels = PlotSet.shortLabels(summary.groups)
-        var md = "| configuration | runs | wall median | min | max | hand-offs/s | failed/s |\n|---|---|---|---|---|---|---|\n"
+        // The server's measurements, when its rows have them: medians of each run's figure.
+        let server: [(String, Column, (Double) -> String)] = [
+            ("requests/s", .requestsPerSecond, grouped), ("p99 µs", .latencyP99Us, { $0 >= 100 ? grouped($0) : String(format: "%.1f", $0) }),
+            ("RSS KiB", .rssKiB, grouped),
+        ].filter { _, column, _ in summary.groups.contains { !$0.values(column).isEmpty } }
+        var md = "| configuration | runs | wall median | min | max | hand-offs/s | failed/s |" + server.map { " \($0.0) |" }.joined() + "\n"
+        md += "|---|---|---|---|---|---|---|" + String(repeating: "---|", count: server.count) + "\n"
         for (g, label) in zip(summary.groups, labels) {
             let w = g.values(.wallSeconds)
             md += "| \(cell(g.keptDisturbed ? label + Summary.disturbedMark : label)) | \(g.rows.count) | \(g.seconds()) | \(w.min().map(Summary.Group.seconds) ?? "—") | \(w.max().map(Summary.Group.seconds) ?? "—") "
-            md += "| \(Summary.perSecond(g, .gilHandoffs).nonEmpty ?? "—") | \(Summary.perSecond(g, .gilFailedAcquisitions).nonEmpty ?? "—") |\n"
+            md += "| \(Summary.perSecond(g, .gilHandoffs).nonEmpty ?? "—") | \(Summary.perSecond(g, .gilFailedAcquisitions).nonEmpty ?? "—") |"
+            md += server.map { _, column, format in " \(g.median(column).map(format) ?? "—") |" }.joined() + "\n"
         }
         if let footnote = summary.disturbedFootnote { md += "\n\\" + footnote + "\n" }
         for warning in summary.spreadWarnings { md += "\n> Warning: \(warning).\n" }
