@@ -12,8 +12,8 @@ struct DesignOptions: ParsableArguments {
     @Option(help: "extension: native calls per thread (default 1000000); io-latency: requests (default 500).")
     var calls: Int?
 
-    @Option(help: "io-latency: CPU-bound threads beside the thread that answers requests.")
-    var cpuThreads: Int = defaultConfiguration.cpuThreads
+    @Option(help: "io-latency, server: CPU-bound threads beside the server, counting down until it ends (default: io-latency 1, server 0).")
+    var cpuThreads: Int?
 
     @Option(help: "coroutines: loop iterations between two yields of a task (slide 160: 1).")
     var yieldEvery: Int = defaultConfiguration.yieldEvery
@@ -21,8 +21,8 @@ struct DesignOptions: ParsableArguments {
     @Option(help: "pipeline: messages the producer sends.")
     var messages: Int = defaultConfiguration.messages
 
-    @Option(help: "pipeline: bytes per message (at most 16777216, 16 MiB).")
-    var messageSize: Int = defaultConfiguration.messageSize
+    @Option(help: "pipeline: bytes per message (default 64); server: bytes per request (default 8, the request number; 8 to 16777216, 16 MiB).")
+    var messageSize: Int?
 
     @Option(help: "pipeline: \(MessagePattern.allCases.map(\.rawValue).joined(separator: " or ")) (the consumer answers each message, the producer waits).")
     var pattern: MessagePattern = defaultConfiguration.pattern
@@ -32,10 +32,10 @@ struct DesignOptions: ParsableArguments {
         configuration.switchIntervalMilliseconds = switchInterval
         configuration.churnN = churnN
         configuration.calls = calls ?? configuration.workload.defaultCalls
-        configuration.cpuThreads = cpuThreads
+        configuration.cpuThreads = cpuThreads ?? configuration.workload.defaultCPUThreads
         configuration.yieldEvery = yieldEvery
         configuration.messages = messages
-        configuration.messageSize = messageSize
+        configuration.messageSize = messageSize ?? configuration.workload.defaultMessageSize
         configuration.pattern = pattern
         configuration.applyWorkloadShape()
     }

@@ -22,8 +22,11 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "Workload: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
     var workload: Workload = .countdown
 
-    @Option(commaSeparated: "mode", help: "Execution mode(s): \(CommaSeparated.choices(ExecutionMode.self)).")
-    var mode: [[ExecutionMode]] = [[.sequential, .threads]]
+    /// Empty when not given: the workload's default modes (`Workload.defaultModes`).
+    @Option(
+        commaSeparated: "mode",
+        help: "Execution mode(s): \(CommaSeparated.choices(ExecutionMode.self)); the server's default: \(Workload.server.defaultModes.map(\.rawValue).joined(separator: ", ")). (default: sequential, threads)")
+    var mode: [[ExecutionMode]] = []
 
     @Option(
         commaSeparated: "sequential-thread",
@@ -80,7 +83,7 @@ struct ConfigurationOptions: ParsableArguments {
         base.checkPoints = checkPoints
         design.apply(to: &base)
         var matrix = ConfigurationMatrix(base: base)
-        matrix.modes = try mode.values(of: "--mode")
+        matrix.modes = mode.isEmpty ? workload.defaultModes : try mode.values(of: "--mode")
         matrix.designs = try gil.values(of: "--gil")
         matrix.locks = try lock.values(of: "--lock")
         matrix.sequentialThreads = try sequentialThread.values(of: "--sequential-thread")
@@ -118,6 +121,7 @@ struct Run: ParsableCommand {
     @OptionGroup var options: ConfigurationOptions
     @OptionGroup var syscalls: SyscallOptions
     @OptionGroup var processOptions: ProcessOptions
+    @OptionGroup var server: ServerOptions
 
     @OptionGroup var outputOptions: OutputOptions
     @OptionGroup var retry: RetryOptions
@@ -130,6 +134,7 @@ struct Run: ParsableCommand {
     func matrix(note: (String) -> Void = { _ in }) throws -> ConfigurationMatrix {
         var matrix = try options.matrix()
         try processOptions.apply(to: &matrix, note: note)
+        try server.apply(to: &matrix)
         return matrix
     }
 

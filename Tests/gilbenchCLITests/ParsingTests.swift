@@ -50,12 +50,28 @@ let badCommandLines: [([String], String)] = [
     (["run", "--n=-5"], "--n must be 0 or more"),
     (["run", "--check-interval", "0"], "--check-interval must be at least 1"),
     (["run", "--mode", "coroutines", "--yield-every", "0"], "--yield-every must be at least 1 iteration (got 0)"),
-    (["run", "--workload", "extension", "--mode", "coroutines"], "coroutines runs the countdown, race, race-locked and pipeline workloads"),
+    (["run", "--workload", "extension", "--mode", "coroutines"], "coroutines runs the countdown, race, race-locked, pipeline and server workloads"),
     (["run", "--workload", "pipeline", "--mode", "threads", "--messages", "0"], "--messages must be at least 1 (got 0)"),
     (["run", "--workload", "pipeline", "--mode", "threads", "--message-size", "16777217"],
      "--message-size must be between 1 and 16777216 bytes (16 MiB; got 16777217)"),
     (["run", "--workload", "pipeline", "--mode", "pool"], "pool runs the countdown, hashing and spin workloads, not pipeline"),
     (["run", "--workload", "pipeline", "--pattern", "request-reply"], "sequential cannot run the request-reply pipeline"),
+    (["run", "--workload", "server", "--connections", "0"], "--connections must be between 1 and 100000 (got 0)"),
+    (["run", "--workload", "server", "--connections", "1", "100001"], "--connections must be between 1 and 100000 (got 100001)"),
+    (["run", "--workload", "server", "--connections", "x"], "--connections"),
+    (["run", "--workload", "server", "--rate", "0"], "--rate must be a positive number of requests per second (got 0.0)"),
+    (["run", "--workload", "server", "--rate=-1"], "--rate must be a positive number of requests per second (got -1.0)"),
+    (["run", "--workload", "server", "--message-size", "16777217"],
+     "--message-size must be between 8 and 16777216 bytes for the server (the request number and at most 16 MiB; got 16777217)"),
+    (["run", "--workload", "server", "--message-size", "7"], "--message-size must be between 8 and 16777216 bytes for the server"),
+    (["run", "--workload", "server", "--request-work=-1"], "--request-work must be 0 or more iterations (got -1)"),
+    (["run", "--workload", "server", "--duration", "0"], "--duration must be between 0 and 3600 seconds (got 0.0)"),
+    (["run", "--workload", "server", "--requests", "0"], "--requests must be at least 1 (got 0)"),
+    (["run", "--workload", "server", "--mode", "pool"], "the server runs in threads, events, coroutines or processes mode, not pool"),
+    (["run", "--workload", "server", "--mode", "events", "sequential"],
+     "the server runs in threads, events, coroutines or processes mode, not sequential"),
+    (["run", "--mode", "events"], "events runs the server workload only, not countdown"),
+    (["run", "--workload", "pipeline", "--mode", "events"], "events runs the server workload only, not pipeline"),
     (["run", "--workload", "pipeline", "--pattern", "gossip"], "The value 'gossip' is invalid for '--pattern <pattern>'"),
     (["sweep", "--parameter", "speed", "--values", "1", "--output", "x.csv"], "The value 'speed' is invalid for '--parameter <parameter>'"),
     (["sweep", "--parameter", "n", "--values", ",", "--output", "x.csv"], "--values needs at least one value"),
@@ -87,7 +103,8 @@ struct ParsingTests {
     func runDefaults() throws {
         let run = try parse(["run"], as: Run.self)
         #expect(run.options.workload == .countdown)
-        #expect(try run.options.mode.values(of: "--mode") == [.sequential, .threads])
+        #expect(run.options.mode.isEmpty, "not given: the workload's default modes")
+        #expect(try run.options.matrix().modes == [.sequential, .threads])
         #expect(try run.options.gil.values(of: "--gil") == [.ticks])
         #expect(try run.options.lock.values(of: "--lock") == [.semaphore])
         #expect(try run.options.cpus.values(of: "--cpus") == [.all])
@@ -97,7 +114,8 @@ struct ParsingTests {
         #expect(run.retry.maxAttempts == 3)
         #expect(try parse(["run", "--max-attempts", "1"], as: Run.self).retry.maxAttempts == 1)
         #expect(run.options.design.switchInterval == 5 && run.options.design.churnN == 0)
-        #expect(run.options.design.calls == nil && run.options.design.cpuThreads == 1)
+        #expect(run.options.design.calls == nil && run.options.design.cpuThreads == nil)
+        #expect(try run.options.configurations().allSatisfy { $0.cpuThreads == 1 && $0.messageSize == 64 })
         #expect(try run.syscalls.syscalls.values(of: "--syscalls") == [.auto])
         #expect(!run.syscalls.syscallTable && run.syscalls.ptraceReplyFD == nil)
         #expect(run.processOptions.processes == 2 && run.processOptions.chunkSize == 8192)
@@ -105,6 +123,33 @@ struct ParsingTests {
         #expect(run.processOptions.sha512Core.isEmpty, "not given: the machine's default")
         #expect(run.processOptions.tree == nil && run.processOptions.workerTimeout == 60 && run.processOptions.workerFault == nil)
         #expect(run.outputOptions.output == nil && !run.quiet)
+    }
+
+    @Test("The server's defaults: its four models, 100 connections, a closed loop, 8-byte requests, no CPU-bound thread")
+    func serverDefaults() throws {
+        let configurations = try parse(["run", "--workload", "server"], as: Run.self).matrix().configurations()
+        #expect(configurations.map(\.mode) == [.threads, .events, .coroutines, .processes])
+        for c in configurations {
+            #expect(c.connections == 100 && c.requestWork == 100 && c.rate == nil && c.messageSize == 8 && c.cpuThreads == 0)
+            #expect(c.durationSeconds == 1 && c.requests == nil && c.tasks == 1)
+        }
+    }
+
+    @Test("--connections takes a list: one configuration per value and mode; the server's other options")
+    func serverOptions() throws {
+        let run = try parse([
+            "run", "--workload", "server", "--mode", "events", "threads", "--connections", "1", "100,1000", "--rate", "2500.5",
+            "--request-work", "0", "--duration", "0.5", "--requests", "40", "--message-size", "64", "--cpu-threads", "1",
+        ], as: Run.self)
+        let configurations = try run.matrix().configurations()
+        #expect(configurations.map(\.mode) == [.events, .events, .events, .threads, .threads, .threads])
+        #expect(configurations.map(\.connections) == [1, 100, 1000, 1, 100, 1000])
+        for c in configurations {
+            #expect(c.rate == 2500.5 && c.requestWork == 0 && c.durationSeconds == 0.5 && c.requests == 40)
+            #expect(c.messageSize == 64 && c.cpuThreads == 1 && c.tasks == 2)
+        }
+        // Other workloads are not multiplied by --connections.
+        #expect(try parse(["run", "--connections", "1", "2"], as: Run.self).matrix().configurations().count == 2)
     }
 
     @Test("Without --sha512-core, hashing takes the machine's default core (openssl where libcrypto loads); with it, the cores given")

@@ -77,6 +77,13 @@ extension ConfigurationKey {
         syscallCounter = c.syscallCounter.counted
         // Empty on the main thread, so that keys match files written before the column.
         if c.mode == .sequential && c.sequentialThread == .worker { sequentialThread = .worker }
+        if c.workload == .server {
+            connections = c.connections
+            requestWork = c.requestWork
+            rate = ResultRow.canonical(c.rate)
+            messageSize = c.messageSize
+            cpuThreads = c.cpuThreads
+        }
         if c.workload == .pipeline {
             messages = c.messages
             messageSize = c.messageSize
@@ -157,6 +164,7 @@ extension ResultRow.Measurements {
         let o = m.outcome
         raceFinalX = o.raceFinalX
         jitWarmups = o.jitWarmups
+        rssKiB = o.rssKiB
         longTickUs = ResultRow.canonical(o.longTickMicroseconds)
         latencyP50Us = ResultRow.canonical(o.latencyP50Microseconds)
         latencyP99Us = ResultRow.canonical(o.latencyP99Microseconds)

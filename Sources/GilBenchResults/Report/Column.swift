@@ -46,6 +46,11 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     /// After which instructions the interpreter checks the GIL (`CheckPoints`, `--check-points`);
     /// empty: the design's own (`GILDesign.checkPoints`), as in files written before the column.
     case checkPoints = "check_points"
+    /// Server: loopback TCP connections (`--connections`), iterations of the per-request loop
+    /// (`--request-work`), and the open loop's requests per second (`--rate`; empty: a closed loop).
+    case connections
+    case requestWork = "request_work"
+    case rate
 
     // MARK: Measurements
     case wallSeconds = "wall_s"
@@ -111,6 +116,9 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
     /// A JIT interpreter's (Jython's, PyPy's) runs of the experiment in its own process before the
     /// measured one, until two in a row agreed within 5% (at most 5); empty elsewhere.
     case jitWarmups = "jit_warmups"
+    /// Server: the server's peak resident set in KiB (see the DocC article "CSV columns" for how
+    /// each engine measures it).
+    case rssKiB = "rss_kib"
 
     // MARK: Machine
     case host
@@ -129,11 +137,11 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
 
     /// The columns added to schema 1 after files were written with it: a file without them reads them as
     /// empty (the coroutines and pipeline columns, the disturbance columns with the CPU speeds, the real
-    /// interpreter's GIL counts from uprobes, the sequential run's thread, the check points, and a
-    /// JIT's warm-ups).
+    /// interpreter's GIL counts from uprobes, the sequential run's thread, the check points, a
+    /// JIT's warm-ups, and the server's columns).
     public static let addedSinceFirstFiles: [Column] = [
         .yieldEvery, .messages, .messageSize, .pattern, .messagesPerSecond, .messageLatencyP50Us, .messageLatencyP99Us,
-    ] + disturbance + [.gilReleases, .gilProbe, .sequentialThread, .checkPoints, .jitWarmups]
+    ] + disturbance + [.gilReleases, .gilProbe, .sequentialThread, .checkPoints, .jitWarmups, .connections, .requestWork, .rate, .rssKiB]
 
     /// The version written in every row's `schema_version`.
     public static let currentSchemaVersion = 1
@@ -147,6 +155,7 @@ public enum Column: String, CaseIterable, Sendable, Hashable {
         .experiment, .engine, .workload, .mode, .gil, .lock, .tasks, .threads, .processes, .cpus, .cpuList, .n,
         .checkInterval, .switchIntervalMs, .churnN, .calls, .cpuThreads, .chunkSize, .gilDuringHash, .sha512Core, .sweepParameter,
         .syscallCounter, .yieldEvery, .messages, .messageSize, .pattern, .sequentialThread, .checkPoints,
+        .connections, .requestWork, .rate,
     ]
 }
 

@@ -49,6 +49,10 @@ public struct ConfigurationKey: Sendable, Hashable {
     public var sequentialThread: SequentialThread?
     /// Where the interpreter checks the GIL; nil for the design's own (`GILDesign.checkPoints`).
     public var checkPoints: CheckPoints?
+    /// Server: connections, iterations of the per-request loop, and the open loop's rate (nil: closed loop).
+    public var connections: Int?
+    public var requestWork: Int?
+    public var rate: Double?
     /// Cells that did not decode into their field's type, verbatim, by column.
     public private(set) var undecoded: [Column: String] = [:]
 
@@ -81,6 +85,7 @@ public struct ConfigurationKey: Sendable, Hashable {
             case .lock: return lock?.rawValue
             case .cpuList: return cpuList.map { $0.map(String.init).joined(separator: " ") }
             case .switchIntervalMs: return switchIntervalMs.map(DecimalText.compact)
+            case .rate: return rate.map(DecimalText.compact)
             case .gilDuringHash: return gilDuringHash?.rawValue
             case .sha512Core: return sha512Core?.rawValue
             case .sweepParameter: return sweepParameter?.column.rawValue
@@ -107,6 +112,7 @@ public struct ConfigurationKey: Sendable, Hashable {
                 case .lock: decoded = Self.decode(cell, LockKind.init(rawValue:), into: &lock)
                 case .cpuList: decoded = Self.decode(cell, Self.cpuList(_:), into: &cpuList)
                 case .switchIntervalMs: decoded = Self.decode(cell, ResultRow.real(_:), into: &switchIntervalMs)
+                case .rate: decoded = Self.decode(cell, ResultRow.real(_:), into: &rate)
                 case .gilDuringHash: decoded = Self.decode(cell, GILDuringHash.init(rawValue:), into: &gilDuringHash)
                 case .sha512Core: decoded = Self.decode(cell, SHA512Core.init(rawValue:), into: &sha512Core)
                 case .sweepParameter:
@@ -138,6 +144,8 @@ public struct ConfigurationKey: Sendable, Hashable {
         case .yieldEvery: \.yieldEvery
         case .messages: \.messages
         case .messageSize: \.messageSize
+        case .connections: \.connections
+        case .requestWork: \.requestWork
         default: nil
         }
     }

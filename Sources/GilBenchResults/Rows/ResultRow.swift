@@ -166,6 +166,8 @@ extension ResultRow {
         /// Runs of a real interpreter's experiment in its own process before the measured one, until
         /// two in a row agreed within 5% (`jit_warmups`; JIT interpreters only: Jython, PyPy).
         public var jitWarmups: Int?
+        /// Server: the server's peak resident set, KiB (`rss_kib`).
+        public var rssKiB: Int?
         /// Cells that did not decode into their column's type, verbatim.
         public private(set) var undecoded: [Column: String] = [:]
 
@@ -226,6 +228,7 @@ extension ResultRow {
             case .cpuSpeedMax: .real(\.cpuSpeedMax)
             case .cpuSpeedSpread: .real(\.cpuSpeedSpread)
             case .jitWarmups: .integer(\.jitWarmups)
+            case .rssKiB: .integer(\.rssKiB)
             default: nil
             }
         }

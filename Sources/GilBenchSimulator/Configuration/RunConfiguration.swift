@@ -38,6 +38,11 @@ public enum Workload: String, Sendable, CaseIterable, Codable {
     /// to a consumer through a queue (threads), a pipe (processes) or `send()` (coroutines); see
     /// ``PipelineWorkload``.
     case pipeline
+    /// Issue 24: a request/reply server on `connections` loopback TCP connections, loaded by a client
+    /// process (`ServerLoadClient`), in the model `mode` names: a thread per connection (`threads`),
+    /// an asyncore-style event loop (`events`), generators resumed by an event loop (`coroutines`), or
+    /// pre-forked worker processes each running the event loop (`processes`); see ``ServerWorkload``.
+    case server
 }
 
 /// How the pipeline's two sides talk (`--pattern`).
@@ -61,6 +66,9 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
     /// All tasks as generators in one thread, resumed in turn by a round-robin scheduler (slide 160);
     /// the pipeline's producer `send()`s into its consumer generator instead.
     case coroutines
+    /// The server workload only: one interpreter thread runs an asyncore-style event loop, `poll`
+    /// over every connection, then a handler per ready one (slides 153-156).
+    case events
 }
 
 /// Which thread a sequential run's tasks run on (`--sequential-thread`).
@@ -152,10 +160,29 @@ public struct RunConfiguration: Sendable, Hashable {
     /// design's own (``GILDesign/checkPoints``, what every run did before this setting); a real
     /// interpreter's configuration holds its version's, which its simulator twin runs with.
     public var checkPoints: CheckPoints? = nil
+    /// Server: loopback TCP connections the client opens (`--connections`, 1...100,000).
+    public var connections: Int = 100
+    /// Server: iterations of the interpreted per-request loop `while w > 0: w -= 1` (`--request-work`; 0 allowed).
+    public var requestWork: Int = 100
+    /// Server: requests per second over all connections, an open loop (`--rate`); nil: a closed loop,
+    /// each connection sending its next request when its answer arrives.
+    public var rate: Double? = nil
+    /// Server: the measured window, in seconds (`--duration`), after ``serverWarmupSeconds``.
+    public var durationSeconds: Double = 1.0
+    /// Server: when set, the measured window ends after this many answers instead (`--requests`).
+    public var requests: Int? = nil
+    /// Server: seconds of load before the measured window starts (connections made, caches warm).
+    public var serverWarmupSeconds: Double = 0.2
 
     /// The largest `messageSize` accepted: 16 MiB, so that a message and its pickled copy stay well
     /// within memory and a pipe transfer stays a few milliseconds.
     public static let maxMessageSize = 16 << 20
+
+    /// The most connections the server workload takes (`--connections`).
+    public static let maxConnections = 100_000
+
+    /// The smallest request of the server workload: the request number, 8 bytes (`struct` `=q`).
+    public static let minServerMessageSize = 8
 
     public init() {}
 
@@ -171,7 +198,11 @@ public struct RunConfiguration: Sendable, Hashable {
     }
 
     /// Threads that run interpreter code at once in this process.
-    public var threads: Int { mode == .threads ? tasks : 1 }
+    public var threads: Int {
+        guard mode == .threads else { return 1 }
+        // The server's accept loop, one thread per connection, and the CPU-bound threads.
+        return workload == .server ? 1 + connections + cpuThreads : tasks
+    }
 
     /// Worker processes the run starts (1: the run stays in this process).
     /// The pipeline's processes mode is always two: the producer's (this one) and the consumer's.

@@ -7,6 +7,7 @@ public enum RunSetting: Sendable, Hashable, CaseIterable {
     case yieldEvery, messages, messageSize
     case gil, lock, sequentialThread, gilDuringHash, sha512Core
     case raceN, longTickN
+    case connections, requestWork, rate, duration, requests
 
     /// The setting in words, for messages read outside the command line.
     public var name: String {
@@ -39,6 +40,11 @@ public enum RunSetting: Sendable, Hashable, CaseIterable {
         case .sha512Core: "the SHA-512 core"
         case .raceN: "the race's updates per thread"
         case .longTickN: "the long tick's size"
+        case .connections: "the number of connections"
+        case .requestWork: "the work per request"
+        case .rate: "the request rate"
+        case .duration: "the measured window"
+        case .requests: "the number of requests"
         }
     }
 }

@@ -23,14 +23,19 @@ public struct WorkloadOutcome: Sendable, Equatable {
     public var messageLatencyP99Microseconds: Double?
     /// A real JIT interpreter's runs of the experiment in its process before the measured one.
     public var jitWarmups: Int?
+    /// Server: the server's peak resident set in KiB (the simulator's process, or a real twin's
+    /// processes summed).
+    public var rssKiB: Int?
 
     public init(
         raceFinalX: Int? = nil, longTickMicroseconds: Double? = nil,
         latencyP50Microseconds: Double? = nil, latencyP99Microseconds: Double? = nil, latencyMaxMicroseconds: Double? = nil,
         requestsPerSecond: Double? = nil, files: Int? = nil, bytes: Int? = nil, unreadableFiles: Int? = nil,
         messagesReceived: Int? = nil, messagesPerSecond: Double? = nil,
-        messageLatencyP50Microseconds: Double? = nil, messageLatencyP99Microseconds: Double? = nil, jitWarmups: Int? = nil
+        messageLatencyP50Microseconds: Double? = nil, messageLatencyP99Microseconds: Double? = nil, jitWarmups: Int? = nil,
+        rssKiB: Int? = nil
     ) {
+        self.rssKiB = rssKiB
         self.jitWarmups = jitWarmups
         self.messagesReceived = messagesReceived
         self.messagesPerSecond = messagesPerSecond
@@ -62,6 +67,6 @@ public struct WorkloadOutcome: Sendable, Equatable {
             messagesPerSecond: other.messagesPerSecond ?? messagesPerSecond,
             messageLatencyP50Microseconds: other.messageLatencyP50Microseconds ?? messageLatencyP50Microseconds,
             messageLatencyP99Microseconds: other.messageLatencyP99Microseconds ?? messageLatencyP99Microseconds,
-            jitWarmups: other.jitWarmups ?? jitWarmups)
+            jitWarmups: other.jitWarmups ?? jitWarmups, rssKiB: other.rssKiB ?? rssKiB)
     }
 }

@@ -2,13 +2,13 @@ import GilBenchSimulator
 
 /// The configurations one command line asks for: a base configuration, and for each setting that
 /// takes several values (`--cpus`, `--gil`, `--lock`, `--mode`, `--sequential-thread`,
-/// `--gil-during-hash`, `--sha512-core`) the values to combine.
+/// `--gil-during-hash`, `--sha512-core`, `--connections`) the values to combine.
 ///
 /// ``configurations()`` makes every combination once, in the order a ``Session`` alternates between
 /// them: CPUs outermost, then GIL design, lock, mode, the sequential run's thread, and for hashing the
-/// GIL during a hash and the SHA-512 core. A lock other than the first is combined with the `ticks`
+/// GIL during a hash and the SHA-512 core, and for the server its connections. A lock other than the first is combined with the `ticks`
 /// design only (the other designs have no lock choice), a sequential thread with sequential mode only,
-/// and the hashing choices with the hashing workload only.
+/// the hashing choices with the hashing workload only, and the connections with the server only.
 public struct ConfigurationMatrix: Sendable {
     /// What every configuration shares: workload, sizes, intervals, repetitions, ...
     public var base: RunConfiguration
@@ -19,6 +19,8 @@ public struct ConfigurationMatrix: Sendable {
     public var sequentialThreads: [SequentialThread]
     public var gilDuringHash: [GILDuringHash]
     public var sha512Cores: [SHA512Core]
+    /// The server workload's connection counts (`--connections 1 100 1000`).
+    public var connections: [Int]
 
     /// A matrix of one configuration, `base`, until values are added.
     public init(base: RunConfiguration = RunConfiguration()) {
@@ -30,6 +32,7 @@ public struct ConfigurationMatrix: Sendable {
         sequentialThreads = [base.sequentialThread]
         gilDuringHash = [base.gilDuringHash]
         sha512Cores = [base.sha512Core]
+        connections = [base.connections]
     }
 
     /// Every combination, unvalidated (see ``validated(allowedCPUs:)``).
@@ -39,6 +42,7 @@ public struct ConfigurationMatrix: Sendable {
         for (setting, isEmpty) in [
             (RunSetting.cpuCount, cpus.isEmpty), (.gil, designs.isEmpty), (.lock, locks.isEmpty), (.mode, modes.isEmpty),
             (.sequentialThread, sequentialThreads.isEmpty), (.gilDuringHash, gilDuringHash.isEmpty), (.sha512Core, sha512Cores.isEmpty),
+            (.connections, connections.isEmpty),
         ] where isEmpty {
             throw GilBenchError(setting, "needs a value")
         }
@@ -46,14 +50,17 @@ public struct ConfigurationMatrix: Sendable {
             throw GilBenchError(.sequentialThread, "applies to sequential mode only; add it to --mode")
         }
         let hashing = base.workload == .hashing
+        let serving = base.workload == .server
         let combinations = cpus.flatMap { cpu in
             designs.flatMap { design in
                 (design == .ticks ? locks : [locks[0]]).flatMap { lock in
                     modes.flatMap { mode in
                         (mode == .sequential ? sequentialThreads : [.main]).flatMap { thread in
                             (hashing ? gilDuringHash : [gilDuringHash[0]]).flatMap { hold in
-                                (hashing ? sha512Cores : [sha512Cores[0]]).map { core in
-                                    (cpu, design, lock, mode, thread, hold, core)
+                                (hashing ? sha512Cores : [sha512Cores[0]]).flatMap { core in
+                                    (serving ? connections : [connections[0]]).map { count in
+                                        (cpu, design, lock, mode, thread, hold, core, count)
+                                    }
                                 }
                             }
                         }
@@ -61,7 +68,7 @@ public struct ConfigurationMatrix: Sendable {
                 }
             }
         }
-        return combinations.map { cpu, design, lock, mode, thread, hold, core in
+        return combinations.map { cpu, design, lock, mode, thread, hold, core, count in
             var c = base
             c.cpus = cpu
             c.gil = design
@@ -70,6 +77,7 @@ public struct ConfigurationMatrix: Sendable {
             c.sequentialThread = thread
             c.gilDuringHash = hold
             c.sha512Core = core
+            c.connections = count
             // A countdown in processes mode has at least one task to hand a worker.
             if c.mode == .processes && c.workload == .countdown { c.tasks = max(c.tasks, 1) }
             return c

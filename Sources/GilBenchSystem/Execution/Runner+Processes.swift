@@ -57,7 +57,7 @@ extension Runner {
                 let bytes = results.reduce(0) { $0 + $1.bytes }
                 return HashingPlan.report(files: files, outcomes: outcomes, bytes: bytes, scanProblems: listing.unreadable)
             })
-        case .extension, .ioLatency, .race, .raceLocked, .longTick, .pipeline:
+        case .extension, .ioLatency, .race, .raceLocked, .longTick, .pipeline, .server:
             throw GilBenchError(.mode, "\(configuration.mode.rawValue) runs the countdown, hashing and spin workloads, not \(configuration.workload.rawValue)")
         }
     }

@@ -26,7 +26,8 @@ public enum Runner {
         let allowed = try CPUAffinity.current()
         let cpus = try CPUAffinity.resolve(configuration.cpus, allowed: allowed)
         var measurement: RunMeasurement
-        if configuration.mode == .pool || (configuration.mode == .processes && configuration.workload != .pipeline) {
+        if configuration.mode == .pool
+            || (configuration.mode == .processes && configuration.workload != .pipeline && configuration.workload != .server) {
             // Workers inherit the affinity set here.
             measurement = try CPUAffinity.pinning(to: cpus, restoring: allowed) { () throws(GilBenchError) in
                 try measureInProcesses(configuration, cpus: cpus, probes: probes, workerExecutable: workerExecutable)
@@ -84,6 +85,10 @@ public enum Runner {
             case .processes where configuration.workload == .pipeline:
                 // The producer runs here; its consumer is the process the plan starts.
                 threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared, checkPoints: checkPoints)]
+            case .events, .processes where configuration.workload == .server:
+                preconditionFailure("the server's plan runs its own model")
+            case .events:
+                preconditionFailure("events mode runs the server workload only (RunConfiguration.validate)")
             case .processes, .pool:
                 preconditionFailure("processes and pool modes are measured by measureInProcesses")
             }

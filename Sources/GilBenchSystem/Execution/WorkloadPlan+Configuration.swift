@@ -28,6 +28,8 @@ extension WorkloadPlan {
             return try LongTickWorkload.plan(for: configuration)
         case .hashing:
             return try HashingPlan.make(for: configuration)
+        case .server:
+            throw GilBenchError(.runFailed, "the server workload is not yet simulated (issue 24, milestone 1)")
         }
     }
 }
