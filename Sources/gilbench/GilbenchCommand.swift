@@ -17,7 +17,7 @@ struct GilbenchCommand: ParsableCommand {
             130 interrupted.
             """,
         version: MachineInfo.gilbenchVersion,
-        subcommands: [Run.self, Sweep.self, Compare.self, PythonCommand.self, CorpusCommand.self, SyscallCheck.self, Worker.self, Reproduce.self, Plot.self, Trace.self])
+        subcommands: [Run.self, Sweep.self, Compare.self, PythonCommand.self, CorpusCommand.self, SyscallCheck.self, Worker.self, LoadClient.self, Reproduce.self, Plot.self, Trace.self])
 
     /// Worker processes (`gilbench worker [--fault F]`, started by the parent for every run in
     /// processes and pool modes) skip the argument parser: building its command tree costs a third

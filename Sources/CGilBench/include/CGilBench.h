@@ -8,6 +8,11 @@
 #include <semaphore.h>
 #include <sys/types.h>
 #include <sys/resource.h>
+// The server workload's client process (Sources/GilBenchSystem/ServerLoad): Glibc's Swift module
+// leaves these two headers out, so their types and functions come through this module, as swift-nio's
+// CNIOLinux includes <sys/epoll.h>.
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
 
 #ifdef __cplusplus
 extern "C" {
