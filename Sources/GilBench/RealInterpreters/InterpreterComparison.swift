@@ -22,6 +22,9 @@ public struct InterpreterComparison {
         public var sweep: [Double]?
         /// The twins to run (`PythonExperiment/twinNames`); empty: all of them.
         public var twins: [String] = []
+        /// Further twins run only on the interpreters of one minor version, by version
+        /// (`["3.11": ["server"]]`: the server's twins on CPython 3.11 alone, as issue 24's check asks).
+        public var versionTwins: [String: [String]] = [:]
         public var repetitions = RunConfiguration().repetitions
         /// Unrecorded warm-ups per configuration; nil: the catalogue's (none).
         public var warmup: Int?
@@ -41,7 +44,7 @@ public struct InterpreterComparison {
             guard raceN >= 0 else { throw GilBenchError(.raceN, "must be 0 or more (got \(raceN))") }
             guard longTickN >= 0 else { throw GilBenchError(.longTickN, "must be 0 or more (got \(longTickN))") }
             guard repetitions >= 1 else { throw GilBenchError(.repetitions, "must be at least 1 (got \(repetitions))") }
-            if let unknown = twins.first(where: { !PythonExperiment.twinNames.contains($0) }) {
+            if let unknown = (twins + versionTwins.values.joined()).first(where: { !PythonExperiment.twinNames.contains($0) }) {
                 throw GilBenchError(.usage, "unknown --only '\(unknown)' (one of \(PythonExperiment.twinNames.joined(separator: ", ")))")
             }
         }
@@ -187,7 +190,9 @@ public struct InterpreterComparison {
         var experiments = PythonExperiment.catalogue(
             for: interpreter, n: options.n, raceN: options.raceN, longTickN: options.longTickN, tree: options.tree,
             repetitions: options.repetitions, sweep: options.sweep)
-        experiments = experiments.filter { options.twins.isEmpty || options.twins.contains($0.twin) }
+        let minor = interpreter.versionNumbers.prefix(2).map(String.init).joined(separator: ".")
+        let versionTwins = options.versionTwins[minor] ?? []
+        experiments = experiments.filter { options.twins.isEmpty || options.twins.contains($0.twin) || versionTwins.contains($0.twin) }
         for i in experiments.indices {
             experiments[i].configuration.syscallCounter = counting.counters.first ?? .none
             if let label = options.experimentLabels?.real { experiments[i].configuration.experiment = label }
@@ -295,6 +300,11 @@ extension InterpreterComparison {
         let claims = ClaimFidelity(rows: rows)
         if !claims.entries.isEmpty {
             text += "\nthe slides' claims on the real interpreter and on the simulator (error on each claim's ratio):\n" + claims.render()
+        }
+        let server = ServerFidelity(rows: rows)
+        if !server.entries.isEmpty {
+            timed("the server, simulator against the real twins (requests/s; target: within \(Int(ServerFidelity.factor))x either way, the same order of models)",
+                  probed: "the real interpreters' rates include a uprobe trap at every GIL call", server.render())
         }
         let warmUps = jitWarmUps(rows)
         if !warmUps.isEmpty { text += "\n" + warmUps.map { $0 + "\n" }.joined() }

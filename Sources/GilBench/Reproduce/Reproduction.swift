@@ -387,6 +387,16 @@ public final class Reproduction {
     /// interval sweep and hashing are left to `gilbench python`, to keep `reproduce` within its budget.
     public static let pythonTwins = ["countdown", "race", "long-tick"]
 
+    /// The minor version whose interpreter also runs the server's twins when the `events` experiment
+    /// is selected (issue 24's check: the simulated server within 2x of CPython 3.11's, the models in
+    /// the same order; ``ServerFidelity``). `--python auto` does not take it, so that the default
+    /// `reproduce` stays within its time: name it (`--python ~/.pyenv/versions/3.11.7/bin/python`)
+    /// or take `all`.
+    public static let serverTwinVersion = "3.11"
+
+    /// The server twins' name among `PythonExperiment.twinNames`, when this build has them.
+    static var serverTwin: [String] { PythonExperiment.twinNames.contains("server") ? ["server"] : [] }
+
     /// Repetitions of each real interpreter's twins and of the simulator's beside them: the scale's,
     /// but at least `gilbench run`'s default (5). The fidelity tables compare ratios of medians of
     /// pairs, and at the quick scale each run lasts about 0.2 s: with 3 pairs one disturbed pair moves
@@ -405,6 +415,9 @@ public final class Reproduction {
         o.tree = nil
         o.sweep = []
         o.twins = Reproduction.pythonTwins
+        if options.selected.contains(where: { $0.id == Catalogue.events.id }), !Reproduction.serverTwin.isEmpty {
+            o.versionTwins = [Reproduction.serverTwinVersion: Reproduction.serverTwin]
+        }
         o.repetitions = Reproduction.pythonRepetitions(options.scale)
         o.warmup = options.scale.warmup
         o.experimentLabels = (Reproduction.pythonExperiment, Reproduction.pythonSimulatorExperiment)
