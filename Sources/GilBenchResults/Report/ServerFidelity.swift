@@ -40,7 +40,7 @@ public struct ServerFidelity: Sendable {
         /// simulated/real of the medians, with the bootstrap 95% interval that resamples each side on
         /// its own (``Statistics/bootstrapRatioOfMedians(_:over:resamples:seed:)``).
         public var ratio: Estimate
-        /// For an entry beyond the factor: the measured cause (``ServerFidelity/cause(real:simulated:slower:)``).
+        /// For an entry beyond the factor: the measured cause, the cost per request that differs most.
         public var cause: String?
 
         /// Within when the whole interval is inside [1/``factor``, ``factor``], beyond when it is
