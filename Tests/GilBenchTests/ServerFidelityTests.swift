@@ -191,4 +191,22 @@ struct ServerFidelityTests {
             plots: [], completed: ["events"], stopped: nil, elapsedSeconds: 1)
         #expect(none.serverFidelitySection().isEmpty)
     }
+
+    @Test("Twins of one minor version run on that version's interpreters only; reproduce asks for the server's on 3.11 when events runs")
+    func versionTwins() throws {
+        var options = InterpreterComparison.Options()
+        options.twins = ["countdown"]
+        options.versionTwins = ["3.11": ["race"]]
+        let comparison = InterpreterComparison(options)
+        let twins311 = Set(comparison.experiments(for: PythonInterpreter(path: "p311", implementation: "cpython", version: "3.11.7")).map(\.twin))
+        let twins313 = Set(comparison.experiments(for: PythonInterpreter(path: "p313", implementation: "cpython", version: "3.13.0")).map(\.twin))
+        #expect(twins311 == ["countdown", "race"])
+        #expect(twins313 == ["countdown"])
+        options.versionTwins = ["3.11": ["no-such-twin"]]
+        #expect(throws: GilBenchError.self) { try options.validate() }
+        let events = Reproduction.interpreterComparison(.init(scale: .quick, selected: [Catalogue.events], command: "c", python: .auto))
+        let others = Reproduction.interpreterComparison(.init(scale: .quick, selected: [Catalogue.countdown], command: "c", python: .auto))
+        #expect(events.options.versionTwins == (Reproduction.serverTwin.isEmpty ? [:] : ["3.11": ["server"]]))
+        #expect(others.options.versionTwins.isEmpty)
+    }
 }

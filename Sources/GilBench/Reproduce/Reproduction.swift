@@ -408,8 +408,12 @@ public final class Reproduction {
     /// The real interpreters' part of the run: the slides' countdown (sequential, 2 threads, 2 threads
     /// on one CPU, 2 processes), the race (n = 1,000,000 per thread, as the reproduction's) and the
     /// long tick (`PythonExperiment.longTickN`) on each, beside the simulator's matching GIL design on
-    /// the same sizes (``InterpreterComparison``).
-    var interpreterComparison: InterpreterComparison {
+    /// the same sizes (``InterpreterComparison``); and when the `events` experiment runs, the server's
+    /// twins on CPython 3.11 alone (``serverTwinVersion``).
+    var interpreterComparison: InterpreterComparison { Reproduction.interpreterComparison(options) }
+
+    /// ``interpreterComparison`` for `options`.
+    static func interpreterComparison(_ options: Options) -> InterpreterComparison {
         var o = InterpreterComparison.Options()
         o.n = options.scale.countdownN
         o.tree = nil
