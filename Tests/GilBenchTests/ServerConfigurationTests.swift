@@ -84,10 +84,11 @@ struct ServerConfigurationTests {
         #expect(Column.rssKiB.isMeasurement)
     }
 
-    @Test("Threads mode counts the accept loop, a thread per connection and the CPU-bound threads")
+    @Test("Interpreter threads: a thread per connection (threads) or the event loop's one, and the CPU-bound threads")
     func threadCount() {
-        #expect(RunConfiguration.server(.threads, connections: 100, cpuThreads: 1).threads == 102)
-        #expect(RunConfiguration.server(.events, connections: 100, cpuThreads: 1).threads == 1)
+        #expect(RunConfiguration.server(.threads, connections: 100, cpuThreads: 1).threads == 101)
+        #expect(RunConfiguration.server(.events, connections: 100, cpuThreads: 1).threads == 2)
+        #expect(RunConfiguration.server(.coroutines, connections: 100).threads == 1)
     }
 
     @Test("--connections multiplies server configurations only")

@@ -22,6 +22,11 @@ extension ConfigurationKey {
         if let k = cell(.cpuThreads) { parts.append("cpu thr=\(k)") }
         if let every = yieldEvery, every != 1 { parts.append("yield-every=\(every)") }
         if let pattern = cell(.pattern), let size = cell(.messageSize) { parts.append("\(pattern) \(size)B") }
+        // The server: its connections; its request's work, size and rate when not the defaults.
+        if let count = cell(.connections) { parts.append("\(count) conn") }
+        if let work = requestWork, work != RunConfiguration().requestWork { parts.append("work=\(work)") }
+        if workload == .server, let size = messageSize, size != Workload.server.defaultMessageSize { parts.append("\(size)B") }
+        if let rate = cell(.rate) { parts.append("rate=\(rate)/s") }
         // A swept column not shown above: n or calls.
         if let swept = sweepParameter?.column, ![.checkInterval, .switchIntervalMs, .churnN, .cpuThreads, .threads].contains(swept) {
             parts.append("\(swept.rawValue)=\(cell(swept) ?? "")")

@@ -199,9 +199,10 @@ public struct RunConfiguration: Sendable, Hashable {
 
     /// Threads that run interpreter code at once in this process.
     public var threads: Int {
-        guard mode == .threads else { return 1 }
-        // The server's accept loop, one thread per connection, and the CPU-bound threads.
-        return workload == .server ? 1 + connections + cpuThreads : tasks
+        // The server: a thread per connection (threads) or the event loop's one, beside the CPU-bound
+        // threads (its accept loop runs before them, natively: ServerWorkload).
+        if workload == .server { return (mode == .threads ? connections : 1) + cpuThreads }
+        return mode == .threads ? tasks : 1
     }
 
     /// Worker processes the run starts (1: the run stays in this process).

@@ -2,10 +2,14 @@
 public struct InterpretedTask: Sendable {
     public var program: Program
     public var arguments: [Int]
+    /// The generators the program resumes with GEN_SEND, by index (the server's coroutines: one per
+    /// connection, resumed by its event loop); empty for most tasks.
+    public var generators: [InterpretedTask]
 
-    public init(program: Program, arguments: [Int]) {
+    public init(program: Program, arguments: [Int], generators: [InterpretedTask] = []) {
         self.program = program
         self.arguments = arguments
+        self.generators = generators
     }
 }
 
@@ -26,6 +30,9 @@ public struct WorkloadPlan: Sendable {
     /// Coroutines mode: the program that resumes the tasks, which then run as its generators (task
     /// i is generator i); nil: the round-robin scheduler of slide 160.
     public var driver: InterpretedTask?
+    /// Called when not every task's thread could start, before the runner joins those that did: makes
+    /// them end (the server shuts its connections down and sets `stop`). Most plans need nothing.
+    public var interrupt: @Sendable (SharedState) -> Void
 
     public init(
         tasks: [InterpretedTask], shared: SharedState,
@@ -33,8 +40,10 @@ public struct WorkloadPlan: Sendable {
         start: @escaping @Sendable () throws(GilBenchError) -> Void = {},
         finish: @escaping @Sendable () -> Void = {},
         notes: @escaping @Sendable () -> [String] = { [] },
-        driver: InterpretedTask? = nil
+        driver: InterpretedTask? = nil,
+        interrupt: @escaping @Sendable (SharedState) -> Void = { _ in }
     ) {
+        self.interrupt = interrupt
         self.driver = driver
         self.tasks = tasks
         self.shared = shared

@@ -26,8 +26,11 @@ public enum Runner {
         let allowed = try CPUAffinity.current()
         let cpus = try CPUAffinity.resolve(configuration.cpus, allowed: allowed)
         var measurement: RunMeasurement
-        if configuration.mode == .pool
-            || (configuration.mode == .processes && configuration.workload != .pipeline && configuration.workload != .server) {
+        if configuration.workload == .server {
+            measurement = try measureServer(
+                configuration, cpus: cpus, allowed: allowed, probes: probes, events: events, workerExecutable: workerExecutable)
+        } else if configuration.mode == .pool
+            || (configuration.mode == .processes && configuration.workload != .pipeline) {
             // Workers inherit the affinity set here.
             measurement = try CPUAffinity.pinning(to: cpus, restoring: allowed) { () throws(GilBenchError) in
                 try measureInProcesses(configuration, cpus: cpus, probes: probes, workerExecutable: workerExecutable)
@@ -78,17 +81,19 @@ public enum Runner {
                 threads = [try runOnWorkerThread(plan, gil: gil, checkPoints: checkPoints)]
             case .sequential:
                 threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared, checkPoints: checkPoints)]
-            case .threads:
+            case .threads, .events:
+                // The server's event loop (events mode, the server workload only) is one task's thread
+                // beside the CPU-bound threads.
+                threads = try runInThreads(plan, gil: gil, checkPoints: checkPoints)
+            case .coroutines where configuration.workload == .server:
+                // The server's coroutines: one thread whose event loop resumes a generator per
+                // connection (its task's generators), beside the CPU-bound threads.
                 threads = try runInThreads(plan, gil: gil, checkPoints: checkPoints)
             case .coroutines:
                 threads = [runAsCoroutines(plan, gil: gil, checkPoints: checkPoints)]
             case .processes where configuration.workload == .pipeline:
                 // The producer runs here; its consumer is the process the plan starts.
                 threads = [runSequentially(plan.tasks, gil: gil, shared: plan.shared, checkPoints: checkPoints)]
-            case .events, .processes where configuration.workload == .server:
-                preconditionFailure("the server's plan runs its own model")
-            case .events:
-                preconditionFailure("events mode runs the server workload only (RunConfiguration.validate)")
             case .processes, .pool:
                 preconditionFailure("processes and pool modes are measured by measureInProcesses")
             }
@@ -177,7 +182,7 @@ public enum Runner {
                     gil.acquire(&thread)
                     _ = VirtualMachine.run(
                         task.program, arguments: task.arguments, gil: gil, thread: &thread, shared: shared,
-                        checkPoints: checkPoints)
+                        generators: task.generators, checkPoints: checkPoints)
                     gil.release(&thread)
                     slot.thread = thread
                 })
@@ -186,6 +191,7 @@ public enum Runner {
                 break
             }
         }
+        if failure != nil { plan.interrupt(plan.shared) }
         for thread in started { thread.join() }
         if let failure { throw failure }
         return slots.compactMap(\.thread)
