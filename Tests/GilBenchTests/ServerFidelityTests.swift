@@ -209,4 +209,24 @@ struct ServerFidelityTests {
         #expect(events.options.versionTwins == (Reproduction.serverTwin.isEmpty ? [:] : ["3.11": ["server"]]))
         #expect(others.options.versionTwins.isEmpty)
     }
+
+    @Test("The asyncio twin is compared with the simulator's coroutines, named apart, and left out of the models' order and of the claims")
+    func asyncioTwin() throws {
+        let asyncio = Self.rows(engine: Self.real) { m, c, k in Side(rate: Self.interpreter(m, c, k).rate / 4) }
+            .filter { $0.key.mode == .coroutines }
+            .map { row -> ResultRow in
+                var row = row
+                row.key.experiment = "python-asyncio"
+                return row
+            }
+        let rows = Self.rows(engine: Self.real, Self.interpreter) + asyncio + Self.rows(engine: Engine.simulator.name, Self.interpreter)
+        let fidelity = ServerFidelity(rows: rows)
+        #expect(fidelity.entries.count == 30)
+        let twins = fidelity.entries.filter { $0.twin == "asyncio" }
+        #expect(twins.count == 6 && twins.allSatisfy { $0.model == .coroutines && abs($0.ratio.value - 4) < 1e-9 && $0.verdict == .beyond })
+        #expect(fidelity.orderings.allSatisfy { $0.same && $0.real.count == 4 })
+        #expect(fidelity.render().contains("asyncio (coroutines)"))
+        #expect(ClaimFidelity.experimentIDs(of: asyncio[0].key).isEmpty)
+        #expect(ClaimFidelity.experimentIDs(of: rows[0].key) == ["events"])
+    }
 }

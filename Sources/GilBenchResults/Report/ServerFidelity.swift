@@ -32,6 +32,8 @@ public struct ServerFidelity: Sendable {
         /// The real twin's configuration, to tell two twins of one model apart (asyncio beside
         /// generators under `coroutines`).
         public var realKey: ConfigurationKey
+        /// The real twin's name: its model, or `asyncio` for the asyncio twin compared with `coroutines`.
+        public var twin: String { ServerFidelity.twinName(realKey) }
         public var connections: Int
         public var cpuThreads: Int
         /// Medians of requests per second.
@@ -71,6 +73,16 @@ public struct ServerFidelity: Sendable {
         self.orderings = orderings
     }
 
+    /// The `experiment` label's ending that marks the asyncio twin's rows (`PythonExperiment.asyncioLabel`):
+    /// they share the `coroutines` mode with the generators' twin, and the simulator's `coroutines` twin.
+    public static let asyncioLabel = "asyncio"
+
+    /// A real server twin's name: `asyncio` for the asyncio twin, its mode otherwise.
+    public static func twinName(_ key: ConfigurationKey) -> String {
+        if key.experiment?.hasSuffix(asyncioLabel) == true { return asyncioLabel }
+        return key.mode?.rawValue ?? "?"
+    }
+
     /// ``Entry/verdict`` of `ratio`.
     public static func verdict(_ ratio: Estimate) -> Fidelity.Verdict {
         let low = ratio.interval?.low ?? ratio.value, high = ratio.interval?.high ?? ratio.value
@@ -80,9 +92,9 @@ public struct ServerFidelity: Sendable {
     }
 
     /// Pairs each real interpreter's server configurations with the simulator's twin under the GIL
-    /// design and check points it has; then orders the models, per interpreter, connection count
-    /// and CPU-bound threads, by the medians of both sides (the first real twin of each model: the
-    /// one named after it, generators before asyncio under `coroutines`).
+    /// design and check points it has; then orders the four models, per interpreter, connection
+    /// count and CPU-bound threads, by the medians of both sides (each model's twin named after it:
+    /// the generators', not asyncio's, under `coroutines`).
     public init(rows: [ResultRow]) {
         let summary = Summary(rows: rows)
         var entries: [Entry] = []
@@ -117,7 +129,7 @@ public struct ServerFidelity: Sendable {
             var seen: Set<ExecutionMode> = []
             let same = pairs.filter {
                 $0.0.engine == first.engine && $0.0.connections == first.connections && $0.0.cpuThreads == first.cpuThreads
-                    && seen.insert($0.0.model).inserted
+                    && $0.0.twin == $0.0.model.rawValue && seen.insert($0.0.model).inserted
             }
             guard same.count >= 2 else { continue }
             let real = same.sorted { $0.0.real > $1.0.real }.map(\.0.model)
@@ -230,12 +242,9 @@ public struct ServerFidelity: Sendable {
         String(format: "%.2f", e.ratio.value) + (e.ratio.interval.map { String(format: " [%.2f, %.2f]", $0.low, $0.high) } ?? "")
     }
 
-    static func label(_ e: Entry, among entries: [Entry]) -> String {
-        let twins = entries.filter {
-            $0.engine == e.engine && $0.model == e.model && $0.connections == e.connections && $0.cpuThreads == e.cpuThreads
-        }
-        guard twins.count > 1, let index = twins.firstIndex(where: { $0.realKey == e.realKey }) else { return e.model.rawValue }
-        return "\(e.model.rawValue) (twin \(index + 1): \(e.realKey.label))"
+    /// `events`, or `asyncio (coroutines)` for a twin not named after its model.
+    static func label(_ e: Entry) -> String {
+        e.twin == e.model.rawValue ? e.twin : "\(e.twin) (\(e.model.rawValue))"
     }
 
     /// `→ events > coroutines > processes > threads`.
@@ -249,7 +258,7 @@ public struct ServerFidelity: Sendable {
         var rows = [["model", "connections", "cpu threads", "engine", "real requests/s", "simulator requests/s", "simulator/real", "verdict"]]
         for e in entries {
             rows.append([
-                Self.label(e, among: entries), "\(e.connections)", "\(e.cpuThreads)", e.engine.name, grouped(e.real), grouped(e.simulated),
+                Self.label(e), "\(e.connections)", "\(e.cpuThreads)", e.engine.name, grouped(e.real), grouped(e.simulated),
                 Self.ratioText(e), e.verdict.rawValue,
             ])
         }
@@ -271,7 +280,7 @@ public struct ServerFidelity: Sendable {
         line += ", \(orderings.filter(\.same).count) of \(orderings.count) orders the same"
         if beyond.isEmpty { return line + ".\n" }
         line += "; beyond: " + beyond.map { e in
-            "\(Self.label(e, among: entries)) at \(e.connections), \(e.cpuThreads) CPU-bound (\(Self.ratioText(e))): \(e.cause ?? "no cause found")"
+            "\(Self.label(e)) at \(e.connections), \(e.cpuThreads) CPU-bound (\(Self.ratioText(e))): \(e.cause ?? "no cause found")"
         }.joined(separator: "; ")
         return line + ".\n"
     }
@@ -282,7 +291,7 @@ public struct ServerFidelity: Sendable {
         var md = "| model | connections | CPU-bound threads | real requests/s | simulator requests/s | simulator/real (95% interval) | verdict | cause |\n"
         md += "|---|---:|---:|---:|---:|---:|---|---|\n"
         for e in entries {
-            md += "| \(Self.label(e, among: entries)) (\(e.engine.name)) | \(e.connections) | \(e.cpuThreads) | \(grouped(e.real)) | \(grouped(e.simulated)) | "
+            md += "| \(Self.label(e)) (\(e.engine.name)) | \(e.connections) | \(e.cpuThreads) | \(grouped(e.real)) | \(grouped(e.simulated)) | "
                 + "\(Self.ratioText(e)) | \(e.verdict.rawValue) | \(e.cause ?? "") |\n"
         }
         md += "\n"
