@@ -20,11 +20,13 @@ struct GilbenchCommand: ParsableCommand {
         subcommands: [Run.self, Sweep.self, Compare.self, PythonCommand.self, CorpusCommand.self, SyscallCheck.self, Worker.self, LoadClient.self, Reproduce.self, Plot.self, Trace.self])
 
     /// Worker processes (`gilbench worker [--fault F]`, started by the parent for every run in
-    /// processes and pool modes) skip the argument parser: building its command tree costs a third
+    /// processes and pool modes, and the pipeline's and the server's peers) skip the argument parser: building its command tree costs a third
     /// of a worker's start-up, which the parent's wall time includes. Anything else, including
     /// `worker --help`, goes through the parser.
     static func main() {
-        if let status = WorkerService.serveDirectly(CommandLine.arguments) ?? PipelinePeer.serveDirectly(CommandLine.arguments) {
+        if let status = WorkerService.serveDirectly(CommandLine.arguments) ?? PipelinePeer.serveDirectly(CommandLine.arguments)
+            ?? ServerWorkers.serveDirectly(CommandLine.arguments)
+        {
             exitProcess(status)
         }
         main(nil)

@@ -192,9 +192,12 @@ public struct RunConfiguration: Sendable, Hashable {
     /// and when ctypes is imported (`init_ctypes` in `Modules/_ctypes/_ctypes.c`, so that callbacks
     /// may come from foreign threads), so in every extension run. uprobes on CPython 2.7.18 counted
     /// 207,985 `PyThread_acquire_lock` calls in the sequential extension twin (2 × 100,000 calls of
-    /// `churn(0)`), one per call and one per check, against 39 in a sequential countdown.
+    /// `churn(0)`), one per call and one per check, against 39 in a sequential countdown. The
+    /// server's event loop and coroutines run in the main thread of a program that starts threads
+    /// only for its CPU-bound threads.
     public var initialisesThreads: Bool {
-        mode == .threads || (mode == .sequential && sequentialThread == .worker) || workload == .extension
+        if workload == .server { return mode == .threads || cpuThreads > 0 }
+        return mode == .threads || (mode == .sequential && sequentialThread == .worker) || workload == .extension
     }
 
     /// Threads that run interpreter code at once in this process.

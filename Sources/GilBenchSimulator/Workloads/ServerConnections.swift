@@ -148,6 +148,14 @@ package final class ServerConnections: @unchecked Sendable {
     private let ready: UnsafeMutablePointer<epoll_event>
     private var readyCount = 0
     private var nextReady = 0
+    /// A pre-forked worker's (``init(listeningOn:control:capacity:messageSize:)``): the shared
+    /// listening socket, and the channel whose end of file says no more connections will come.
+    private var listener: Int32 = -1
+    private var control: Int32 = -1
+    /// Whether more connections may come (a worker until its control channel ends).
+    private var accepting = false
+    private var accepted = 0
+    private static let listenerToken = UInt64.max, controlToken = UInt64.max - 1
 
     /// Takes ownership of `descriptors`, the accepted connections; with `polled`, watches every one
     /// for reading with epoll (level-triggered, as `select.epoll` registers by default).
@@ -159,7 +167,7 @@ package final class ServerConnections: @unchecked Sendable {
         slots = .allocate(capacity: max(count, 1))
         for (i, fd) in descriptors.enumerated() { (slots + i).initialize(to: Slot(fd: fd, received: 0, number: 0)) }
         openCount = Atomic(count)
-        ready = .allocate(capacity: max(count, 1))
+        ready = .allocate(capacity: count + 2)
         epoll = polled ? epoll_create1(Int32(EPOLL_CLOEXEC)) : -1
         guard !polled || epoll >= 0 else {
             let saved = errno
@@ -180,6 +188,33 @@ package final class ServerConnections: @unchecked Sendable {
         }
     }
 
+    /// A pre-forked worker's connections (`processes` mode): none yet; `poll()` accepts from
+    /// `listener`, a listening socket shared with the other workers, as many as come (at most
+    /// `capacity`), until `control` reaches end of file (the parent's word that the client is done).
+    /// As in a pre-forked Python server (`os.fork()` after `listen()`, each worker running the event
+    /// loop with the listening socket registered: `asyncore.dispatcher.handle_accept`), every worker
+    /// is woken by a new connection and one of them gets it. Departure: the accept is native, inside
+    /// `poll()`, where asyncore runs `handle_accept` as interpreted code (once per connection).
+    /// - Throws: `GilBenchError` `.system` when epoll cannot be made or watch the two descriptors.
+    package convenience init(listeningOn listener: Int32, control: Int32, capacity: Int, messageSize: Int) throws(GilBenchError) {
+        try self.init(Array(repeating: -1, count: capacity), messageSize: messageSize, polled: false)
+        openCount.store(0, ordering: .releasing)
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epoll >= 0 else { throw GilBenchError(.system, "cannot create the server worker's epoll instance", errno: Errno(rawValue: errno)) }
+        self.listener = listener
+        self.control = control
+        accepting = true
+        _ = fcntl(listener, F_SETFL, O_NONBLOCK)
+        for (fd, token) in [(listener, Self.listenerToken), (control, Self.controlToken)] {
+            var event = epoll_event()
+            event.events = EPOLLIN.rawValue
+            event.data.u64 = token
+            guard epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0 else {
+                throw GilBenchError(.system, "cannot watch descriptor \(fd) with the server worker's epoll", errno: Errno(rawValue: errno))
+            }
+        }
+    }
+
     deinit {
         closeAll()
         slots.deinitialize(count: count)
@@ -195,7 +230,7 @@ package final class ServerConnections: @unchecked Sendable {
         [NativeFunction(name: "recv", releasesGIL: true) { self.receive($0) },
          NativeFunction(name: "sendall", releasesGIL: true) { self.answer($0) },
          NativeFunction(name: "close", releasesGIL: false) { self.close($0) },
-         NativeFunction(name: "open", releasesGIL: false) { _ in self.open },
+         NativeFunction(name: "open", releasesGIL: false) { _ in self.open + (self.accepting ? 1 : 0) },
          NativeFunction(name: "poll", releasesGIL: true) { _ in self.poll() },
          NativeFunction(name: "next_ready", releasesGIL: false) { _ in self.takeReady() }]
     }
@@ -259,17 +294,60 @@ package final class ServerConnections: @unchecked Sendable {
         return openCount.subtract(1, ordering: .acquiringAndReleasing).newValue
     }
 
-    /// `epoll_wait` for the open connections; how many are ready (0 when none is open).
+    /// `epoll_wait` for the open connections; how many are ready (0 when none is open and none may
+    /// come). A worker's new connections and its control channel are handled here, and waited past.
     private func poll() -> Int {
         nextReady = 0
         readyCount = 0
-        guard epoll >= 0, open > 0 else { return 0 }
-        let capacity = Int32(max(open, 1))
-        switch valueOrErrno({ epoll_wait(epoll, ready, capacity, -1) }) {
-        case .success(let n): readyCount = Int(n)
-        case .failure: readyCount = 0
+        while epoll >= 0 && (open > 0 || accepting) {
+            let capacity = Int32(max(open, 1) + (accepting ? 2 : 0))
+            guard case .success(let n) = valueOrErrno({ epoll_wait(epoll, ready, capacity, -1) }) else { return 0 }
+            var kept = 0
+            for k in 0..<Int(n) {
+                switch ready[k].data.u64 {
+                case Self.listenerToken: acceptPending()
+                case Self.controlToken: readControl()
+                default:
+                    ready[kept] = ready[k]
+                    kept += 1
+                }
+            }
+            if kept > 0 {
+                readyCount = kept
+                return kept
+            }
         }
-        return readyCount
+        return 0
+    }
+
+    /// Accepts every connection waiting on a worker's listening socket (another worker may take
+    /// them first: `EAGAIN`), each non-blocking with `TCP_NODELAY`, watched for reading.
+    private func acceptPending() {
+        while accepted < count {
+            guard case .success(let fd) = valueOrErrno({ accept(listener, nil, nil) }) else { return }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+            LoopbackConnection.setNoDelay(fd)
+            var event = epoll_event()
+            event.events = EPOLLIN.rawValue
+            event.data.u64 = UInt64(accepted)
+            guard epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0 else {
+                Glibc.close(fd)
+                return
+            }
+            slots[accepted].fd = fd
+            accepted += 1
+            openCount.add(1, ordering: .acquiringAndReleasing)
+        }
+    }
+
+    /// Reads a worker's control channel; at its end (or an error) no more connections are accepted.
+    private func readControl() {
+        var byte: UInt8 = 0
+        if case .success(let n) = valueOrErrno({ read(control, &byte, 1) }), n > 0 { return }
+        accepting = false
+        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, control, nil)
+        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, listener, nil)
     }
 
     /// The next connection `poll()` found ready, by index (-1 when none is left).

@@ -27,6 +27,13 @@ extension Runner {
         let listener = try ServerListener(connections: configuration.connections)
         defer { listener.close() }
         let load = ServerLoad(configuration)
+        if configuration.mode == .processes {
+            var measurement = try measureServerInWorkers(
+                configuration, cpus: cpus, allowed: allowed, listener: listener, load: load, probes: probes,
+                workerExecutable: workerExecutable)
+            measurement.warnings += notes
+            return measurement
+        }
         let client = try ServerLoadClient.start(executable: workerExecutable, port: listener.port, load: load)
         do throws(GilBenchError) {
             let memory = PeakResidentSet.start()
@@ -47,21 +54,52 @@ extension Runner {
                     Execution(plan: plan, configuration: configuration, cpus: cpus, probes: probes))
             }
             let result = try client.finish()
-            measurement.outcome.requestsPerSecond = result.requestsPerSecond
-            measurement.outcome.latencyP50Microseconds = result.latencyP50Microseconds
-            measurement.outcome.latencyP99Microseconds = result.latencyP99Microseconds
-            measurement.outcome.latencyMaxMicroseconds = result.latencyMaxMicroseconds
+            measurement.outcome.record(result)
             switch memory.added() {
             case .kib(let kib): measurement.outcome.rssKiB = kib
             case .unavailable(let problem): notes.append("rss_kib is left empty: \(problem)")
             }
-            if result.unsent > 0 {
-                notes.append("server: \(result.unsent) requests due at --rate could not be sent (every connection had one outstanding)")
-            }
-            measurement.warnings += notes
+            measurement.warnings += notes + result.notes
             return measurement
         } catch {
             client.terminate()
+            throw error
+        }
+    }
+
+    /// The `processes` model (``ServerWorkers``): the workers start on the listening socket, then the
+    /// client; when the client has finished, the workers are told so and reaped. The run's clock,
+    /// CPU times and counters are the workers' (their usage from `wait4`, their interpreters'
+    /// counts summed); `rss_kib` is their peaks summed.
+    private static func measureServerInWorkers(
+        _ configuration: RunConfiguration, cpus: [Int], allowed: [Int], listener: ServerListener, load: ServerLoad,
+        probes: [any MeasurementProbe], workerExecutable: String
+    ) throws(GilBenchError) -> RunMeasurement {
+        // The workers inherit the CPUs set here; the client, started after, does not.
+        let workers = try CPUAffinity.pinning(to: cpus, restoring: allowed) { () throws(GilBenchError) in
+            try ServerWorkers.start(configuration, listener: listener, executable: workerExecutable)
+        }
+        var client: ServerLoadClient?
+        do throws(GilBenchError) {
+            for probe in probes { try probe.begin() }
+            let start = MonotonicClock.nanoseconds()
+            client = try ServerLoadClient.start(executable: workerExecutable, port: listener.port, load: load)
+            let result = try client!.finish()
+            listener.close()
+            let served = try ServerWorkers.finish(workers, deadline: MonotonicClock.nanoseconds() + 60_000_000_000)
+            let wall = MonotonicClock.nanoseconds() &- start
+            var syscalls: SyscallCounts?
+            for probe in probes { syscalls = try probe.end() }
+            var measurement = RunMeasurement(
+                wallSeconds: Double(wall) / 1e9, usage: served.usage, ticks: served.ticks, instructions: served.instructions,
+                gil: served.gil, syscalls: syscalls)
+            measurement.outcome.record(result)
+            measurement.outcome.rssKiB = served.peakResidentKiB
+            measurement.warnings += result.notes
+            return measurement
+        } catch {
+            client?.terminate()
+            ServerWorkers.terminate(workers)
             throw error
         }
     }
@@ -76,10 +114,28 @@ extension Runner {
     }
 }
 
+extension WorkloadOutcome {
+    /// The client's measurements: requests per second and the latencies.
+    mutating func record(_ result: ServerLoadResult) {
+        requestsPerSecond = result.requestsPerSecond
+        latencyP50Microseconds = result.latencyP50Microseconds
+        latencyP99Microseconds = result.latencyP99Microseconds
+        latencyMaxMicroseconds = result.latencyMaxMicroseconds
+    }
+}
+
+extension ServerLoadResult {
+    /// Warnings for the user about the client's run.
+    var notes: [String] {
+        unsent > 0 ? ["server: \(unsent) requests due at --rate could not be sent (every connection had one outstanding)"] : []
+    }
+
+}
+
 extension ServerLoad {
     /// The client's load for a server configuration: its connections, request size, rate, warm-up
     /// and window.
-    init(_ configuration: RunConfiguration) {
+    package init(_ configuration: RunConfiguration) {
         self.init(
             connections: configuration.connections, messageSize: configuration.messageSize, rate: configuration.rate,
             warmupSeconds: configuration.serverWarmupSeconds, durationSeconds: configuration.durationSeconds,

@@ -187,7 +187,9 @@ public enum Runner {
                     slot.thread = thread
                 })
             } catch {
-                failure = error
+                // Say how far it got: the server's threads model starts one thread per connection.
+                failure = GilBenchError(
+                    error.code, "cannot start interpreter thread \(index + 1) of \(plan.tasks.count) (\(index) started)", errno: error.errno)
                 break
             }
         }

@@ -20,6 +20,8 @@ public final class ChildProcess {
     public private(set) var output: Int32
     /// How the child ended, once reaped.
     public private(set) var termination: Termination?
+    /// The child's peak resident set in KiB (`ru_maxrss` from `wait4`), once reaped.
+    package private(set) var peakResidentKiB: Int?
 
     /// How a child process ended.
     public enum Termination: Sendable, Equatable, CustomStringConvertible {
@@ -68,6 +70,30 @@ public final class ChildProcess {
     /// - Throws: `GilBenchError` `.system` when the socket pair cannot be made, fork fails or exec fails.
     public static func spawnOverSocketPair(executable: String, arguments: [String]) throws(GilBenchError) -> ChildProcess {
         try spawn(executable: executable, arguments: arguments, channels: try socketPair())
+    }
+
+    /// Starts `executable` with `arguments` (argv[0] included), its standard input `listener`, a
+    /// listening socket it accepts connections on (as the workers of a pre-forked server share the
+    /// socket their parent listened on), and its standard output one end of a Unix stream socket
+    /// pair, duplex: the child writes its result there, and reads end of file there once the parent
+    /// calls ``shutDownInput()``. ``input`` and ``output`` are two descriptors of the parent's end.
+    /// - Throws: `GilBenchError` `.system` when the socket pair cannot be made or duplicated, fork fails or exec fails.
+    package static func spawn(executable: String, arguments: [String], listeningOn listener: Int32) throws(GilBenchError) -> ChildProcess {
+        var (toChild, fromChild) = try socketPair()
+        close(toChild[0])
+        toChild[0] = fcntl(listener, F_DUPFD_CLOEXEC, 0)
+        guard toChild[0] >= 0 else {
+            let error = errno
+            for fd in [toChild[1], fromChild[0], fromChild[1]] { close(fd) }
+            throw GilBenchError(.system, "cannot duplicate the listening socket for a worker", errno: error)
+        }
+        return try spawn(executable: executable, arguments: arguments, channels: (toChild, fromChild))
+    }
+
+    /// Shuts the parent's end of a duplex channel down for writing (``spawn(executable:arguments:listeningOn:)``):
+    /// the child reading it sees end of file, and can still write its result.
+    package func shutDownInput() {
+        if input >= 0 { _ = shutdown(input, Int32(SHUT_WR)) }
     }
 
     private static func spawn(
@@ -208,6 +234,7 @@ public final class ChildProcess {
         let status = reaped.status
         let ended: Termination = gb_exit_code(status) >= 0 ? .exited(gb_exit_code(status)) : .signaled(gb_term_signal(status))
         termination = ended
+        peakResidentKiB = reaped.usage.ru_maxrss
         return (ended, ResourceUsage(reaped.usage))
     }
 
