@@ -11,7 +11,9 @@ struct PythonCommand: ParsableCommand {
             the race, the long tick, the convoy, the extension, the hashing pool (on --tree, else \
             gilbench's corpus if it was generated), the switch/check-interval sweep, the countdown as \
             two generators under slide 160's scheduler and the pipeline (Queue threads, \
-            multiprocessing.Pipe, send() into a generator; 64 B and 64 KiB messages) on each \
+            multiprocessing.Pipe, send() into a generator; 64 B and 64 KiB messages) and the server \
+            (a thread per connection, asyncore or its handlers on selectors, generators on selectors, \
+            asyncio, forked workers; loaded by gilbench's client process at each --connections) on each \
             --python, measuring each run from \
             outside: wall and CPU time, context switches and system calls of the interpreter's whole \
             process tree, and with --count-gil its GIL's acquisitions and releases with uprobes (gil_probe \
@@ -71,6 +73,16 @@ struct PythonCommand: ParsableCommand {
     @Option(help: "With --timeline: write the comparison as CSV to this file.")
     var timelineCsv: String?
 
+    @Option(
+        commaSeparated: "connections",
+        help: "server: the connections each server twin serves, one configuration each.")
+    var connections: [[Int]] = [PythonExperiment.serverConnections]
+
+    @Option(
+        commaSeparated: "cpu-threads",
+        help: "server: CPU-bound threads beside each server twin, one configuration each.")
+    var cpuThreads: [[Int]] = [[0]]
+
     @OptionGroup var outputOptions: OutputOptions
 
     @OptionGroup var syscalls: SyscallOptions
@@ -93,6 +105,8 @@ struct PythonCommand: ParsableCommand {
         o.repetitions = repetitions
         o.simulator = simulator
         o.countsGIL = countGil
+        o.serverConnections = Array(connections.joined())
+        o.serverCPUThreads = Array(cpuThreads.joined())
         return o
     }
 
@@ -110,6 +124,7 @@ struct PythonCommand: ParsableCommand {
             let (_, comparisons) = comparison.measure(try PythonSelection(arguments: python), in: session, events: PythonCommand.report)
             if !session.rows.isEmpty { print(Summary(rows: session.rows).render(), terminator: "") }
             print(InterpreterComparison.fidelityTables(session.rows, countsGIL: countGil), terminator: "")
+            print(InterpreterComparison.serverTable(session.rows), terminator: "")
             print(InterpreterComparison.allVersionsTable(session.rows), terminator: "")
             outputOptions.printAppended(session)
             printWarnings(of: session)

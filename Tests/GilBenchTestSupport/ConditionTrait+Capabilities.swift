@@ -67,3 +67,10 @@ extension Trait where Self == ConditionTrait {
             "needs ~/.pyenv/versions/\(version)/bin/python, root and tracefs' uprobe_events")
     }
 }
+
+extension Trait where Self == ConditionTrait {
+    /// pyenv has CPython `version` installed (`~/.pyenv/versions/VERSION/bin/python`).
+    public static func requiresPyenvPython(_ version: String) -> Self {
+        .enabled(if: Capabilities.pyenvPython(version) != nil, "needs ~/.pyenv/versions/\(version)/bin/python")
+    }
+}

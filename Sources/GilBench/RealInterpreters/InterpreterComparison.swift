@@ -34,6 +34,9 @@ public struct InterpreterComparison {
         public var countsGIL = false
         /// The experiment label of the interpreter's rows and of the simulator's; nil: the catalogue's.
         public var experimentLabels: (real: String, simulator: String)?
+        /// The server's twins: the connections each model serves, and the CPU-bound threads beside it.
+        public var serverConnections = PythonExperiment.serverConnections
+        public var serverCPUThreads = [0]
 
         public init() {}
 
@@ -44,6 +47,12 @@ public struct InterpreterComparison {
             guard raceN >= 0 else { throw GilBenchError(.raceN, "must be 0 or more (got \(raceN))") }
             guard longTickN >= 0 else { throw GilBenchError(.longTickN, "must be 0 or more (got \(longTickN))") }
             guard repetitions >= 1 else { throw GilBenchError(.repetitions, "must be at least 1 (got \(repetitions))") }
+            if let bad = serverConnections.first(where: { !(1...RunConfiguration.maxConnections).contains($0) }) {
+                throw GilBenchError(.connections, "must be between 1 and \(RunConfiguration.maxConnections) (got \(bad))")
+            }
+            if let bad = serverCPUThreads.first(where: { !(0...1023).contains($0) }) {
+                throw GilBenchError(.cpuThreads, "must be between 0 and 1023 (got \(bad))")
+            }
             if let unknown = (twins + versionTwins.values.joined()).first(where: { !PythonExperiment.twinNames.contains($0) }) {
                 throw GilBenchError(.usage, "unknown --only '\(unknown)' (one of \(PythonExperiment.twinNames.joined(separator: ", ")))")
             }
@@ -117,7 +126,10 @@ public struct InterpreterComparison {
             bench.countsGIL = options.countsGIL
             let experiments = self.experiments(for: bench.interpreter)
             let design = bench.interpreter.gilDesign
-            let twins = options.simulator ? counting.expand(experiments.compactMap { twin(of: $0, design: design) }) : []
+            // Twins of several programs (the server's asyncio and generators) are one configuration, run once.
+            let twins = options.simulator
+                ? counting.expand(experiments.compactMap { twin(of: $0, design: design) }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
+                : []
             started(Start(
                 python: python, engine: bench.interpreter.engine, experiments: experiments.count, simulatorTwins: twins.count,
                 repetitions: options.repetitions, leftOut: PythonExperiment.leftOut(for: bench.interpreter)))
@@ -189,13 +201,18 @@ public struct InterpreterComparison {
     public func experiments(for interpreter: PythonInterpreter) -> [PythonExperiment] {
         var experiments = PythonExperiment.catalogue(
             for: interpreter, n: options.n, raceN: options.raceN, longTickN: options.longTickN, tree: options.tree,
-            repetitions: options.repetitions, sweep: options.sweep)
+            repetitions: options.repetitions, sweep: options.sweep, serverConnections: options.serverConnections,
+            serverCPUThreads: options.serverCPUThreads)
         let minor = interpreter.versionNumbers.prefix(2).map(String.init).joined(separator: ".")
         let versionTwins = options.versionTwins[minor] ?? []
         experiments = experiments.filter { options.twins.isEmpty || options.twins.contains($0.twin) || versionTwins.contains($0.twin) }
         for i in experiments.indices {
             experiments[i].configuration.syscallCounter = counting.counters.first ?? .none
-            if let label = options.experimentLabels?.real { experiments[i].configuration.experiment = label }
+            if let label = options.experimentLabels?.real {
+                // The asyncio twin keeps its own label beside the run's, apart from the generators' twin.
+                let asyncio = experiments[i].configuration.experiment == PythonExperiment.asyncioLabel
+                experiments[i].configuration.experiment = asyncio ? "\(label)-\(PythonExperiment.asyncioLabel)" : label
+            }
             if let warmup = options.warmup { experiments[i].configuration.warmup = warmup }
         }
         return experiments
@@ -255,6 +272,16 @@ public struct RealInterpreterComparison: Sendable {
 }
 
 extension InterpreterComparison {
+    /// The server's real twins (``ServerTwins``), with the simulator's beside them when it ran: a
+    /// title and the table; empty when `rows` hold no server twin.
+    public static func serverTable(_ rows: [ResultRow]) -> String {
+        let server = ServerTwins(rows: rows)
+        guard !server.entries.isEmpty else { return "" }
+        let simulated = server.entries.contains { $0.simulatedRequestsPerSecond != nil }
+        return "\nthe server's real twins" + (simulated ? " and the simulator's (medians; error = (simulator - real) / real)" : " (medians)")
+            + ":\n" + server.render()
+    }
+
     /// One line per JIT interpreter in `rows` (Jython, PyPy): how many runs of its experiments in
     /// their own process it took before the measured one (`jit_warmups`) until two in a row agreed
     /// within 5%.

@@ -75,7 +75,7 @@ public struct ServerFidelity: Sendable {
 
     /// The `experiment` label's ending that marks the asyncio twin's rows (`PythonExperiment.asyncioLabel`):
     /// they share the `coroutines` mode with the generators' twin, and the simulator's `coroutines` twin.
-    public static let asyncioLabel = "asyncio"
+    public static let asyncioLabel = PythonExperiment.asyncioLabel
 
     /// A real server twin's name: `asyncio` for the asyncio twin, its mode otherwise.
     public static func twinName(_ key: ConfigurationKey) -> String {

@@ -195,9 +195,13 @@ public final class ChildProcess {
     /// - Parameters:
     ///   - name: what the child is, for the error's message (`python3`, `cc`).
     ///   - deadline: when to stop reading; nil: read until the end of the output.
+    ///   - enough: when given, reading stops as soon as it returns true of the output so far (the
+    ///     line a child prints once it is ready), the output's end not waited for.
     /// - Returns: everything it wrote, and whether the deadline passed before its output ended.
     /// - Throws: `GilBenchError` `.system` when `poll` or `read` fails (never taken for the end of the output).
-    public func readOutput(of name: String, until deadline: UInt64? = nil) throws(GilBenchError) -> (output: [UInt8], timedOut: Bool) {
+    public func readOutput(
+        of name: String, until deadline: UInt64? = nil, stoppingWhen enough: (([UInt8]) -> Bool)? = nil
+    ) throws(GilBenchError) -> (output: [UInt8], timedOut: Bool) {
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         do throws(Errno) {
@@ -212,6 +216,7 @@ public final class ChildProcess {
                 let n = try SystemCall.read(self.output, into: &buffer)
                 if n == 0 { return (output, false) }
                 output.append(contentsOf: buffer[..<n])
+                if let enough, enough(output) { return (output, false) }
             }
         } catch {
             throw GilBenchError(.system, "cannot read the output of \(name) (pid \(pid), descriptor \(self.output))", errno: error)

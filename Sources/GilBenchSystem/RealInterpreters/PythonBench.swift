@@ -16,8 +16,8 @@ public struct PythonExperiment: Sendable, Hashable {
 
     /// The names `python --only` selects twins by: `countdown` (sequential on the main thread and on a
     /// worker thread, threads, 1 CPU, processes), `sweep` (the check/switch-interval sweep), `race`,
-    /// `long-tick`, `extension`, `convoy`, `hashing`, `coroutines`, `pipeline`.
-    public static let twinNames = ["countdown", "sweep", "race", "long-tick", "extension", "convoy", "hashing", "coroutines", "pipeline"]
+    /// `long-tick`, `extension`, `convoy`, `hashing`, `coroutines`, `pipeline`, `server`.
+    public static let twinNames = ["countdown", "sweep", "race", "long-tick", "extension", "convoy", "hashing", "coroutines", "pipeline", "server"]
 
     /// This experiment's name among ``twinNames``.
     public var twin: String {
@@ -29,6 +29,7 @@ public struct PythonExperiment: Sendable, Hashable {
         case .extension: "extension"
         case .ioLatency: "convoy"
         case .hashing: "hashing"
+        case .server: "server"
         default: configuration.workload.rawValue
         }
     }
@@ -77,6 +78,8 @@ public struct PythonExperiment: Sendable, Hashable {
         c.gil = design
         // The script's n is the pipeline's message count; the simulator's is in `messages`.
         if c.workload == .pipeline { c.n = c.workload.defaultN }
+        // The asyncio twin is compared with the simulator's coroutines, the generators' twin too.
+        if c.workload == .server && c.experiment == PythonExperiment.asyncioLabel { c.experiment = "" }
         return c
     }
 
@@ -90,9 +93,11 @@ public struct PythonExperiment: Sendable, Hashable {
     /// started thread as a control: `SequentialThread`), 2 threads, 2 threads on one CPU, 2
     /// processes, the race (without and with a lock), the long tick, the convoy, the extension, the hashing pool (when `tree`
     /// is given), the interval sweep, and the tutorial's coroutines and pipelines.
+    /// The server's twins run at each of `serverConnections` connections, with each of
+    /// `serverCPUThreads` CPU-bound threads beside them (``server(for:connections:cpuThreads:repetitions:)``).
     public static func catalogue(
         for interpreter: PythonInterpreter, n: Int, raceN: Int, longTickN: Int = PythonExperiment.longTickN, tree: String?, repetitions: Int,
-        sweep: [Double]?
+        sweep: [Double]?, serverConnections: [Int] = PythonExperiment.serverConnections, serverCPUThreads: [Int] = [0]
     ) -> [PythonExperiment] {
         func make(_ program: String, _ workload: Workload, _ mode: ExecutionMode, cpus: CPUSelection = .all, n: Int, interval: Double? = nil) -> PythonExperiment {
             var c = RunConfiguration()
@@ -159,6 +164,7 @@ public struct PythonExperiment: Sendable, Hashable {
         }
         list += tutorial(
             for: interpreter, n: coroutineN, messages: pipelineMessages, sizes: pipelineMessageSizes, repetitions: repetitions)
+        list += server(for: interpreter, connections: serverConnections, cpuThreads: serverCPUThreads, repetitions: repetitions)
         return list.filter { $0.requiredModules.allSatisfy { !interpreter.missingModules.contains($0) } }
     }
 
@@ -166,6 +172,8 @@ public struct PythonExperiment: Sendable, Hashable {
     /// and pools, `ctypes` for the extension.
     public var requiredModules: [String] {
         if configuration.workload == .extension { return ["ctypes"] }
+        // The server's workers are os.fork()ed: no multiprocessing.
+        if configuration.workload == .server { return [] }
         if configuration.mode == .processes || configuration.mode == .pool { return ["multiprocessing"] }
         return []
     }
@@ -268,6 +276,7 @@ public final class PythonBench {
     /// Runs `experiment` once and measures it.
     public func measure(_ experiment: PythonExperiment, probes: [any MeasurementProbe] = []) throws(GilBenchError) -> RunMeasurement {
         let c = experiment.configuration
+        if c.workload == .server { return try measureServer(experiment, probes: probes) }
         var arguments = [experiment.program, String(c.n)]
         arguments.append(experiment.interval.map { DecimalText.compact($0) } ?? "-")
         if c.workload == .hashing { arguments.append(c.tree) }
@@ -324,6 +333,144 @@ public final class PythonBench {
             measurement.outcome.requestsPerSecond = answers.requestsPerSecond
         }
         return measurement
+    }
+
+    /// Runs a server twin (`server-MODEL`, issue 24) and loads it with gilbench's client process
+    /// (``ServerLoadClient``) on the port it prints, as the simulator's server is loaded: the
+    /// client's requests per second and latencies, the interpreter's CPU time and context switches
+    /// (wait4, its workers included), its processes' peak resident set as the twin reports it.
+    private func measureServer(_ experiment: PythonExperiment, probes: [any MeasurementProbe]) throws(GilBenchError) -> RunMeasurement {
+        let c = experiment.configuration
+        let load = ServerLoad(
+            connections: c.connections, messageSize: c.messageSize, rate: c.rate, warmupSeconds: c.serverWarmupSeconds,
+            durationSeconds: c.durationSeconds, requests: c.requests)
+        try load.validate()
+        // The interpreter inherits gilbench's descriptor limit and holds one descriptor per connection.
+        let raised = try FileDescriptorLimit.ensure(c.connections + ServerLoad.descriptorMargin)
+        let arguments = [
+            experiment.program, String(c.connections), "-", String(c.messageSize), String(c.requestWork), String(c.cpuThreads),
+            String(c.processes),
+        ]
+        let allowed = try CPUAffinity.current()
+        let cpus = try CPUAffinity.resolve(c.cpus, allowed: allowed)
+        let (result, answers, usage) = try CPUAffinity.pinning(to: cpus, restoring: allowed) { () throws(GilBenchError) in
+            try PythonBench.serve(
+                interpreter: interpreter, script: scriptPath, arguments: arguments, load: load, timeout: timeoutSeconds, probes: probes,
+                cpus: cpus)
+        }
+        var outcome = WorkloadOutcome(
+            latencyP50Microseconds: answers.latencyP50Microseconds, latencyP99Microseconds: answers.latencyP99Microseconds,
+            latencyMaxMicroseconds: answers.latencyMaxMicroseconds, requestsPerSecond: answers.requestsPerSecond)
+        outcome.rssKiB = result.rssKiB
+        var measurement = RunMeasurement(
+            wallSeconds: result.regionSeconds, usage: usage.0, ticks: 0, instructions: 0, gil: nil, outcome: outcome, syscalls: usage.1)
+        if let disturbance = usage.2 { measurement.record(disturbance: disturbance) }
+        measurement.cpus = cpus
+        if let raised { measurement.warnings.append(raised) }
+        if answers.unsent > 0 {
+            measurement.warnings.append("\(answers.unsent) requests due at --rate could not be sent: every connection was waiting for an answer")
+        }
+        if let served = result.connectionsServed, served != c.connections {
+            measurement.warnings.append("\(experiment.program) served \(served) connections of \(c.connections)")
+        }
+        return measurement
+    }
+
+    /// Spawns a server twin, reads its `port <N>` line, runs gilbench's client process against that
+    /// port, then reads the twin's result once the client has ended its connections and reaps it.
+    /// Whatever fails (the twin dies, the client fails or times out), both are killed and reaped
+    /// before the error is thrown: no process and no descriptor is left behind.
+    /// - Throws: `GilBenchError` `.runFailed` naming the twin (its program and interpreter) and how it
+    ///   ended, or the client and what it saw.
+    static func serve(
+        interpreter: PythonInterpreter, script: String, arguments: [String], load: ServerLoad, timeout: Double,
+        probes: [any MeasurementProbe], cpus: [Int]
+    ) throws(GilBenchError) -> (TwinMeasurement, ServerLoadResult, (ResourceUsage, SyscallCounts?, Result<CPUDisturbance, GilBenchError>?)) {
+        let name = "\(interpreter.path) \(arguments[0])"
+        let stat = CPUStatRegion(cpus: cpus)
+        for probe in probes { try probe.begin() }
+        let start = MonotonicClock.nanoseconds()
+        let child = try ChildProcess.spawn(
+            executable: "/bin/sh", arguments: ["sh", "-c", "exec \"$0\" \"$@\" 2>&1", interpreter.path, script] + arguments)
+        child.closeInput()
+        var client: ServerLoadClient?
+        /// The twin's last line, for an error.
+        func lastLine(_ output: [UInt8]) -> String {
+            String(decoding: output, as: UTF8.self).split(whereSeparator: \.isNewline).last.map { String($0.prefix(160)) } ?? "(nothing)"
+        }
+        /// Kills and reaps the client and the twin; how the twin had ended by itself, if it had.
+        func stopBoth() -> ChildProcess.Termination? {
+            client?.terminate()
+            if let ended = child.termination {
+                child.closeOutput()
+                return ended
+            }
+            let ended = (try? child.wait(blocking: false)).flatMap { $0?.0 }
+            if ended == nil {
+                child.signal(SIGKILL)
+                _ = try? child.wait(blocking: true)
+            }
+            child.closeOutput()
+            return ended
+        }
+        var output: [UInt8] = []
+        do throws(GilBenchError) {
+            // The port line: `port <N>`, the twin's first once it listens.
+            let (head, timedOut) = try child.readOutput(
+                of: name, until: start &+ 60_000_000_000, stoppingWhen: { PythonBench.port(in: $0) != nil })
+            output = head
+            guard let port = PythonBench.port(in: head) else {
+                let ended = stopBoth()
+                let how = ended.map { "\($0)" } ?? (timedOut ? "did not listen within 60 s and was killed" : "closed its output and was killed")
+                throw GilBenchError(.runFailed, "the server twin \(name) \(how) before listening: \(lastLine(head))")
+            }
+            client = try ServerLoadClient.start(executable: ServerLoadClient.ownExecutable, port: port, load: load)
+            let answers: ServerLoadResult
+            do throws(GilBenchError) {
+                answers = try client!.finish()
+            } catch {
+                // Did the twin die first? Then it is the cause; the client's view follows.
+                let (rest, _) = (try? child.readOutput(of: name, until: MonotonicClock.nanoseconds() &+ 200_000_000)) ?? ([], false)
+                output += rest
+                if let ended = stopBoth() {
+                    throw GilBenchError(
+                        .runFailed, "the server twin \(name) \(ended) mid-run (\(lastLine(output))); the server's client: \(error.message)")
+                }
+                throw GilBenchError(error.code == .usage ? .usage : .runFailed, "the server twin \(name): \(error.message)")
+            }
+            // The client has ended every connection: the twin ends once it has seen them all.
+            let (rest, late) = try child.readOutput(of: name, until: MonotonicClock.nanoseconds() &+ UInt64(min(timeout, 60) * 1e9))
+            output += rest
+            if late {
+                _ = stopBoth()
+                throw GilBenchError(.runFailed, "the server twin \(name) did not end within 60 s of its client's last connection and was killed")
+            }
+            child.closeOutput()
+            guard let (termination, usage) = try child.wait(blocking: true) else {
+                throw GilBenchError(.runFailed, "the server twin \(name) could not be reaped")
+            }
+            var counted: SyscallCounts?
+            for probe in probes { counted = try probe.end() }
+            // The client process runs on the run's CPUs too: its CPU time is the run's, not a disturbance.
+            let disturbance = stat.disturbance(usage: usage + (client?.usage ?? ResourceUsage()))
+            guard termination == .exited(0) else {
+                throw GilBenchError(.runFailed, "the server twin \(name) \(termination): \(lastLine(output))")
+            }
+            let result = try TwinMeasurement.decode(from: String(decoding: output, as: UTF8.self), interpreter: name)
+            return (result, answers, (usage, counted, disturbance))
+        } catch {
+            _ = stopBoth()
+            throw error
+        }
+    }
+
+    /// The port of the first `port <N>` line in `bytes`, once the line is complete.
+    static func port(in bytes: [UInt8]) -> Int? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() where line.hasPrefix("port ") {
+            if let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces)), (1...65535).contains(port) { return port }
+        }
+        return nil
     }
 
     /// The GIL counter, opened on this thread (an inherited perf event follows the opening thread's

@@ -4,7 +4,10 @@ import GilBenchSimulator
 /// Written to a temporary file and run as `python gilbench_programs.py EXPERIMENT N [INTERVAL|-] [TREE]`;
 /// the tutorial's experiments are `coroutines` (two countdowns of N as generators, slide 160's
 /// round-robin scheduler) and `pipeline-MODEL-PATTERN N SIZE` (MODEL: threads, processes or
-/// coroutines; PATTERN: stream or request-reply; N messages of SIZE bytes).
+/// coroutines; PATTERN: stream or request-reply; N messages of SIZE bytes); the server workload's
+/// twins are `server-MODEL CONNECTIONS - SIZE WORK CPU_THREADS WORKERS` (MODEL: threads, events,
+/// coroutines, asyncio or processes), which print `port <N>` first and serve gilbench's client
+/// process (`gilbench load-client`) until it has ended every connection.
 /// Works unchanged on Python 2.6+ and 3.x; prints one line, `GILBENCH-RESULT` and a JSON object
 /// (keys sorted), that ``TwinMeasurement`` decodes.
 public enum PythonPrograms {
@@ -374,6 +377,538 @@ def convoy(port, requests, cpu_threads):
             t.join()
 
 
+# The server workload's real twins (issue 24): a request/reply server on 127.0.0.1 that gilbench's
+# client process (gilbench load-client) loads over `connections` TCP connections. A request is
+# `size` bytes, the first 8 its number (struct '=q', native-endian); the server runs the per-request
+# loop `while w > 0: w -= 1` for `work` iterations and answers 8 bytes, the number + 1. It prints
+# `port <N>` (flushed) once it listens, serves until the client has ended every connection, and
+# reports its requests and its processes' peak resident set (ru_maxrss, KiB). One program per
+# model, each named after the simulator model it is compared with: threads, events, coroutines,
+# asyncio (compared with coroutines) and processes.
+EVENT_READ = 1
+EVENT_WRITE = 2
+
+
+def request_work(w):
+    # The interpreted per-request loop, as the simulator's server program runs it.
+    while w > 0:
+        w -= 1
+
+
+def answers_for(pending, size, work):
+    # Every whole request in `pending` (a bytearray, consumed), answered in order.
+    import struct
+    out = []
+    while len(pending) >= size:
+        number = struct.unpack_from('=q', bytes(pending[:8]))[0]
+        del pending[:size]
+        request_work(work)
+        out.append(struct.pack('=q', number + 1))
+    return b''.join(out)
+
+
+def would_block(error):
+    import errno
+    return error.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EINTR)
+
+
+def receive_some(sock):
+    # A non-blocking recv: the bytes read, b'' at the end of the connection (or a reset), None when
+    # nothing is there yet.
+    import errno
+    import socket
+    try:
+        return sock.recv(65536)
+    except socket.error as e:
+        if would_block(e):
+            return None
+        if e.errno in (errno.ECONNRESET, errno.EPIPE):
+            return b''
+        raise
+
+
+def send_some(sock, data):
+    # A non-blocking send: bytes sent, 0 when the socket's buffer is full.
+    import socket
+    try:
+        return sock.send(data)
+    except socket.error as e:
+        if would_block(e):
+            return 0
+        raise
+
+
+def no_delay(sock):
+    import socket
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class EpollSelector(object):
+    # The part of Python 3's selectors.EpollSelector the twins use, on select.epoll, for Python 2.7
+    # (which has no selectors module): register, modify, unregister, select.
+    class Key(object):
+        def __init__(self, fileobj, fd, events, data):
+            self.fileobj, self.fd, self.events, self.data = fileobj, fd, events, data
+
+    def __init__(self):
+        import select
+        self.epoll = select.epoll()
+        self.keys = {}
+        self.bits = {EVENT_READ: select.EPOLLIN, EVENT_WRITE: select.EPOLLOUT}
+        self.failed = select.EPOLLERR | select.EPOLLHUP
+
+    def mask(self, events):
+        return (self.bits[EVENT_READ] if events & EVENT_READ else 0) | (self.bits[EVENT_WRITE] if events & EVENT_WRITE else 0)
+
+    def register(self, fileobj, events, data=None):
+        fd = fileobj if isinstance(fileobj, int) else fileobj.fileno()
+        self.epoll.register(fd, self.mask(events))
+        self.keys[fd] = EpollSelector.Key(fileobj, fd, events, data)
+
+    def modify(self, fileobj, events, data=None):
+        fd = fileobj if isinstance(fileobj, int) else fileobj.fileno()
+        self.epoll.modify(fd, self.mask(events))
+        self.keys[fd] = EpollSelector.Key(fileobj, fd, events, data)
+
+    def unregister(self, fileobj):
+        fd = fileobj if isinstance(fileobj, int) else fileobj.fileno()
+        self.epoll.unregister(fd)
+        del self.keys[fd]
+
+    def select(self, timeout=None):
+        ready = []
+        for fd, bits in self.epoll.poll(-1 if timeout is None else timeout):
+            key = self.keys.get(fd)
+            if key is None:
+                continue
+            events = 0
+            if bits & (self.bits[EVENT_READ] | self.failed):
+                events |= EVENT_READ
+            if bits & (self.bits[EVENT_WRITE] | self.failed):
+                events |= EVENT_WRITE
+            ready.append((key, events & key.events or events))
+        return ready
+
+
+def make_selector():
+    # selectors' default (epoll on Linux) on Python 3.4+, select.epoll itself on 2.7.
+    try:
+        import selectors
+        return selectors.DefaultSelector()
+    except ImportError:
+        return EpollSelector()
+
+
+def server_threads(listener, connections, size, work):
+    # A thread per connection, each blocking in recv with the GIL released (Modules/socketmodule.c,
+    # sock_recv: Py_BEGIN_ALLOW_THREADS around recv()), then sendall.
+    def serve(conn):
+        pending = bytearray()
+        try:
+            while True:
+                data = receive_some(conn)
+                if not data:
+                    break
+                pending += data
+                out = answers_for(pending, size, work)
+                if out:
+                    conn.sendall(out)
+        finally:
+            conn.close()
+
+    threads = []
+    for i in xrange(connections):
+        conn, address = listener.accept()
+        no_delay(conn)
+        t = threading.Thread(target=serve, args=(conn,))
+        t.daemon = True
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+    return len(threads)
+
+
+class Dispatcher(object):
+    # asyncore's dispatcher in a few lines, for where asyncore is gone (Python 3.12+) and for the
+    # worker processes: the loop calls handle_read and handle_write when the socket is ready.
+    def __init__(self, loop, sock, size, work):
+        self.loop, self.sock, self.size, self.work = loop, sock, size, work
+        self.pending = bytearray()
+        self.out = b''
+        self.events = EVENT_READ
+        loop.selector.register(sock, EVENT_READ, self)
+
+    def handle_read(self):
+        data = receive_some(self.sock)
+        if data is None:
+            return
+        if not data:
+            self.handle_close()
+            return
+        self.pending += data
+        out = answers_for(self.pending, self.size, self.work)
+        if out:
+            self.out += out
+            self.handle_write()
+
+    def handle_write(self):
+        if self.out:
+            self.out = self.out[send_some(self.sock, self.out):]
+        wanted = EVENT_READ | (EVENT_WRITE if self.out else 0)
+        if wanted != self.events:
+            self.events = wanted
+            self.loop.selector.modify(self.sock, wanted, self)
+
+    def handle_close(self):
+        self.loop.selector.unregister(self.sock)
+        self.sock.close()
+        self.sock = None
+        self.loop.ended += 1
+        if self.loop.on_end is not None:
+            self.loop.on_end()
+
+
+class Acceptor(object):
+    # The listening socket's handler: accepts what is waiting (another worker may have taken it),
+    # at most `limit` connections in all, then stops listening.
+    def __init__(self, loop, listener, size, work, limit):
+        self.loop, self.listener, self.size, self.work, self.limit = loop, listener, size, work, limit
+        listener.setblocking(False)
+        loop.selector.register(listener, EVENT_READ, self)
+
+    def handle_read(self):
+        import socket
+        while self.limit is None or self.loop.accepted < self.limit:
+            try:
+                conn, address = self.listener.accept()
+            except socket.error as e:
+                if would_block(e):
+                    return
+                raise
+            conn.setblocking(False)
+            no_delay(conn)
+            self.loop.accepted += 1
+            Dispatcher(self.loop, conn, self.size, self.work)
+        self.loop.selector.unregister(self.listener)
+
+
+class HandlerLoop(object):
+    # One thread: select over every socket, then each ready one's handler.
+    def __init__(self):
+        self.selector = make_selector()
+        self.accepted = 0
+        self.ended = 0
+        self.stopped = False
+        self.on_end = None
+
+    def run(self, done):
+        while not done():
+            for key, events in self.selector.select():
+                handler = key.data
+                if events & EVENT_READ:
+                    handler.handle_read()
+                if events & EVENT_WRITE and getattr(handler, 'sock', None) is not None:
+                    handler.handle_write()
+
+
+def server_events(listener, connections, size, work, extra):
+    # Slides 153-156: one thread, every socket turned into events by poll(); asyncore's dispatcher
+    # where the interpreter has asyncore (2.7, 3.6-3.11; Lib/asyncore.py, loop(use_poll=True):
+    # poll2 builds a poll object over every socket at each turn, then readwrite() calls
+    # handle_read/handle_write), else the same handlers over selectors (3.12+, asyncore removed).
+    try:
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            import asyncore
+    except ImportError:
+        asyncore = None
+    if asyncore is None:
+        extra['server_loop'] = 'selectors'
+        loop = HandlerLoop()
+        Acceptor(loop, listener, size, work, connections)
+        loop.run(lambda: loop.ended >= connections)
+        return loop.accepted
+    extra['server_loop'] = 'asyncore'
+    sockets = {}
+    state = {'accepted': 0}
+
+    class Handler(asyncore.dispatcher_with_send):
+        def __init__(self, sock):
+            asyncore.dispatcher_with_send.__init__(self, sock, map=sockets)
+            self.pending = bytearray()
+
+        def handle_read(self):
+            data = self.recv(65536)
+            if data:
+                self.pending += data
+                out = answers_for(self.pending, size, work)
+                if out:
+                    self.send(out)
+
+        def handle_close(self):
+            self.close()
+
+    class Server(asyncore.dispatcher):
+        def __init__(self):
+            asyncore.dispatcher.__init__(self, listener, map=sockets)
+            # Listening already (asyncore's own listen() would say so).
+            self.accepting = True
+
+        def handle_accept(self):
+            pair = self.accept()
+            if pair is None:
+                return
+            no_delay(pair[0])
+            Handler(pair[0])
+            state['accepted'] += 1
+            if state['accepted'] >= connections:
+                self.close()
+
+    Server()
+    asyncore.loop(timeout=30.0, use_poll=True, map=sockets)
+    return state['accepted']
+
+
+def server_coroutines(listener, connections, size, work):
+    # Slide 163: each connection a generator that yields what it waits for (its socket readable, or
+    # writable), resumed by an event loop over selectors (epoll) when the socket is ready.
+    from collections import deque
+    import socket
+    selector = make_selector()
+    ready = deque()
+    waiting = {}
+    state = {'accepted': 0, 'ended': 0}
+
+    def forget(sock):
+        if sock.fileno() in waiting:
+            selector.unregister(sock)
+            del waiting[sock.fileno()]
+
+    def acceptor():
+        listener.setblocking(False)
+        while state['accepted'] < connections:
+            yield EVENT_READ, listener
+            try:
+                conn, address = listener.accept()
+            except socket.error as e:
+                if would_block(e):
+                    continue
+                raise
+            conn.setblocking(False)
+            no_delay(conn)
+            state['accepted'] += 1
+            ready.append(serve(conn))
+        forget(listener)
+
+    def serve(conn):
+        pending = bytearray()
+        try:
+            while True:
+                yield EVENT_READ, conn
+                data = receive_some(conn)
+                if data is None:
+                    continue
+                if not data:
+                    break
+                pending += data
+                out = answers_for(pending, size, work)
+                while out:
+                    out = out[send_some(conn, out):]
+                    if out:
+                        yield EVENT_WRITE, conn
+        finally:
+            forget(conn)
+            conn.close()
+            state['ended'] += 1
+
+    def step(task):
+        # Resumes `task` until it waits, and waits for what it asked for.
+        try:
+            events, sock = next(task)
+        except StopIteration:
+            return
+        fd = sock.fileno()
+        if fd not in waiting:
+            selector.register(sock, events, task)
+        elif waiting[fd] != events:
+            selector.modify(sock, events, task)
+        waiting[fd] = events
+
+    ready.append(acceptor())
+    while state['ended'] < connections:
+        while ready:
+            step(ready.popleft())
+        if state['ended'] >= connections:
+            break
+        for key, events in selector.select():
+            step(key.data)
+    return state['accepted']
+
+
+ASYNCIO_SERVER = '''
+def server_asyncio(listener, connections, size, work, backlog):
+    # asyncio's streams (3.x): a coroutine per connection, `await reader.readexactly(size)`, resumed
+    # by asyncio's event loop (selectors, epoll) when its socket is ready.
+    import asyncio
+    state = {'ended': 0}
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    done = loop.create_future()
+
+    async def serve(reader, writer):
+        try:
+            while True:
+                try:
+                    request = await reader.readexactly(size)
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    break
+                writer.write(answers_for(bytearray(request), size, work))
+                await writer.drain()
+        finally:
+            writer.close()
+            state['ended'] += 1
+            if state['ended'] >= connections and not done.done():
+                done.set_result(None)
+
+    async def main():
+        server = await asyncio.start_server(serve, sock=listener, backlog=backlog)
+        await done
+        server.close()
+        await server.wait_closed()
+
+    loop.run_until_complete(main())
+    loop.close()
+    return connections
+'''
+
+
+def server_processes(listener, connections, size, work, workers, extra):
+    # Pre-forked workers (os.fork after listen, as a pre-forking server does), each with its own
+    # interpreter and GIL, each running the handler loop over the connections it accepts from the
+    # shared listening socket. Each ended connection is a byte on a pipe to the parent; once all
+    # have ended the parent closes the stop pipe, and each worker, seeing its end, exits. A worker
+    # sees the stop pipe end also when the parent dies, so none outlives it.
+    import resource
+    import traceback
+    ended_r, ended_w = os.pipe()
+    stop_r, stop_w = os.pipe()
+    pids = []
+    for k in range(workers):
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                os.close(ended_r)
+                os.close(stop_w)
+                loop = HandlerLoop()
+
+                class Stop(object):
+                    def handle_read(self):
+                        loop.stopped = True
+                        loop.selector.unregister(stop_r)
+
+                loop.selector.register(stop_r, EVENT_READ, Stop())
+                loop.on_end = lambda: os.write(ended_w, b'x')
+                Acceptor(loop, listener, size, work, None)
+                loop.run(lambda: loop.stopped)
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+            sys.stderr.flush()
+            os._exit(code)
+        pids.append(pid)
+    os.close(stop_r)
+    os.close(ended_w)
+    listener.close()
+    extra['worker_processes'] = workers
+    return ended_r, stop_w, pids
+
+
+def reap_workers(ended_r, stop_w, pids, connections):
+    # Waits for `connections` ends, stops the workers and reaps them (os.wait4): their peak resident
+    # sets summed, and the workers that failed.
+    ended = 0
+    while ended < connections:
+        data = os.read(ended_r, 4096)
+        if not data:
+            break
+        ended += len(data)
+    os.close(stop_w)
+    os.close(ended_r)
+    rss = 0
+    failed = []
+    for pid in pids:
+        reaped, status, usage = os.wait4(pid, 0)
+        rss += usage.ru_maxrss
+        if status != 0:
+            failed.append('worker %d exited with status %d' % (pid, status))
+    if ended < connections:
+        failed.append('%d of %d connections ended' % (ended, connections))
+    return rss, failed
+
+
+def server(model, connections, size, work, cpu_threads, workers, extra):
+    # Listens, says where, starts the CPU-bound threads, serves, reports.
+    import resource
+    import socket
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(('127.0.0.1', 0))
+    backlog = max(min(connections, socket.SOMAXCONN), 128)
+    listener.listen(backlog)
+    print('port %d' % listener.getsockname()[1])
+    sys.stdout.flush()
+    stop = [False]
+
+    def spin():
+        # As the convoy's CPU-bound threads: while not stop: n -= 1
+        n = 0
+        while not stop[0]:
+            n -= 1
+
+    reaping = None
+    if model == 'processes':
+        # Forked before any thread starts: a fork copies the calling thread alone.
+        reaping = server_processes(listener, connections, size, work, workers, extra)
+    spinners = [threading.Thread(target=spin) for i in range(cpu_threads)]
+    for t in spinners:
+        t.start()
+    rss = 0
+    try:
+        if model == 'threads':
+            served = server_threads(listener, connections, size, work)
+        elif model == 'events':
+            served = server_events(listener, connections, size, work, extra)
+        elif model == 'coroutines':
+            extra['server_loop'] = 'selectors' if not isinstance(make_selector(), EpollSelector) else 'epoll'
+            served = server_coroutines(listener, connections, size, work)
+        elif model == 'asyncio':
+            if sys.version_info[0] < 3:
+                raise RuntimeError('asyncio needs Python 3')
+            namespace = dict(globals())
+            exec(ASYNCIO_SERVER, namespace)
+            served = namespace['server_asyncio'](listener, connections, size, work, backlog)
+        elif model == 'processes':
+            rss, failed = reap_workers(reaping[0], reaping[1], reaping[2], connections)
+            if failed:
+                raise RuntimeError('the worker processes failed: ' + '; '.join(failed))
+            served = connections
+        else:
+            raise RuntimeError('unknown server model %r' % model)
+    finally:
+        stop[0] = True
+        for t in spinners:
+            t.join()
+        try:
+            listener.close()
+        except Exception:
+            pass
+    extra['connections_served'] = served
+    extra['rss_kib'] = rss + resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def run_threads(target, args_list):
     threads = [threading.Thread(target=target, args=args) for args in args_list]
     for t in threads:
@@ -483,6 +1018,10 @@ def main(argv):
             run_threads(call_churn, [(churn, calls, n), (churn, calls, n)])
     elif experiment == 'convoy':
         convoy(int(argv[4]), n, int(argv[5]))
+    elif experiment.startswith('server-'):
+        # server-MODEL CONNECTIONS - SIZE WORK CPU_THREADS WORKERS (issue 24): serves gilbench's
+        # client process until it has ended every connection.
+        server(experiment[len('server-'):], n, int(argv[4]), int(argv[5]), int(argv[6]), int(argv[7]), extra)
     elif experiment == 'long-tick':
         long_tick(n, extra)
     elif experiment in ('hash-sequential', 'hash-threads', 'hash-pool'):

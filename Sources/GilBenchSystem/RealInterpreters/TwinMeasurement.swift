@@ -41,6 +41,13 @@ public struct TwinMeasurement: Sendable, Equatable, Decodable {
     /// Long tick: the long instruction's length, and how long the waiter waited for the GIL after it.
     public var longTickMicroseconds: Double?
     public var latencyMicroseconds: Double?
+    /// Server (`server-MODEL`): the connections it served, the peak resident set of its processes
+    /// summed in KiB (`ru_maxrss`: its own from `getrusage(RUSAGE_SELF)`, each worker's from `os.wait4`),
+    /// the loop it ran (`asyncore`, `selectors`, `epoll`) and its worker processes.
+    public var connectionsServed: Int?
+    public var rssKiB: Int?
+    public var serverLoop: String?
+    public var workerProcesses: Int?
 
     enum CodingKeys: String, CodingKey {
         case implementation = "impl"
@@ -61,6 +68,10 @@ public struct TwinMeasurement: Sendable, Equatable, Decodable {
         case messageLatencyP99Microseconds = "message_latency_p99_us"
         case longTickMicroseconds = "long_tick_us"
         case latencyMicroseconds = "latency_us"
+        case connectionsServed = "connections_served"
+        case rssKiB = "rss_kib"
+        case serverLoop = "server_loop"
+        case workerProcesses = "worker_processes"
     }
 
     package init(implementation: String, version: String, regionSeconds: Double) {

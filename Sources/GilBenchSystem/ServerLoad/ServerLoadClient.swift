@@ -1,4 +1,5 @@
 import GilBenchSimulator
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -21,6 +22,10 @@ package final class ServerLoadClient {
 
     /// The client process's pid.
     package var pid: Int32 { child.pid }
+
+    /// The client process's CPU time and context switches (wait4), once ``finish()`` has reaped it:
+    /// a run pinned to CPUs counts it as its own, not as a disturbance from outside.
+    package private(set) var usage: ResourceUsage?
 
     private init(child: ChildProcess, load: ServerLoad, port: Int) {
         self.child = child
@@ -46,8 +51,14 @@ package final class ServerLoadClient {
         return ServerLoadClient(child: child, load: load, port: port)
     }
 
-    /// gilbench's own binary, for ``start(executable:port:load:)`` from within gilbench.
-    package static var ownExecutable: String { "/proc/self/exe" }
+    /// gilbench's binary, for ``start(executable:port:load:)``: this process's own executable when it
+    /// is gilbench, else a `gilbench` beside it (a test bundle is built next to it in `.build/debug`).
+    package static var ownExecutable: String {
+        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "/proc/self/exe"
+        guard (own as NSString).lastPathComponent != "gilbench" else { return own }
+        let sibling = (own as NSString).deletingLastPathComponent + "/gilbench"
+        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : own
+    }
 
     /// Waits for the client to end (at most ``ServerLoad/timeoutSeconds`` from its start) and reads
     /// its result.
@@ -64,9 +75,10 @@ package final class ServerLoadClient {
                 throw GilBenchError(.runFailed, "\(name) did not finish within \(Int(load.timeoutSeconds)) s and was killed")
             }
             child.closeOutput()
-            guard let (termination, _) = try child.wait(blocking: true) else {
+            guard let (termination, usage) = try child.wait(blocking: true) else {
                 throw GilBenchError(.runFailed, "\(name) could not be reaped")
             }
+            self.usage = usage
             let text = String(decoding: output, as: UTF8.self)
             let lines = text.split(whereSeparator: \.isNewline)
             if let failure = lines.last(where: { $0.hasPrefix(ServerLoadResult.errorTag + " ") }) {
