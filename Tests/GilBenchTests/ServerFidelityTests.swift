@@ -208,6 +208,16 @@ struct ServerFidelityTests {
         let others = Reproduction.interpreterComparison(.init(scale: .quick, selected: [Catalogue.countdown], command: "c", python: .auto))
         #expect(events.options.versionTwins == (Reproduction.serverTwin.isEmpty ? [:] : ["3.11": ["server"]]))
         #expect(others.options.versionTwins.isEmpty)
+        #expect(events.options.serverCPUThreads == [0, 1] && events.options.serverConnections == [1, 100, 1_000])
+        let window = try #require(events.options.serverWindow)
+        #expect(window == Catalogue.serverWindow(.quick))
+        // The window reaches the server twins' configurations (and so their simulator twins').
+        let python311 = PythonInterpreter(path: "p311", implementation: "cpython", version: "3.11.7")
+        let server = events.experiments(for: python311).filter { $0.configuration.workload == .server }
+        #expect(server.count == 30, "five twins at three connection counts, alone and beside a CPU-bound thread")
+        #expect(server.allSatisfy { $0.configuration.durationSeconds == window.duration && $0.configuration.serverWarmupSeconds == window.warmup })
+        #expect(events.experiments(for: PythonInterpreter(path: "p313", implementation: "cpython", version: "3.13.0"))
+            .allSatisfy { $0.configuration.workload != .server })
     }
 
     @Test("The asyncio twin is compared with the simulator's coroutines, named apart, and left out of the models' order and of the claims")

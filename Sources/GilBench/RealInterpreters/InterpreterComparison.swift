@@ -37,6 +37,9 @@ public struct InterpreterComparison {
         /// The server's twins: the connections each model serves, and the CPU-bound threads beside it.
         public var serverConnections = PythonExperiment.serverConnections
         public var serverCPUThreads = [0]
+        /// The warm-up and measured window of each server twin's run, the simulator's twins' too; nil:
+        /// `PythonExperiment.serverWindow`. `reproduce` shortens it to keep within its time.
+        public var serverWindow: (warmup: Double, duration: Double)?
 
         public init() {}
 
@@ -214,6 +217,10 @@ public struct InterpreterComparison {
                 experiments[i].configuration.experiment = asyncio ? "\(label)-\(PythonExperiment.asyncioLabel)" : label
             }
             if let warmup = options.warmup { experiments[i].configuration.warmup = warmup }
+            if let window = options.serverWindow, experiments[i].configuration.workload == .server {
+                experiments[i].configuration.serverWarmupSeconds = window.warmup
+                experiments[i].configuration.durationSeconds = window.duration
+            }
         }
         return experiments
     }

@@ -394,6 +394,9 @@ public final class Reproduction {
     /// or take `all`.
     public static let serverTwinVersion = "3.11"
 
+    /// The connections of the server's twins in issue 24's check.
+    public static let serverTwinConnections = [1, 100, 1_000]
+
     /// The server twins' name among `PythonExperiment.twinNames`, when this build has them.
     static var serverTwin: [String] { PythonExperiment.twinNames.contains("server") ? ["server"] : [] }
 
@@ -420,7 +423,12 @@ public final class Reproduction {
         o.sweep = []
         o.twins = Reproduction.pythonTwins
         if options.selected.contains(where: { $0.id == Catalogue.events.id }), !Reproduction.serverTwin.isEmpty {
+            // Issue 24's check: every model at 1, 100 and 1,000 connections, alone and beside one
+            // CPU-bound thread, in the events experiment's window.
             o.versionTwins = [Reproduction.serverTwinVersion: Reproduction.serverTwin]
+            o.serverConnections = Reproduction.serverTwinConnections
+            o.serverCPUThreads = [0, 1]
+            o.serverWindow = Catalogue.serverWindow(options.scale)
         }
         o.repetitions = Reproduction.pythonRepetitions(options.scale)
         o.warmup = options.scale.warmup
