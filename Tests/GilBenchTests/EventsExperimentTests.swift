@@ -82,8 +82,8 @@ struct EventsExperimentTests {
             #expect(c.processes == (c.mode == .processes ? 2 : RunConfiguration().processes))
             #expect(throws: Never.self) { try c.validate() }
         }
-        // The windows the experiment's time rests on: 96 runs of 0.08 s of load, 7.7 s, leaving the
-        // rest of its 15 s to starting connections and threads.
+        // The windows the experiment's time rests on: 96 runs of 0.08 s of load, 7.7 s (starting
+        // the client, the connections and the threads comes on top).
         let load = quick.reduce(0) { $0 + Double($1.repetitions) * ($1.serverWarmupSeconds + $1.durationSeconds) }
         #expect(load <= 8)
         let full = Catalogue.events.configurations(.full)

@@ -22,9 +22,10 @@ extension Catalogue {
     static let serverWorkers = 2
 
     /// The measured window of each run and the warm-up before it, at `scale`. At the quick scale the
-    /// 32 configurations × 3 repetitions must fit in about 15 s of the default `reproduce` (each run
-    /// also starts its connections, and the threads model its threads); at the slides' scale each
-    /// run measures `gilbench run`'s own default window.
+    /// 32 configurations × 3 repetitions are 8 s of load; each run also starts its client, its
+    /// connections and (threads model) its threads, which at 1,000 connections cost more than the
+    /// load (DocC article "Event loops beside threads"); at the slides' scale each run measures
+    /// `gilbench run`'s own default window.
     static func serverWindow(_ scale: ExperimentScale) -> (warmup: Double, duration: Double) {
         scale.isFull ? (RunConfiguration().serverWarmupSeconds, RunConfiguration().durationSeconds) : (0.03, 0.05)
     }
