@@ -98,7 +98,7 @@ struct CPUSpeedTests {
     func columns() throws {
         let names = Column.allCases.map(\.rawValue)
         let i = try #require(names.firstIndex(of: "gil_probe"))
-        #expect(Array(names[(i + 1)...(i + 5)]) == ["cpu_speed_min", "cpu_speed_max", "cpu_speed_spread", "jit_warmups", "host"])
+        #expect(Array(names[(i + 1)...(i + 6)]) == ["cpu_speed_min", "cpu_speed_max", "cpu_speed_spread", "jit_warmups", "rss_kib", "host"])
         for column in [Column.cpuSpeedMin, .cpuSpeedMax, .cpuSpeedSpread] {
             #expect(Column.disturbance.contains(column) && column.isMeasurement && ComparedMetric(name: column.rawValue) == nil)
         }

@@ -24,9 +24,9 @@ struct DisturbanceColumnTests {
         let i = try #require(names.firstIndex(of: "gil_failed_wakeups_histogram"))
         #expect(Array(names[(i + 1)...(i + 4)]) == ["steal_s", "foreign_cpu_s", "disturbed", "attempts"])
         // Then the real interpreter's GIL counts (issue 14), added after them; then the CPU speeds
-        // (issue 22); then a JIT interpreter's warm-ups (issue 25); then the machine.
+        // (issue 22); then a JIT interpreter's warm-ups (issue 25); then the server's memory (issue 24); then the machine.
         #expect(Array(names[(i + 5)...(i + 6)]) == ["gil_releases", "gil_probe"])
-        #expect(Array(names[(i + 7)...(i + 11)]) == ["cpu_speed_min", "cpu_speed_max", "cpu_speed_spread", "jit_warmups", "host"])
+        #expect(Array(names[(i + 7)...(i + 12)]) == ["cpu_speed_min", "cpu_speed_max", "cpu_speed_spread", "jit_warmups", "rss_kib", "host"])
         #expect(Column.disturbance.allSatisfy { $0.isMeasurement })
         // Not decoded cells are kept verbatim; empty ones are nil.
         let odd = ResultRow(record: { var r = CSVRecord(); r[.disturbed] = "maybe"; r[.attempts] = ""; return r }())

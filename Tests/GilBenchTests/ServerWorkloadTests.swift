@@ -86,13 +86,17 @@ struct ServerWorkloadTests {
         #expect(!result.stderr.isEmpty)
     }
 
-    @Test("More connections than the open-file hard limit allows: exit 64 naming the limit")
+    @Test("More connections than the open-file hard limit allows: exit 64 naming the limit, before any run")
     func tooFewDescriptors() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-server-fd-\(getpid()).csv").path
+        defer { unlink(output) }
         let result = try runGilbench(
-            ["run", "--workload", "server", "--mode", "events", "--connections", "2000", "--duration", "0.1"],
+            ["run", "--workload", "server", "--mode", "events", "--connections", "10", "2000", "--duration", "0.1", "--output", output],
             launcher: ["/usr/bin/prlimit", "--nofile=512:512", "--"])
         #expect(result.status == 64, "\(result.stderr)")
         #expect(result.stderr.contains("RLIMIT_NOFILE"), "\(result.stderr)")
+        let rows = (try? String(contentsOfFile: output, encoding: .utf8))?.split(separator: "\n").count ?? 0
+        #expect(rows <= 1, "refused before the 10-connection configuration ran")
     }
 
     @Test("A client or a server worker that dies mid-run: exit 70 naming it; no descriptor and no child process is left")

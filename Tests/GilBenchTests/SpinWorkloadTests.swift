@@ -45,12 +45,14 @@ struct SpinWorkloadTests {
     func validation() throws {
         var configuration = RunConfiguration()
         configuration.workload = .spin
-        for mode in ExecutionMode.allCases where mode != .coroutines {
+        for mode in ExecutionMode.allCases where mode != .coroutines && mode != .events {
             configuration.mode = mode
             #expect(throws: Never.self) { try configuration.validate() }
         }
         configuration.mode = .coroutines
         #expect(throws: GilBenchError.self, "native work cannot be a generator") { try configuration.validate() }
+        configuration.mode = .events
+        #expect(throws: GilBenchError.self, "events mode is the server's") { try configuration.validate() }
         #expect(Workload.spin.usesN && Workload.spin.defaultN > 0)
     }
 

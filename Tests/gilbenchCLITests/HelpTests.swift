@@ -21,6 +21,7 @@ let documentedOptions: [String: (command: ParsableCommand.Type, options: [String
         "run": (Run.self, configuration + syscalls + [
             "--processes <processes>", "--gil-during-hash <gil-during-hash>", "--sha512-core <sha512-core>",
             "--chunk-size <chunk-size>", "--tree <tree>", "--worker-timeout <worker-timeout>", "--output <output>", "--max-attempts <max-attempts>", "--quiet",
+            "--connections <connections>", "--request-work <request-work>", "--rate <rate>", "--duration <duration>", "--requests <requests>",
         ] + common),
         "sweep": (Sweep.self, ["--parameter <parameter>", "--values <values>"] + configuration + syscalls + ["--output <output>", "--max-attempts <max-attempts>", "--quiet"] + common),
         "compare": (Compare.self, [
@@ -40,6 +41,10 @@ let documentedOptions: [String: (command: ParsableCommand.Type, options: [String
         "plot": (Plot.self, ["<file>", "--out <out>", "--timeline <timeline>"] + common),
         "syscall-check": (SyscallCheck.self, ["--calls <calls>", "--threads <threads>"] + syscalls + common),
         "worker": (Worker.self, common),
+        "load-client": (LoadClient.self, [
+            "--port <port>", "--connections <connections>", "--message-size <message-size>", "--rate <rate>", "--warmup <warmup>",
+            "--duration <duration>", "--requests <requests>",
+        ] + common),
         "trace": (Trace.self, configuration + ["--output <output>"] + common),
     ]
 }()
@@ -71,7 +76,7 @@ struct HelpTests {
             let line = text.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix(command.name + " ") }
             #expect(line == command.listed, "\(command.name)")
         }
-        #expect(subcommands.filter { !$0.listed }.map(\.name).sorted() == ["syscall-check", "worker"])
+        #expect(subcommands.filter { !$0.listed }.map(\.name).sorted() == ["load-client", "syscall-check", "worker"])
         for status in ["0 success", "2 compare found a regression", "64 bad command line", "65 malformed input", "66 unreadable input",
                        "70 a run failed", "73 output cannot be written", "130 interrupted"] {
             #expect(text.contains(status), "\(status)")

@@ -191,12 +191,13 @@ public struct Summary {
             ("lat p50 us", .latencyP50Us), ("lat p99 us", .latencyP99Us), ("req/s", .requestsPerSecond),
             ("long tick us", .longTickUs), ("race x", .raceFinalX), ("forced/s", .forcedSwitches),
             ("msg/s", .messagesPerSecond), ("msg p50 us", .messageLatencyP50Us), ("msg p99 us", .messageLatencyP99Us),
+            ("rss KiB", .rssKiB),
         ]
         for (title, column) in optional where groups.contains(where: { !$0.values(column).isEmpty }) {
             if column == .forcedSwitches {
                 metrics.append((title, { Summary.perSecond($0, column) }))
             } else {
-                metrics.append((title, { Summary.fmt($0.median(column)) }))
+                metrics.append((title, { Summary.fmt($0.median(column), integer: column == .rssKiB) }))
             }
         }
         if groups.contains(where: { $0.key.messages != nil && !$0.values(.syscallsTotal).isEmpty }) {

@@ -7,7 +7,7 @@
 /// number (`struct` `=q`); the server reads the whole request, runs `requestWork` iterations of
 /// `while w > 0: w -= 1`, and answers the number plus one in 8 bytes. A connection the client shuts
 /// down reaches end of file and is closed; when every one is closed the server sets the global
-/// `stop`. The sockets and their natives are ``ServerConnections``; the client is a process of its
+/// `stop`. The sockets and their natives are `ServerConnections`; the client is a process of its
 /// own (`ServerLoadClient` in GilBenchSystem).
 ///
 /// - ``handlerSource(requestWork:)``, `threads` mode: a thread per connection, each blocking in
@@ -20,7 +20,7 @@
 ///   `send(None)` when its socket is readable.
 ///
 /// In every model the accept loop runs before the requests (the client makes every connection
-/// first), natively (``ServerListener/acceptAll(_:nonBlocking:deadline:clientRunning:)``).
+/// first), natively (`ServerListener.acceptAll`).
 public enum ServerWorkload {
     /// The work loop `w = work; while w > 0: w -= 1`, inline (labels `work` and `answer`).
     static func workLoop(_ requestWork: Int) -> String {

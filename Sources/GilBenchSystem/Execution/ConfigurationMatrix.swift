@@ -95,6 +95,11 @@ public struct ConfigurationMatrix: Sendable {
         let allowed: [Int]
         if let allowedCPUs { allowed = allowedCPUs } else { allowed = try CPUAffinity.current() }
         for c in configurations { _ = try CPUAffinity.resolve(c.cpus, allowed: allowed) }
+        // More connections than descriptors can be had is refused before any run (the runner raises the
+        // soft limit as far as each run needs: Runner.measureServer).
+        if let most = configurations.lazy.filter({ $0.workload == .server }).map(\.connections).max() {
+            try FileDescriptorLimit.checkHardLimit(most + ServerLoad.descriptorMargin)
+        }
         return configurations
     }
 

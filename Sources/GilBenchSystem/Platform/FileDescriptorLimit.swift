@@ -43,6 +43,20 @@ package enum FileDescriptorLimit {
         return "raised the open-file limit (RLIMIT_NOFILE) from \(previous) to \(needed)"
     }
 
+    /// Refuses `needed` descriptors when even the hard limit is lower (nothing is raised).
+    /// - Throws: `GilBenchError` `.usage` (exit 64), as ``ensure(_:)`` does; nothing when the limit
+    ///   cannot be read (``ensure(_:)`` says so when the run starts).
+    package static func checkHardLimit(_ needed: Int) throws(GilBenchError) {
+        var limit = rlimit()
+        guard getrlimit(RLIMIT_NOFILE_RESOURCE, &limit) == 0 else { return }
+        if limit.rlim_max != unlimited && limit.rlim_max < rlim_t(max(needed, 0)) {
+            throw GilBenchError(
+                .usage,
+                "needs \(needed) open file descriptors, but the hard limit (RLIMIT_NOFILE) is \(limit.rlim_max): "
+                    + "fewer connections, or raise it (ulimit -Hn, as root)")
+        }
+    }
+
     /// The soft limit now (`getrlimit(RLIMIT_NOFILE)`), nil when unlimited or unreadable.
     package static var current: Int? {
         var limit = rlimit()

@@ -18,6 +18,20 @@ import GilBenchSimulator
 /// whose standard output is a duplex socket to gilbench: the worker writes its counters there, and
 /// reads end of file there when gilbench says that the client has finished (no more connections
 /// will come), after which it ends once its own connections have ended.
+///
+///     sock = socket.socket(); sock.bind(('127.0.0.1', 0)); sock.listen(backlog)
+///     for _ in range(K):
+///         if os.fork() == 0:                       # a worker: its own interpreter and GIL
+///             sock.setblocking(0)
+///             ep = select.epoll(); ep.register(sock.fileno(), select.EPOLLIN)
+///             while accepting or handlers:          # the events model's loop (ServerWorkload)
+///                 for fd, event in ep.poll():
+///                     if fd == sock.fileno(): accept every waiting connection, register it
+///                     else: handlers[fd].handle_read()
+///             os._exit(0)
+///
+/// Departure: the accept runs natively inside the loop's `poll()` (`ServerConnections`), where the
+/// Python worker runs `handle_accept` as interpreted code, once per connection.
 package enum ServerWorkers {
     /// The hidden command a worker process runs.
     package static let command = "server-worker"
