@@ -109,14 +109,16 @@ struct InterpreterDiscoveryTests {
         #expect(auto.first { $0.engine == "jython-2.7.3" }?.taken == false)
         #expect(!auto.contains { $0.path.isEmpty }, "no hint when one was found")
 
-        // Jython's twins: no processes, pools or extension (no multiprocessing, no ctypes), no sweep.
+        // Jython's twins: no processes, pools or extension (no multiprocessing, no ctypes), no sweep, no server.
         let twins = PythonExperiment.catalogue(for: jython, n: 1000, raceN: 1000, tree: "/tmp", repetitions: 1, sweep: nil)
         #expect(!twins.contains { $0.configuration.mode == .processes || $0.configuration.mode == .pool })
         #expect(!twins.contains { $0.configuration.workload == .extension || $0.configuration.sweepParameter != nil })
         #expect(twins.contains { $0.program == "threads" } && twins.contains { $0.program == "race" })
         #expect(twins.allSatisfy { $0.configuration.engine == .interpreter(name: "jython-2.7.3", gil: GILDesign.none) })
         #expect(PythonExperiment.leftOut(for: jython)
-            == "jython-2.7.3 has no multiprocessing (processes and pools left out), no ctypes (the extension left out), no GIL (the interval sweep left out)")
+            == "jython-2.7.3 has no multiprocessing (processes and pools left out), no ctypes (the extension left out), "
+                + "no os.fork, select.epoll or resource (the server left out), no GIL (the interval sweep left out)")
+        #expect(!twins.contains { $0.twin == "server" })
         let withGIL = try #require(found.first { $0.interpreter?.engine == "cpython-3.12.0" }?.interpreter)
         #expect(PythonExperiment.leftOut(for: withGIL) == nil)
     }

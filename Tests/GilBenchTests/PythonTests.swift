@@ -66,11 +66,13 @@ struct PythonTests {
             "hash-threads", "hash-pool", "coroutines",
             "pipeline-threads-stream", "pipeline-threads-request-reply", "pipeline-processes-stream",
             "pipeline-processes-request-reply", "pipeline-coroutines-stream", "pipeline-coroutines-request-reply",
+            "server-threads", "server-events", "server-coroutines", "server-asyncio", "server-processes",
         ])
         #expect(Set(list.filter { $0.twin == "pipeline" }.map(\.configuration.messageSize)) == Set(PythonExperiment.pipelineMessageSizes))
         #expect(Set(list.map(\.twin)) == Set(PythonExperiment.twinNames))
         #expect(list.filter { $0.twin == "extension" }.map(\.configuration.churnN) == PythonExperiment.churnNs.flatMap { [$0, $0] })
         #expect(list.compactMap { $0.simulatorTwin(design: .interval) }.count == list.count - 3, "every twin but hashing's")
+        #expect(list.filter { $0.twin == "server" }.count == 5 * PythonExperiment.serverConnections.count)
         #expect(list.contains { $0.program == "threads" && $0.configuration.cpus == .count(1) })
         #expect(list.filter { $0.configuration.sequentialThread == .worker }.map(\.program) == ["sequential-worker"])
         #expect(list.filter { $0.configuration.sweepParameter == .switchInterval }.count == 5)

@@ -209,7 +209,7 @@ struct ServerFidelityTests {
         #expect(events.options.versionTwins == (Reproduction.serverTwin.isEmpty ? [:] : ["3.11": ["server"]]))
         #expect(others.options.versionTwins.isEmpty)
         #expect(events.options.serverCPUThreads == [0, 1] && events.options.serverConnections == [1, 100, 1_000])
-        let window = try #require(events.options.serverWindow)
+        let window = events.options.serverWindow
         #expect(window == Catalogue.serverWindow(.quick))
         // The window reaches the server twins' configurations (and so their simulator twins').
         let python311 = PythonInterpreter(path: "p311", implementation: "cpython", version: "3.11.7")

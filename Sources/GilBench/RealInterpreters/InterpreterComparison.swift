@@ -37,9 +37,9 @@ public struct InterpreterComparison {
         /// The server's twins: the connections each model serves, and the CPU-bound threads beside it.
         public var serverConnections = PythonExperiment.serverConnections
         public var serverCPUThreads = [0]
-        /// The warm-up and measured window of each server twin's run, the simulator's twins' too; nil:
-        /// `PythonExperiment.serverWindow`. `reproduce` shortens it to keep within its time.
-        public var serverWindow: (warmup: Double, duration: Double)?
+        /// The server twins' warm-up and measured window, in seconds (their simulator twins copy it);
+        /// `reproduce` shortens it to the events experiment's.
+        public var serverWindow = PythonExperiment.serverWindow
 
         public init() {}
 
@@ -52,6 +52,9 @@ public struct InterpreterComparison {
             guard repetitions >= 1 else { throw GilBenchError(.repetitions, "must be at least 1 (got \(repetitions))") }
             if let bad = serverConnections.first(where: { !(1...RunConfiguration.maxConnections).contains($0) }) {
                 throw GilBenchError(.connections, "must be between 1 and \(RunConfiguration.maxConnections) (got \(bad))")
+            }
+            guard serverWindow.warmup >= 0 && serverWindow.duration > 0 && serverWindow.duration <= 3600 else {
+                throw GilBenchError(.duration, "must be above 0 and at most 3600 seconds, after a warm-up of 0 s or more (got \(serverWindow))")
             }
             if let bad = serverCPUThreads.first(where: { !(0...1023).contains($0) }) {
                 throw GilBenchError(.cpuThreads, "must be between 0 and 1023 (got \(bad))")
@@ -205,7 +208,7 @@ public struct InterpreterComparison {
         var experiments = PythonExperiment.catalogue(
             for: interpreter, n: options.n, raceN: options.raceN, longTickN: options.longTickN, tree: options.tree,
             repetitions: options.repetitions, sweep: options.sweep, serverConnections: options.serverConnections,
-            serverCPUThreads: options.serverCPUThreads)
+            serverCPUThreads: options.serverCPUThreads, serverWindow: options.serverWindow)
         let minor = interpreter.versionNumbers.prefix(2).map(String.init).joined(separator: ".")
         let versionTwins = options.versionTwins[minor] ?? []
         experiments = experiments.filter { options.twins.isEmpty || options.twins.contains($0.twin) || versionTwins.contains($0.twin) }
@@ -217,10 +220,6 @@ public struct InterpreterComparison {
                 experiments[i].configuration.experiment = asyncio ? "\(label)-\(PythonExperiment.asyncioLabel)" : label
             }
             if let warmup = options.warmup { experiments[i].configuration.warmup = warmup }
-            if let window = options.serverWindow, experiments[i].configuration.workload == .server {
-                experiments[i].configuration.serverWarmupSeconds = window.warmup
-                experiments[i].configuration.durationSeconds = window.duration
-            }
         }
         return experiments
     }

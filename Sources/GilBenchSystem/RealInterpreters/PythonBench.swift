@@ -68,7 +68,7 @@ public struct PythonExperiment: Sendable, Hashable {
 
     /// The simulator's run of the same experiment under `design` (the GIL the interpreter has): same
     /// workload, mode, CPUs, sizes, interval and check points (the interpreter's version's, which
-    /// ``catalogue(for:n:raceN:longTickN:tree:repetitions:sweep:)`` sets); nil without a design, or
+    /// ``catalogue(for:n:raceN:longTickN:tree:repetitions:sweep:serverConnections:serverCPUThreads:serverWindow:)`` sets); nil without a design, or
     /// for hashing (the simulator's hashing pool is gilbench's own Swift code, not a model of the
     /// interpreter).
     public func simulatorTwin(design: GILDesign?) -> RunConfiguration? {
@@ -94,10 +94,12 @@ public struct PythonExperiment: Sendable, Hashable {
     /// processes, the race (without and with a lock), the long tick, the convoy, the extension, the hashing pool (when `tree`
     /// is given), the interval sweep, and the tutorial's coroutines and pipelines.
     /// The server's twins run at each of `serverConnections` connections, with each of
-    /// `serverCPUThreads` CPU-bound threads beside them (``server(for:connections:cpuThreads:repetitions:)``).
+    /// `serverCPUThreads` CPU-bound threads beside them, for `serverWindow`
+    /// (``server(for:connections:cpuThreads:window:repetitions:)``).
     public static func catalogue(
         for interpreter: PythonInterpreter, n: Int, raceN: Int, longTickN: Int = PythonExperiment.longTickN, tree: String?, repetitions: Int,
-        sweep: [Double]?, serverConnections: [Int] = PythonExperiment.serverConnections, serverCPUThreads: [Int] = [0]
+        sweep: [Double]?, serverConnections: [Int] = PythonExperiment.serverConnections, serverCPUThreads: [Int] = [0],
+        serverWindow: (warmup: Double, duration: Double) = PythonExperiment.serverWindow
     ) -> [PythonExperiment] {
         func make(_ program: String, _ workload: Workload, _ mode: ExecutionMode, cpus: CPUSelection = .all, n: Int, interval: Double? = nil) -> PythonExperiment {
             var c = RunConfiguration()
@@ -164,7 +166,8 @@ public struct PythonExperiment: Sendable, Hashable {
         }
         list += tutorial(
             for: interpreter, n: coroutineN, messages: pipelineMessages, sizes: pipelineMessageSizes, repetitions: repetitions)
-        list += server(for: interpreter, connections: serverConnections, cpuThreads: serverCPUThreads, repetitions: repetitions)
+        list += server(
+            for: interpreter, connections: serverConnections, cpuThreads: serverCPUThreads, window: serverWindow, repetitions: repetitions)
         return list.filter { $0.requiredModules.allSatisfy { !interpreter.missingModules.contains($0) } }
     }
 
@@ -184,8 +187,9 @@ public struct PythonExperiment: Sendable, Hashable {
         let what = ["multiprocessing": "processes and pools", "ctypes": "the extension"]
         let missing = interpreter.missingModules.filter { what[$0] != nil }
         let sweep = interpreter.hasGIL ? [] : ["no GIL (the interval sweep left out)"]
-        guard !missing.isEmpty || !sweep.isEmpty else { return nil }
-        return "\(interpreter.engine) has " + (missing.map { "no \($0) (\(what[$0]!) left out)" } + sweep).joined(separator: ", ")
+        let server = PythonExperiment.runsServerTwins(interpreter) ? [] : ["no os.fork, select.epoll or resource (the server left out)"]
+        guard !missing.isEmpty || !sweep.isEmpty || !server.isEmpty else { return nil }
+        return "\(interpreter.engine) has " + (missing.map { "no \($0) (\(what[$0]!) left out)" } + server + sweep).joined(separator: ", ")
     }
 }
 

@@ -382,7 +382,7 @@ def convoy(port, requests, cpu_threads):
 # `size` bytes, the first 8 its number (struct '=q', native-endian); the server runs the per-request
 # loop `while w > 0: w -= 1` for `work` iterations and answers 8 bytes, the number + 1. It prints
 # `port <N>` (flushed) once it listens, serves until the client has ended every connection, and
-# reports its requests and its processes' peak resident set (ru_maxrss, KiB). One program per
+# reports its processes' peak resident set (KiB: its own VmHWM, its workers' ru_maxrss). One program per
 # model, each named after the simulator model it is compared with: threads, events, coroutines,
 # asyncio (compared with coroutines) and processes.
 EVENT_READ = 1
@@ -784,12 +784,35 @@ def server_asyncio(listener, connections, size, work, backlog):
 '''
 
 
-def server_processes(listener, connections, size, work, workers, extra):
+def start_spinners(count):
+    # As the convoy's CPU-bound threads: while not stop: n -= 1. Returns the function that stops
+    # and joins them.
+    stop = [False]
+
+    def spin():
+        n = 0
+        while not stop[0]:
+            n -= 1
+
+    spinners = [threading.Thread(target=spin) for i in range(count)]
+    for t in spinners:
+        t.start()
+
+    def stop_all():
+        stop[0] = True
+        for t in spinners:
+            t.join()
+    return stop_all
+
+
+def server_processes(listener, connections, size, work, workers, cpu_threads, extra):
     # Pre-forked workers (os.fork after listen, as a pre-forking server does), each with its own
     # interpreter and GIL, each running the handler loop over the connections it accepts from the
-    # shared listening socket. Each ended connection is a byte on a pipe to the parent; once all
-    # have ended the parent closes the stop pipe, and each worker, seeing its end, exits. A worker
-    # sees the stop pipe end also when the parent dies, so none outlives it.
+    # shared listening socket, with `cpu_threads` CPU-bound threads beside it in its interpreter (as
+    # the simulator's workers run them: the convoy in each worker). Each ended connection is a byte
+    # on a pipe to the parent; once all have ended the parent closes the stop pipe, and each worker,
+    # seeing its end, exits. A worker sees the stop pipe end also when the parent dies, so none
+    # outlives it.
     import resource
     import traceback
     ended_r, ended_w = os.pipe()
@@ -812,7 +835,11 @@ def server_processes(listener, connections, size, work, workers, extra):
                 loop.selector.register(stop_r, EVENT_READ, Stop())
                 loop.on_end = lambda: os.write(ended_w, b'x')
                 Acceptor(loop, listener, size, work, None)
-                loop.run(lambda: loop.stopped)
+                stop_spinners = start_spinners(cpu_threads)
+                try:
+                    loop.run(lambda: loop.stopped)
+                finally:
+                    stop_spinners()
             except BaseException:
                 traceback.print_exc()
                 code = 1
@@ -828,7 +855,8 @@ def server_processes(listener, connections, size, work, workers, extra):
 
 def reap_workers(ended_r, stop_w, pids, connections):
     # Waits for `connections` ends, stops the workers and reaps them (os.wait4): their peak resident
-    # sets summed, and the workers that failed.
+    # sets summed (ru_maxrss: a forked worker's own address space, the pages it shares with this
+    # process since the fork included), and the workers that failed.
     ended = 0
     while ended < connections:
         data = os.read(ended_r, 4096)
@@ -849,6 +877,25 @@ def reap_workers(ended_r, stop_w, pids, connections):
     return rss, failed
 
 
+def peak_rss_kib():
+    # This process's peak resident set since it started the interpreter: VmHWM of /proc/self/status,
+    # its address space's own high-water mark. getrusage's ru_maxrss would not do: Linux carries the
+    # peak of the address space exec replaced into it (fs/exec.c, exec_mmap: setmax_mm_hiwater_rss),
+    # and that one is gilbench's, forked to start this interpreter.
+    try:
+        f = open('/proc/self/status')
+        try:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1])
+        finally:
+            f.close()
+    except (IOError, OSError, ValueError):
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def server(model, connections, size, work, cpu_threads, workers, extra):
     # Listens, says where, starts the CPU-bound threads, serves, reports.
     import resource
@@ -860,21 +907,13 @@ def server(model, connections, size, work, cpu_threads, workers, extra):
     listener.listen(backlog)
     print('port %d' % listener.getsockname()[1])
     sys.stdout.flush()
-    stop = [False]
-
-    def spin():
-        # As the convoy's CPU-bound threads: while not stop: n -= 1
-        n = 0
-        while not stop[0]:
-            n -= 1
-
     reaping = None
     if model == 'processes':
-        # Forked before any thread starts: a fork copies the calling thread alone.
-        reaping = server_processes(listener, connections, size, work, workers, extra)
-    spinners = [threading.Thread(target=spin) for i in range(cpu_threads)]
-    for t in spinners:
-        t.start()
+        # The workers run the CPU-bound threads; the parent only waits for them.
+        reaping = server_processes(listener, connections, size, work, workers, cpu_threads, extra)
+        stop_spinners = start_spinners(0)
+    else:
+        stop_spinners = start_spinners(cpu_threads)
     rss = 0
     try:
         if model == 'threads':
@@ -898,15 +937,13 @@ def server(model, connections, size, work, cpu_threads, workers, extra):
         else:
             raise RuntimeError('unknown server model %r' % model)
     finally:
-        stop[0] = True
-        for t in spinners:
-            t.join()
+        stop_spinners()
         try:
             listener.close()
         except Exception:
             pass
     extra['connections_served'] = served
-    extra['rss_kib'] = rss + resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    extra['rss_kib'] = rss + peak_rss_kib()
 
 
 def run_threads(target, args_list):

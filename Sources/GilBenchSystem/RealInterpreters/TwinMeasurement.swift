@@ -42,7 +42,7 @@ public struct TwinMeasurement: Sendable, Equatable, Decodable {
     public var longTickMicroseconds: Double?
     public var latencyMicroseconds: Double?
     /// Server (`server-MODEL`): the connections it served, the peak resident set of its processes
-    /// summed in KiB (`ru_maxrss`: its own from `getrusage(RUSAGE_SELF)`, each worker's from `os.wait4`),
+    /// summed in KiB (its own `VmHWM` from `/proc/self/status`, each worker's `ru_maxrss` from `os.wait4`),
     /// the loop it ran (`asyncore`, `selectors`, `epoll`) and its worker processes.
     public var connectionsServed: Int?
     public var rssKiB: Int?
