@@ -22,6 +22,9 @@ public struct InterpreterComparison {
         public var sweep: [Double]?
         /// The twins to run (`PythonExperiment/twinNames`); empty: all of them.
         public var twins: [String] = []
+        /// Further twins run only on the interpreters of one minor version, by version
+        /// (`["3.11": ["server"]]`: the server's twins on CPython 3.11 alone, as issue 24's check asks).
+        public var versionTwins: [String: [String]] = [:]
         public var repetitions = RunConfiguration().repetitions
         /// Unrecorded warm-ups per configuration; nil: the catalogue's (none).
         public var warmup: Int?
@@ -34,7 +37,8 @@ public struct InterpreterComparison {
         /// The server's twins: the connections each model serves, and the CPU-bound threads beside it.
         public var serverConnections = PythonExperiment.serverConnections
         public var serverCPUThreads = [0]
-        /// The server twins' warm-up and measured window, in seconds (their simulator twins copy it).
+        /// The server twins' warm-up and measured window, in seconds (their simulator twins copy it);
+        /// `reproduce` shortens it to the events experiment's.
         public var serverWindow = PythonExperiment.serverWindow
 
         public init() {}
@@ -55,7 +59,7 @@ public struct InterpreterComparison {
             if let bad = serverCPUThreads.first(where: { !(0...1023).contains($0) }) {
                 throw GilBenchError(.cpuThreads, "must be between 0 and 1023 (got \(bad))")
             }
-            if let unknown = twins.first(where: { !PythonExperiment.twinNames.contains($0) }) {
+            if let unknown = (twins + versionTwins.values.joined()).first(where: { !PythonExperiment.twinNames.contains($0) }) {
                 throw GilBenchError(.usage, "unknown --only '\(unknown)' (one of \(PythonExperiment.twinNames.joined(separator: ", ")))")
             }
         }
@@ -205,7 +209,9 @@ public struct InterpreterComparison {
             for: interpreter, n: options.n, raceN: options.raceN, longTickN: options.longTickN, tree: options.tree,
             repetitions: options.repetitions, sweep: options.sweep, serverConnections: options.serverConnections,
             serverCPUThreads: options.serverCPUThreads, serverWindow: options.serverWindow)
-        experiments = experiments.filter { options.twins.isEmpty || options.twins.contains($0.twin) }
+        let minor = interpreter.versionNumbers.prefix(2).map(String.init).joined(separator: ".")
+        let versionTwins = options.versionTwins[minor] ?? []
+        experiments = experiments.filter { options.twins.isEmpty || options.twins.contains($0.twin) || versionTwins.contains($0.twin) }
         for i in experiments.indices {
             experiments[i].configuration.syscallCounter = counting.counters.first ?? .none
             if let label = options.experimentLabels?.real {
@@ -327,6 +333,11 @@ extension InterpreterComparison {
         let claims = ClaimFidelity(rows: rows)
         if !claims.entries.isEmpty {
             text += "\nthe slides' claims on the real interpreter and on the simulator (error on each claim's ratio):\n" + claims.render()
+        }
+        let server = ServerFidelity(rows: rows)
+        if !server.entries.isEmpty {
+            timed("the server, simulator against the real twins (requests/s; target: within \(Int(ServerFidelity.factor))x either way, the same order of models)",
+                  probed: "the real interpreters' rates include a uprobe trap at every GIL call", server.render())
         }
         let warmUps = jitWarmUps(rows)
         if !warmUps.isEmpty { text += "\n" + warmUps.map { $0 + "\n" }.joined() }

@@ -15,7 +15,7 @@ public enum Catalogue {
     /// Every experiment, available or not.
     public static var experiments: [Experiment] {
         [machine, race, messages, countdown, checkInterval, longTick, syscalls, failedAcquisitions, extensionSpeedup, processes, hashing,
-         coroutines, intervalGIL, convoy, fairGIL, noGIL]
+         events, coroutines, intervalGIL, convoy, fairGIL, noGIL]
     }
 
     /// Reference figures that are settings rather than measurements, with why no verdict is drawn on them.

@@ -72,6 +72,11 @@ public struct ClaimFidelity: Sendable {
         case (.longTick?, _): return ["long-tick"]
         case (.extension?, _): return ["extension"]
         case (.ioLatency?, _): return ["convoy"]
+        // The server's twins (`gilbench python --only server`) answer the events experiment's claims
+        // at the connections they ran.
+        // The asyncio twin shares `coroutines` with the generators' twin: relabelled `events` the
+        // two would be one configuration, so it answers no claim (``ServerFidelity`` compares it).
+        case (.server?, _): return ServerFidelity.twinName(key) == ServerFidelity.asyncioLabel ? [] : ["events"]
         default: return []
         }
     }

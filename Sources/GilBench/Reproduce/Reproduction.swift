@@ -395,6 +395,19 @@ public final class Reproduction {
     /// interval sweep and hashing are left to `gilbench python`, to keep `reproduce` within its budget.
     public static let pythonTwins = ["countdown", "race", "long-tick"]
 
+    /// The minor version whose interpreter also runs the server's twins when the `events` experiment
+    /// is selected (issue 24's check: the simulated server within 2x of CPython 3.11's, the models in
+    /// the same order; ``ServerFidelity``). `--python auto` does not take it, so that the default
+    /// `reproduce` stays within its time: name it (`--python ~/.pyenv/versions/3.11.7/bin/python`)
+    /// or take `all`.
+    public static let serverTwinVersion = "3.11"
+
+    /// The connections of the server's twins in issue 24's check.
+    public static let serverTwinConnections = [1, 100, 1_000]
+
+    /// The server twins' name among `PythonExperiment.twinNames`, when this build has them.
+    static var serverTwin: [String] { PythonExperiment.twinNames.contains("server") ? ["server"] : [] }
+
     /// Repetitions of each real interpreter's twins and of the simulator's beside them: the scale's,
     /// but at least `gilbench run`'s default (5). The fidelity tables compare ratios of medians of
     /// pairs, and at the quick scale each run lasts about 0.2 s: with 3 pairs one disturbed pair moves
@@ -406,13 +419,25 @@ public final class Reproduction {
     /// The real interpreters' part of the run: the slides' countdown (sequential, 2 threads, 2 threads
     /// on one CPU, 2 processes), the race (n = 1,000,000 per thread, as the reproduction's) and the
     /// long tick (`PythonExperiment.longTickN`) on each, beside the simulator's matching GIL design on
-    /// the same sizes (``InterpreterComparison``).
-    var interpreterComparison: InterpreterComparison {
+    /// the same sizes (``InterpreterComparison``); and when the `events` experiment runs, the server's
+    /// twins on CPython 3.11 alone (``serverTwinVersion``).
+    var interpreterComparison: InterpreterComparison { Reproduction.interpreterComparison(options) }
+
+    /// ``interpreterComparison`` for `options`.
+    static func interpreterComparison(_ options: Options) -> InterpreterComparison {
         var o = InterpreterComparison.Options()
         o.n = options.scale.countdownN
         o.tree = nil
         o.sweep = []
         o.twins = Reproduction.pythonTwins
+        if options.selected.contains(where: { $0.id == Catalogue.events.id }), !Reproduction.serverTwin.isEmpty {
+            // Issue 24's check: every model at 1, 100 and 1,000 connections, alone and beside one
+            // CPU-bound thread, in the events experiment's window.
+            o.versionTwins = [Reproduction.serverTwinVersion: Reproduction.serverTwin]
+            o.serverConnections = Reproduction.serverTwinConnections
+            o.serverCPUThreads = [0, 1]
+            o.serverWindow = Catalogue.serverWindow(options.scale)
+        }
         o.repetitions = Reproduction.pythonRepetitions(options.scale)
         o.warmup = options.scale.warmup
         o.experimentLabels = (Reproduction.pythonExperiment, Reproduction.pythonSimulatorExperiment)

@@ -307,7 +307,30 @@ public struct ReproductionReport {
         for f in findings where f.experiment.id == experiment.id {
             md += "- \(f.claim.claim): \(verdictText(f)).\n"
         }
+        if experiment.id == Catalogue.events.id { md += serverFidelitySection() }
         return md
+    }
+
+    /// Issue 24's check of the simulated server against its real twins measured in the same run
+    /// (``ServerFidelity``), for the events experiment's section; empty when no real interpreter was
+    /// measured, and a line saying why when interpreters were measured without server twins.
+    func serverFidelitySection() -> String {
+        let measured = realInterpreters.compactMap { try? $0.result.get() }
+        guard !measured.isEmpty else { return "" }
+        var md = "\n### Performance and fidelity: the simulated server against its real twins\n\n"
+        let fidelity = ServerFidelity(rows: measured.flatMap(\.rows))
+        guard !fidelity.entries.isEmpty else {
+            return md + "*Not measured: the server's real twins run on CPython \(Reproduction.serverTwinVersion) only "
+                + "(`--python all`, or its path), and none was in this run.*\n"
+        }
+        md += "The simulator's requests per second in each server model against the real twin of that model, "
+        md += "measured in the same run by the same client process over the same connections, the simulator under the GIL design "
+        md += "and check points the interpreter has (\(Reproduction.pythonRepetitions(options.scale)) repetitions each at least, alternating). "
+        md += "The target: within \(Int(ServerFidelity.factor))× either way (the whole 95% interval inside [0.5, 2]), and the models "
+        md += "in the same order of requests per second. Where an entry is beyond the factor or an order differs, the cause "
+        md += "column names the cost per request (user CPU, system CPU, voluntary context switches, counted over the run on both sides) "
+        md += "that differs most between the interpreter and the simulator in the direction of the miss.\n\n"
+        return md + fidelity.markdown()
     }
 
     /// Which SHA-512 core hashed `rows` (their `sha512_core`), and why it is not openssl, hashlib's,
@@ -331,11 +354,18 @@ public struct ReproductionReport {
     /// Median, min and max wall time per configuration, with the GIL's counters.
     func configurationTable(_ summary: Summary) -> String {
         let labels = PlotSet.shortLabels(summary.groups)
-        var md = "| configuration | runs | wall median | min | max | hand-offs/s | failed/s |\n|---|---|---|---|---|---|---|\n"
+        // The server's measurements, when its rows have them: medians of each run's figure.
+        let server: [(String, Column, (Double) -> String)] = [
+            ("requests/s", .requestsPerSecond, grouped), ("p99 µs", .latencyP99Us, { $0 >= 100 ? grouped($0) : String(format: "%.1f", $0) }),
+            ("RSS KiB", .rssKiB, grouped),
+        ].filter { _, column, _ in summary.groups.contains { !$0.values(column).isEmpty } }
+        var md = "| configuration | runs | wall median | min | max | hand-offs/s | failed/s |" + server.map { " \($0.0) |" }.joined() + "\n"
+        md += "|---|---|---|---|---|---|---|" + String(repeating: "---|", count: server.count) + "\n"
         for (g, label) in zip(summary.groups, labels) {
             let w = g.values(.wallSeconds)
             md += "| \(cell(g.keptDisturbed ? label + Summary.disturbedMark : label)) | \(g.rows.count) | \(g.seconds()) | \(w.min().map(Summary.Group.seconds) ?? "—") | \(w.max().map(Summary.Group.seconds) ?? "—") "
-            md += "| \(Summary.perSecond(g, .gilHandoffs).nonEmpty ?? "—") | \(Summary.perSecond(g, .gilFailedAcquisitions).nonEmpty ?? "—") |\n"
+            md += "| \(Summary.perSecond(g, .gilHandoffs).nonEmpty ?? "—") | \(Summary.perSecond(g, .gilFailedAcquisitions).nonEmpty ?? "—") |"
+            md += server.map { _, column, format in " \(g.median(column).map(format) ?? "—") |" }.joined() + "\n"
         }
         if let footnote = summary.disturbedFootnote { md += "\n\\" + footnote + "\n" }
         for warning in summary.spreadWarnings { md += "\n> Warning: \(warning).\n" }

@@ -49,6 +49,7 @@ public enum PlotSet {
         if workloads.contains(.extension), let p = speedupPlot(experiment, summary) { out.append(p) }
         if workloads.contains(.ioLatency), let p = latencyPlot(experiment, summary) { out.append(p) }
         if workloads.contains(.pipeline), let p = messagesPlot(experiment, summary) { out.append(p) }
+        if workloads.contains(.server) { out += serverPlots(experiment, summary) }
         if let p = checkIntervalPlot(experiment, summary) { out.append(p) }
         if out.isEmpty, let p = wallPlot(experiment, summary) { out.append(p) }
         if let p = syscallPlot(experiment, summary) { out.append(p) }
@@ -245,23 +246,31 @@ public enum PlotSet {
     /// Labels naming only what differs between the groups ("threads, 1 CPU").
     public static func shortLabels(_ groups: [Summary.Group]) -> [String] {
         let columns: [(Column, (String) -> String)] = [
-            (.workload, { $0 }), (.mode, { $0 }), (.gil, { "gil=\($0)" }), (.lock, { $0 }), (.threads, { "\($0) thr" }),
+            (.workload, { $0 }), (.mode, { $0 }), (.connections, { "\($0) conn" }), (.gil, { "gil=\($0)" }), (.lock, { $0 }), (.threads, { "\($0) thr" }),
             (.processes, { "\($0) proc" }), (.cpus, { $0 == "1" ? "1 CPU" : "\($0) CPUs" }), (.checkInterval, { "ci=\($0)" }),
             (.switchIntervalMs, { "\($0) ms" }), (.churnN, { "n=\($0)" }), (.cpuThreads, { "\($0) CPU-bound" }),
             (.gilDuringHash, { $0 == GILDuringHash.hold.rawValue ? "GIL held" : "GIL released" }), (.chunkSize, { "\($0) B" }),
             (.n, { "n=\($0)" }), (.tasks, { "\($0) tasks" }), (.pattern, { $0 }), (.messageSize, { "\($0) B msg" }),
-            (.yieldEvery, { "yield every \($0)" }),
+            (.yieldEvery, { "yield every \($0)" }), (.requestWork, { "work \($0)" }), (.rate, { "\($0)/s" }),
         ]
+        // Whether a column says something of a group: sequential runs have one thread by construction
+        // ("1 thr" adds nothing); the server's threads and tasks follow from its connections and
+        // CPU-bound threads, its processes matter in processes mode only, and its generators yield
+        // where their sockets wait, not every so many iterations.
+        func applies(_ c: Column, _ g: Summary.Group) -> Bool {
+            switch c {
+            case .threads: g.key.mode != .sequential && g.key.workload != .server
+            case .tasks, .yieldEvery: g.key.workload != .server
+            case .processes: g.key.workload != .server || g.key.mode == .processes
+            default: true
+            }
+        }
         let varying = columns.filter { c, _ in
-            // Thread counts matter only between threaded runs: sequential runs have one by construction.
-            let considered = c == .threads ? groups.filter { $0.key.mode != .sequential } : groups
-            return Set(considered.map { $0.key[cell: c] ?? "" }).count > 1
+            Set(groups.filter { applies(c, $0) }.map { $0.key[cell: c] ?? "" }).count > 1
         }
         return groups.map { g in
             let parts = varying.compactMap { c, f -> String? in
-                guard let v = g.key[cell: c] else { return nil }
-                // Sequential runs have one thread by construction; "1 thr" adds nothing.
-                if c == .threads && g.key.mode == .sequential { return nil }
+                guard let v = g.key[cell: c], applies(c, g) else { return nil }
                 return f(v)
             }
             return parts.isEmpty ? g.label : parts.joined(separator: " ")
