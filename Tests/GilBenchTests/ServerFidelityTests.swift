@@ -239,4 +239,21 @@ struct ServerFidelityTests {
         #expect(ClaimFidelity.experimentIDs(of: asyncio[0].key).isEmpty)
         #expect(ClaimFidelity.experimentIDs(of: rows[0].key) == ["events"])
     }
+
+    @Test("Context switches too few per request on a side are no cause (a loop that never blocks switches a handful of times)")
+    func tooFewSwitches() throws {
+        let rows = Self.rows(engine: Self.real) { m, c, k in
+            var s = Self.interpreter(m, c, k)
+            s.voluntarySwitches = 2
+            return s
+        } + Self.rows(engine: Engine.simulator.name) { m, c, k in
+            var s = Self.interpreter(m, c, k)
+            if m == .events, c == 1_000 { s.rate *= 3; s.voluntarySwitches = 1 }
+            return s
+        }
+        let misses = ServerFidelity(rows: rows).entries.filter { $0.verdict == .beyond }
+        #expect(misses.count == 2)
+        // User CPU per request differs 3x (the same CPU for 3x the requests), switches are below the floor.
+        #expect(misses.allSatisfy { $0.cause?.hasPrefix("the interpreter spends 3.0× the user CPU per request") == true }, "\(misses.map(\.cause))")
+    }
 }

@@ -169,22 +169,27 @@ public struct ServerFidelity: Sendable {
         var name: String
         var unit: String
         var scale: Double
+        /// Below this per request on either side, the counts are too few to compare (a loop that
+        /// never blocks switches context a handful of times in a run: a ratio of those is noise).
+        var floor: Double = 0
         var value: @Sendable (ResultRow) -> Double?
     }
 
     static let costs: [Cost] = [
         Cost(name: "user CPU", unit: "µs", scale: 1e6, value: { $0.measurements.userSeconds }),
         Cost(name: "system CPU", unit: "µs", scale: 1e6, value: { $0.measurements.systemSeconds }),
-        Cost(name: "voluntary context switches", unit: "", scale: 1, value: { $0.measurements.voluntaryContextSwitches.map(Double.init) }),
+        Cost(name: "voluntary context switches", unit: "", scale: 1, floor: 0.01, value: { $0.measurements.voluntaryContextSwitches.map(Double.init) }),
     ]
 
     /// `cost`'s median per request over `group`'s rows; nil when no row has it.
     static func perRequest(_ cost: Cost, _ group: Summary.Group) -> Double? {
-        Statistics.median(group.rows.compactMap { row in
+        let median = Statistics.median(group.rows.compactMap { row in
             guard let counter = cost.value(row), let rate = row.measurements.requestsPerSecond,
                   let wall = row.measurements.wallSeconds, rate > 0, wall > 0 else { return nil }
             return counter * cost.scale / (rate * wall)
         })
+        guard let median, median >= cost.floor else { return nil }
+        return median
     }
 
     /// "1.2 µs", "0.83 per request".
