@@ -927,7 +927,9 @@ def server(model, connections, size, work, cpu_threads, workers, extra):
             if sys.version_info[0] < 3:
                 raise RuntimeError('asyncio needs Python 3')
             namespace = dict(globals())
-            exec(ASYNCIO_SERVER, namespace)
+            # eval of a compiled module, not exec: Jython 2.7 parses exec(...) in a function with
+            # nested functions as an unqualified exec statement and refuses the whole file.
+            eval(compile(ASYNCIO_SERVER, '<asyncio server>', 'exec'), namespace)
             served = namespace['server_asyncio'](listener, connections, size, work, backlog)
         elif model == 'processes':
             rss, failed = reap_workers(reaping[0], reaping[1], reaping[2], connections)
