@@ -23,7 +23,7 @@ import SystemPackage
 ///   (no coordinated omission).
 /// - Windows: the warm-up, then the measured window; only answers received in the window count,
 ///   and their latencies go into a ``WaitHistogram``. After the window the client stops sending,
-///   waits up to ``drainSeconds`` for the answers still due (one left unanswered then is an error:
+///   waits for the answers still due while they come, ``drainSeconds`` at most after the last (one left unanswered then is an error:
 ///   every request sent is answered, or the run fails), and closes every connection: the server
 ///   sees the end of each.
 /// - Faults: a connection the server closes or resets, an answer that is not request + 1, bytes no
@@ -36,9 +36,9 @@ package final class LoadGenerator {
     package static let connectAttempts = 6
     /// Longest wait for a batch's connections to be accepted (the kernel resends a dropped SYN after 1, 3, 7 s).
     package static let connectTimeoutSeconds = 30.0
-    /// Longest wait for the answers still due after the window: a thread per connection at 10,000
-    /// connections may take seconds to answer its last requests; a server that still owes answers
-    /// then has lost them.
+    /// Longest wait after the window, and then after each answer, for the answers still due: a thread
+    /// per connection at 10,000 connections may take seconds to answer its last requests; a server
+    /// that answered none for this long has lost them.
     package static let drainSeconds = 10.0
     /// Longest time without any answer while requests wait before the server is declared stalled.
     package static let stallSeconds = 20.0
@@ -273,10 +273,13 @@ package final class LoadGenerator {
             if phase == .draining {
                 if drainDeadline == .max { drainDeadline = now + UInt64(LoadGenerator.drainSeconds * 1e9) }
                 if outstandingCount == 0 { break }
-                if now >= drainDeadline {
+                // A server still answering keeps the drain open (a thread per connection beside a
+                // CPU-bound thread answers about one request per switch interval); one that answered
+                // nothing for drainSeconds has lost them. The parent's timeout bounds the whole.
+                if now >= max(drainDeadline, lastProgress + UInt64(LoadGenerator.drainSeconds * 1e9)) {
                     throw GilBenchError(
-                        .runFailed, "the server at 127.0.0.1:\(port) left \(outstandingCount) requests unanswered "
-                            + "\(Int(LoadGenerator.drainSeconds)) s after the window (first on \(connectionName(outstanding.firstIndex(of: true) ?? 0)))")
+                        .runFailed, "the server at 127.0.0.1:\(port) left \(outstandingCount) requests unanswered, none answered "
+                            + "for \(Int(LoadGenerator.drainSeconds)) s after the window (first on \(connectionName(outstanding.firstIndex(of: true) ?? 0)))")
                 }
             }
             if outstandingCount > 0 && now >= lastProgress + UInt64(LoadGenerator.stallSeconds * 1e9) {
