@@ -181,16 +181,8 @@ struct ServerLoadClientTests {
     func leavesNothingBehind() async throws {
         // In a process of its own, where no other test opens descriptors or starts children meanwhile.
         await #expect(processExitsWith: .success) {
-            func descriptors() -> Set<String> {
-                Set((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [])
-            }
-            func children() -> [String] {
-                let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-                return tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/children", encoding: .utf8) }
-                    .flatMap { $0.split(separator: " ").map(String.init) }
-            }
             let executable = try gilbenchExecutable()
-            let before = descriptors()
+            let before = ProcessLeftovers.openDescriptors()
             let server = try LoopbackTestServer(closeAfter: 50)
             let client = try ServerLoadClient.start(
                 executable: executable, port: server.port, load: ServerLoad(connections: 20, warmupSeconds: 0, durationSeconds: 2))
@@ -198,9 +190,9 @@ struct ServerLoadClientTests {
             let failed = (try? client.finish()) == nil
             server.stop()
             // The directory listing itself holds one descriptor while it reads.
-            let after = descriptors()
-            guard failed, after.subtracting(before).count <= 1, children().isEmpty, kill(pid, 0) == -1 else {
-                print("failed \(failed), new descriptors \(after.subtracting(before)), children \(children())")
+            let after = ProcessLeftovers.openDescriptors()
+            guard failed, after.subtracting(before).count <= 1, ProcessLeftovers.children().isEmpty, kill(pid, 0) == -1 else {
+                print("failed \(failed), new descriptors \(after.subtracting(before)), children \(ProcessLeftovers.children())")
                 exit(1)
             }
         }

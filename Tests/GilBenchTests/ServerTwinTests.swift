@@ -115,23 +115,15 @@ struct ServerTwinTests {
     func twinDiesMidRun() async throws {
         // In a process of its own, where no other test opens descriptors or starts children meanwhile.
         await #expect(processExitsWith: .success) {
-            func descriptors() -> Set<String> {
-                Set((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [])
-            }
-            @Sendable func children() -> [Int32] {
-                let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-                return tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/children", encoding: .utf8) }
-                    .flatMap { $0.split(separator: " ").compactMap { Int32($0) } }
-            }
             let bench = try PythonBench(python: Capabilities.pyenvPython("3.11.7")!)
             var experiment = PythonExperiment.server(for: bench.interpreter, connections: [20], cpuThreads: [0], repetitions: 1)
                 .first { $0.program == "server-threads" }!
             experiment.configuration.durationSeconds = 30
-            let before = descriptors()
+            let before = ProcessLeftovers.openDescriptors()
             // Kills the twin (the child whose command line names server-threads) half a second after it starts.
             Thread.detachNewThread {
                 for _ in 0..<1000 {
-                    for pid in children() {
+                    for pid in ProcessLeftovers.children() {
                         let line = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
                         if line.contains("server-threads") {
                             usleep(500_000)
@@ -151,10 +143,10 @@ struct ServerTwinTests {
                 status = error.exitStatus
             }
             usleep(100_000)
-            let after = descriptors()
+            let after = ProcessLeftovers.openDescriptors()
             let named = message.contains("the server twin") && message.contains("server-threads") && message.contains("signal 9")
-            guard status == .runFailed, named, after.subtracting(before).count <= 1, children().isEmpty else {
-                print("status \(String(describing: status)), message \(message), new descriptors \(after.subtracting(before)), children \(children())")
+            guard status == .runFailed, named, after.subtracting(before).count <= 1, ProcessLeftovers.children().isEmpty else {
+                print("status \(String(describing: status)), message \(message), new descriptors \(after.subtracting(before)), children \(ProcessLeftovers.children())")
                 exit(1)
             }
         }

@@ -103,14 +103,6 @@ struct ServerWorkloadTests {
     func dyingClientLeavesNothingBehind() async throws {
         // In a process of its own, where no other test opens descriptors or starts children meanwhile.
         await #expect(processExitsWith: .success) {
-            func descriptors() -> Set<String> {
-                Set((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [])
-            }
-            func children() -> [String] {
-                let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-                return tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/children", encoding: .utf8) }
-                    .flatMap { $0.split(separator: " ").map(String.init) }
-            }
             // The client, killed 0.4 s into its run (after connecting, during its window); in processes
             // mode the server's workers too (started from the same executable), which the client sees first.
             let script = FileManager.default.temporaryDirectory.appendingPathComponent("gilbench-dying-client-\(getpid()).sh").path
@@ -118,7 +110,7 @@ struct ServerWorkloadTests {
             try body.write(toFile: script, atomically: true, encoding: .utf8)
             chmod(script, 0o755)
             defer { unlink(script) }
-            let before = descriptors()
+            let before = ProcessLeftovers.openDescriptors()
             var failures: [String] = []
             for mode in ServerWorkloadTests.allModels {
                 var c = ServerWorkloadTests.configuration(mode, connections: 10, cpuThreads: 1, requests: 1_000_000_000)
@@ -141,9 +133,9 @@ struct ServerWorkloadTests {
                 if error.exitStatus != .runFailed { failures.append("/bin/false: \(error)") }
             }
             // The directory listing itself holds one descriptor while it reads.
-            let after = descriptors()
-            guard failures.isEmpty, after.subtracting(before).count <= 1, children().isEmpty else {
-                print("failures \(failures), new descriptors \(after.subtracting(before)), children \(children())")
+            let after = ProcessLeftovers.openDescriptors()
+            guard failures.isEmpty, after.subtracting(before).count <= 1, ProcessLeftovers.children().isEmpty else {
+                print("failures \(failures), new descriptors \(after.subtracting(before)), children \(ProcessLeftovers.children())")
                 exit(1)
             }
         }
