@@ -42,7 +42,7 @@ struct ServerWorkloadTests {
 
     @Test("A CPU-bound thread beside each model counts down until the server stops, and the run ends", arguments: allModels)
     func cpuThreadEndsWithTheServer(mode: ExecutionMode) throws {
-        let m = try Runner.measure(Self.configuration(mode, connections: 10, cpuThreads: 1), workerExecutable: try gilbenchExecutable())
+        let m = try Runner.measure(Self.configuration(mode, connections: 10, cpuThreads: 1, requests: 20), workerExecutable: try gilbenchExecutable())
         #expect(m.outcome.requestsPerSecond ?? 0 > 0)
         #expect(try #require(m.gil).acquisitions > 0)
     }
