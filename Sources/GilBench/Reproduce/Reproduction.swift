@@ -338,9 +338,10 @@ public final class Reproduction {
     public static let fidelityExtraRounds = 5
     /// The fidelity's extra rounds may take at most this share of the time the real interpreters'
     /// part measured (the summed wall time of its rows, the interpreters' and the simulator's twins'):
-    /// about 20 s of runs for CPython 2.7 and 3.13 at the quick size, so that `reproduce` with them
-    /// stays within 3 minutes on two cores.
-    public static let fidelityExtraTimeShare = 1.0
+    /// with CPython 2.7, 3.13 and the free-threaded 3.13 that `--python auto` finds here, the rows of
+    /// that part sum to about 80 s at the quick size, so the extra rounds add at most about 40 s and
+    /// `reproduce` with them stays within 3 minutes on two cores (at 1, a full share, it took 188-195 s).
+    public static let fidelityExtraTimeShare = 0.5
 
     /// Measures again the configurations of the simulator's errors whose 95% interval straddles ±10%
     /// (``Fidelity/Verdict/inconclusive``) or lies beyond it (``Fidelity/Verdict/beyond``, so that a

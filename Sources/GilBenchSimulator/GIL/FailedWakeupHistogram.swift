@@ -23,6 +23,11 @@ public struct FailedWakeupHistogram: Sendable, Equatable {
         return "\(1 << (index - 1))-\((1 << index) - 1)"
     }
 
+    /// The least and most failures that bucket `index` holds: (0, 0), (1, 1), (2, 3), (4, 7), ...
+    public static func bounds(_ index: Int) -> (low: Int, high: Int) {
+        index <= 1 ? (index, index) : (1 << (index - 1), (1 << index) - 1)
+    }
+
     /// Counts one acquisition that failed `failures` times before it succeeded.
     @inline(__always)
     public mutating func record(failures: Int) {

@@ -86,6 +86,29 @@ extension Catalogue {
             //   stack its thread touches (glibc's thread stack, mapped 8 MiB and resident where
             //   touched), beyond the socket and the handler's objects that an event loop's
             //   connection costs too (socket buffers are the kernel's, not the process's).
+            //
+            // Posed again on 2026-12-07 (issue 22, point 5: a claim whose value sits on its threshold
+            // is badly posed), after three default runs had been looked at:
+            //
+            // - The thread per connection's CPU-bound thread is judged at 1 connection, not 100: the
+            //   talk's convoy is one I/O thread beside one CPU-bound thread (slides 96-98). With k
+            //   connections the CPU-bound thread is one of k + 1 threads waiting for the GIL, each
+            //   server thread holding it for a request's handler only, and its share falls with k:
+            //   without/with 4.7-5.6 at 1 connection, 1.4-1.8 at 10, 1.5-2.2 at 100 (on the
+            //   threshold: reproduced in one run, not in another) and 0.92-0.97 at 1,000 in the three
+            //   runs. The figure still gives the ratio at every count.
+            // - Worker processes: since both twins run the CPU-bound threads in each worker (the
+            //   interpreter the server's loop runs in; `--cpu-threads` is per interpreter), each
+            //   worker's loop shares its GIL with a CPU-bound thread as the single event loop does, so
+            //   "no more than a CPU's share" (<= 1.5, written for one CPU-bound thread in the listening
+            //   process) no longer describes the configuration. What differs is the CPUs: two loops,
+            //   two CPU-bound threads and the client are five runnable threads on two CPUs, so a
+            //   waiter for a worker's GIL mostly shares a CPU with its holder, the case of slide 80's
+            //   one CPU, where two threads run about as fast as one after the other (the countdown
+            //   experiment's claim), while the single event loop races its CPU-bound thread from the other CPU
+            //   (slide 98). The claim compares the two losses: the event loop's over the workers',
+            //   at least 2, so that "less" is more than the spread of one such ratio between default
+            //   runs (1.5-2.2 for the thread per connection at 100 connections, about 1.5x).
             claims: [
                 Claim(reference: nil, claim: "an event loop's advantage over a thread per connection grows with the connections",
                       criterion: Criterion("requests/s events/threads, 1,000 connections over 1", .atLeast(1.5)),
@@ -99,18 +122,20 @@ extension Catalogue {
                                   + "\(latencyFigure(s.group(events))) with the event loop",
                               paired: s.pairedRatio(.latencyP99Us, threads, over: events))
                       }),
-            ] + serverModels.map { model in
-                let isProcesses = model == .processes
-                return Claim(
-                    reference: nil,
-                    claim: isProcesses
-                        ? "a CPU-bound thread costs worker processes, each with its own GIL, no more than a CPU's share"
-                        : "a CPU-bound thread beside the \(modelName(model)) takes more than a fair half of the GIL",
+            ] + [ExecutionMode.threads, .events, .coroutines].map { model in
+                Claim(
+                    reference: nil, claim: "a CPU-bound thread beside the \(modelName(model)) takes more than a fair half of the GIL",
                     criterion: Criterion(
-                        "requests/s without/with a CPU-bound thread, \(modelName(model)), \(serverConvoyConnections) connections",
-                        isProcesses ? .atMost(1.5) : .atLeast(2)),
+                        "requests/s without/with a CPU-bound thread, \(modelName(model)), \(convoyConnections(model)) "
+                            + (convoyConnections(model) == 1 ? "connection" : "connections"),
+                        .atLeast(2)),
                     observe: { s in convoyObservation(s, model) })
             } + [
+                Claim(reference: nil, claim: "a CPU-bound thread in each worker process costs the workers less than one costs the event loop",
+                      criterion: Criterion(
+                        "requests/s without/with a CPU-bound thread, event loop over worker processes, \(serverConvoyConnections) connections",
+                        .atLeast(2)),
+                      observe: { s in processesConvoyObservation(s) }),
                 Claim(reference: nil, claim: "a thread per connection costs more memory per connection than an event loop",
                       criterion: Criterion("KiB per connection, threads - events", .atLeast(4)),
                       observe: { s in memoryObservation(s) }),
@@ -123,6 +148,13 @@ extension Catalogue {
                               paired: s.pairedRatio(.requestsPerSecond, coroutines, over: events))
                       }),
             ])
+    }
+
+    /// The connections at which the cost of a CPU-bound thread beside `model` is judged: 1 for a
+    /// thread per connection (the talk's one I/O thread beside one CPU-bound thread), else
+    /// ``serverConvoyConnections``.
+    static func convoyConnections(_ model: ExecutionMode) -> Int {
+        model == .threads ? 1 : serverConvoyConnections
     }
 
     /// The model's name in a claim: "thread per connection", "event loop".
@@ -231,8 +263,9 @@ extension Catalogue {
     /// Requests per second without a CPU-bound thread over with one, for `model` at
     /// ``serverConvoyConnections``, the figure giving the same ratio at every connection count.
     static func convoyObservation(_ s: Summary, _ model: ExecutionMode) -> Observation {
-        let alone = serverQuery(model, connections: serverConvoyConnections, cpu: 0)
-        let busy = serverQuery(model, connections: serverConvoyConnections, cpu: 1)
+        let judged = convoyConnections(model)
+        let alone = serverQuery(model, connections: judged, cpu: 0)
+        let busy = serverQuery(model, connections: judged, cpu: 1)
         let ratios = serverConnections.map { connections -> String in
             let a = s.group(serverQuery(model, connections: connections, cpu: 0))?.median(.requestsPerSecond)
             let b = s.group(serverQuery(model, connections: connections, cpu: 1))?.median(.requestsPerSecond)
@@ -241,8 +274,36 @@ extension Catalogue {
         }
         return Observation(
             figure: "\(rateFigure(s.group(alone))) alone, \(rateFigure(s.group(busy))) beside a CPU-bound thread "
-                + "at \(serverConvoyConnections) connections; without/with \(ratios.joined(separator: ", "))",
+                + "at \(grouped(Double(judged))) \(judged == 1 ? "connection" : "connections"); without/with \(ratios.joined(separator: ", "))",
             paired: s.pairedRatio(.requestsPerSecond, alone, over: busy))
+    }
+
+    /// The event loop's loss to a CPU-bound thread over the worker processes' loss to one in each
+    /// worker, at ``serverConvoyConnections``: (events without/with) / (processes without/with),
+    /// round by round.
+    static func processesConvoyObservation(_ s: Summary) -> Observation {
+        let c = serverConvoyConnections
+        let groups = [
+            s.group(serverQuery(.events, connections: c, cpu: 0)), s.group(serverQuery(.events, connections: c, cpu: 1)),
+            s.group(serverQuery(.processes, connections: c, cpu: 0)), s.group(serverQuery(.processes, connections: c, cpu: 1)),
+        ]
+        let values = roundByRound(groups, .requestsPerSecond) { v in
+            guard v[1] > 0, v[2] > 0, v[3] > 0 else { return nil }
+            return (v[0] / v[1]) / (v[2] / v[3])
+        }
+        func loss(_ alone: Summary.Group?, _ busy: Summary.Group?) -> String {
+            guard let a = alone?.median(.requestsPerSecond), let b = busy?.median(.requestsPerSecond), b > 0 else { return "—" }
+            return Criterion.number(a / b)
+        }
+        let ratios = serverConnections.map { connections -> String in
+            "\(loss(s.group(serverQuery(.processes, connections: connections, cpu: 0)), s.group(serverQuery(.processes, connections: connections, cpu: 1)))) "
+                + "at \(grouped(Double(connections)))"
+        }
+        return roundObservation(
+            figure: "without/with a CPU-bound thread at \(c) connections: event loop \(loss(groups[0], groups[1])), "
+                + "worker processes \(loss(groups[2], groups[3])) (\(rateFigure(groups[2])) alone, \(rateFigure(groups[3])) "
+                + "beside one in each worker; \(ratios.joined(separator: ", ")))",
+            values, groups: groups)
     }
 
     /// Each model's resident memory per connection, `rss_kib` against connections by least squares
