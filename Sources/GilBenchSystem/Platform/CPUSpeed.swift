@@ -1,5 +1,6 @@
 import GilBenchSimulator
 import CGilBench
+import Synchronization
 
 /// How fast each CPU ran a short native loop at one moment: what `/proc/stat` cannot see, such as a
 /// virtual CPU that the host runs at half speed without counting steal.
@@ -49,8 +50,8 @@ public struct CPUSpeedCheck: Sendable, Equatable {
     public var isDisturbed: Bool { spread > CPUSpeedCheck.margin }
 }
 
-/// Measures ``CPUSpeeds``: ``live`` pins the calling thread to each CPU it may use in turn and times
-/// the loop there. A closure, so that tests inject speeds (as ``CPUStat`` takes its reader).
+/// Measures ``CPUSpeeds``: ``live`` times the loop on every CPU the calling thread may use at once,
+/// a thread pinned to each. A closure, so that tests inject speeds (as ``CPUStat`` takes its reader).
 public struct CPUSpeedProbe: Sendable {
     /// The speeds now, or why they cannot be measured.
     public var measure: @Sendable () -> Result<CPUSpeeds, GilBenchError>
@@ -59,7 +60,7 @@ public struct CPUSpeedProbe: Sendable {
         self.measure = measure
     }
 
-    /// Every CPU the calling thread may use, each timed by ``speeds(of:restoring:)``.
+    /// Every CPU the calling thread may use, all timed at once by ``speeds(of:restoring:)``.
     public static let live = CPUSpeedProbe {
         Result { () throws(GilBenchError) in
             let allowed = try CPUAffinity.current()
@@ -75,24 +76,57 @@ public struct CPUSpeedProbe: Sendable {
     /// (the window began with the probe's slice) and 5% (it waited out the spinners' slices), and the
     /// fastest of three said half speed at best, often full speed. One interruption (an interrupt, a
     /// daemon waking for a millisecond) costs about 10% of the window, within ``CPUSpeedCheck/margin``.
-    /// A probe of 2 CPUs costs about 20 ms.
+    /// A probe costs about one window, its CPUs timed at once.
     public static let windowNanoseconds: UInt64 = 10_000_000
     /// Iterations between two reads of the clock: about 10 µs of the loop.
     static let chunk: UInt64 = 10_000
 
-    /// Times the loop on each of `cpus` in turn, the calling thread pinned to it, then gives the
-    /// thread back the CPUs `allowed`.
+    /// Times the loop on every one of `cpus` at once, one thread pinned to each, so that a probe
+    /// costs one window of wall time however many CPUs it probes, and the CPUs are compared over the
+    /// same moment. (It timed them one after the other, the calling thread moved from CPU to CPU,
+    /// until 2026-12-07: about 38 ms a probe on 2 CPUs, once per repetition, 34 s of a default
+    /// `reproduce`'s 190.) The calling thread keeps the CPUs `allowed`: it only waits.
     ///
-    /// Cost: ``windowNanoseconds`` per CPU (10 ms), plus the moves between CPUs.
-    /// - Throws: `GilBenchError` `.system` when the thread cannot be pinned or given its CPUs back.
+    /// Cost: ``windowNanoseconds`` (10 ms), plus starting and joining a thread per CPU.
+    /// - Throws: `GilBenchError` `.system` when a thread cannot be started or pinned.
     public static func speeds(of cpus: [Int], restoring allowed: [Int]) throws(GilBenchError) -> CPUSpeeds {
-        var speeds: [Int: Double] = [:]
-        for cpu in cpus {
-            speeds[cpu] = try CPUAffinity.pinning(to: [cpu], restoring: allowed) { () throws(GilBenchError) in
-                window()
+        let results = ProbeResults(count: cpus.count)
+        var threads: [NativeThread] = []
+        var failure: GilBenchError?
+        for (index, cpu) in cpus.enumerated() {
+            do throws(GilBenchError) {
+                threads.append(try NativeThread.spawn {
+                    results.store(index, Result { () throws(GilBenchError) in
+                        // A new thread: pinning it needs no restoring, it ends after its window.
+                        try CPUAffinity.set([cpu])
+                        return window()
+                    })
+                })
+            } catch {
+                failure = error
+                break
             }
         }
+        for thread in threads { thread.join() }
+        if let failure { throw failure }
+        var speeds: [Int: Double] = [:]
+        for (index, cpu) in cpus.enumerated() {
+            speeds[cpu] = try results.result(index).get()
+        }
         return CPUSpeeds(iterationsPerMicrosecond: speeds)
+    }
+
+    /// Each probing thread's result, written by that thread and read after it is joined.
+    private final class ProbeResults: Sendable {
+        private let slots: Mutex<[Result<Double, GilBenchError>?]>
+
+        init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+
+        func store(_ index: Int, _ result: Result<Double, GilBenchError>) { slots.withLock { $0[index] = result } }
+
+        func result(_ index: Int) -> Result<Double, GilBenchError> {
+            slots.withLock { $0[index] } ?? .failure(GilBenchError(.system, "a CPU speed probe's thread ended without a result"))
+        }
     }
 
     /// Iterations per microsecond of wall time over one window on the current CPU.
