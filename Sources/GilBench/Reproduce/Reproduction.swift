@@ -333,9 +333,11 @@ public final class Reproduction {
 
     /// At most this many extra rounds for the configurations of fidelity errors not yet within: with
     /// the 5 pairs of ``pythonRepetitions(_:)`` each side's 95% interval spans its smallest pair to
-    /// its largest, so an error's interval is about as wide as both sides' spreads together; 5 more
-    /// rounds double the pairs.
-    public static let fidelityExtraRounds = 5
+    /// its largest, so an error's interval is about as wide as both sides' spreads together; 3 more
+    /// rounds make 8 pairs, whose interval leaves out the extreme pair on each side. (5 rounds, which
+    /// double the pairs, took the default `reproduce` with three interpreters to 182-194 s, past its
+    /// 180 s.)
+    public static let fidelityExtraRounds = 3
     /// The fidelity's extra rounds may take at most this share of the time the real interpreters'
     /// part measured (the summed wall time of its rows, the interpreters' and the simulator's twins'):
     /// with CPython 2.7, 3.13 and the free-threaded 3.13 that `--python auto` finds here, the rows of
