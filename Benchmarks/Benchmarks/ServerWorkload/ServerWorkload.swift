@@ -23,6 +23,17 @@ let benchmarks: @Sendable () -> Void = {
         // No thresholds: Benchmarks/README.md says why.
     )
 
+    // Found once, before any benchmark runs: without it no run can start, so the suite stops at once
+    // with gilbench's one line and exit status 69 (a benchmark that fails at run time is only listed
+    // by ordo-one/benchmark 1.38.1, which then exits 0).
+    let executable: String
+    do throws(GilBenchError) {
+        executable = try GilbenchExecutable.resolve(default: ServerRun.defaultExecutable)
+    } catch {
+        FileHandle.standardError.write(Data("ServerWorkload: \(error.description)\n".utf8))
+        exit(error.exitStatus.rawValue)
+    }
+
     for cpuThreads in [0, 1] {
         for connections in [1, 100, 1_000] {
             for model in ServerRun.models {
@@ -33,7 +44,7 @@ let benchmarks: @Sendable () -> Void = {
                     ServerRun.name(model, connections: connections, cpuThreads: cpuThreads),
                     configuration: .init(maxIterations: iterations)
                 ) { benchmark in
-                    ServerRun.measure(configuration, benchmark)
+                    ServerRun.measure(configuration, executable: executable, benchmark)
                 }
             }
         }
@@ -79,11 +90,10 @@ enum ServerRun {
         "\(model.rawValue)-\(connections)-connections-\(cpuThreads)-cpu-thread\(cpuThreads == 1 ? "" : "s")"
     }
 
-    /// One run of `configuration`, its figures recorded; a failure (no gilbench binary, a failed
-    /// run) fails the benchmark with gilbench's one-line message.
-    static func measure(_ configuration: RunConfiguration, _ benchmark: Benchmark) {
+    /// One run of `configuration`, its client process started from `executable`, its figures
+    /// recorded; a failed run fails the benchmark with gilbench's one-line message.
+    static func measure(_ configuration: RunConfiguration, executable: String, _ benchmark: Benchmark) {
         do throws(GilBenchError) {
-            let executable = try GilbenchExecutable.resolve(default: defaultExecutable)
             let measurement = try Runner.measure(configuration, workerExecutable: executable)
             guard let rate = measurement.outcome.requestsPerSecond, let p99 = measurement.outcome.latencyP99Microseconds else {
                 benchmark.error("the run measured no requests per second or p99 latency")
