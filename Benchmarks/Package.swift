@@ -44,4 +44,6 @@ package.targets += [
     suite("Hashing", [.product(name: "Crypto", package: "swift-crypto")]),
     // MARK: CSV: formatting and appending result rows.
     suite("CSVWriting"),
+    // MARK: The server workload: requests/s and p99 per server model, connections and CPU-bound threads.
+    suite("ServerWorkload"),
 ]

@@ -16,9 +16,18 @@ public enum Runner {
         try measure(configuration, probes: probes, events: events, workerExecutable: WorkerPool.executable)
     }
 
-    /// ``measure(_:probes:events:)`` with worker processes started from `workerExecutable` (a gilbench
-    /// binary), for callers that are not gilbench themselves, such as the tests.
-    package static func measure(
+    /// ``measure(_:probes:events:)`` with every process the run starts (a server run's client process,
+    /// the server's worker processes, the worker processes of the `processes` and `pool` modes, a
+    /// pipeline's consumer) started from `workerExecutable`, a gilbench binary, through its hidden
+    /// subcommands.
+    ///
+    /// For programs that are not gilbench themselves, such as the tests and the benchmarks in
+    /// `Benchmarks/`: ``measure(_:probes:events:)`` starts those processes from `/proc/self/exe`
+    /// (``WorkerPool/executable``), which is then the caller, not gilbench.
+    /// ``GilbenchExecutable/resolve(environment:default:)`` finds the binary.
+    /// - Throws: `GilBenchError` as ``measure(_:probes:events:)``; a `workerExecutable` that is not
+    ///   gilbench fails the run (`.runFailed` or `.system`, naming the process).
+    public static func measure(
         _ configuration: RunConfiguration, probes: [any MeasurementProbe] = [], events: GILEventRecorder? = nil,
         workerExecutable: String
     ) throws(GilBenchError) -> RunMeasurement {
