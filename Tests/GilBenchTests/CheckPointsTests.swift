@@ -157,6 +157,19 @@ struct CheckPointsRowTests {
         #expect(Column.addedSinceFirstFiles.contains(.checkPoints) && Column.configuration.contains(.checkPoints))
     }
 
+    @Test("The long tick's twin runs at least the simulator's own size, so that its instruction outlasts a wake-up")
+    func longTickTwinSize() throws {
+        let python = PythonInterpreter(path: "/x/python2.7", implementation: "cpython", version: "2.7.18")
+        let longTick = try #require(PythonExperiment.catalogue(for: python, n: 10, raceN: 10, tree: nil, repetitions: 1, sweep: [])
+            .first { $0.configuration.workload == .longTick })
+        #expect(longTick.configuration.n == PythonExperiment.longTickN)
+        let twin = try #require(longTick.simulatorTwin(design: python.gilDesign))
+        #expect(twin.n == Workload.longTick.defaultN && twin.n > PythonExperiment.longTickN)
+        let countdown = try #require(PythonExperiment.catalogue(for: python, n: 10, raceN: 10, tree: nil, repetitions: 1, sweep: [])
+            .first { $0.configuration.workload == .countdown })
+        #expect(countdown.simulatorTwin(design: python.gilDesign)?.n == 10, "other twins keep the script's size")
+    }
+
     @Test("A real interpreter's experiments and its twins carry its version's check points in the same cell")
     func realAndTwin() throws {
         let python = PythonInterpreter(path: "/x/python3.13", implementation: "cpython", version: "3.13.0")
