@@ -88,13 +88,13 @@ extension Catalogue {
             //   connection costs too (socket buffers are the kernel's, not the process's).
             //
             // Posed again on 2026-12-07 (issue 22, point 5: a claim whose value sits on its threshold
-            // is badly posed), after five default runs had been looked at:
+            // is badly posed), after default runs had been looked at:
             //
             // - A thread per connection beside a CPU-bound thread (>= 2 at 100 connections) sat on its
-            //   threshold: without/with 1.5 to 2.4 at 100 connections between runs, and 1.7 to 5.6 at
-            //   1 (the whole machine's state moved the event loop's loss from about 10 to about 5
-            //   between runs, and the thread per connection's with it). At 1,000 it was 0.9 to 1.1 in
-            //   every run: the CPU-bound thread is one of 1,001 threads waiting for the GIL, each
+            //   threshold: without/with 1.64, 2.14 and 1.52 at 100 connections in the three runs kept
+            //   under results/stability/, 1.93, 4.19 and 2.41 at 1 (the machine's state moves the
+            //   event loop's loss and the thread per connection's with it). At 1,000 it was 0.82, 0.8
+            //   and 0.85: the CPU-bound thread is one of 1,001 threads waiting for the GIL, each
             //   server thread holding it for one request's handler, and it gets little of it, while
             //   the single event loop thread serves every connection and waits behind the CPU-bound
             //   thread for all of them. The claim now compares the two losses at 1,000 connections.
