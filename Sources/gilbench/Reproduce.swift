@@ -65,7 +65,7 @@ struct Reproduce: ParsableCommand {
             Runs the catalogue of experiments (see --list), writes every row to RESULTS/<run>.csv as it is \
             measured, the plots to PLOTS/*.svg and a report to RESULTS/REPORT.md that sets each 2009 figure \
             beside the one measured here, with a verdict and its criterion. The default sizes finish in about \
-            about a minute on 2 cores, under three with the real interpreters. Ctrl-C stops after the current measurement and keeps what was measured \
+            a little over a minute on 2 cores, under three with the real interpreters. Ctrl-C stops after the current measurement and keeps what was measured \
             (exit status 130).
             """)
 
