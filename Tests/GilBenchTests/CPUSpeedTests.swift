@@ -158,7 +158,7 @@ struct CPUSpeedTests {
         let cpu = allowed[0]
         /// CPU `cpu`'s speed in 5 probes, sorted.
         func probed() throws -> [Double] {
-            try (0..<5).map { _ in try #require(CPUSpeedProbe.speeds(of: [cpu], restoring: allowed).iterationsPerMicrosecond[cpu]) }.sorted()
+            try (0..<5).map { _ in try #require(CPUSpeedProbe.speeds(of: [cpu]).iterationsPerMicrosecond[cpu]) }.sorted()
         }
         // Its speed alone is the fastest of 5 (another test may have loaded it during one), after 5
         // more that wake it up (the first probes of an idle virtual CPU can run slowly); beside the
@@ -183,7 +183,7 @@ struct CPUSpeedTests {
         let other = allowed[1]
         let probe = CPUSpeedProbe {
             Result { () throws(GilBenchError) in
-                var speeds = try CPUSpeedProbe.speeds(of: [cpu], restoring: allowed)
+                var speeds = try CPUSpeedProbe.speeds(of: [cpu])
                 speeds.iterationsPerMicrosecond[other] = alone
                 return speeds
             }

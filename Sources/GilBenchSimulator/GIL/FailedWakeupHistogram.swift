@@ -19,8 +19,8 @@ public struct FailedWakeupHistogram: Sendable, Equatable {
 
     /// The label of bucket `index`: "0", "1", "2-3", "4-7", ...
     public static func label(_ index: Int) -> String {
-        if index <= 1 { return String(index) }
-        return "\(1 << (index - 1))-\((1 << index) - 1)"
+        let (low, high) = bounds(index)
+        return low == high ? String(low) : "\(low)-\(high)"
     }
 
     /// The least and most failures that bucket `index` holds: (0, 0), (1, 1), (2, 3), (4, 7), ...

@@ -60,11 +60,11 @@ public struct CPUSpeedProbe: Sendable {
         self.measure = measure
     }
 
-    /// Every CPU the calling thread may use, all timed at once by ``speeds(of:restoring:)``.
+    /// Every CPU the calling thread may use, all timed at once by ``speeds(of:)``.
     public static let live = CPUSpeedProbe {
         Result { () throws(GilBenchError) in
             let allowed = try CPUAffinity.current()
-            return try speeds(of: allowed, restoring: allowed)
+            return try speeds(of: allowed)
         }
     }
 
@@ -85,11 +85,11 @@ public struct CPUSpeedProbe: Sendable {
     /// costs one window of wall time however many CPUs it probes, and the CPUs are compared over the
     /// same moment. (It timed them one after the other, the calling thread moved from CPU to CPU,
     /// until 2026-12-07: about 38 ms a probe on 2 CPUs, once per repetition, 34 s of a default
-    /// `reproduce`'s 190.) The calling thread keeps the CPUs `allowed`: it only waits.
+    /// `reproduce`'s 190.) The calling thread keeps its CPUs: it only waits.
     ///
     /// Cost: ``windowNanoseconds`` (10 ms), plus starting and joining a thread per CPU.
     /// - Throws: `GilBenchError` `.system` when a thread cannot be started or pinned.
-    public static func speeds(of cpus: [Int], restoring allowed: [Int]) throws(GilBenchError) -> CPUSpeeds {
+    public static func speeds(of cpus: [Int]) throws(GilBenchError) -> CPUSpeeds {
         let results = ProbeResults(count: cpus.count)
         var threads: [NativeThread] = []
         var failure: GilBenchError?

@@ -247,18 +247,9 @@ extension Catalogue {
             s.group(serverQuery(.events, connections: 1_000, cpu: 0)), s.group(serverQuery(.threads, connections: 1_000, cpu: 0)),
             s.group(serverQuery(.events, connections: 1, cpu: 0)), s.group(serverQuery(.threads, connections: 1, cpu: 0)),
         ]
-        let values = roundByRound(groups, .requestsPerSecond) { v in
-            guard v[1] > 0, v[2] > 0, v[3] > 0 else { return nil }
-            return (v[0] / v[1]) / (v[2] / v[3])
-        }
+        let values = roundByRound(groups, .requestsPerSecond, ratioOfRatios)
         func side(_ events: Summary.Group?, _ threads: Summary.Group?, _ connections: Int) -> String {
-            let ratio: String
-            if let e = events?.median(.requestsPerSecond), let t = threads?.median(.requestsPerSecond), t > 0 {
-                ratio = Criterion.number(e / t)
-            } else {
-                ratio = "—"
-            }
-            return "events/threads \(ratio) at \(grouped(Double(connections))) (\(rateFigure(events)) against \(rateFigure(threads)))"
+            "events/threads \(rateRatio(events, threads)) at \(grouped(Double(connections))) (\(rateFigure(events)) against \(rateFigure(threads)))"
         }
         return roundObservation(
             figure: side(groups[0], groups[1], 1_000) + ", " + side(groups[2], groups[3], 1), values, groups: groups)
@@ -270,15 +261,9 @@ extension Catalogue {
         let judged = serverConvoyConnections
         let alone = serverQuery(model, connections: judged, cpu: 0)
         let busy = serverQuery(model, connections: judged, cpu: 1)
-        let ratios = serverConnections.map { connections -> String in
-            let a = s.group(serverQuery(model, connections: connections, cpu: 0))?.median(.requestsPerSecond)
-            let b = s.group(serverQuery(model, connections: connections, cpu: 1))?.median(.requestsPerSecond)
-            guard let a, let b, b > 0 else { return "— at \(grouped(Double(connections)))" }
-            return "\(Criterion.number(a / b)) at \(grouped(Double(connections)))"
-        }
         return Observation(
             figure: "\(rateFigure(s.group(alone))) alone, \(rateFigure(s.group(busy))) beside a CPU-bound thread "
-                + "at \(judged) connections; without/with \(ratios.joined(separator: ", "))",
+                + "at \(judged) connections; without/with \(lossByConnections(s, model))",
             paired: s.pairedRatio(.requestsPerSecond, alone, over: busy))
     }
 
@@ -291,24 +276,35 @@ extension Catalogue {
             s.group(serverQuery(.events, connections: c, cpu: 0)), s.group(serverQuery(.events, connections: c, cpu: 1)),
             s.group(serverQuery(model, connections: c, cpu: 0)), s.group(serverQuery(model, connections: c, cpu: 1)),
         ]
-        let values = roundByRound(groups, .requestsPerSecond) { v in
-            guard v[1] > 0, v[2] > 0, v[3] > 0 else { return nil }
-            return (v[0] / v[1]) / (v[2] / v[3])
-        }
-        func loss(_ alone: Summary.Group?, _ busy: Summary.Group?) -> String {
-            guard let a = alone?.median(.requestsPerSecond), let b = busy?.median(.requestsPerSecond), b > 0 else { return "—" }
-            return Criterion.number(a / b)
-        }
-        let ratios = serverConnections.map { connections -> String in
-            "\(loss(s.group(serverQuery(model, connections: connections, cpu: 0)), s.group(serverQuery(model, connections: connections, cpu: 1)))) "
-                + "at \(grouped(Double(connections)))"
-        }
+        let values = roundByRound(groups, .requestsPerSecond, ratioOfRatios)
         let beside = model == .processes ? "beside one in each worker" : "beside one"
         return roundObservation(
-            figure: "without/with a CPU-bound thread at \(grouped(Double(c))) connections: event loop \(loss(groups[0], groups[1])), "
-                + "\(modelName(model)) \(loss(groups[2], groups[3])) (\(rateFigure(groups[2])) alone, \(rateFigure(groups[3])) "
-                + "\(beside); \(modelName(model)) \(ratios.joined(separator: ", ")))",
+            figure: "without/with a CPU-bound thread at \(grouped(Double(c))) connections: event loop \(rateRatio(groups[0], groups[1])), "
+                + "\(modelName(model)) \(rateRatio(groups[2], groups[3])) (\(rateFigure(groups[2])) alone, \(rateFigure(groups[3])) "
+                + "\(beside); \(modelName(model)) \(lossByConnections(s, model)))",
             values, groups: groups)
+    }
+
+    /// (a / b) / (c / d) of one round's four values; nil when a divisor is not positive.
+    static func ratioOfRatios(_ v: [Double]) -> Double? {
+        guard v[1] > 0, v[2] > 0, v[3] > 0 else { return nil }
+        return (v[0] / v[1]) / (v[2] / v[3])
+    }
+
+    /// The ratio of two groups' median requests per second, "—" when either is missing or the
+    /// divisor is not positive.
+    static func rateRatio(_ numerator: Summary.Group?, _ denominator: Summary.Group?) -> String {
+        guard let a = numerator?.median(.requestsPerSecond), let b = denominator?.median(.requestsPerSecond), b > 0 else { return "—" }
+        return Criterion.number(a / b)
+    }
+
+    /// `model`'s requests per second without a CPU-bound thread over with one at every connection
+    /// count: "4.7 at 1, 1.8 at 10, ...".
+    static func lossByConnections(_ s: Summary, _ model: ExecutionMode) -> String {
+        serverConnections.map { connections in
+            "\(rateRatio(s.group(serverQuery(model, connections: connections, cpu: 0)), s.group(serverQuery(model, connections: connections, cpu: 1)))) "
+                + "at \(grouped(Double(connections)))"
+        }.joined(separator: ", ")
     }
 
     /// Each model's resident memory per connection, `rss_kib` against connections by least squares
