@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 @testable import GilBench
@@ -77,7 +78,7 @@ struct QueueCostTests {
     /// The lock operations a queue makes: (blocking, taken) per acquire.
     final class Recorder: Sendable {
         let calls = Mutex<[(blocking: Bool, taken: Bool)]>([])
-        func acquire(_ lock: Semaphore, _ blocking: Bool) -> Bool {
+        func acquire(_ lock: GilBenchSimulator.Semaphore, _ blocking: Bool) -> Bool {
             let taken: Bool
             if blocking {
                 lock.wait()
@@ -112,5 +113,50 @@ struct QueueCostTests {
         #expect(result == (9, 1))
         // mutex, the fresh waiter, the waiter again (blocks), the mutex again; _is_owned twice.
         #expect(waiting.blocking == 4 && waiting.tries == [false, false])
+    }
+
+    @Test("A put runs its bytecodes with the mutex held, after its C steps: a get made meanwhile waits for the mutex")
+    func bytecodesRunUnderTheMutex() throws {
+        final class Flag: Sendable {
+            private let value = Atomic<Bool>(false)
+            func set() { value.store(true, ordering: .sequentiallyConsistent) }
+            var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
+        }
+        let queue = MessageQueue()
+        let steps = Mutex<[String]>([])
+        let started = Flag(), getDone = Flag()
+        let got = Mutex<(item: Int, waits: Int)?>(nil)
+        let clock = ContinuousClock()
+        /// Spins until `flag` is set or `limit` has passed (a plain thread, not the test's task pool).
+        func wait(for flag: Flag, limit: Duration) -> Bool {
+            let until = clock.now.advanced(by: limit)
+            while !flag.isSet && clock.now < until {}
+            return flag.isSet
+        }
+        let woke = queue.put(5) { step in
+            switch step {
+            case .acquire(let lock, let blocking):
+                steps.withLock { $0.append(blocking ? "acquire" : "try") }
+                if blocking { lock.wait(); return true }
+                return lock.tryWait()
+            case .interpret(let path):
+                steps.withLock { $0.append("interpret \(path)") }
+                // A consumer that comes now finds the item but not the mutex.
+                Thread.detachNewThread {
+                    started.set()
+                    let result = queue.get(acquire: Recorder().acquire)
+                    got.withLock { $0 = result }
+                    getDone.set()
+                }
+                #expect(wait(for: started, limit: .seconds(10)))
+                #expect(!wait(for: getDone, limit: .milliseconds(50)), "get took the mutex while put's bytecodes ran")
+                return true
+            }
+        }
+        #expect(!woke)
+        #expect(steps.withLock { $0 } == ["acquire", "try", "interpret put"])
+        #expect(wait(for: getDone, limit: .seconds(10)))
+        let result = try #require(got.withLock { $0 })
+        #expect(result.item == 5 && result.waits == 0)
     }
 }

@@ -4,7 +4,16 @@ import Synchronization
 /// `Lib/Queue.py` and 3.x's `Lib/queue.py`, on `Lib/threading.py`'s `Condition`: one mutex (a
 /// `thread.allocate_lock()`) shared by the conditions `not_empty` and `not_full`, each a list of
 /// waiter locks. The bytecodes around these steps run as interpreted instructions
-/// (``QueueMethodCosts``); the interpreter runs them after the steps, for the path each took.
+/// (``QueueMethodCosts``) for the path each took, **while the mutex is held**, as CPython runs
+/// nearly all of them: 2.7's `put` and `get` take `not_full`/`not_empty` (the mutex) on their
+/// first line and release it in their `finally:`, 3.x's run their body inside `with
+/// self.not_full:`/`with self.not_empty:`. So a check point inside them can hand the GIL over
+/// while the mutex is held, and the other thread, which then finds the mutex taken, blocks on it
+/// with the GIL released: the lock convoy CPython 3.13's threads stream shows (about one context
+/// switch per message: every put's release of the mutex wakes the blocked consumer, whose retry
+/// the producer's next put wins). Departures: the path's bytecodes run after its C steps, just
+/// before the waiter and the mutex are released, rather than between the steps; the handful
+/// that enter and leave the `with` (or the `try`) run inside it too.
 ///
 /// Each lock operation CPython makes on the way is made here, in order, through `acquire(lock,
 /// blocking)`, which the interpreter implements per version (2.x releases the GIL around every
@@ -44,24 +53,59 @@ package final class MessageQueue: Sendable {
     /// does; returns whether it was taken.
     package typealias Acquire = (_ lock: Semaphore, _ blocking: Bool) -> Bool
 
+    /// The paths a method's bytecodes take (``QueueMethodCosts``).
+    package enum Path: Sendable, Equatable {
+        case put, putWakingWaiter, get, getWaitingOnce, waitAgain
+    }
+
+    /// What the queue asks of the interpreter thread that calls it.
+    package enum Step {
+        /// Take a lock as ``Acquire`` does; the step's result is whether it was taken.
+        case acquire(Semaphore, blocking: Bool)
+        /// Run the bytecodes of `path`, the mutex held; the step's result is true.
+        case interpret(Path)
+    }
+
+    /// One closure for both steps, so that the interpreter's state is reached from one place.
+    package typealias Steps = (Step) -> Bool
+
     /// `Queue.put(item)`; returns whether its `notify()` woke a waiter.
     @discardableResult
-    package func put(_ item: Int, acquire: Acquire) -> Bool {
-        _ = acquire(mutex, true)
+    package func put(_ item: Int, steps: Steps) -> Bool {
+        _ = steps(.acquire(mutex, blocking: true))
         state.withLock { $0.items.append(item) }
         // not_empty.notify(): _is_owned() tries the mutex, which this thread holds.
-        if acquire(mutex, false) { mutex.post() }
+        if steps(.acquire(mutex, blocking: false)) { mutex.post() }
         let waiter = state.withLock { state -> Semaphore? in
             state.notEmptyWaiters.isEmpty ? nil : state.notEmptyWaiters.removeFirst()
         }
+        _ = steps(.interpret(waiter == nil ? .put : .putWakingWaiter))
         waiter?.post()
         mutex.post()
         return waiter != nil
     }
 
+    /// `Queue.put(item)` with the lock steps alone (no bytecodes).
+    @discardableResult
+    package func put(_ item: Int, acquire: Acquire) -> Bool {
+        put(item) { step in
+            guard case .acquire(let lock, let blocking) = step else { return true }
+            return acquire(lock, blocking)
+        }
+    }
+
+    /// `Queue.get()` with the lock steps alone (no bytecodes).
+    package func get(acquire: Acquire) -> (item: Int, waits: Int) {
+        get { step in
+            guard case .acquire(let lock, let blocking) = step else { return true }
+            return acquire(lock, blocking)
+        }
+    }
+
     /// `Queue.get()`: blocks, with the GIL released, while the queue is empty. Returns the item and
     /// how many times it waited.
-    package func get(acquire: Acquire) -> (item: Int, waits: Int) {
+    package func get(steps: Steps) -> (item: Int, waits: Int) {
+        func acquire(_ lock: Semaphore, _ blocking: Bool) -> Bool { steps(.acquire(lock, blocking: blocking)) }
         _ = acquire(mutex, true)
         var waits = 0
         while true {
@@ -78,6 +122,8 @@ package final class MessageQueue: Sendable {
             if let item {
                 // not_full.notify(): _is_owned() tries the mutex; no waiter to wake in an unbounded queue.
                 if acquire(mutex, false) { mutex.post() }
+                _ = steps(.interpret(waits == 0 ? .get : .getWaitingOnce))
+                for _ in 1..<max(waits, 1) { _ = steps(.interpret(.waitAgain)) }
                 mutex.post()
                 return (item, waits)
             }

@@ -159,6 +159,17 @@ final class QueueMethodFrames {
     func deallocate() {
         for frame in [put, putWakingWaiter, get, getWaitingOnce, waitAgain] { frame.deallocate() }
     }
+
+    /// The stand-in frame of `path`.
+    func frame(_ path: MessageQueue.Path) -> Frame {
+        switch path {
+        case .put: put
+        case .putWakingWaiter: putWakingWaiter
+        case .get: get
+        case .getWaitingOnce: getWaitingOnce
+        case .waitAgain: waitAgain
+        }
+    }
 }
 
 /// The interpreted part of multiprocessing's `Connection.send` and `Connection.recv` per era.

@@ -101,6 +101,25 @@ public enum VirtualMachine {
             push(result)
         }
 
+        /// The queue's steps (``MessageQueue/Step``): its locks taken as this version takes them, and
+        /// the bytecodes of Queue.put/get's path (``QueueMethodCosts``) run where the queue says, the
+        /// mutex held.
+        func queueSteps(_ step: MessageQueue.Step) -> Bool {
+            switch step {
+            case .acquire(let lock, let blocking):
+                return acquire(lock, blocking: blocking, always: generators.everyLockAcquireReleasesGIL, releasing: gil, thread: &thread)
+            case .interpret(let path):
+                guard let methods = generators.queueMethods else { return true }
+                // Counted before the method's own instructions, as the caller's CALL_FUNCTION is.
+                thread.instructions &+= instructions
+                thread.ticks &+= ticks
+                instructions = 0
+                ticks = 0
+                runMethod(methods.frame(path), heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
+                return true
+            }
+        }
+
         while true {
             let instruction = code[pc]
             let arg = Int(instruction.argument)
@@ -215,35 +234,11 @@ public enum VirtualMachine {
                 check(here)
             case .queuePut:
                 let item = pop()
-                let always = generators.everyLockAcquireReleasesGIL
-                let woke = shared.queue(arg).put(item.pointee.value) { lock, blocking in
-                    acquire(lock, blocking: blocking, always: always, releasing: gil, thread: &thread)
-                }
+                shared.queue(arg).put(item.pointee.value, steps: queueSteps)
                 heap.decref(item)
-                // The bytecodes of Queue.put around those C steps (QueueMethodCosts).
-                if let methods = generators.queueMethods {
-                    thread.instructions &+= instructions
-                    thread.ticks &+= ticks
-                    instructions = 0
-                    ticks = 0
-                    runMethod(woke ? methods.putWakingWaiter : methods.put, heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
-                }
                 check(here)
             case .queueGet:
-                let always = generators.everyLockAcquireReleasesGIL
-                let (item, waits) = shared.queue(arg).get { lock, blocking in
-                    acquire(lock, blocking: blocking, always: always, releasing: gil, thread: &thread)
-                }
-                if let methods = generators.queueMethods {
-                    thread.instructions &+= instructions
-                    thread.ticks &+= ticks
-                    instructions = 0
-                    ticks = 0
-                    runMethod(waits == 0 ? methods.get : methods.getWaitingOnce, heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
-                    for _ in 1..<max(waits, 1) {
-                        runMethod(methods.waitAgain, heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
-                    }
-                }
+                let (item, _) = shared.queue(arg).get(steps: queueSteps)
                 push(heap.int(item))
                 check(here)
             case .lockRelease:
