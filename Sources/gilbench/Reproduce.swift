@@ -37,6 +37,9 @@ struct ReproduceOptions: ParsableArguments {
     @Flag(help: "Also record each real interpreter's GIL hand-off by hand-off beside the simulator's (uprobes; about 40 s more per interpreter).")
     var timeline = false
 
+    @Flag(help: "Also run the tutorial's queues, pipes and generators on each real interpreter beside the simulator: the message and coroutine claims decided on both, and the cost per message and per iteration judged against ±25% (about a minute more per interpreter).")
+    var tutorial = false
+
     /// The sizes the options ask for.
     var scale: ExperimentScale {
         var s = full ? ExperimentScale.full : ExperimentScale.quick
@@ -81,7 +84,7 @@ struct Reproduce: ParsableCommand {
             let selected = try Catalogue.select(options.selectors)
             let command = (["gilbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let reproduction = try Reproduction(.init(
-                scale: options.scale, selected: selected, resultsDirectory: options.results, plotsDirectory: options.plots, command: command, python: try PythonSelection(arguments: options.python), timeline: options.timeline))
+                scale: options.scale, selected: selected, resultsDirectory: options.results, plotsDirectory: options.plots, command: command, python: try PythonSelection(arguments: options.python), timeline: options.timeline, tutorial: options.tutorial))
             retry.apply(to: reproduction.session)
             if let fallback = reproduction.sha512Fallback { printError(fallback) }
             Interruption.install()

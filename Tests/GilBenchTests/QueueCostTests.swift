@@ -159,4 +159,52 @@ struct QueueCostTests {
         let result = try #require(got.withLock { $0 })
         #expect(result.item == 5 && result.waits == 0)
     }
+
+    @Test("The cost table pairs a real pipeline with its twin: time per message, its error, and the sleeps per message of each side")
+    func costTable() throws {
+        func row(_ engine: Engine, messagesPerSecond: Double, switches: Int, repetition: Int) -> ResultRow {
+            var c = RunConfiguration()
+            c.workload = .pipeline
+            c.mode = .threads
+            c.pattern = .stream
+            c.messages = 10_000
+            c.messageSize = 64
+            c.engine = engine
+            c.gil = .interval
+            c.checkPoints = .backwardJumpsAndCalls311
+            var row = ResultRow(key: ConfigurationKey(c))
+            row.repetition = repetition
+            row.measurements.messagesPerSecond = messagesPerSecond
+            row.measurements.voluntaryContextSwitches = switches
+            return row
+        }
+        let real = Engine.interpreter(name: "cpython-3.13.0", gil: .interval)
+        var rows: [ResultRow] = []
+        for r in 1...3 {
+            // 10 µs a message on the interpreter, 11,000 sleeps; 5 µs on the simulator, 3,000.
+            rows.append(row(real, messagesPerSecond: 100_000, switches: 11_000, repetition: r))
+            rows.append(row(.simulator, messagesPerSecond: 200_000, switches: 3_000, repetition: r))
+        }
+        let table = CostFidelity(rows: rows)
+        let entry = try #require(table.entries.first)
+        #expect(table.entries.count == 1 && entry.label == "threads, stream, 64 B, per message")
+        #expect(abs(entry.real - 10) < 1e-9 && abs(entry.simulated - 5) < 1e-9 && abs(entry.error + 0.5) < 1e-9)
+        #expect(entry.verdict == .beyond)
+        #expect(entry.realSleepsPerMessage == 1.1 && entry.simulatedSleepsPerMessage == 0.3)
+        #expect(table.render().contains("1.10 / 0.30"))
+        let md = table.markdown()
+        #expect(md.hasPrefix("| cost | engine |") && md.contains("| 1.10 / 0.30 |") && md.contains("beyond the ±25% target"))
+    }
+
+    @Test("reproduce --tutorial adds the tutorial's twins on each real interpreter; the default run leaves them out")
+    func reproduceTutorial() {
+        let python313 = PythonInterpreter(path: "p313", implementation: "cpython", version: "3.13.0")
+        func twins(tutorial: Bool) -> Set<String> {
+            let comparison = Reproduction.interpreterComparison(
+                .init(scale: .quick, selected: [Catalogue.countdown], command: "c", python: .auto, tutorial: tutorial))
+            return Set(comparison.experiments(for: python313).map(\.twin))
+        }
+        #expect(twins(tutorial: true).isSuperset(of: ["coroutines", "pipeline"]))
+        #expect(twins(tutorial: false).isDisjoint(with: ["coroutines", "pipeline"]))
+    }
 }

@@ -295,6 +295,8 @@ struct ParsingTests {
         #expect(try parse(["reproduce"], as: Reproduce.self).options.python == ["auto"], "real interpreters by default")
         #expect(try parse(["reproduce", "--timeline"], as: Reproduce.self).options.timeline, "the GIL timelines on request")
         #expect(try parse(["reproduce"], as: Reproduce.self).options.timeline == false, "and not by default (its probes take about 40 s per interpreter)")
+        #expect(try parse(["reproduce", "--tutorial"], as: Reproduce.self).options.tutorial, "the tutorial's twins on request")
+        #expect(try parse(["reproduce"], as: Reproduce.self).options.tutorial == false, "and not by default (about a minute per interpreter)")
     }
 
     @Test("syscall-check, plot and corpus")

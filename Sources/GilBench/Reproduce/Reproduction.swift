@@ -33,12 +33,18 @@ public final class Reproduction {
         /// simulator's (`--timeline`, ``GILTimelineComparison``); off by default, as it adds about
         /// 10 s per interpreter for the countdown and 30 s for the convoy, beyond `reproduce`'s budget.
         public var timeline = false
+        /// Whether each real interpreter also runs the tutorial's twins (``tutorialTwins``: the
+        /// coroutine countdown and the pipelines), so that the message and coroutine claims are decided
+        /// on it beside the simulator and their costs judged (`--tutorial`, ``CostFidelity``); off by
+        /// default, as it adds about a minute per interpreter, beyond `reproduce`'s budget.
+        public var tutorial = false
 
         public init(
             scale: ExperimentScale, selected: [Experiment], resultsDirectory: String = "results", plotsDirectory: String = "plots",
-            command: String, python: PythonSelection = .none, timeline: Bool = false
+            command: String, python: PythonSelection = .none, timeline: Bool = false, tutorial: Bool = false
         ) {
             self.timeline = timeline
+            self.tutorial = tutorial
             self.python = python
             self.scale = scale
             self.selected = selected
@@ -398,6 +404,10 @@ public final class Reproduction {
     /// interval sweep and hashing are left to `gilbench python`, to keep `reproduce` within its budget.
     public static let pythonTwins = ["countdown", "race", "long-tick"]
 
+    /// The tutorial's twins `reproduce --tutorial` adds on each real interpreter: the countdown as two
+    /// generators under slide 160's scheduler, and the pipeline in threads, processes and coroutines.
+    public static let tutorialTwins = ["coroutines", "pipeline"]
+
     /// The minor version whose interpreter also runs the server's twins when the `events` experiment
     /// is selected (issue 24's check: the simulated server within 2x of CPython 3.11's, the models in
     /// the same order; ``ServerFidelity``). `--python auto` does not take it, so that the default
@@ -432,7 +442,7 @@ public final class Reproduction {
         o.n = options.scale.countdownN
         o.tree = nil
         o.sweep = []
-        o.twins = Reproduction.pythonTwins
+        o.twins = Reproduction.pythonTwins + (options.tutorial ? Reproduction.tutorialTwins : [])
         if options.selected.contains(where: { $0.id == Catalogue.events.id }), !Reproduction.serverTwin.isEmpty {
             // Issue 24's check: every model at 1, 100 and 1,000 connections, alone and beside one
             // CPU-bound thread, in the events experiment's window.

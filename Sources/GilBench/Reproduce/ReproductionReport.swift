@@ -250,6 +250,13 @@ public struct ReproductionReport {
                 md += "\nThe slides' claims decided on its rows and on the simulator's twins, by the same criteria as above:\n\n"
                 md += measured.claims.markdown()
             }
+            let costs = CostFidelity(rows: measured.rows)
+            if !costs.entries.isEmpty {
+                md += "\nThe tutorial's costs on its rows and on the simulator's twins (`--tutorial`): the time per message of each pipeline "
+                md += "and per iteration of the coroutine countdown, the simulator's error with its 95% interval against ±\(Int(CostFidelity.target * 100))%, "
+                md += "and how often a thread or process went to sleep per message (voluntary context switches) on each side:\n\n"
+                md += costs.markdown()
+            }
             md += "\nSizes: countdown n = \(grouped(Double(options.scale.countdownN))) per task, race n = \(grouped(Double(Workload.race.defaultN))) per thread, long tick n = \(grouped(Double(PythonExperiment.longTickN))), \(Reproduction.pythonRepetitions(options.scale)) repetitions "
             md += "after \(options.scale.warmup) warm-up, the simulator's runs alternating with the interpreter's. "
             md += "Its GIL calls are not counted here: a uprobe traps at every call and would slow the runs timed above "

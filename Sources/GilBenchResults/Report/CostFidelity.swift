@@ -24,6 +24,12 @@ public struct CostFidelity: Sendable {
         public var simulated: Double
         /// The error's 95% interval; nil when a side has fewer than two repetitions.
         public var errorInterval: Interval?
+        /// Medians of the voluntary context switches per message, real and simulated: how often a
+        /// thread or process of the pipeline went to sleep (waiting for a lock, the GIL, a queue or a
+        /// pipe) per message, the measured cause of most differences between the two; nil for the
+        /// coroutine countdown and where a row lacks the count.
+        public var realSleepsPerMessage: Double? = nil
+        public var simulatedSleepsPerMessage: Double? = nil
         /// (simulated - real) / real, of the medians.
         public var error: Double { (simulated - real) / real }
         public var errorEstimate: Estimate { Estimate(value: error, interval: errorInterval) }
@@ -70,6 +76,13 @@ public struct CostFidelity: Sendable {
         return "\(key.mode?.rawValue ?? "?"), \(key.pattern?.rawValue ?? "?"), \(size), per message"
     }
 
+    /// One repetition's voluntary context switches per message (pipelines only).
+    static func sleepsPerMessage(_ row: ResultRow) -> Double? {
+        guard row.key.workload == .pipeline, let messages = row.key.messages, messages > 0,
+              let switches = row.measurements.voluntaryContextSwitches else { return nil }
+        return Double(switches) / Double(messages)
+    }
+
     public init(entries: [Entry]) { self.entries = entries }
 
     /// Pairs each real interpreter's pipeline and coroutine-countdown configurations with the
@@ -92,29 +105,55 @@ public struct CostFidelity: Sendable {
             out.append(Entry(
                 label: Self.label(group.key), engine: engine, design: design,
                 unit: group.key.workload == .countdown ? "ns" : "µs", real: realMedian, simulated: simulatedMedian,
-                errorInterval: estimate.interval))
+                errorInterval: estimate.interval,
+                realSleepsPerMessage: Statistics.median(group.rows.compactMap(Self.sleepsPerMessage)),
+                simulatedSleepsPerMessage: Statistics.median(twin.rows.compactMap(Self.sleepsPerMessage))))
         }
         entries = out
     }
 
-    /// A plain table: cost, interpreter, real, simulated, design, error, the error's 95% interval and
-    /// its verdict; then a line naming the costs beyond the target.
-    public func render() -> String {
-        guard !entries.isEmpty else { return "" }
-        var rows = [["cost", "engine", "real", "simulator", "design", "error", "95% interval", "verdict"]]
+    /// The columns of both renderings: cost, interpreter, real, simulated, design, error, the error's
+    /// 95% interval, its verdict, and the sleeps per message real / simulated.
+    func tableRows() -> [[String]] {
+        var rows = [["cost", "engine", "real", "simulator", "design", "error", "95% interval", "verdict", "sleeps/msg real / sim"]]
         func value(_ v: Double, _ unit: String) -> String { String(format: v >= 100 ? "%.0f" : "%.2f", v) + " " + unit }
         for e in entries {
+            var sleeps = "–"
+            if let real = e.realSleepsPerMessage, let simulated = e.simulatedSleepsPerMessage {
+                sleeps = String(format: "%.2f / %.2f", real, simulated)
+            }
             rows.append([
                 e.label, e.engine.name, value(e.real, e.unit), value(e.simulated, e.unit), e.design.rawValue,
-                Fidelity.percent(e.error), Fidelity.intervalText(e.errorInterval), e.verdict.rawValue,
+                Fidelity.percent(e.error), Fidelity.intervalText(e.errorInterval), e.verdict.rawValue, sleeps,
             ])
         }
+        return rows
+    }
+
+    /// The line naming the costs beyond the target, and where their causes are.
+    func beyondLine() -> String {
         let beyond = entries.filter { $0.verdict == .beyond }
         let target = "±\(Int(Self.target * 100))% target"
-        let line = beyond.isEmpty
+        return beyond.isEmpty
             ? "none beyond the \(target).\n"
             : "beyond the \(target): " + beyond.map { "\($0.label) on \($0.engine.name) (\(Fidelity.percent($0.error)))" }.joined(separator: ", ")
-                + ". Their measured causes are in the DocC article *Queues, messages and coroutines*.\n"
-        return Summary.align(rows) + line
+                + ". Where the sleeps per message differ, the two sides wait differently (the lock convoy of the article); "
+                + "their measured causes are in the DocC article *Queues, messages and coroutines*.\n"
+    }
+
+    /// A plain table (see ``tableRows()``), then a line naming the costs beyond the target.
+    public func render() -> String {
+        guard !entries.isEmpty else { return "" }
+        return Summary.align(tableRows()) + beyondLine()
+    }
+
+    /// The same as a Markdown table, for the report.
+    public func markdown() -> String {
+        guard !entries.isEmpty else { return "" }
+        let rows = tableRows()
+        var md = "| " + rows[0].joined(separator: " | ") + " |\n"
+        md += "|" + rows[0].indices.map { $0 == 0 || $0 == 1 || $0 == 4 || $0 == 7 ? "---" : "---:" }.joined(separator: "|") + "|\n"
+        for row in rows.dropFirst() { md += "| " + row.joined(separator: " | ") + " |\n" }
+        return md + "\n" + beyondLine()
     }
 }

@@ -101,25 +101,6 @@ public enum VirtualMachine {
             push(result)
         }
 
-        /// The queue's steps (``MessageQueue/Step``): its locks taken as this version takes them, and
-        /// the bytecodes of Queue.put/get's path (``QueueMethodCosts``) run where the queue says, the
-        /// mutex held.
-        func queueSteps(_ step: MessageQueue.Step) -> Bool {
-            switch step {
-            case .acquire(let lock, let blocking):
-                return acquire(lock, blocking: blocking, always: generators.everyLockAcquireReleasesGIL, releasing: gil, thread: &thread)
-            case .interpret(let path):
-                guard let methods = generators.queueMethods else { return true }
-                // Counted before the method's own instructions, as the caller's CALL_FUNCTION is.
-                thread.instructions &+= instructions
-                thread.ticks &+= ticks
-                instructions = 0
-                ticks = 0
-                runMethod(methods.frame(path), heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
-                return true
-            }
-        }
-
         while true {
             let instruction = code[pc]
             let arg = Int(instruction.argument)
@@ -234,11 +215,20 @@ public enum VirtualMachine {
                 check(here)
             case .queuePut:
                 let item = pop()
-                shared.queue(arg).put(item.pointee.value, steps: queueSteps)
+                // Counted before the method's own instructions, as the caller's CALL_FUNCTION is.
+                thread.instructions &+= instructions
+                thread.ticks &+= ticks
+                instructions = 0
+                ticks = 0
+                queuePut(item.pointee.value, on: shared.queue(arg), heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
                 heap.decref(item)
                 check(here)
             case .queueGet:
-                let (item, _) = shared.queue(arg).get(steps: queueSteps)
+                thread.instructions &+= instructions
+                thread.ticks &+= ticks
+                instructions = 0
+                ticks = 0
+                let item = queueGet(on: shared.queue(arg), heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
                 push(heap.int(item))
                 check(here)
             case .lockRelease:
@@ -309,6 +299,43 @@ extension VirtualMachine {
         lock.wait()
         gil.acquireAfterBlocking(&thread)
         return true
+    }
+
+    /// `q.put(item)`: the queue's steps (``MessageQueue/Step``), its locks taken as this version
+    /// takes them and the bytecodes of Queue.put's path (``QueueMethodCosts``) run where the queue
+    /// says, the mutex held. Out of `execute`'s loop, so that its closure captures none of the
+    /// loop's own variables (captured, they cost every instruction a memory access).
+    static func queuePut<G: GlobalInterpreterLock>(
+        _ item: Int, on queue: MessageQueue, heap: inout ObjectHeap, gil: G, thread: inout InterpreterThread,
+        shared: SharedState, generators: GeneratorTable
+    ) {
+        queue.put(item) { step in
+            queueStep(step, heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
+        }
+    }
+
+    /// `q.get()`, as ``queuePut(_:on:heap:gil:thread:shared:generators:)``; returns the item.
+    static func queueGet<G: GlobalInterpreterLock>(
+        on queue: MessageQueue, heap: inout ObjectHeap, gil: G, thread: inout InterpreterThread,
+        shared: SharedState, generators: GeneratorTable
+    ) -> Int {
+        queue.get { step in
+            queueStep(step, heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
+        }.item
+    }
+
+    static func queueStep<G: GlobalInterpreterLock>(
+        _ step: MessageQueue.Step, heap: inout ObjectHeap, gil: G, thread: inout InterpreterThread,
+        shared: SharedState, generators: GeneratorTable
+    ) -> Bool {
+        switch step {
+        case .acquire(let lock, let blocking):
+            return acquire(lock, blocking: blocking, always: generators.everyLockAcquireReleasesGIL, releasing: gil, thread: &thread)
+        case .interpret(let path):
+            guard let methods = generators.queueMethods else { return true }
+            runMethod(methods.frame(path), heap: &heap, gil: gil, thread: &thread, shared: shared, generators: generators)
+            return true
+        }
     }
 
     /// Runs a queue method's stand-in frame (``QueueMethodCosts``) from its start to its return.
