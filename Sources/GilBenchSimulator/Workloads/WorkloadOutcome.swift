@@ -26,6 +26,11 @@ public struct WorkloadOutcome: Sendable, Equatable {
     /// Server: the server's peak resident set in KiB (the simulator's process, or a real twin's
     /// processes summed).
     public var rssKiB: Int?
+    /// Pipeline between processes: what the consumer process used over its life, reaped at the end
+    /// (`wait4`). The runner adds it to its own process's, so that the row's CPU time and context
+    /// switches are the process tree's, as a real twin's are (its `multiprocessing.Process` is
+    /// reaped by the interpreter, whose own `wait4` counts it).
+    public var consumerProcess: ProcessUsage?
 
     public init(
         raceFinalX: Int? = nil, longTickMicroseconds: Double? = nil,
@@ -68,5 +73,27 @@ public struct WorkloadOutcome: Sendable, Equatable {
             messageLatencyP50Microseconds: other.messageLatencyP50Microseconds ?? messageLatencyP50Microseconds,
             messageLatencyP99Microseconds: other.messageLatencyP99Microseconds ?? messageLatencyP99Microseconds,
             jitWarmups: other.jitWarmups ?? jitWarmups, rssKiB: other.rssKiB ?? rssKiB)
+            .with(consumerProcess: other.consumerProcess ?? consumerProcess)
+    }
+
+    private func with(consumerProcess: ProcessUsage?) -> WorkloadOutcome {
+        var outcome = self
+        outcome.consumerProcess = consumerProcess
+        return outcome
+    }
+}
+
+/// The CPU time and context switches of a process, as `struct rusage` gives them.
+public struct ProcessUsage: Sendable, Equatable {
+    public var userSeconds: Double
+    public var systemSeconds: Double
+    public var voluntaryContextSwitches: Int
+    public var involuntaryContextSwitches: Int
+
+    public init(userSeconds: Double, systemSeconds: Double, voluntaryContextSwitches: Int, involuntaryContextSwitches: Int) {
+        self.userSeconds = userSeconds
+        self.systemSeconds = systemSeconds
+        self.voluntaryContextSwitches = voluntaryContextSwitches
+        self.involuntaryContextSwitches = involuntaryContextSwitches
     }
 }

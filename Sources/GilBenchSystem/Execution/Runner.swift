@@ -116,10 +116,17 @@ public enum Runner {
         var syscalls: SyscallCounts?
         for probe in probes { syscalls = try probe.end() }
         let disturbance = stat.disturbance(usage: usage)
+        let outcome = plan.report(plan.shared)
+        // A pipeline's consumer process: the row's CPU time and switches are the process tree's.
+        let tree = outcome.consumerProcess.map {
+            usage + ResourceUsage(
+                userSeconds: $0.userSeconds, systemSeconds: $0.systemSeconds,
+                voluntaryContextSwitches: $0.voluntaryContextSwitches, involuntaryContextSwitches: $0.involuntaryContextSwitches)
+        } ?? usage
         var measurement = RunMeasurement(
-            wallSeconds: Double(wall) / 1e9, usage: usage,
+            wallSeconds: Double(wall) / 1e9, usage: tree,
             ticks: threads.reduce(0) { $0 &+ $1.ticks }, instructions: threads.reduce(0) { $0 &+ $1.instructions },
-            gil: gil.counters(), outcome: plan.report(plan.shared), syscalls: syscalls)
+            gil: gil.counters(), outcome: outcome, syscalls: syscalls)
         measurement.warnings = plan.notes()
         measurement.record(disturbance: disturbance)
         return measurement

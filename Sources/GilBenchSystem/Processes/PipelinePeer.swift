@@ -12,8 +12,9 @@ import SystemPackage
 /// pickled (`dumps`), written with its length (`send_bytes`), read (`recv_bytes`) and unpickled
 /// (`loads`); see `PickledConnection`.
 ///
-/// The child says it is ready before the producer starts, so its start-up is not part of the run
-/// (neither of its clock nor of its system-call count, which is the producer's alone);
+/// The child says it is ready before the producer starts, so its start-up is not part of the run's
+/// clock; its CPU time and context switches over its life are added to the run's when it is reaped (as a real
+/// twin's process tree counts its `multiprocessing.Process`);
 /// when its loop ends it sends its `MessageLog` summary, which becomes the run's pipeline columns.
 public enum PipelinePeer {
     /// The hidden command a consumer process runs.
@@ -189,8 +190,11 @@ final class PeerHandle: @unchecked Sendable {
         }
         child.closeInput()
         child.closeOutput()
-        if let (termination, _) = try? child.wait(blocking: true), termination != .exited(0) {
-            problem = "\(termination)"
+        if let (termination, usage) = try? child.wait(blocking: true) {
+            if termination != .exited(0) { problem = "\(termination)" }
+            outcome.consumerProcess = ProcessUsage(
+                userSeconds: usage.userSeconds, systemSeconds: usage.systemSeconds,
+                voluntaryContextSwitches: usage.voluntaryContextSwitches, involuntaryContextSwitches: usage.involuntaryContextSwitches)
         }
         self.child = nil
     }
