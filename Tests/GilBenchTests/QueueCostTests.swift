@@ -194,6 +194,18 @@ struct QueueCostTests {
         #expect(table.render().contains("1.10 / 0.30"))
         let md = table.markdown()
         #expect(md.hasPrefix("| cost | engine |") && md.contains("| 1.10 / 0.30 |") && md.contains("beyond the ±25% target"))
+        #expect(table.render().contains("(-50.0%; 1.10 sleeps per message real, 0.30 simulated)"))
+        // As many sleeps on both sides: the difference is the work between them.
+        var same = entry
+        same.simulatedSleepsPerMessage = 1.0
+        #expect(CostFidelity.cause(same) == "as many sleeps per message (1.10 real, 1.00 simulated): the work between them")
+        same.realSleepsPerMessage = 0.01
+        same.simulatedSleepsPerMessage = 0.04
+        #expect(CostFidelity.cause(same)?.hasPrefix("as many") == true, "neither side waits")
+        same.realSleepsPerMessage = nil
+        #expect(CostFidelity.cause(same) == nil)
+        same.unit = "ns"
+        #expect(CostFidelity.cause(same)?.hasPrefix("the scheduler's switch") == true, "the coroutine countdown")
     }
 
     @Test("reproduce --tutorial adds the tutorial's twins on each real interpreter; the default run leaves them out")

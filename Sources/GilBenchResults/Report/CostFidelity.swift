@@ -130,15 +130,36 @@ public struct CostFidelity: Sendable {
         return rows
     }
 
-    /// The line naming the costs beyond the target, and where their causes are.
+    /// How far apart two sleep counts per message must be to be called different: a quarter of the
+    /// larger, and more than one sleep in twenty messages on one side (below that, neither waits).
+    static let sleepsDiffer = (share: 0.25, floor: 0.05)
+
+    /// What was measured beside a cost that misses: for a pipeline, whether the two sides sleep a
+    /// different number of times per message (they wait differently: a lock convoy, a GIL hand-off)
+    /// or as often (the difference is the work between the sleeps); for the coroutine countdown, the
+    /// scheduler's switch. nil when nothing was measured beside it.
+    public static func cause(_ e: Entry) -> String? {
+        guard let real = e.realSleepsPerMessage, let simulated = e.simulatedSleepsPerMessage else {
+            return e.unit == "ns" ? "the scheduler's switch: its method calls cost each version differently" : nil
+        }
+        let larger = max(real, simulated)
+        if larger > sleepsDiffer.floor && abs(real - simulated) > sleepsDiffer.share * larger {
+            return String(format: "%.2f sleeps per message real, %.2f simulated", real, simulated)
+        }
+        return String(format: "as many sleeps per message (%.2f real, %.2f simulated): the work between them", real, simulated)
+    }
+
+    /// The line naming the costs beyond the target, each with what was measured beside it, and where
+    /// their causes are explained.
     func beyondLine() -> String {
         let beyond = entries.filter { $0.verdict == .beyond }
         let target = "±\(Int(Self.target * 100))% target"
-        return beyond.isEmpty
-            ? "none beyond the \(target).\n"
-            : "beyond the \(target): " + beyond.map { "\($0.label) on \($0.engine.name) (\(Fidelity.percent($0.error)))" }.joined(separator: ", ")
-                + ". Where the sleeps per message differ, the two sides wait differently (the lock convoy of the article); "
-                + "their measured causes are in the DocC article *Queues, messages and coroutines*.\n"
+        guard !beyond.isEmpty else { return "none beyond the \(target).\n" }
+        let listed = beyond.map { e -> String in
+            "\(e.label) on \(e.engine.name) (\(Fidelity.percent(e.error))" + (Self.cause(e).map { "; \($0)" } ?? "") + ")"
+        }
+        return "beyond the \(target): " + listed.joined(separator: ", ")
+            + ". Their measured causes are in the DocC article *Queues, messages and coroutines*.\n"
     }
 
     /// A plain table (see ``tableRows()``), then a line naming the costs beyond the target.
