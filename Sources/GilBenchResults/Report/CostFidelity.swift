@@ -162,7 +162,7 @@ public struct CostFidelity: Sendable {
             + ". Their measured causes are in the DocC article *Queues, messages and coroutines*.\n"
     }
 
-    /// A plain table (see ``tableRows()``), then a line naming the costs beyond the target.
+    /// A plain table (the columns above), then a line naming the costs beyond the target with what was measured beside each.
     public func render() -> String {
         guard !entries.isEmpty else { return "" }
         return Summary.align(tableRows()) + beyondLine()
