@@ -59,7 +59,7 @@ public struct WorkloadOutcome: Sendable, Equatable {
 
     /// This outcome with `other`'s measured fields over it.
     public func merging(_ other: WorkloadOutcome) -> WorkloadOutcome {
-        WorkloadOutcome(
+        var merged = WorkloadOutcome(
             raceFinalX: other.raceFinalX ?? raceFinalX,
             longTickMicroseconds: other.longTickMicroseconds ?? longTickMicroseconds,
             latencyP50Microseconds: other.latencyP50Microseconds ?? latencyP50Microseconds,
@@ -73,13 +73,8 @@ public struct WorkloadOutcome: Sendable, Equatable {
             messageLatencyP50Microseconds: other.messageLatencyP50Microseconds ?? messageLatencyP50Microseconds,
             messageLatencyP99Microseconds: other.messageLatencyP99Microseconds ?? messageLatencyP99Microseconds,
             jitWarmups: other.jitWarmups ?? jitWarmups, rssKiB: other.rssKiB ?? rssKiB)
-            .with(consumerProcess: other.consumerProcess ?? consumerProcess)
-    }
-
-    private func with(consumerProcess: ProcessUsage?) -> WorkloadOutcome {
-        var outcome = self
-        outcome.consumerProcess = consumerProcess
-        return outcome
+        merged.consumerProcess = other.consumerProcess ?? consumerProcess
+        return merged
     }
 }
 

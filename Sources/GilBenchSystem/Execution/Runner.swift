@@ -115,14 +115,15 @@ public enum Runner {
         plan.finish()
         var syscalls: SyscallCounts?
         for probe in probes { syscalls = try probe.end() }
-        let disturbance = stat.disturbance(usage: usage)
         let outcome = plan.report(plan.shared)
-        // A pipeline's consumer process: the row's CPU time and switches are the process tree's.
+        // A pipeline's consumer process: the row's CPU time and switches are the process tree's, and
+        // its CPU is the run's own, not another process's (its start-up, before the region, too).
         let tree = outcome.consumerProcess.map {
             usage + ResourceUsage(
                 userSeconds: $0.userSeconds, systemSeconds: $0.systemSeconds,
                 voluntaryContextSwitches: $0.voluntaryContextSwitches, involuntaryContextSwitches: $0.involuntaryContextSwitches)
         } ?? usage
+        let disturbance = stat.disturbance(usage: tree)
         var measurement = RunMeasurement(
             wallSeconds: Double(wall) / 1e9, usage: tree,
             ticks: threads.reduce(0) { $0 &+ $1.ticks }, instructions: threads.reduce(0) { $0 &+ $1.instructions },
