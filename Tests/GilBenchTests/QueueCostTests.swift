@@ -89,6 +89,11 @@ struct QueueCostTests {
             calls.withLock { $0.append((blocking, taken)) }
             return taken
         }
+        /// The queue's steps with its lock operations recorded (no bytecodes to run).
+        func step(_ step: MessageQueue.Step) -> Bool {
+            guard case .acquire(let lock, let blocking) = step else { return true }
+            return acquire(lock, blocking)
+        }
         var blocking: Int { calls.withLock { $0.filter(\.blocking).count } }
         var tries: [Bool] { calls.withLock { $0.filter { !$0.blocking }.map(\.taken) } }
     }
@@ -97,18 +102,18 @@ struct QueueCostTests {
     func lockOperations() async {
         let queue = MessageQueue()
         let put = Recorder()
-        #expect(queue.put(7, acquire: put.acquire) == false)
+        #expect(queue.put(7, steps: put.step) == false)
         #expect(put.blocking == 1 && put.tries == [false])
         let get = Recorder()
-        #expect(queue.get(acquire: get.acquire) == (7, 0))
+        #expect(queue.get(steps: get.step) == (7, 0))
         #expect(get.blocking == 1 && get.tries == [false])
 
         // A get on the empty queue waits until a put wakes it.
         let waiting = Recorder()
-        let consumer = Task.detached { queue.get(acquire: waiting.acquire) }
+        let consumer = Task.detached { queue.get(steps: waiting.step) }
         while waiting.blocking < 2 { await Task.yield() }
         // The waiter is registered before get releases the mutex, so the put, which takes it, finds it.
-        #expect(queue.put(9, acquire: Recorder().acquire))
+        #expect(queue.put(9, steps: Recorder().step))
         let result = await consumer.value
         #expect(result == (9, 1))
         // mutex, the fresh waiter, the waiter again (blocks), the mutex again; _is_owned twice.
@@ -144,7 +149,7 @@ struct QueueCostTests {
                 // A consumer that comes now finds the item but not the mutex.
                 Thread.detachNewThread {
                     started.set()
-                    let result = queue.get(acquire: Recorder().acquire)
+                    let result = queue.get(steps: Recorder().step)
                     got.withLock { $0 = result }
                     getDone.set()
                 }

@@ -49,10 +49,6 @@ package final class MessageQueue: Sendable {
         var notEmptyWaiters: [Semaphore] = []
     }
 
-    /// Takes a lock (`blocking`: `acquire()`; otherwise `acquire(0)`) as the interpreter's version
-    /// does; returns whether it was taken.
-    package typealias Acquire = (_ lock: Semaphore, _ blocking: Bool) -> Bool
-
     /// The paths a method's bytecodes take (``QueueMethodCosts``).
     package enum Path: Sendable, Equatable {
         case put, putWakingWaiter, get, getWaitingOnce, waitAgain
@@ -60,7 +56,8 @@ package final class MessageQueue: Sendable {
 
     /// What the queue asks of the interpreter thread that calls it.
     package enum Step {
-        /// Take a lock as ``Acquire`` does; the step's result is whether it was taken.
+        /// Take a lock (`blocking`: `acquire()`; otherwise `acquire(0)`) as the interpreter's version
+        /// does; the step's result is whether it was taken.
         case acquire(Semaphore, blocking: Bool)
         /// Run the bytecodes of `path`, the mutex held; the step's result is true.
         case interpret(Path)
@@ -83,23 +80,6 @@ package final class MessageQueue: Sendable {
         waiter?.post()
         mutex.post()
         return waiter != nil
-    }
-
-    /// `Queue.put(item)` with the lock steps alone (no bytecodes).
-    @discardableResult
-    package func put(_ item: Int, acquire: Acquire) -> Bool {
-        put(item) { step in
-            guard case .acquire(let lock, let blocking) = step else { return true }
-            return acquire(lock, blocking)
-        }
-    }
-
-    /// `Queue.get()` with the lock steps alone (no bytecodes).
-    package func get(acquire: Acquire) -> (item: Int, waits: Int) {
-        get { step in
-            guard case .acquire(let lock, let blocking) = step else { return true }
-            return acquire(lock, blocking)
-        }
     }
 
     /// `Queue.get()`: blocks, with the GIL released, while the queue is empty. Returns the item and

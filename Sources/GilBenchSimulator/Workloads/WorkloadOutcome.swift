@@ -30,7 +30,7 @@ public struct WorkloadOutcome: Sendable, Equatable {
     /// (`wait4`). The runner adds it to its own process's, so that the row's CPU time and context
     /// switches are the process tree's, as a real twin's are (its `multiprocessing.Process` is
     /// reaped by the interpreter, whose own `wait4` counts it).
-    public var consumerProcess: ProcessUsage?
+    public var consumerProcess: ResourceUsage?
 
     public init(
         raceFinalX: Int? = nil, longTickMicroseconds: Double? = nil,
@@ -78,17 +78,33 @@ public struct WorkloadOutcome: Sendable, Equatable {
     }
 }
 
-/// The CPU time and context switches of a process, as `struct rusage` gives them.
-public struct ProcessUsage: Sendable, Equatable {
+/// CPU time and context switches of a process (all its threads, live and ended), as `struct rusage`
+/// gives them; GilBenchSystem reads them (`ResourceUsage.current`, `wait4`).
+public struct ResourceUsage: Sendable, Equatable {
     public var userSeconds: Double
     public var systemSeconds: Double
     public var voluntaryContextSwitches: Int
     public var involuntaryContextSwitches: Int
 
-    public init(userSeconds: Double, systemSeconds: Double, voluntaryContextSwitches: Int, involuntaryContextSwitches: Int) {
+    public init(userSeconds: Double = 0, systemSeconds: Double = 0, voluntaryContextSwitches: Int = 0, involuntaryContextSwitches: Int = 0) {
         self.userSeconds = userSeconds
         self.systemSeconds = systemSeconds
         self.voluntaryContextSwitches = voluntaryContextSwitches
         self.involuntaryContextSwitches = involuntaryContextSwitches
+    }
+
+    public static func - (lhs: ResourceUsage, rhs: ResourceUsage) -> ResourceUsage { lhs.combined(with: rhs, -, -) }
+
+    public static func + (lhs: ResourceUsage, rhs: ResourceUsage) -> ResourceUsage { lhs.combined(with: rhs, +, +) }
+
+    /// Field by field: `seconds` of the two CPU times, `count` of the two context-switch counts.
+    private func combined(
+        with other: ResourceUsage, _ seconds: (Double, Double) -> Double, _ count: (Int, Int) -> Int
+    ) -> ResourceUsage {
+        ResourceUsage(
+            userSeconds: seconds(userSeconds, other.userSeconds),
+            systemSeconds: seconds(systemSeconds, other.systemSeconds),
+            voluntaryContextSwitches: count(voluntaryContextSwitches, other.voluntaryContextSwitches),
+            involuntaryContextSwitches: count(involuntaryContextSwitches, other.involuntaryContextSwitches))
     }
 }

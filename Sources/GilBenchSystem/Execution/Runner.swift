@@ -118,11 +118,7 @@ public enum Runner {
         let outcome = plan.report(plan.shared)
         // A pipeline's consumer process: the row's CPU time and switches are the process tree's, and
         // its CPU is the run's own, not another process's (its start-up, before the region, too).
-        let tree = outcome.consumerProcess.map {
-            usage + ResourceUsage(
-                userSeconds: $0.userSeconds, systemSeconds: $0.systemSeconds,
-                voluntaryContextSwitches: $0.voluntaryContextSwitches, involuntaryContextSwitches: $0.involuntaryContextSwitches)
-        } ?? usage
+        let tree = outcome.consumerProcess.map { usage + $0 } ?? usage
         let disturbance = stat.disturbance(usage: tree)
         var measurement = RunMeasurement(
             wallSeconds: Double(wall) / 1e9, usage: tree,

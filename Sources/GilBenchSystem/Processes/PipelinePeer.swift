@@ -192,9 +192,7 @@ final class PeerHandle: @unchecked Sendable {
         child.closeOutput()
         if let (termination, usage) = try? child.wait(blocking: true) {
             if termination != .exited(0) { problem = "\(termination)" }
-            outcome.consumerProcess = ProcessUsage(
-                userSeconds: usage.userSeconds, systemSeconds: usage.systemSeconds,
-                voluntaryContextSwitches: usage.voluntaryContextSwitches, involuntaryContextSwitches: usage.involuntaryContextSwitches)
+            outcome.consumerProcess = usage
         }
         self.child = nil
     }
